@@ -1,0 +1,23 @@
+// The subcommands of the newswatch executable. Each takes its own arguments (after the
+// subcommand's name) and returns the process exit status.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "feeds/result.h"
+#include "topics/topic_pack.h"
+
+namespace newswatch {
+
+using Args = std::vector<std::string>;
+
+int run_command(const Args& args);    // poll feeds into the database
+int parse_command(const Args& args);  // print a feed document as contract JSON
+int match_command(const Args& args);  // match text or JSON lines against topic packs
+
+// Loads the topic packs named in `paths` (the built-in pack when empty) into one matcher's
+// pack. Errors name file:line:column.
+Result<TopicPack> load_topic_packs(const std::vector<std::string>& paths);
+
+}  // namespace newswatch

@@ -1,0 +1,53 @@
+// newswatch.toml: what to poll, how often, where to store, which topics to keep. Every key is
+// documented in the README; an unknown key is an error, never silently ignored.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "feeds/result.h"
+
+namespace newswatch {
+
+struct FeedConfig {
+  std::string url;
+  std::string title;
+  std::optional<std::chrono::seconds> interval;  // overrides Config::interval
+  bool enabled = true;
+};
+
+struct Config {
+  std::string source;  // the file it came from; empty for built-in defaults
+  std::string database = "newswatch.db";
+  std::vector<std::string> topics;  // topic pack files; empty: the built-in Iran–US pack
+  std::chrono::seconds interval{15 * 60};
+  bool honor_feed_hints = true;
+  std::chrono::seconds max_interval{6 * 3600};
+  int concurrency = 16;
+  int per_host = 2;
+  std::chrono::seconds timeout{60};
+  std::size_t max_body = 16u << 20;
+  int retention_days = 30;
+  bool keep_unmatched = false;
+  std::string log_level = "info";
+  std::string opml;  // optional OPML file whose feeds join the [[feed]] tables
+  std::vector<FeedConfig> feeds;
+
+  // Loads a config file. Relative paths in it are relative to the file's directory. Errors
+  // name file:line:column and what was expected.
+  static Result<Config> load(const std::string& path);
+};
+
+// Reads a feed list: OPML (outlines with xmlUrl, nested folders) or TOML ([[feed]] tables),
+// chosen by the file's extension.
+Result<std::vector<FeedConfig>> load_feed_list(const std::string& path);
+
+// Parses "90s", "15m", "6h", "1d" or a plain number of seconds.
+std::optional<std::chrono::seconds> parse_duration(std::string_view text);
+// Parses "16MiB", "512KiB", "1GiB", "1000" (bytes), "10MB".
+std::optional<std::size_t> parse_size(std::string_view text);
+
+}  // namespace newswatch

@@ -1,0 +1,193 @@
+#include "daemon/poller.h"
+
+#include <poll.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <unordered_map>
+
+#include "feeds/parser.h"
+
+namespace newswatch {
+namespace {
+
+constexpr std::size_t kQueueCapacity = 64;
+
+std::string user_agent() {
+  return std::string("newswatch/") + NEWSWATCH_VERSION + " (news feed monitor; polite polling)";
+}
+
+FetchOptions fetch_options(const Config& config) {
+  FetchOptions options;
+  options.user_agent = user_agent();
+  options.timeout_seconds = static_cast<long>(config.timeout.count());
+  options.connect_timeout_seconds = std::min<long>(20, options.timeout_seconds);
+  options.max_body_bytes = config.max_body;
+  options.concurrency = config.concurrency;
+  return options;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store,
+                                               std::shared_ptr<const Matcher> matcher,
+                                               const Clock& clock, int stop_fd) {
+  std::vector<ScheduledFeed> feeds;
+  for (const FeedConfig& feed : config.feeds) {
+    if (auto registered = store.register_feed(feed.url, feed.title, clock.now()); !registered)
+      return std::unexpected(registered.error());
+    auto state = store.feed_state(feed.url);
+    feeds.push_back({feed, state.value_or(FeedState{})});
+    feeds.back().state.url = feed.url;
+  }
+  Scheduler scheduler(config, std::move(feeds));
+  return std::unique_ptr<Poller>(new Poller(config, std::move(store), std::move(matcher), clock,
+                                            stop_fd, std::move(scheduler)));
+}
+
+Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher> matcher,
+               const Clock& clock, int stop_fd, Scheduler scheduler)
+    : clock_(clock),
+      stop_fd_(stop_fd),
+      scheduler_(std::move(scheduler)),
+      fetcher_(fetch_options(config)),
+      matcher_(std::move(matcher)),
+      store_(std::move(store)),
+      parse_queue_(kQueueCapacity),
+      write_queue_(kQueueCapacity) {
+  unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+  for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { parse_worker(); });
+  threads_.emplace_back([this] { writer(); });
+}
+
+Poller::~Poller() {
+  parse_queue_.close();
+  for (std::size_t i = 0; i + 1 < threads_.size(); ++i) threads_[i].join();
+  write_queue_.close();
+  threads_.back().join();
+}
+
+void Poller::parse_worker() {
+  while (auto job = parse_queue_.pop()) {
+    ParsedBatch batch;
+    batch.feed = std::move(job->state);
+    batch.fetched_at = job->fetched_at;
+    int items = 0;
+    if (job->result.ok()) {
+      ParseOptions options;
+      options.base_url = job->result.effective_url;
+      auto parsed = parse_feed(job->result.body, options);
+      if (!parsed) {
+        batch.feed.last_error = "unparseable document: " + parsed.error().message;
+        spdlog::warn("feed {}: {}", batch.feed.url, batch.feed.last_error);
+      } else {
+        items = static_cast<int>(parsed->items.size());
+        for (auto& item : parsed->items) {
+          MatchSet matches = matcher_->match(item);
+          if (matches.relevant) batch.items.push_back({std::move(item), std::move(matches)});
+        }
+        for (const auto& warning : parsed->warnings)
+          spdlog::debug("feed {}: {}", batch.feed.url, warning);
+      }
+    }
+    {
+      std::lock_guard lock(stats_mutex_);
+      round_.items += items;
+      round_.matched += static_cast<int>(batch.items.size());
+      if (!batch.feed.last_error.empty() && job->result.ok()) ++round_.failed;
+    }
+    write_queue_.push(std::move(batch));
+  }
+}
+
+void Poller::writer() {
+  while (auto batch = write_queue_.pop()) {
+    auto stats = store_.write(*batch);
+    if (!stats) spdlog::error("{}", stats.error().message);
+    std::lock_guard lock(stats_mutex_);
+    if (stats) {
+      round_.new_articles += stats->new_articles;
+      round_.new_sightings += stats->new_sightings;
+    }
+    ++written_count_;
+    written_.notify_all();
+  }
+}
+
+void Poller::wait_written(int expected) {
+  std::unique_lock lock(stats_mutex_);
+  written_.wait(lock, [&] { return written_count_ >= expected; });
+}
+
+RoundStats Poller::poll_round(bool all) {
+  auto started = std::chrono::steady_clock::now();
+  UnixSeconds now = clock_.now();
+  std::vector<std::size_t> due = all ? scheduler_.due_all(now) : scheduler_.due(now);
+  std::vector<FetchRequest> requests;
+  for (std::size_t index : due) {
+    const FeedState& state = scheduler_.feed(index).state;
+    requests.push_back({state.url, state.etag, state.last_modified});
+  }
+  {
+    std::lock_guard lock(stats_mutex_);
+    round_ = RoundStats{};
+    round_.feeds = static_cast<int>(due.size());
+    written_count_ = 0;
+  }
+  std::unordered_map<std::string, std::size_t> index_of;
+  for (std::size_t index : due) index_of.emplace(scheduler_.feed(index).state.url, index);
+  int submitted = 0, fetched = 0, not_modified = 0, failed = 0;
+  fetcher_.fetch_all(
+      requests,
+      [&](FetchResult result) {
+        std::size_t index = index_of.at(result.url);  // results arrive in completion order
+        UnixSeconds at = clock_.now();
+        scheduler_.record(index, result, at);
+        const FeedState& state = scheduler_.feed(index).state;
+        if (result.ok()) {
+          ++fetched;
+        } else if (result.not_modified()) {
+          ++not_modified;
+        } else {
+          ++failed;
+          spdlog::warn("feed {}: {} (error {} in a row; next try at +{}s)", state.url,
+                       state.last_error, state.error_count, state.next_poll_at.value_or(at) - at);
+        }
+        parse_queue_.push({state, std::move(result), at});
+        ++submitted;
+      },
+      stop_fd_);
+  wait_written(submitted);
+  RoundStats stats;
+  {
+    std::lock_guard lock(stats_mutex_);
+    stats = round_;
+  }
+  stats.fetched = fetched;
+  stats.not_modified = not_modified;
+  stats.failed += failed;
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  spdlog::info(
+      "poll round: {} feeds, {} fetched, {} not modified, {} failed; {} items, {} matched, "
+      "{} new articles, {} new sightings in {:.2f}s",
+      stats.feeds, stats.fetched, stats.not_modified, stats.failed, stats.items, stats.matched,
+      stats.new_articles, stats.new_sightings, seconds);
+  return stats;
+}
+
+void Poller::run_until_stopped() {
+  while (true) {
+    poll_round(false);
+    UnixSeconds now = clock_.now();
+    auto next = scheduler_.next_due();
+    // With nothing enabled, wake hourly; there is nothing to do but wait for a signal.
+    std::int64_t wait_s = next ? std::max<std::int64_t>(0, *next - now) : 3600;
+    pollfd fd{stop_fd_, POLLIN, 0};
+    int timeout_ms = static_cast<int>(std::min<std::int64_t>(wait_s, 3600) * 1000);
+    if (wait_s == 0) timeout_ms = 0;
+    if (::poll(&fd, stop_fd_ >= 0 ? 1 : 0, timeout_ms) > 0 && (fd.revents & POLLIN)) return;
+  }
+}
+
+}  // namespace newswatch

@@ -1,0 +1,81 @@
+// The polling pipeline: the loop thread fetches due feeds (libcurl multi) and keeps the
+// schedule; parser workers parse and match; one writer thread owns the database.
+//
+//   loop thread ──FetchJob──► parser workers ──ParsedBatch──► writer (Store)
+//
+// The loop thread never parses and never touches SQLite, so a slow parse or a long write
+// cannot stall fetching. Queues are bounded: a full queue pauses new transfers.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "daemon/bounded_queue.h"
+#include "daemon/clock.h"
+#include "daemon/config.h"
+#include "daemon/scheduler.h"
+#include "feeds/fetch.h"
+#include "storage/store.h"
+#include "topics/matcher.h"
+
+namespace newswatch {
+
+struct RoundStats {
+  int feeds = 0;
+  int fetched = 0;       // 2xx responses
+  int not_modified = 0;  // 304
+  int failed = 0;        // transport errors, HTTP errors, unparseable documents
+  int items = 0;         // items parsed
+  int matched = 0;       // items the topic pack kept
+  int new_articles = 0;
+  int new_sightings = 0;
+};
+
+class Poller {
+ public:
+  // Registers the configured feeds in `store` and loads their saved state. `stop_fd`, when
+  // readable, ends run() (a signalfd in the daemon; -1 for none).
+  static Result<std::unique_ptr<Poller>> create(const Config& config, Store store,
+                                                std::shared_ptr<const Matcher> matcher,
+                                                const Clock& clock, int stop_fd);
+  ~Poller();
+  Poller(const Poller&) = delete;
+  Poller& operator=(const Poller&) = delete;
+
+  // Polls one round: every enabled feed when `all` (--once), else the feeds that are due.
+  // Returns when everything fetched has been written.
+  RoundStats poll_round(bool all);
+
+  // Polls on schedule until `stop_fd` becomes readable.
+  void run_until_stopped();
+
+ private:
+  struct FetchJob {
+    FeedState state;
+    FetchResult result;
+    UnixSeconds fetched_at;
+  };
+  Poller(const Config& config, Store store, std::shared_ptr<const Matcher> matcher,
+         const Clock& clock, int stop_fd, Scheduler scheduler);
+  void parse_worker();
+  void writer();
+  void wait_written(int expected);
+
+  const Clock& clock_;
+  int stop_fd_;
+  Scheduler scheduler_;
+  Fetcher fetcher_;
+  std::shared_ptr<const Matcher> matcher_;
+  Store store_;
+  BoundedQueue<FetchJob> parse_queue_;
+  BoundedQueue<ParsedBatch> write_queue_;
+  std::mutex stats_mutex_;
+  std::condition_variable written_;
+  RoundStats round_;
+  int written_count_ = 0;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace newswatch

@@ -1,0 +1,166 @@
+// `newswatch run`: load the config, open the database, poll until told to stop.
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "daemon/commands.h"
+#include "daemon/poller.h"
+
+namespace newswatch {
+namespace {
+
+constexpr const char* kRunUsage = R"(usage: newswatch run [--config FILE] [--feeds FILE.opml|FILE.toml] [--db PATH] [--once]
+                     [--log-level LEVEL]
+
+Polls the configured feeds and stores the items that match the topic packs.
+
+  --config FILE   the configuration (default: /etc/newswatch/newswatch.toml if it exists,
+                  else built-in defaults: database ./newswatch.db, the Iran–US topic pack)
+  --feeds FILE    poll the feeds of this OPML or TOML feed list instead of the config's
+  --db PATH       the SQLite database (overrides the config's 'database')
+  --once          poll every enabled feed now, store, and exit 0; only a pending
+                  Retry-After from a server delays a feed
+  --log-level L   trace, debug, info, warn or error (overrides the config's 'log_level')
+
+Without --once, newswatch polls each feed on its interval until SIGTERM or SIGINT.
+)";
+
+constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";
+
+struct RunOptions {
+  std::string config, feeds, db, log_level;
+  bool once = false;
+};
+
+std::optional<RunOptions> parse_run_args(const Args& args, int& status) {
+  RunOptions options;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    auto value = [&](std::string& out) {
+      if (i + 1 >= args.size()) return false;
+      out = args[++i];
+      return true;
+    };
+    bool ok = true;
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kRunUsage, stdout);
+      status = 0;
+      return std::nullopt;
+    } else if (arg == "--once") {
+      options.once = true;
+    } else if (arg == "--config") {
+      ok = value(options.config);
+    } else if (arg == "--feeds") {
+      ok = value(options.feeds);
+    } else if (arg == "--db") {
+      ok = value(options.db);
+    } else if (arg == "--log-level") {
+      ok = value(options.log_level);
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      std::fprintf(stderr, "newswatch run: bad argument '%s'\n%s", arg.c_str(), kRunUsage);
+      status = 2;
+      return std::nullopt;
+    }
+  }
+  return options;
+}
+
+Result<Config> effective_config(const RunOptions& options) {
+  Config config;
+  if (!options.config.empty()) {
+    auto loaded = Config::load(options.config);
+    if (!loaded) return loaded;
+    config = std::move(*loaded);
+  } else if (std::filesystem::exists(kSystemConfig)) {
+    auto loaded = Config::load(kSystemConfig);
+    if (!loaded) return loaded;
+    config = std::move(*loaded);
+  }
+  if (!options.feeds.empty()) {
+    auto feeds = load_feed_list(options.feeds);
+    if (!feeds) return std::unexpected(feeds.error());
+    config.feeds = std::move(*feeds);
+  }
+  if (!options.db.empty()) config.database = options.db;
+  if (!options.log_level.empty()) config.log_level = options.log_level;
+  return config;
+}
+
+// SIGTERM and SIGINT arrive as a readable file descriptor, so every wait in the daemon
+// (curl_multi_poll, the pause between rounds) wakes on them. Threads started after this
+// inherit the blocked mask.
+int stop_signal_fd() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+}  // namespace
+
+Result<TopicPack> load_topic_packs(const std::vector<std::string>& paths) {
+  if (paths.empty()) return TopicPack::builtin();
+  TopicPack merged;
+  for (const auto& path : paths) {
+    auto pack = TopicPack::load(path);
+    if (!pack) return pack;
+    if (merged.name.empty()) merged.name = pack->name;
+    for (auto& topic : pack->topics) merged.topics.push_back(std::move(topic));
+  }
+  return merged;
+}
+
+int run_command(const Args& args) {
+  int status = 0;
+  auto options = parse_run_args(args, status);
+  if (!options) return status;
+  spdlog::set_default_logger(spdlog::stderr_color_mt("newswatch"));
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  auto config = effective_config(*options);
+  if (!config) {
+    spdlog::error("{}", config.error().message);
+    return 1;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  auto pack = load_topic_packs(config->topics);
+  if (!pack) {
+    spdlog::error("{}", pack.error().message);
+    return 1;
+  }
+  auto store = Store::open(config->database);
+  if (!store) {
+    spdlog::error("{}", store.error().message);
+    return 1;
+  }
+  int stop_fd = stop_signal_fd();
+  SystemClock clock;
+  auto matcher = std::make_shared<const Matcher>(std::move(*pack));
+  auto poller = Poller::create(*config, std::move(*store), matcher, clock, stop_fd);
+  if (!poller) {
+    spdlog::error("{}", poller.error().message);
+    return 1;
+  }
+  spdlog::info("newswatch {}: {} feeds, {} topics, database {}", NEWSWATCH_VERSION,
+               config->feeds.size(), matcher->pack().topics.size(), config->database);
+  if (options->once) {
+    (*poller)->poll_round(true);
+  } else {
+    (*poller)->run_until_stopped();
+    spdlog::info("stopping on signal");
+  }
+  poller->reset();
+  close(stop_fd);
+  return 0;
+}
+
+}  // namespace newswatch

@@ -1,0 +1,48 @@
+// When each feed is polled next: its interval (with a fixed per-feed jitter so feeds don't
+// all fire together), exponential backoff on errors capped at max_interval, Retry-After
+// honoured, 410 Gone disables. Pure bookkeeping: no I/O, time passed in.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "daemon/config.h"
+#include "feeds/fetch.h"
+#include "storage/store.h"
+
+namespace newswatch {
+
+struct ScheduledFeed {
+  FeedConfig config;
+  FeedState state;
+};
+
+class Scheduler {
+ public:
+  Scheduler(const Config& config, std::vector<ScheduledFeed> feeds);
+
+  // Feeds whose next poll time has come.
+  std::vector<std::size_t> due(UnixSeconds now) const;
+  // For --once: every enabled feed, except one a server asked (Retry-After) to wait.
+  std::vector<std::size_t> due_all(UnixSeconds now) const;
+  // The earliest next poll time of an enabled feed; nullopt when none is enabled.
+  std::optional<UnixSeconds> next_due() const;
+
+  // Updates the feed's state from a fetch that finished at `now`.
+  void record(std::size_t index, const FetchResult& result, UnixSeconds now);
+
+  const ScheduledFeed& feed(std::size_t index) const { return feeds_[index]; }
+  std::size_t size() const { return feeds_.size(); }
+
+ private:
+  bool enabled(const ScheduledFeed& feed) const;
+  std::chrono::seconds interval_of(const ScheduledFeed& feed) const;
+  std::vector<ScheduledFeed> feeds_;
+  std::chrono::seconds default_interval_;
+  std::chrono::seconds max_interval_;
+};
+
+// Seconds to wait from a Retry-After value (delta-seconds or an HTTP-date) at `now`.
+std::optional<std::int64_t> retry_after_seconds(const std::string& value, UnixSeconds now);
+
+}  // namespace newswatch

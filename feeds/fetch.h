@@ -1,0 +1,65 @@
+// HTTP fetching with libcurl's multi interface: many feeds at once on one thread, politely
+// (conditional GET, compression, timeouts, a body cap, http/https only).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace newswatch {
+
+struct FetchRequest {
+  std::string url;
+  // Validators from the previous response; sent as If-None-Match / If-Modified-Since.
+  std::string etag;
+  std::string last_modified;
+};
+
+struct FetchResult {
+  std::string url;            // as requested
+  std::string effective_url;  // after redirects
+  long status = 0;            // HTTP status of the final response; 0 when none arrived
+  std::string error;          // why no usable response arrived; empty otherwise
+  std::string etag;
+  std::string last_modified;
+  std::string content_type;
+  std::string retry_after;  // the raw Retry-After header, seconds or an HTTP-date
+  std::string body;
+
+  // A 2xx response with a body to parse.
+  bool ok() const { return error.empty() && status >= 200 && status < 300; }
+  bool not_modified() const { return error.empty() && status == 304; }
+};
+
+struct FetchOptions {
+  std::string user_agent = "newswatch";
+  long connect_timeout_seconds = 20;
+  long timeout_seconds = 60;
+  std::size_t max_body_bytes = 16u << 20;
+  int concurrency = 16;
+};
+
+class Fetcher {
+ public:
+  explicit Fetcher(FetchOptions options);
+  ~Fetcher();
+  Fetcher(const Fetcher&) = delete;
+  Fetcher& operator=(const Fetcher&) = delete;
+
+  // Fetches every request, at most `concurrency` at once, calling `on_done` on this thread as
+  // each one finishes. Stops early, abandoning transfers, when `interrupt_fd` (if >= 0)
+  // becomes readable; returns false then. Connections are kept for the next call.
+  bool fetch_all(const std::vector<FetchRequest>& requests,
+                 const std::function<void(FetchResult)>& on_done, int interrupt_fd = -1);
+
+ private:
+  struct Transfer;
+  std::unique_ptr<Transfer> start(const FetchRequest& request);
+  FetchOptions options_;
+  void* multi_;  // CURLM*, kept opaque so users of this header need not include curl.
+};
+
+}  // namespace newswatch

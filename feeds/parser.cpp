@@ -1,0 +1,280 @@
+// XML feed formats through pugixml. pugixml ignores namespaces, so elements are matched on
+// their local name ("content:encoded" → "encoded" under the content prefix), which is how
+// real feeds with odd prefixes still parse.
+#include "feeds/parser.h"
+
+#include <pugixml.hpp>
+
+#include <cstring>
+#include <sstream>
+
+#include "feeds/dates.h"
+#include "feeds/text.h"
+#include "feeds/url.h"
+
+namespace newswatch {
+namespace {
+
+std::string_view local_name(const pugi::xml_node& node) {
+  std::string_view name = node.name();
+  auto colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+std::string_view prefix_of(const pugi::xml_node& node) {
+  std::string_view name = node.name();
+  auto colon = name.find(':');
+  return colon == std::string_view::npos ? std::string_view{} : name.substr(0, colon);
+}
+
+pugi::xml_node child_named(const pugi::xml_node& parent, std::string_view name,
+                           std::string_view prefix = {}) {
+  for (auto child : parent.children()) {
+    if (child.type() == pugi::node_element && local_name(child) == name &&
+        (prefix.empty() || prefix_of(child) == prefix))
+      return child;
+  }
+  return {};
+}
+
+// The node's text as written: text and CDATA children concatenated, child elements
+// serialized (RSS descriptions sometimes carry unescaped markup).
+std::string raw_content(const pugi::xml_node& node) {
+  std::string out;
+  for (auto child : node.children()) {
+    if (child.type() == pugi::node_pcdata || child.type() == pugi::node_cdata) {
+      out += child.value();
+    } else if (child.type() == pugi::node_element) {
+      std::ostringstream stream;
+      child.print(stream, "", pugi::format_raw);
+      out += stream.str();
+    }
+  }
+  return out;
+}
+
+std::string attribute(const pugi::xml_node& node, const char* name) {
+  return node.attribute(name).value();
+}
+
+// The base URL in effect at `node`: the document base refined by every xml:base on the way
+// down from the root.
+std::string base_at(const pugi::xml_node& node, const std::string& document_base) {
+  std::vector<pugi::xml_node> chain;
+  for (auto n = node; n && n.type() == pugi::node_element; n = n.parent()) chain.push_back(n);
+  std::string base = document_base;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (auto xml_base = it->attribute("xml:base")) base = resolve_url(base, xml_base.value());
+  }
+  return base;
+}
+
+class FeedBuilder {
+ public:
+  FeedBuilder(const ParseOptions& options, ParsedFeed& feed) : options_(options), feed_(feed) {}
+
+  std::optional<UnixSeconds> date(const pugi::xml_node& node) {
+    if (!node) return std::nullopt;
+    std::string text = node.child_value();
+    auto parsed = parse_date(text);
+    if (!parsed) feed_.warnings.push_back("unparseable date in <" + std::string(node.name()) +
+                                          ">: '" + text + "'");
+    return parsed;
+  }
+
+  // A text construct that may hold markup (RSS text, Atom type="html"/"xhtml").
+  static std::string html_text(const pugi::xml_node& node) {
+    if (!node) return {};
+    return html_to_text(raw_content(node));
+  }
+
+  // An Atom text construct, honouring its type attribute (mode="escaped" in Atom 0.3).
+  static std::string atom_text(const pugi::xml_node& node) {
+    if (!node) return {};
+    std::string type = attribute(node, "type");
+    if (type == "text" || type == "text/plain") return clean_text(node.child_value());
+    return html_text(node);
+  }
+
+  std::string link(const pugi::xml_node& node, const std::string& href) {
+    return resolve_url(base_at(node, document_base()), href);
+  }
+
+  std::string document_base() const {
+    return options_.base_url.empty() ? feed_.link.value_or("") : options_.base_url;
+  }
+
+ private:
+  const ParseOptions& options_;
+  ParsedFeed& feed_;
+};
+
+void parse_rss_item(const pugi::xml_node& node, FeedBuilder& builder, Item& item) {
+  item.title = FeedBuilder::html_text(child_named(node, "title"));
+  if (auto guid = child_named(node, "guid")) {
+    item.guid = std::string(guid.child_value());
+  } else if (auto about = node.attribute("rdf:about")) {
+    item.guid = std::string(about.value());
+  }
+  if (auto link = child_named(node, "link"); link && *link.child_value()) {
+    item.link = builder.link(link, clean_text(link.child_value()));
+  } else if (auto guid = child_named(node, "guid");
+             guid && attribute(guid, "isPermaLink") != "false" && has_scheme(guid.child_value())) {
+    item.link = builder.link(guid, guid.child_value());
+  }
+  item.published = builder.date(child_named(node, "pubDate"));
+  item.updated = builder.date(child_named(node, "date", "dc"));
+  if (auto author = child_named(node, "author")) {
+    item.author = clean_text(author.child_value());
+  } else if (auto creator = child_named(node, "creator")) {
+    item.author = clean_text(creator.child_value());
+  }
+  item.summary = FeedBuilder::html_text(child_named(node, "description"));
+  item.content = FeedBuilder::html_text(child_named(node, "encoded"));
+  for (auto child : node.children()) {
+    if (local_name(child) == "category" || local_name(child) == "subject")
+      item.categories.push_back(clean_text(child.child_value()));
+  }
+  if (auto source = child_named(node, "source")) item.source_outlet = clean_text(source.child_value());
+}
+
+void parse_atom_entry(const pugi::xml_node& node, FeedBuilder& builder, Item& item) {
+  item.title = FeedBuilder::atom_text(child_named(node, "title"));
+  if (auto id = child_named(node, "id")) item.guid = clean_text(id.child_value());
+  for (auto child : node.children()) {
+    if (local_name(child) != "link") continue;
+    std::string rel = attribute(child, "rel");
+    if ((rel.empty() || rel == "alternate") && !item.link)
+      item.link = builder.link(child, attribute(child, "href"));
+  }
+  auto published = child_named(node, "published");
+  item.published = builder.date(published ? published : child_named(node, "issued"));
+  auto updated = child_named(node, "updated");
+  item.updated = builder.date(updated ? updated : child_named(node, "modified"));
+  if (auto author = child_named(node, "author")) {
+    item.author = clean_text(child_named(author, "name").child_value());
+  }
+  item.summary = FeedBuilder::atom_text(child_named(node, "summary"));
+  item.content = FeedBuilder::atom_text(child_named(node, "content"));
+  for (auto child : node.children()) {
+    if (local_name(child) == "category") {
+      std::string term = attribute(child, "term");
+      item.categories.push_back(clean_text(term.empty() ? child.child_value() : term));
+    }
+  }
+}
+
+void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builder) {
+  auto channel = child_named(root, "channel");
+  if (!channel) channel = root;
+  feed.title = FeedBuilder::html_text(child_named(channel, "title"));
+  if (auto link = child_named(channel, "link"); link && *link.child_value())
+    feed.link = clean_text(link.child_value());
+  if (auto language = child_named(channel, "language")) feed.language = clean_text(language.child_value());
+  if (auto updated = child_named(channel, "lastBuildDate")) {
+    feed.updated = builder.date(updated);
+  } else if (auto dc_date = child_named(channel, "date", "dc")) {
+    feed.updated = builder.date(dc_date);
+  }
+  // RSS 2.0 nests items in the channel; RSS 1.0 and 0.90 make them siblings of it.
+  auto add_items = [&](const pugi::xml_node& container) {
+    for (auto child : container.children()) {
+      if (child.type() != pugi::node_element || local_name(child) != "item") continue;
+      parse_rss_item(child, builder, feed.items.emplace_back());
+    }
+  };
+  add_items(channel);
+  if (channel != root) add_items(root);
+}
+
+void parse_atom(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builder) {
+  feed.title = FeedBuilder::atom_text(child_named(root, "title"));
+  for (auto child : root.children()) {
+    if (local_name(child) != "link") continue;
+    std::string rel = attribute(child, "rel");
+    if (rel.empty() || rel == "alternate") {
+      feed.link = builder.link(child, attribute(child, "href"));
+      break;
+    }
+  }
+  if (auto lang = root.attribute("xml:lang")) feed.language = std::string(lang.value());
+  auto updated = child_named(root, "updated");
+  feed.updated = builder.date(updated ? updated : child_named(root, "modified"));
+  for (auto child : root.children()) {
+    if (child.type() != pugi::node_element || local_name(child) != "entry") continue;
+    parse_atom_entry(child, builder, feed.items.emplace_back());
+  }
+}
+
+std::optional<FeedFormat> detect_xml_format(const pugi::xml_node& root) {
+  std::string_view name = local_name(root);
+  if (name == "rss" || name == "channel") return FeedFormat::kRss2;
+  if (name == "RDF") {
+    for (auto attr : root.attributes()) {
+      if (std::strstr(attr.value(), "my.netscape.com/rdf/simple/0.9")) return FeedFormat::kRss090;
+    }
+    return FeedFormat::kRss1;
+  }
+  if (name == "feed") {
+    std::string ns = attribute(root, "xmlns");
+    if (ns == "http://www.w3.org/2005/Atom") return FeedFormat::kAtom10;
+    if (ns.starts_with("http://purl.org/atom/ns#") || !attribute(root, "version").empty())
+      return FeedFormat::kAtom03;
+    return FeedFormat::kAtom10;
+  }
+  return std::nullopt;
+}
+
+bool looks_like_json(std::string_view bytes) {
+  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
+  for (char c : bytes) {
+    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+    return c == '{';
+  }
+  return false;
+}
+
+}  // namespace
+
+const char* format_name(FeedFormat format) {
+  switch (format) {
+    case FeedFormat::kRss2: return "rss2";
+    case FeedFormat::kRss1: return "rss1";
+    case FeedFormat::kRss090: return "rss090";
+    case FeedFormat::kAtom10: return "atom10";
+    case FeedFormat::kAtom03: return "atom03";
+    case FeedFormat::kJsonFeed: return "jsonfeed";
+  }
+  return "unknown";
+}
+
+Result<ParsedFeed> parse_feed(std::string_view bytes, const ParseOptions& options) {
+  if (looks_like_json(bytes)) return parse_json_feed(bytes, options);
+  pugi::xml_document doc;
+  auto status = doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default,
+                                pugi::encoding_auto);
+  auto root = doc.document_element();
+  if (!root) {
+    return fail(std::string("not a feed: ") +
+                (status ? "no root element" : status.description()) + " at byte " +
+                std::to_string(status.offset));
+  }
+  auto format = detect_xml_format(root);
+  if (!format) return fail("not a feed: unknown root element <" + std::string(root.name()) + ">");
+  ParsedFeed feed;
+  feed.format = *format;
+  if (!status) {
+    // pugixml keeps the tree it built up to the error: items before it are still good.
+    feed.warnings.push_back(std::string("malformed XML: ") + status.description() +
+                            " at byte " + std::to_string(status.offset));
+  }
+  FeedBuilder builder(options, feed);
+  if (feed.format == FeedFormat::kAtom10 || feed.format == FeedFormat::kAtom03) {
+    parse_atom(root, feed, builder);
+  } else {
+    parse_rss(root, feed, builder);
+  }
+  return feed;
+}
+
+}  // namespace newswatch

@@ -1,0 +1,27 @@
+// Feed documents to items. The format is detected from the document itself (never the URL or
+// the Content-Type): RSS 0.9x/2.0, RSS 1.0 (RDF), RSS 0.90, Atom 1.0 and 0.3, JSON Feed.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "feeds/item.h"
+#include "feeds/result.h"
+
+namespace newswatch {
+
+struct ParseOptions {
+  // The document's own URL: relative links resolve against xml:base, then this, then the
+  // feed's link.
+  std::string base_url;
+};
+
+// Parses a whole feed document. Recoverable damage (malformed XML after some items, bad
+// dates) still yields the items found, with warnings; an error means nothing usable was
+// found. Pure function: no I/O, safe to call from any thread.
+Result<ParsedFeed> parse_feed(std::string_view bytes, const ParseOptions& options);
+
+// JSON Feed 1.0/1.1; called by parse_feed when the document is a JSON object.
+Result<ParsedFeed> parse_json_feed(std::string_view bytes, const ParseOptions& options);
+
+}  // namespace newswatch

@@ -1,0 +1,323 @@
+// A small HTML tokenizer with just the states that matter for text: data, tags with their
+// attributes, comments and declarations, raw-text elements, character references.
+#include "feeds/text.h"
+
+#include <utf8proc.h>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdlib>
+#include <iterator>
+#include <optional>
+
+namespace newswatch {
+namespace {
+
+struct NamedEntity {
+  std::string_view name;
+  char32_t code_point;
+};
+
+// The entities news feeds actually use. Sorted by name for binary search.
+constexpr NamedEntity kEntities[] = {
+    {"AElig", 0xC6},    {"Aacute", 0xC1}, {"Acirc", 0xC2},    {"Agrave", 0xC0},
+    {"Aring", 0xC5},    {"Atilde", 0xC3}, {"Auml", 0xC4},     {"Ccedil", 0xC7},
+    {"Eacute", 0xC9},   {"Ecirc", 0xCA},  {"Egrave", 0xC8},   {"Euml", 0xCB},
+    {"Iacute", 0xCD},   {"Icirc", 0xCE},  {"Igrave", 0xCC},   {"Iuml", 0xCF},
+    {"Ntilde", 0xD1},   {"OElig", 0x152}, {"Oacute", 0xD3},   {"Ocirc", 0xD4},
+    {"Ograve", 0xD2},   {"Oslash", 0xD8}, {"Otilde", 0xD5},   {"Ouml", 0xD6},
+    {"Scaron", 0x160},  {"Uacute", 0xDA}, {"Ucirc", 0xDB},    {"Ugrave", 0xD9},
+    {"Uuml", 0xDC},     {"Yacute", 0xDD}, {"aacute", 0xE1},   {"acirc", 0xE2},
+    {"acute", 0xB4},    {"aelig", 0xE6},  {"agrave", 0xE0},   {"amp", '&'},
+    {"apos", '\''},     {"aring", 0xE5},  {"atilde", 0xE3},   {"auml", 0xE4},
+    {"bdquo", 0x201E},  {"brvbar", 0xA6}, {"bull", 0x2022},   {"ccedil", 0xE7},
+    {"cedil", 0xB8},    {"cent", 0xA2},   {"circ", 0x2C6},    {"copy", 0xA9},
+    {"curren", 0xA4},   {"dagger", 0x2020}, {"deg", 0xB0},    {"divide", 0xF7},
+    {"eacute", 0xE9},   {"ecirc", 0xEA},  {"egrave", 0xE8},   {"emsp", 0x2003},
+    {"ensp", 0x2002},   {"eth", 0xF0},    {"euml", 0xEB},     {"euro", 0x20AC},
+    {"frac12", 0xBD},   {"frac14", 0xBC}, {"frac34", 0xBE},   {"gt", '>'},
+    {"hellip", 0x2026}, {"iacute", 0xED}, {"icirc", 0xEE},    {"iexcl", 0xA1},
+    {"igrave", 0xEC},   {"iquest", 0xBF}, {"iuml", 0xEF},     {"laquo", 0xAB},
+    {"ldquo", 0x201C},  {"lrm", 0x200E},  {"lsaquo", 0x2039}, {"lsquo", 0x2018},
+    {"lt", '<'},        {"macr", 0xAF},   {"mdash", 0x2014},  {"micro", 0xB5},
+    {"middot", 0xB7},   {"minus", 0x2212}, {"nbsp", 0xA0},    {"ndash", 0x2013},
+    {"not", 0xAC},      {"ntilde", 0xF1}, {"oacute", 0xF3},   {"ocirc", 0xF4},
+    {"oelig", 0x153},   {"ograve", 0xF2}, {"ordf", 0xAA},     {"ordm", 0xBA},
+    {"oslash", 0xF8},   {"otilde", 0xF5}, {"ouml", 0xF6},     {"para", 0xB6},
+    {"permil", 0x2030}, {"plusmn", 0xB1}, {"pound", 0xA3},    {"quot", '"'},
+    {"raquo", 0xBB},    {"rdquo", 0x201D}, {"reg", 0xAE},     {"rlm", 0x200F},
+    {"rsaquo", 0x203A}, {"rsquo", 0x2019}, {"sbquo", 0x201A}, {"scaron", 0x161},
+    {"sect", 0xA7},     {"shy", 0xAD},    {"sup1", 0xB9},     {"sup2", 0xB2},
+    {"sup3", 0xB3},     {"szlig", 0xDF},  {"thinsp", 0x2009}, {"thorn", 0xFE},
+    {"tilde", 0x2DC},   {"times", 0xD7},  {"trade", 0x2122},  {"uacute", 0xFA},
+    {"ucirc", 0xFB},    {"ugrave", 0xF9}, {"uml", 0xA8},      {"uuml", 0xFC},
+    {"yacute", 0xFD},   {"yen", 0xA5},
+};
+static_assert(std::is_sorted(std::begin(kEntities), std::end(kEntities),
+                             [](const NamedEntity& a, const NamedEntity& b) { return a.name < b.name; }));
+
+std::optional<char32_t> lookup_entity(std::string_view name) {
+  auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), name,
+                             [](const NamedEntity& e, std::string_view n) { return e.name < n; });
+  if (it == std::end(kEntities) || it->name != name) return std::nullopt;
+  return it->code_point;
+}
+
+bool is_ascii_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// Elements whose contents are not text a reader sees.
+bool is_dropped_element(std::string_view name) {
+  static constexpr std::string_view kDropped[] = {
+      "script", "style", "noscript", "template", "applet", "head", "title"};
+  return std::find(std::begin(kDropped), std::end(kDropped), name) != std::end(kDropped);
+}
+
+bool is_block_element(std::string_view name) {
+  static constexpr std::string_view kBlocks[] = {
+      "address", "article", "aside", "blockquote", "br",     "caption", "dd",     "details",
+      "dialog",  "div",     "dl",    "dt",         "figcaption", "figure", "footer", "form",
+      "h1",      "h2",      "h3",    "h4",         "h5",     "h6",      "header", "hr",
+      "img",     "li",      "main",  "nav",        "ol",     "p",       "pre",    "section",
+      "summary", "table",   "td",    "th",         "tr",     "ul"};
+  return std::find(std::begin(kBlocks), std::end(kBlocks), name) != std::end(kBlocks);
+}
+
+// Collapses whitespace as text is appended: one space between words, none at the ends.
+class TextSink {
+ public:
+  void text(std::string_view s) {
+    for (char c : s) {
+      if (is_space(c)) {
+        pending_space_ = true;
+      } else {
+        flush_space();
+        out_.push_back(c);
+      }
+    }
+  }
+  // Appends decoded text: U+00A0 counts as whitespace for collapsing purposes.
+  void decoded(const std::string& s) {
+    if (s == "\xC2\xA0") {
+      pending_space_ = true;
+      return;
+    }
+    text(s);
+  }
+  void space() { pending_space_ = true; }
+  std::string finish() { return to_nfc(out_); }
+
+ private:
+  void flush_space() {
+    if (pending_space_ && !out_.empty()) out_.push_back(' ');
+    pending_space_ = false;
+  }
+  std::string out_;
+  bool pending_space_ = false;
+};
+
+std::size_t find_case_insensitive(std::string_view haystack, std::string_view needle,
+                                  std::size_t from) {
+  if (needle.empty()) return from;
+  for (std::size_t i = from; i + needle.size() <= haystack.size(); ++i) {
+    std::size_t k = 0;
+    while (k < needle.size() && lower(haystack[i + k]) == needle[k]) ++k;
+    if (k == needle.size()) return i;
+  }
+  return std::string_view::npos;
+}
+
+// Skips from just after a tag name to just past the tag's closing '>', honouring quoted
+// attribute values (which may contain '>').
+std::size_t skip_tag_rest(std::string_view html, std::size_t i) {
+  char quote = 0;
+  for (; i < html.size(); ++i) {
+    char c = html[i];
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      // Only a quote right after '=' (possibly spaced) opens a value.
+      std::size_t j = i;
+      while (j > 0 && is_space(html[j - 1])) --j;
+      if (j > 0 && html[j - 1] == '=') quote = c;
+    } else if (c == '>') {
+      return i + 1;
+    }
+  }
+  return html.size();
+}
+
+}  // namespace
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  utf8proc_uint8_t buf[4];
+  auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
+  out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+}
+
+bool decode_reference(std::string_view html, std::size_t& pos, std::string& out) {
+  std::size_t i = pos + 1;
+  if (i < html.size() && html[i] == '#') {
+    ++i;
+    int base = 10;
+    if (i < html.size() && (html[i] == 'x' || html[i] == 'X')) {
+      base = 16;
+      ++i;
+    }
+    std::size_t start = i;
+    char32_t value = 0;
+    while (i < html.size() && (base == 16 ? std::isxdigit(static_cast<unsigned char>(html[i]))
+                                          : std::isdigit(static_cast<unsigned char>(html[i])))) {
+      int digit = std::isdigit(static_cast<unsigned char>(html[i])) ? html[i] - '0'
+                                                                     : lower(html[i]) - 'a' + 10;
+      value = std::min<char32_t>(value * base + digit, 0x110000);
+      ++i;
+    }
+    if (i == start) return false;
+    if (i < html.size() && html[i] == ';') ++i;
+    // Windows-1252 code points in numeric references, as browsers interpret them.
+    static constexpr std::array<char32_t, 32> kCp1252 = {
+        0x20AC, 0x81,   0x201A, 0x192,  0x201E, 0x2026, 0x2020, 0x2021, 0x2C6,  0x2030, 0x160,
+        0x2039, 0x152,  0x8D,   0x17D,  0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+        0x2013, 0x2014, 0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
+    if (value >= 0x80 && value <= 0x9F) value = kCp1252[value - 0x80];
+    append_utf8(out, value);
+    pos = i;
+    return true;
+  }
+  std::size_t start = i;
+  while (i < html.size() && i - start < 32 && std::isalnum(static_cast<unsigned char>(html[i])))
+    ++i;
+  if (i == start) return false;
+  auto cp = lookup_entity(html.substr(start, i - start));
+  if (!cp) return false;
+  if (i < html.size() && html[i] == ';') ++i;
+  append_utf8(out, *cp);
+  pos = i;
+  return true;
+}
+
+std::string to_nfc(std::string_view utf8) {
+  utf8proc_uint8_t* mapped = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
+                        static_cast<utf8proc_ssize_t>(utf8.size()), &mapped,
+                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  if (n < 0) {
+    // Invalid UTF-8: replace bad bytes, then normalize the repaired text.
+    std::string repaired;
+    std::size_t i = 0;
+    while (i < utf8.size()) {
+      utf8proc_int32_t cp;
+      auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data() + i),
+                                  static_cast<utf8proc_ssize_t>(utf8.size() - i), &cp);
+      if (len <= 0) {
+        append_utf8(repaired, 0xFFFD);
+        ++i;
+      } else {
+        repaired.append(utf8.substr(i, static_cast<std::size_t>(len)));
+        i += static_cast<std::size_t>(len);
+      }
+    }
+    return to_nfc(repaired);
+  }
+  std::string result(reinterpret_cast<char*>(mapped), static_cast<std::size_t>(n));
+  std::free(mapped);
+  return result;
+}
+
+std::string html_to_text(std::string_view html) {
+  TextSink sink;
+  std::size_t i = 0, text_start = 0;
+  auto flush_text = [&](std::size_t end) {
+    if (end > text_start) sink.text(html.substr(text_start, end - text_start));
+  };
+  while (i < html.size()) {
+    char c = html[i];
+    if (c == '&') {
+      flush_text(i);
+      std::string decoded;
+      if (decode_reference(html, i, decoded)) {
+        sink.decoded(decoded);
+      } else {
+        sink.text("&");
+        ++i;
+      }
+      text_start = i;
+      continue;
+    }
+    if (c != '<' || i + 1 >= html.size()) {
+      ++i;
+      continue;
+    }
+    char next = html[i + 1];
+    if (next == '!' || next == '?') {
+      flush_text(i);
+      if (html.substr(i, 4) == "<!--") {
+        std::size_t end = html.find("-->", i + 4);
+        i = end == std::string_view::npos ? html.size() : end + 3;
+      } else if (html.substr(i, 9) == "<![CDATA[") {
+        std::size_t end = html.find("]]>", i + 9);
+        std::size_t stop = end == std::string_view::npos ? html.size() : end;
+        sink.text(html.substr(i + 9, stop - (i + 9)));
+        i = end == std::string_view::npos ? html.size() : end + 3;
+      } else {
+        std::size_t end = html.find('>', i);
+        i = end == std::string_view::npos ? html.size() : end + 1;
+      }
+      text_start = i;
+      continue;
+    }
+    bool closing = next == '/';
+    std::size_t name_start = i + (closing ? 2 : 1);
+    if (name_start >= html.size() || !is_ascii_alpha(html[name_start])) {
+      ++i;  // A '<' that opens no tag is text.
+      continue;
+    }
+    flush_text(i);
+    std::size_t name_end = name_start;
+    std::string name;
+    while (name_end < html.size() && !is_space(html[name_end]) && html[name_end] != '/' &&
+           html[name_end] != '>') {
+      name.push_back(lower(html[name_end]));
+      ++name_end;
+    }
+    i = skip_tag_rest(html, name_end);
+    if (is_block_element(name)) sink.space();
+    if (!closing && is_dropped_element(name) && html[i - 1] == '>' && html[i - 2] != '/') {
+      std::size_t end = find_case_insensitive(html, "</" + name, i);
+      i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2);
+      sink.space();
+    }
+    text_start = i;
+  }
+  flush_text(html.size());
+  return sink.finish();
+}
+
+std::string clean_text(std::string_view text) {
+  TextSink sink;
+  std::size_t i = 0, text_start = 0;
+  while (i < text.size()) {
+    if (text[i] != '&') {
+      ++i;
+      continue;
+    }
+    if (i > text_start) sink.text(text.substr(text_start, i - text_start));
+    std::string decoded;
+    if (decode_reference(text, i, decoded)) {
+      sink.decoded(decoded);
+    } else {
+      sink.text("&");
+      ++i;
+    }
+    text_start = i;
+  }
+  if (i > text_start) sink.text(text.substr(text_start));
+  return sink.finish();
+}
+
+}  // namespace newswatch

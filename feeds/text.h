@@ -1,0 +1,30 @@
+// HTML and XML text as readers see it: tags removed, references decoded, whitespace collapsed,
+// Unicode NFC. One streaming pass, no tree: building a DOM per item would be the pipeline's
+// bottleneck.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace newswatch {
+
+// Turns an HTML fragment into plain text: the contents of script, style, noscript, template,
+// applet, head and title are dropped; block elements separate words; character references
+// are decoded; whitespace is collapsed and trimmed; the result is NFC.
+std::string html_to_text(std::string_view html);
+
+// Plain text from a field that is not HTML: references decoded (a feed may still use HTML
+// named entities), whitespace collapsed and trimmed, NFC.
+std::string clean_text(std::string_view text);
+
+// Appends the UTF-8 encoding of `code_point` (U+FFFD for invalid ones) to `out`.
+void append_utf8(std::string& out, char32_t code_point);
+
+// Decodes the character reference that starts at html[pos] ('&'). On success appends the
+// decoded text, advances `pos` past the reference and returns true.
+bool decode_reference(std::string_view html, std::size_t& pos, std::string& out);
+
+// Unicode NFC of valid UTF-8; invalid sequences become U+FFFD first.
+std::string to_nfc(std::string_view utf8);
+
+}  // namespace newswatch

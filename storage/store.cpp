@@ -1,0 +1,242 @@
+#include "storage/store.h"
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/migrations.h"
+
+namespace newswatch {
+namespace {
+
+constexpr int latest_version() {
+  int version = 0;
+  for (const auto& m : kMigrations) version = m.version;
+  return version;
+}
+
+Result<void> migrate(SQLite::Database& db) {
+  int current = db.execAndGet("PRAGMA user_version").getInt();
+  if (current > latest_version()) {
+    return fail("database schema version " + std::to_string(current) +
+                " is newer than this newswatch understands (" + std::to_string(latest_version()) +
+                ")");
+  }
+  for (const auto& migration : kMigrations) {
+    if (migration.version <= current) continue;
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    db.exec(migration.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(migration.version));
+    transaction.commit();
+  }
+  return {};
+}
+
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<UnixSeconds>& t) {
+  if (t) {
+    statement.bind(index, static_cast<int64_t>(*t));
+  } else {
+    statement.bind(index);
+  }
+}
+
+void bind_optional(SQLite::Statement& statement, int index,
+                   const std::optional<std::string>& s) {
+  if (s) {
+    statement.bind(index, *s);
+  } else {
+    statement.bind(index);
+  }
+}
+
+// What makes an item "the same item" within one feed.
+std::optional<std::string> item_key(const Item& item) {
+  if (item.guid && !item.guid->empty()) return item.guid;
+  if (item.link && !item.link->empty()) return item.link;
+  return std::nullopt;
+}
+
+std::int64_t feed_id(SQLite::Database& db, const std::string& url) {
+  SQLite::Statement query(db, "SELECT id FROM feeds WHERE url = ?");
+  query.bind(1, url);
+  return query.executeStep() ? query.getColumn(0).getInt64() : 0;
+}
+
+std::int64_t article_for(SQLite::Database& db, const MatchedItem& matched, std::int64_t feed,
+                         UnixSeconds now, bool& created) {
+  const Item& item = matched.item;
+  std::string url = item.link.value_or(*item_key(item));
+  SQLite::Statement existing(db, "SELECT id FROM articles WHERE canonical_url = ?");
+  existing.bind(1, url);
+  if (existing.executeStep()) {
+    created = false;
+    std::int64_t id = existing.getColumn(0).getInt64();
+    SQLite::Statement touch(db, "UPDATE articles SET last_seen = ? WHERE id = ?");
+    touch.bind(1, static_cast<int64_t>(now));
+    touch.bind(2, id);
+    touch.exec();
+    return id;
+  }
+  created = true;
+  // Until story clustering exists, every new article opens a story of its own.
+  SQLite::Statement story(db,
+                          "INSERT INTO stories (title, first_seen, last_seen) VALUES (?, ?, ?)");
+  story.bind(1, item.title);
+  story.bind(2, static_cast<int64_t>(now));
+  story.bind(3, static_cast<int64_t>(now));
+  story.exec();
+  std::int64_t story_id = db.getLastInsertRowid();
+  SQLite::Statement insert(db,
+                           "INSERT INTO articles (canonical_url, title, summary, content, author, "
+                           "published, first_seen, last_seen, feed_id, story_id) "
+                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  insert.bind(1, url);
+  insert.bind(2, item.title);
+  insert.bind(3, item.summary);
+  insert.bind(4, item.content);
+  bind_optional(insert, 5, item.author);
+  bind_optional(insert, 6, item.published ? item.published : item.updated);
+  insert.bind(7, static_cast<int64_t>(now));
+  insert.bind(8, static_cast<int64_t>(now));
+  insert.bind(9, static_cast<int64_t>(feed));
+  insert.bind(10, static_cast<int64_t>(story_id));
+  insert.exec();
+  return db.getLastInsertRowid();
+}
+
+void save_feed_state(SQLite::Database& db, const FeedState& state) {
+  SQLite::Statement update(db,
+                           "UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, "
+                           "last_error = ?, error_count = ?, last_polled_at = ?, "
+                           "next_poll_at = ?, disabled = ? WHERE url = ?");
+  update.bind(1, state.etag);
+  update.bind(2, state.last_modified);
+  update.bind(3, static_cast<int64_t>(state.last_status));
+  if (state.last_error.empty()) {
+    update.bind(4);
+  } else {
+    update.bind(4, state.last_error);
+  }
+  update.bind(5, state.error_count);
+  bind_optional(update, 6, state.last_polled_at);
+  bind_optional(update, 7, state.next_poll_at);
+  update.bind(8, state.disabled ? 1 : 0);
+  update.bind(9, state.url);
+  update.exec();
+}
+
+}  // namespace
+
+Store::Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+Store::Store(Store&&) noexcept = default;
+Store& Store::operator=(Store&&) noexcept = default;
+Store::~Store() = default;
+
+Result<Store> Store::open(const std::string& path, const StoreOptions& options) {
+  try {
+    auto db = std::make_unique<SQLite::Database>(
+        path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
+    db->setBusyTimeout(options.busy_timeout_ms);
+    db->exec("PRAGMA journal_mode = WAL");
+    db->exec("PRAGMA synchronous = NORMAL");
+    db->exec("PRAGMA foreign_keys = ON");
+    if (auto migrated = migrate(*db); !migrated) return std::unexpected(migrated.error());
+    return Store(std::move(db));
+  } catch (const SQLite::Exception& e) {
+    return fail(path + ": " + e.what());
+  }
+}
+
+Result<void> Store::register_feed(const std::string& url, const std::string& title,
+                                  UnixSeconds now) {
+  try {
+    SQLite::Statement upsert(*db_,
+                             "INSERT INTO feeds (url, title, created_at) VALUES (?, ?, ?) "
+                             "ON CONFLICT (url) DO UPDATE SET title = "
+                             "coalesce(nullif(excluded.title, ''), feeds.title)");
+    upsert.bind(1, url);
+    upsert.bind(2, title);
+    upsert.bind(3, static_cast<int64_t>(now));
+    upsert.exec();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return fail("registering feed " + url + ": " + e.what());
+  }
+}
+
+std::optional<FeedState> Store::feed_state(const std::string& url) {
+  SQLite::Statement query(*db_,
+                          "SELECT url, coalesce(title, ''), coalesce(etag, ''), "
+                          "coalesce(last_modified, ''), coalesce(last_status, 0), "
+                          "coalesce(last_error, ''), error_count, last_polled_at, next_poll_at, "
+                          "disabled FROM feeds WHERE url = ?");
+  query.bind(1, url);
+  if (!query.executeStep()) return std::nullopt;
+  FeedState state;
+  state.url = query.getColumn(0).getString();
+  state.title = query.getColumn(1).getString();
+  state.etag = query.getColumn(2).getString();
+  state.last_modified = query.getColumn(3).getString();
+  state.last_status = query.getColumn(4).getInt();
+  state.last_error = query.getColumn(5).getString();
+  state.error_count = query.getColumn(6).getInt();
+  if (!query.getColumn(7).isNull()) state.last_polled_at = query.getColumn(7).getInt64();
+  if (!query.getColumn(8).isNull()) state.next_poll_at = query.getColumn(8).getInt64();
+  state.disabled = query.getColumn(9).getInt() != 0;
+  return state;
+}
+
+Result<WriteStats> Store::write(const ParsedBatch& batch) {
+  try {
+    WriteStats stats;
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    save_feed_state(*db_, batch.feed);
+    std::int64_t feed = feed_id(*db_, batch.feed.url);
+    if (feed == 0) return fail("feed not registered: " + batch.feed.url);
+    SQLite::Statement seen(*db_, "SELECT 1 FROM sightings WHERE feed_id = ? AND item_key = ?");
+    for (const MatchedItem& matched : batch.items) {
+      auto key = item_key(matched.item);
+      if (!key) continue;  // nothing identifies it: it could not be recognised next time
+      seen.reset();
+      seen.bind(1, static_cast<int64_t>(feed));
+      seen.bind(2, *key);
+      if (seen.executeStep()) {
+        ++stats.known;
+        continue;
+      }
+      bool created = false;
+      std::int64_t article = article_for(*db_, matched, feed, batch.fetched_at, created);
+      stats.new_articles += created ? 1 : 0;
+      ++stats.new_sightings;
+      SQLite::Statement sighting(*db_,
+                                 "INSERT INTO sightings (article_id, feed_id, item_key, url, "
+                                 "guid, title, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      sighting.bind(1, static_cast<int64_t>(article));
+      sighting.bind(2, static_cast<int64_t>(feed));
+      sighting.bind(3, *key);
+      bind_optional(sighting, 4, matched.item.link);
+      bind_optional(sighting, 5, matched.item.guid);
+      sighting.bind(6, matched.item.title);
+      sighting.bind(7, static_cast<int64_t>(batch.fetched_at));
+      sighting.exec();
+      SQLite::Statement match(*db_,
+                              "INSERT OR IGNORE INTO matches (article_id, topic, field, term, "
+                              "offset) VALUES (?, ?, ?, ?, ?)");
+      for (const Evidence& evidence : matched.matches.evidence) {
+        match.reset();
+        match.bind(1, static_cast<int64_t>(article));
+        match.bind(2, evidence.topic);
+        match.bind(3, field_name(evidence.field));
+        match.bind(4, evidence.term);
+        match.bind(5, static_cast<int64_t>(evidence.offset));
+        match.exec();
+      }
+    }
+    transaction.commit();
+    return stats;
+  } catch (const SQLite::Exception& e) {
+    return fail("storing " + batch.feed.url + ": " + e.what());
+  }
+}
+
+int Store::schema_version() { return db_->execAndGet("PRAGMA user_version").getInt(); }
+
+}  // namespace newswatch
