@@ -116,6 +116,10 @@ std::string describe(const toml::exception& e) {
          std::to_string(loc.column()) + ": " + what;
 }
 
+// Keys of the design (../shared/DESIGN.md) that later versions implement.
+const std::set<std::string> kPlannedKeys = {"honor_feed_hints", "per_host", "retention_days",
+                                            "keep_unmatched", "alert", "metrics"};
+
 void apply_key(Config& config, const std::string& key, const toml::value& value) {
   if (key == "database") {
     config.database = relative_to(config.source, string_of(value, key));
@@ -125,22 +129,14 @@ void apply_key(Config& config, const std::string& key, const toml::value& value)
       config.topics.push_back(relative_to(config.source, string_of(t, key)));
   } else if (key == "interval") {
     config.interval = duration_of(value, key);
-  } else if (key == "honor_feed_hints") {
-    config.honor_feed_hints = bool_of(value, key);
   } else if (key == "max_interval") {
     config.max_interval = duration_of(value, key);
   } else if (key == "concurrency") {
     config.concurrency = positive_int_of(value, key);
-  } else if (key == "per_host") {
-    config.per_host = positive_int_of(value, key);
   } else if (key == "timeout") {
     config.timeout = duration_of(value, key);
   } else if (key == "max_body") {
     config.max_body = size_of(value, key);
-  } else if (key == "retention_days") {
-    config.retention_days = positive_int_of(value, key);
-  } else if (key == "keep_unmatched") {
-    config.keep_unmatched = bool_of(value, key);
   } else if (key == "log_level") {
     static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
     config.log_level = string_of(value, key);
@@ -150,6 +146,9 @@ void apply_key(Config& config, const std::string& key, const toml::value& value)
     config.opml = relative_to(config.source, string_of(value, key));
   } else if (key == "feed") {
     config.feeds = feeds_of(value);
+  } else if (kPlannedKeys.count(key)) {
+    // Accepting a key that does nothing yet would mislead whoever set it.
+    reject(value, "'" + key + "' is not supported by this version of newswatch yet");
   } else {
     reject(value, "unknown key '" + key + "'");
   }

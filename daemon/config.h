@@ -24,14 +24,10 @@ struct Config {
   std::string database = "newswatch.db";
   std::vector<std::string> topics;  // topic pack files; empty: the built-in Iran–US pack
   std::chrono::seconds interval{15 * 60};
-  bool honor_feed_hints = true;
   std::chrono::seconds max_interval{6 * 3600};
   int concurrency = 16;
-  int per_host = 2;
   std::chrono::seconds timeout{60};
   std::size_t max_body = 16u << 20;
-  int retention_days = 30;
-  bool keep_unmatched = false;
   std::string log_level = "info";
   std::string opml;  // optional OPML file whose feeds join the [[feed]] tables
   std::vector<FeedConfig> feeds;

@@ -1,0 +1,115 @@
+// The executable as users and tools run it: `run --once` exits 0, the daemon stops cleanly on
+// SIGTERM, `parse` prints the contract JSON.
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <thread>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "integration/feed_server.h"
+#include "test_support.h"
+
+extern char** environ;
+
+using namespace newswatch::test;
+
+namespace {
+
+// Starts newswatch with `args`, stdout and stderr to `log`; returns its pid.
+pid_t spawn_newswatch(const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> argv_strings = {NEWSWATCH_BINARY};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, NEWSWATCH_BINARY, &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  REQUIRE(rc == 0);
+  return pid;
+}
+
+int exit_status(pid_t pid) {
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  return WEXITSTATUS(status);
+}
+
+// Waits (up to 20 s) until `predicate` holds.
+template <typename Predicate>
+bool await(Predicate predicate) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (predicate()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return predicate();
+}
+
+}  // namespace
+
+TEST_CASE("run --once polls a feed list, stores and exits 0") {
+  TempDir dir;
+  FeedServer server;
+  server.serve("/feed.xml", {200, hormuz_and_football_feed(), ""});
+  std::string opml = dir.write("feeds.opml",
+                               "<opml version=\"2.0\"><body><outline text=\"t\" xmlUrl=\"" +
+                                   server.url("/feed.xml") +
+                                   "\"/><outline text=\"dead\" "
+                                   "xmlUrl=\"http://127.0.0.1:1/x\"/></body></opml>");
+  pid_t pid = spawn_newswatch({"run", "--once", "--feeds", opml, "--db", dir.file("n.db")},
+                              dir.file("log"));
+  CHECK(exit_status(pid) == 0);
+  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT count(*) FROM items_v").getInt() == 1);
+  std::string log = read_file(dir.file("log"));
+  CHECK_THAT(log, Catch::Contains("poll round: 2 feeds"));
+  CHECK_THAT(log, Catch::Contains("http://127.0.0.1:1/x"));  // one clear line for the dead feed
+}
+
+TEST_CASE("the daemon keeps running after failures and exits 0 on SIGTERM") {
+  TempDir dir;
+  std::string feeds = dir.write("feeds.toml", "[[feed]]\nurl = \"http://127.0.0.1:1/x\"\n");
+  pid_t pid = spawn_newswatch({"run", "--feeds", feeds, "--db", dir.file("n.db")}, dir.file("log"));
+  REQUIRE(await([&] { return read_file(dir.file("log")).find("poll round") != std::string::npos; }));
+  CHECK(waitpid(pid, nullptr, WNOHANG) == 0);  // still running after the failed round
+  kill(pid, SIGTERM);
+  CHECK(exit_status(pid) == 0);
+  CHECK_THAT(read_file(dir.file("log")), Catch::Contains("stopping"));
+}
+
+TEST_CASE("a config error exits non-zero with file:line:column") {
+  TempDir dir;
+  std::string config = dir.write("bad.toml", "database = \"x.db\"\nbogus = 1\n");
+  pid_t pid = spawn_newswatch({"run", "--once", "--config", config}, dir.file("log"));
+  CHECK(exit_status(pid) == 1);
+  CHECK_THAT(read_file(dir.file("log")), Catch::Contains("bad.toml:2:9: unknown key 'bogus'"));
+}
+
+TEST_CASE("parse prints one JSON object per file") {
+  TempDir dir;
+  std::string feed = dir.write("f.xml", hormuz_and_football_feed());
+  pid_t pid = spawn_newswatch({"parse", feed, feed}, dir.file("out"));
+  CHECK(exit_status(pid) == 0);
+  std::string out = read_file(dir.file("out"));
+  CHECK(std::count(out.begin(), out.end(), '\n') == 2);
+  CHECK_THAT(out, Catch::StartsWith("{\"format\":\"rss2\",\"feed\":{\"title\":\"Test Outlet\""));
+}
+
+TEST_CASE("the version and the help answer") {
+  TempDir dir;
+  CHECK(exit_status(spawn_newswatch({"--version"}, dir.file("v"))) == 0);
+  CHECK_THAT(read_file(dir.file("v")), Catch::StartsWith("newswatch "));
+  CHECK(exit_status(spawn_newswatch({"run", "--help"}, dir.file("h"))) == 0);
+  CHECK_THAT(read_file(dir.file("h")), Catch::Contains("--once"));
+}

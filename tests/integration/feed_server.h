@@ -1,0 +1,96 @@
+// A real HTTP server on 127.0.0.1 (an ephemeral port) serving feeds the test controls, so
+// integration tests exercise libcurl, HTTP and the whole pipeline without the outside network.
+#pragma once
+
+#include <httplib.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace newswatch::test {
+
+class FeedServer {
+ public:
+  struct Resource {
+    int status = 200;
+    std::string body;
+    std::string etag;  // when set, a matching If-None-Match gets 304
+  };
+
+  FeedServer() {
+    server_.Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+      std::lock_guard lock(mutex_);
+      ++requests_;
+      if (request.has_header("If-None-Match")) ++conditional_requests_;
+      auto it = resources_.find(request.path);
+      if (it == resources_.end()) {
+        response.status = 404;
+        return;
+      }
+      const Resource& r = it->second;
+      if (!r.etag.empty() && request.get_header_value("If-None-Match") == r.etag) {
+        response.status = 304;
+        return;
+      }
+      response.status = r.status;
+      if (!r.etag.empty()) response.set_header("ETag", r.etag);
+      response.set_content(r.body, "application/rss+xml");
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~FeedServer() {
+    server_.stop();
+    thread_.join();
+  }
+
+  void serve(const std::string& path, Resource resource) {
+    std::lock_guard lock(mutex_);
+    resources_[path] = std::move(resource);
+  }
+  std::string url(const std::string& path) const {
+    return "http://127.0.0.1:" + std::to_string(port_) + path;
+  }
+  int requests() {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+  int conditional_requests() {
+    std::lock_guard lock(mutex_);
+    return conditional_requests_;
+  }
+
+ private:
+  httplib::Server server_;
+  std::mutex mutex_;
+  std::map<std::string, Resource> resources_;
+  int requests_ = 0;
+  int conditional_requests_ = 0;
+  int port_ = 0;
+  std::thread thread_;
+};
+
+inline std::string hormuz_and_football_feed() {
+  return R"(<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Test Outlet</title><link>https://outlet.example/</link>
+<item>
+  <title>Iran threatens to close the Strait of Hormuz as tankers slow</title>
+  <link>https://outlet.example/world/hormuz-tankers</link>
+  <guid>outlet-hormuz-1</guid>
+  <pubDate>Tue, 10 Jun 2025 04:00:00 GMT</pubDate>
+  <description>&lt;p&gt;Shipping data showed fewer tankers transiting the strait.&lt;/p&gt;</description>
+</item>
+<item>
+  <title>City Rovers beat United 2-1 in season opener</title>
+  <link>https://outlet.example/sport/rovers</link>
+  <guid>outlet-football-1</guid>
+  <pubDate>Tue, 10 Jun 2025 05:00:00 GMT</pubDate>
+  <description>A late goal settled the match.</description>
+</item>
+</channel></rss>)";
+}
+
+}  // namespace newswatch::test

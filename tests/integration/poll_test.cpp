@@ -1,0 +1,122 @@
+// The whole pipeline against a loopback HTTP server and a SQLite file in a temp dir:
+// fetch -> parse -> match -> store, and a second poll that adds nothing.
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "daemon/poller.h"
+#include "integration/feed_server.h"
+#include "test_support.h"
+
+using namespace newswatch;
+using namespace newswatch::test;
+
+namespace {
+
+struct Harness {
+  TempDir dir;
+  FeedServer server;
+  ManualClock clock{1750000000};
+  Config config;
+
+  std::unique_ptr<Poller> poller() {
+    config.database = dir.file("news.db");
+    auto store = Store::open(config.database);
+    REQUIRE(store);
+    auto matcher = std::make_shared<const Matcher>(TopicPack::builtin());
+    auto poller = Poller::create(config, std::move(*store), matcher, clock, -1);
+    REQUIRE(poller);
+    return std::move(*poller);
+  }
+
+  int count(const std::string& sql) {
+    SQLite::Database db(dir.file("news.db"), SQLite::OPEN_READONLY);
+    return db.execAndGet(sql).getInt();
+  }
+};
+
+}  // namespace
+
+TEST_CASE("one poll stores exactly the relevant item, once; a second poll adds nothing") {
+  Harness h;
+  h.server.serve("/feed.xml", {200, hormuz_and_football_feed(), ""});
+  h.config.feeds = {{h.server.url("/feed.xml"), "Test Outlet", std::nullopt, true}};
+  auto poller = h.poller();
+
+  RoundStats first = poller->poll_round(true);
+  CHECK(first.fetched == 1);
+  CHECK(first.items == 2);
+  CHECK(first.matched == 1);
+  CHECK(first.new_articles == 1);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 1);
+  CHECK(h.count("SELECT count(*) FROM items_v WHERE title LIKE '%Strait of Hormuz%' "
+                "AND topics LIKE '%hormuz%' AND published = '2025-06-10T04:00:00Z'") == 1);
+  CHECK(h.count("SELECT count(*) FROM sightings_v WHERE guid = 'outlet-hormuz-1'") == 1);
+
+  h.clock.advance(3600);
+  RoundStats second = poller->poll_round(true);
+  CHECK(second.fetched == 1);
+  CHECK(second.new_articles == 0);
+  CHECK(second.new_sightings == 0);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 1);
+  CHECK(h.count("SELECT count(*) FROM sightings_v") == 1);
+}
+
+TEST_CASE("a second poll sends the stored ETag and a 304 costs no parsing") {
+  Harness h;
+  h.server.serve("/feed.xml", {200, hormuz_and_football_feed(), "\"v1\""});
+  h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
+  auto poller = h.poller();
+  poller->poll_round(true);
+  RoundStats second = poller->poll_round(true);
+  CHECK(second.not_modified == 1);
+  CHECK(second.items == 0);
+  CHECK(h.server.conditional_requests() == 1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE etag = '\"v1\"' AND last_status = 304") == 1);
+}
+
+TEST_CASE("the schedule survives a restart: validators come back from the database") {
+  Harness h;
+  h.server.serve("/feed.xml", {200, hormuz_and_football_feed(), "\"v1\""});
+  h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
+  h.poller()->poll_round(true);
+  RoundStats after_restart = h.poller()->poll_round(true);
+  CHECK(after_restart.not_modified == 1);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 1);
+}
+
+TEST_CASE("failing feeds are recorded and do not stop the others") {
+  Harness h;
+  h.server.serve("/feed.xml", {200, hormuz_and_football_feed(), ""});
+  h.server.serve("/broken.xml", {500, "oops", ""});
+  h.server.serve("/html.xml", {200, "<html><body>not a feed</body></html>", ""});
+  h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true},
+                    {h.server.url("/broken.xml"), "", std::nullopt, true},
+                    {h.server.url("/html.xml"), "", std::nullopt, true},
+                    {h.server.url("/missing.xml"), "", std::nullopt, true},
+                    {"http://127.0.0.1:1/refused.xml", "", std::nullopt, true}};
+  auto poller = h.poller();
+  RoundStats stats = poller->poll_round(true);
+  CHECK(stats.feeds == 5);
+  CHECK(stats.failed == 4);
+  CHECK(stats.new_articles == 1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_error = 'HTTP 500' AND error_count = 1") ==
+        1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_error LIKE 'unparseable document%'") ==
+        1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_status = 404") == 1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE url LIKE '%refused%' "
+                "AND last_error IS NOT NULL AND next_poll_at IS NOT NULL") == 1);
+}
+
+TEST_CASE("a response over the body cap is refused, not stored") {
+  Harness h;
+  h.server.serve("/huge.xml", {200, std::string(64 * 1024, ' ') + hormuz_and_football_feed(), ""});
+  h.config.feeds = {{h.server.url("/huge.xml"), "", std::nullopt, true}};
+  h.config.max_body = 16 * 1024;
+  auto poller = h.poller();
+  RoundStats stats = poller->poll_round(true);
+  CHECK(stats.failed == 1);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 0);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_error LIKE '%larger than%'") == 1);
+}

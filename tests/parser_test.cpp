@@ -1,0 +1,165 @@
+#include <catch2/catch.hpp>
+
+#include "feeds/dates.h"
+#include "feeds/parser.h"
+
+using namespace newswatch;
+
+static ParsedFeed parse(std::string_view text, std::string base = "") {
+  ParseOptions options;
+  options.base_url = std::move(base);
+  auto feed = parse_feed(text, options);
+  REQUIRE(feed);
+  return *feed;
+}
+
+TEST_CASE("RSS 2.0 items keep every field the contract names") {
+  auto feed = parse(R"(<?xml version="1.0"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Gulf Times</title><link>https://gulf.example/</link><language>en</language>
+<item>
+  <title>Tanker seized in the Strait of Hormuz</title>
+  <link>https://gulf.example/a/1?utm_source=rss</link>
+  <guid isPermaLink="false">gulf-1</guid>
+  <pubDate>Tue, 10 Jun 2025 04:00:00 GMT</pubDate>
+  <dc:creator>Sara Ahmadi</dc:creator>
+  <description>&lt;p&gt;The &lt;b&gt;IRGC&lt;/b&gt; said&amp;nbsp;so.&lt;/p&gt;</description>
+  <content:encoded><![CDATA[<div>Full <em>text</em></div><script>x()</script>]]></content:encoded>
+  <category>World</category><category>Middle East</category>
+  <source url="https://wire.example/rss">Wire Service</source>
+</item>
+</channel></rss>)");
+  CHECK(feed.format == FeedFormat::kRss2);
+  CHECK(feed.title == "Gulf Times");
+  CHECK(feed.language == "en");
+  CHECK(feed.warnings.empty());
+  REQUIRE(feed.items.size() == 1);
+  const Item& item = feed.items[0];
+  CHECK(item.title == "Tanker seized in the Strait of Hormuz");
+  CHECK(item.link == "https://gulf.example/a/1?utm_source=rss");
+  CHECK(item.guid == "gulf-1");
+  CHECK(format_iso8601(*item.published) == "2025-06-10T04:00:00Z");
+  CHECK(item.author == "Sara Ahmadi");
+  CHECK(item.summary == "The IRGC said so.");
+  CHECK(item.content == "Full text");
+  CHECK(item.categories == std::vector<std::string>{"World", "Middle East"});
+  CHECK(item.source_outlet == "Wire Service");
+}
+
+TEST_CASE("an RSS item without a link uses a permalink GUID") {
+  auto feed = parse(R"(<rss version="2.0"><channel><title>t</title>
+<item><title>a</title><guid>https://x.example/1</guid></item>
+<item><title>b</title><guid isPermaLink="false">https://x.example/2</guid></item>
+</channel></rss>)");
+  REQUIRE(feed.items.size() == 2);
+  CHECK(feed.items[0].link == "https://x.example/1");
+  CHECK_FALSE(feed.items[1].link);
+}
+
+TEST_CASE("Atom 1.0 entries: text constructs, alternate links, xml:base") {
+  auto feed = parse(R"(<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="fr" xml:base="https://news.example/world/">
+  <title type="text">Monde</title>
+  <link rel="self" href="https://news.example/feed.atom"/>
+  <link rel="alternate" href="/"/>
+  <updated>2025-06-10T12:00:00+02:00</updated>
+  <entry>
+    <title type="html">D&amp;eacute;troit d&amp;#39;Ormuz &lt;i&gt;tendu&lt;/i&gt;</title>
+    <link rel="enclosure" href="/media/1.mp3"/>
+    <link rel="alternate" type="text/html" href="2025/ormuz"/>
+    <id>tag:news.example,2025:1</id>
+    <published>2025-06-10T08:00:00Z</published>
+    <updated>2025-06-10T09:30:00+01:00</updated>
+    <author><name>Chloé Dubois</name></author>
+    <summary type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Le trafic</p><p>ralentit</p></div></summary>
+    <category term="monde"/>
+  </entry>
+</feed>)");
+  CHECK(feed.format == FeedFormat::kAtom10);
+  CHECK(feed.title == "Monde");
+  CHECK(feed.language == "fr");
+  CHECK(feed.link == "https://news.example/");
+  CHECK(format_iso8601(*feed.updated) == "2025-06-10T10:00:00Z");
+  REQUIRE(feed.items.size() == 1);
+  const Item& item = feed.items[0];
+  CHECK(item.title == "Détroit d'Ormuz tendu");
+  CHECK(item.link == "https://news.example/world/2025/ormuz");
+  CHECK(item.guid == "tag:news.example,2025:1");
+  CHECK(format_iso8601(*item.published) == "2025-06-10T08:00:00Z");
+  CHECK(format_iso8601(*item.updated) == "2025-06-10T08:30:00Z");
+  CHECK(item.author == "Chloé Dubois");
+  CHECK(item.summary == "Le trafic ralentit");
+  CHECK(item.categories == std::vector<std::string>{"monde"});
+}
+
+TEST_CASE("relative links without xml:base resolve against the document URL") {
+  auto feed = parse(R"(<rss version="2.0"><channel><title>t</title><link>/</link>
+<item><title>a</title><link>/news/1</link></item></channel></rss>)",
+                    "http://host.example/feeds/rss.xml");
+  CHECK(feed.items.at(0).link == "http://host.example/news/1");
+}
+
+TEST_CASE("RSS 1.0 (RDF) items are siblings of the channel") {
+  auto feed = parse(R"(<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+         xmlns:dc="http://purl.org/dc/elements/1.1/">
+  <channel rdf:about="https://gov.example/"><title>Gov</title><link>https://gov.example/</link></channel>
+  <item rdf:about="https://gov.example/1"><title>One</title><link>https://gov.example/1</link>
+    <dc:date>2025-06-10T04:00:00Z</dc:date><dc:subject>Defence</dc:subject></item>
+</rdf:RDF>)");
+  CHECK(feed.format == FeedFormat::kRss1);
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].guid == "https://gov.example/1");
+  CHECK(format_iso8601(*feed.items[0].updated) == "2025-06-10T04:00:00Z");
+  CHECK(feed.items[0].categories == std::vector<std::string>{"Defence"});
+}
+
+TEST_CASE("JSON Feed 1.1 items") {
+  auto feed = parse(R"({"version": "https://jsonfeed.org/version/1.1", "title": "J",
+    "home_page_url": "https://j.example/",
+    "items": [{"id": 42, "url": "/p/1", "title": "Hormuz", "content_html": "<p>a</p><p>b</p>",
+               "date_published": "2025-06-10T04:00:00Z", "authors": [{"name": "R"}],
+               "tags": ["x"]}]})");
+  CHECK(feed.format == FeedFormat::kJsonFeed);
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].guid == "42");
+  CHECK(feed.items[0].link == "https://j.example/p/1");
+  CHECK(feed.items[0].content == "a b");
+  CHECK(feed.items[0].author == "R");
+}
+
+TEST_CASE("an unparseable date gives null and a warning") {
+  auto feed = parse(R"(<rss version="2.0"><channel><title>t</title>
+<item><title>a</title><pubDate>the day after tomorrow</pubDate></item></channel></rss>)");
+  CHECK_FALSE(feed.items.at(0).published);
+  REQUIRE(feed.warnings.size() == 1);
+  CHECK_THAT(feed.warnings[0], Catch::Contains("the day after tomorrow"));
+}
+
+TEST_CASE("a truncated document keeps the items before the damage, with a warning") {
+  auto feed = parse(R"(<rss version="2.0"><channel><title>t</title>
+<item><title>first</title><guid>1</guid></item>
+<item><title>second</title><guid>2</guid></item>
+<item><title>thi)");
+  CHECK_FALSE(feed.warnings.empty());
+  REQUIRE(feed.items.size() >= 2);
+  CHECK(feed.items[0].title == "first");
+  CHECK(feed.items[1].title == "second");
+}
+
+TEST_CASE("something that is not a feed is an error that says why") {
+  auto html = parse_feed("<html><body>Not found</body></html>", {});
+  REQUIRE_FALSE(html);
+  CHECK_THAT(html.error().message, Catch::Contains("<html>"));
+  CHECK_FALSE(parse_feed("", {}));
+  CHECK_FALSE(parse_feed("{\"not\": \"a feed\"}", {}));
+  CHECK_FALSE(parse_feed("\x00\x01garbage", {}));
+}
+
+TEST_CASE("an ISO-8859-1 document declared as such comes out as UTF-8") {
+  std::string latin1 =
+      "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><rss version=\"2.0\"><channel>"
+      "<title>T\xE9h\xE9ran</title></channel></rss>";
+  CHECK(parse(latin1).title == "Téhéran");
+}

@@ -1,0 +1,107 @@
+#include <catch2/catch.hpp>
+
+#include "daemon/scheduler.h"
+
+using namespace newswatch;
+
+static Scheduler scheduler_with(int feeds, std::chrono::seconds interval = std::chrono::minutes(15)) {
+  Config config;
+  config.interval = interval;
+  config.max_interval = std::chrono::hours(6);
+  std::vector<ScheduledFeed> list;
+  for (int i = 0; i < feeds; ++i) {
+    ScheduledFeed f;
+    f.config.url = "https://f" + std::to_string(i) + ".example/rss";
+    f.state.url = f.config.url;
+    list.push_back(f);
+  }
+  return Scheduler(config, std::move(list));
+}
+
+static FetchResult response(long status, std::string etag = "", std::string retry_after = "") {
+  FetchResult r;
+  r.status = status;
+  r.etag = std::move(etag);
+  r.retry_after = std::move(retry_after);
+  return r;
+}
+
+static FetchResult transport_error() {
+  FetchResult r;
+  r.error = "Couldn't resolve host name";
+  return r;
+}
+
+constexpr UnixSeconds kNow = 1750000000;
+
+TEST_CASE("feeds never polled are due at once; after a poll, one interval later") {
+  Scheduler s = scheduler_with(2);
+  CHECK(s.due(kNow).size() == 2);
+  s.record(0, response(200, "\"e1\""), kNow);
+  CHECK(s.due(kNow) == std::vector<std::size_t>{1});
+  auto next = *s.feed(0).state.next_poll_at;
+  CHECK(next >= kNow + 900);
+  CHECK(next < kNow + 900 + 90);  // jitter is at most a tenth of the interval
+  CHECK(s.due(next) == std::vector<std::size_t>{0, 1});
+  CHECK(s.feed(0).state.etag == "\"e1\"");
+}
+
+TEST_CASE("a 304 keeps the stored ETag") {
+  Scheduler s = scheduler_with(1);
+  s.record(0, response(200, "\"e1\""), kNow);
+  s.record(0, response(304), kNow + 900);
+  CHECK(s.feed(0).state.etag == "\"e1\"");
+  CHECK(s.feed(0).state.error_count == 0);
+}
+
+TEST_CASE("errors back off exponentially up to max_interval, and retrying never stops") {
+  Scheduler s = scheduler_with(1);
+  std::vector<std::int64_t> waits;
+  UnixSeconds now = kNow;
+  for (int i = 0; i < 8; ++i) {
+    s.record(0, transport_error(), now);
+    waits.push_back(*s.feed(0).state.next_poll_at - now);
+    now = *s.feed(0).state.next_poll_at;
+  }
+  CHECK(waits == std::vector<std::int64_t>{900, 1800, 3600, 7200, 14400, 21600, 21600, 21600});
+  CHECK(s.feed(0).state.error_count == 8);
+  CHECK(s.feed(0).state.last_error == "Couldn't resolve host name");
+  CHECK_FALSE(s.feed(0).state.disabled);
+  s.record(0, response(200), now);
+  CHECK(s.feed(0).state.error_count == 0);
+  CHECK(s.feed(0).state.last_error.empty());
+}
+
+TEST_CASE("Retry-After on 429 and 503 is respected exactly, as seconds or an HTTP-date") {
+  Scheduler s = scheduler_with(1);
+  s.record(0, response(429, "", "120"), kNow);
+  CHECK(*s.feed(0).state.next_poll_at == kNow + 120);
+  s.record(0, response(503, "", "Sun, 15 Jun 2025 15:16:40 GMT"), kNow);  // kNow + 600
+  CHECK(*s.feed(0).state.next_poll_at == kNow + 600);
+}
+
+TEST_CASE("a run with --once polls every enabled feed, except one a server asked to wait") {
+  Scheduler s = scheduler_with(3);
+  s.record(0, response(200), kNow);
+  s.record(1, response(429, "", "3600"), kNow);
+  CHECK(s.due_all(kNow + 10) == std::vector<std::size_t>{0, 2});
+  CHECK(s.due_all(kNow + 3600) == std::vector<std::size_t>{0, 1, 2});
+}
+
+TEST_CASE("410 Gone disables the feed and says why") {
+  Scheduler s = scheduler_with(1);
+  s.record(0, response(410), kNow);
+  CHECK(s.feed(0).state.disabled);
+  CHECK_THAT(s.feed(0).state.last_error, Catch::Contains("410"));
+  CHECK(s.due(kNow + 100000).empty());
+  CHECK(s.due_all(kNow).empty());
+  CHECK_FALSE(s.next_due());
+}
+
+TEST_CASE("retry_after_seconds reads both forms and rejects garbage") {
+  CHECK(retry_after_seconds("30", kNow) == 30);
+  CHECK(retry_after_seconds("Sun, 15 Jun 2025 15:06:40 GMT", kNow) == 0);
+  CHECK(retry_after_seconds("Sun, 15 Jun 2025 15:06:30 GMT", kNow) == 0);  // in the past
+  CHECK_FALSE(retry_after_seconds("soon", kNow));
+  CHECK_FALSE(retry_after_seconds("", kNow));
+}

@@ -1,0 +1,178 @@
+#include <catch2/catch.hpp>
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include "storage/store.h"
+#include "test_support.h"
+
+using namespace newswatch;
+using newswatch::test::TempDir;
+
+static MatchedItem relevant_item(std::string guid, std::string link, std::string title) {
+  MatchedItem m;
+  m.item.guid = std::move(guid);
+  m.item.link = std::move(link);
+  m.item.title = std::move(title);
+  m.item.summary = "summary";
+  m.item.published = 1749528000;  // 2025-06-10T04:00:00Z
+  m.matches.relevant = true;
+  m.matches.topics = {"hormuz"};
+  m.matches.evidence = {{"hormuz", ItemField::kTitle, "strait of hormuz", 7}};
+  return m;
+}
+
+static ParsedBatch batch_for(const std::string& feed_url, std::vector<MatchedItem> items,
+                             UnixSeconds at = 1750000000) {
+  ParsedBatch batch;
+  batch.feed.url = feed_url;
+  batch.feed.last_status = 200;
+  batch.fetched_at = at;
+  batch.items = std::move(items);
+  return batch;
+}
+
+static int count(const std::string& path, const std::string& sql) {
+  SQLite::Database db(path, SQLite::OPEN_READONLY);
+  return db.execAndGet(sql).getInt();
+}
+
+TEST_CASE("a new database is created at the latest schema version, in WAL mode") {
+  TempDir dir;
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  CHECK(store->schema_version() == 1);
+  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
+}
+
+TEST_CASE("reopening a database keeps its data and its version") {
+  TempDir dir;
+  {
+    auto store = Store::open(dir.file("n.db"));
+    REQUIRE(store);
+    REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  }
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  CHECK(store->schema_version() == 1);
+  CHECK(store->feed_state("https://a.example/rss"));
+}
+
+TEST_CASE("a database from a newer newswatch is refused, not damaged") {
+  TempDir dir;
+  {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec("PRAGMA user_version = 999");
+  }
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE_FALSE(store);
+  CHECK_THAT(store.error().message, Catch::Contains("newer"));
+}
+
+TEST_CASE("an item seen again in the same feed is stored once") {
+  TempDir dir;
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  auto first = store->write(batch_for("https://a.example/rss",
+                                      {relevant_item("g1", "https://a.example/1", "Hormuz")}));
+  REQUIRE(first);
+  CHECK(first->new_articles == 1);
+  auto again = store->write(batch_for("https://a.example/rss",
+                                      {relevant_item("g1", "https://a.example/1", "Hormuz")}));
+  REQUIRE(again);
+  CHECK(again->new_articles == 0);
+  CHECK(again->known == 1);
+  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM items_v") == 1);
+  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM sightings_v") == 1);
+}
+
+TEST_CASE("the same article in two feeds is one article with two sightings") {
+  TempDir dir;
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  REQUIRE(store->register_feed("https://b.example/rss", "B", 100));
+  REQUIRE(store->write(batch_for("https://a.example/rss",
+                                 {relevant_item("a-1", "https://news.example/1", "Hormuz")})));
+  REQUIRE(store->write(batch_for("https://b.example/rss",
+                                 {relevant_item("b-1", "https://news.example/1", "Hormuz!")})));
+  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM items_v") == 1);
+  CHECK(count(dir.file("n.db"), "SELECT count(DISTINCT article_id) FROM sightings_v") == 1);
+  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM sightings_v") == 2);
+}
+
+TEST_CASE("items without a GUID are recognised by their link") {
+  TempDir dir;
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  MatchedItem item = relevant_item("", "https://a.example/1", "Hormuz");
+  item.item.guid.reset();
+  REQUIRE(store->write(batch_for("https://a.example/rss", {item})));
+  auto again = store->write(batch_for("https://a.example/rss", {item}));
+  REQUIRE(again);
+  CHECK(again->known == 1);
+}
+
+TEST_CASE("views show readable ISO-8601 UTC times, topics and why they matched") {
+  TempDir dir;
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "Gulf Times", 100));
+  REQUIRE(store->write(batch_for("https://a.example/rss",
+                                 {relevant_item("g1", "https://a.example/1", "Hormuz")},
+                                 1750000000)));
+  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+  SQLite::Statement items(db,
+                          "SELECT title, url, published, first_seen, feed, topics FROM items_v");
+  REQUIRE(items.executeStep());
+  CHECK(items.getColumn(0).getString() == "Hormuz");
+  CHECK(items.getColumn(1).getString() == "https://a.example/1");
+  CHECK(items.getColumn(2).getString() == "2025-06-10T04:00:00Z");
+  CHECK(items.getColumn(3).getString() == "2025-06-15T15:06:40Z");
+  CHECK(items.getColumn(4).getString() == "Gulf Times");
+  CHECK(items.getColumn(5).getString() == "hormuz");
+  SQLite::Statement why(db, "SELECT topic, field, term, offset FROM matches");
+  REQUIRE(why.executeStep());
+  CHECK(why.getColumn(2).getString() == "strait of hormuz");
+  SQLite::Statement seen(db, "SELECT seen_at, feed_url FROM sightings_v");
+  REQUIRE(seen.executeStep());
+  CHECK(seen.getColumn(0).getString() == "2025-06-15T15:06:40Z");
+}
+
+TEST_CASE("feed state round-trips through the database") {
+  TempDir dir;
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  ParsedBatch batch = batch_for("https://a.example/rss", {});
+  batch.feed.etag = "\"v1\"";
+  batch.feed.last_modified = "Tue, 10 Jun 2025 04:00:00 GMT";
+  batch.feed.error_count = 2;
+  batch.feed.last_error = "HTTP 500";
+  batch.feed.next_poll_at = 1750000900;
+  REQUIRE(store->write(batch));
+  auto state = store->feed_state("https://a.example/rss");
+  REQUIRE(state);
+  CHECK(state->etag == "\"v1\"");
+  CHECK(state->last_modified == "Tue, 10 Jun 2025 04:00:00 GMT");
+  CHECK(state->error_count == 2);
+  CHECK(state->last_error == "HTTP 500");
+  CHECK(state->next_poll_at == 1750000900);
+  CHECK(count(dir.file("n.db"),
+              "SELECT count(*) FROM feeds_v WHERE next_poll_at = '2025-06-15T15:21:40Z'") == 1);
+}
+
+TEST_CASE("registering a known feed again keeps its state") {
+  TempDir dir;
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  ParsedBatch batch = batch_for("https://a.example/rss", {});
+  batch.feed.etag = "\"v1\"";
+  REQUIRE(store->write(batch));
+  REQUIRE(store->register_feed("https://a.example/rss", "", 200));
+  CHECK(store->feed_state("https://a.example/rss")->etag == "\"v1\"");
+  CHECK(store->feed_state("https://a.example/rss")->title == "A");
+}
