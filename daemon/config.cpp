@@ -67,7 +67,9 @@ std::size_t size_of(const toml::value& value, const std::string& key) {
 std::string relative_to(const std::string& base_file, const std::string& path) {
   std::filesystem::path p(path);
   if (p.is_absolute() || base_file.empty()) return path;
-  return (std::filesystem::path(base_file).parent_path() / p).lexically_normal().string();
+  // Absolute, so logs and error messages say exactly which file is meant.
+  auto dir = std::filesystem::absolute(std::filesystem::path(base_file)).parent_path();
+  return (dir / p).lexically_normal().string();
 }
 
 FeedConfig feed_of(const toml::value& table) {
