@@ -87,7 +87,8 @@ FeedConfig feed_of(const toml::value& table) {
     } else if (key == "enabled") {
       feed.enabled = bool_of(value, key);
     } else {
-      reject(value, "unknown key '" + key + "' in [[feed]] (expected url, title, interval, enabled)");
+      reject(value,
+             "unknown key '" + key + "' in [[feed]] (expected url, title, interval, enabled)");
     }
   }
   if (feed.url.empty()) reject(table, "[[feed]] needs a 'url'");
@@ -114,13 +115,13 @@ std::string describe(const toml::exception& e) {
   if (what.starts_with("[error] ")) what.erase(0, 8);
   what = what.substr(0, what.find('\n'));
   auto loc = e.location();
-  return loc.file_name() + ":" + std::to_string(loc.line()) + ":" +
-         std::to_string(loc.column()) + ": " + what;
+  return loc.file_name() + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column()) +
+         ": " + what;
 }
 
 // Keys of the design (../shared/DESIGN.md) that later versions implement.
 const std::set<std::string> kPlannedKeys = {"honor_feed_hints", "per_host", "retention_days",
-                                            "keep_unmatched", "alert", "metrics"};
+                                            "keep_unmatched",   "alert",    "metrics"};
 
 void apply_key(Config& config, const std::string& key, const toml::value& value) {
   if (key == "database") {
@@ -164,11 +165,16 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   if (ec != std::errc() || value < 0) return std::nullopt;
   std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   long long scale = 0;
-  if (unit.empty() || unit == "s") scale = 1;
-  else if (unit == "m" || unit == "min") scale = 60;
-  else if (unit == "h") scale = 3600;
-  else if (unit == "d") scale = 86400;
-  else return std::nullopt;
+  if (unit.empty() || unit == "s")
+    scale = 1;
+  else if (unit == "m" || unit == "min")
+    scale = 60;
+  else if (unit == "h")
+    scale = 3600;
+  else if (unit == "d")
+    scale = 86400;
+  else
+    return std::nullopt;
   return std::chrono::seconds(value * scale);
 }
 
@@ -178,14 +184,22 @@ std::optional<std::size_t> parse_size(std::string_view text) {
   if (ec != std::errc()) return std::nullopt;
   std::string_view unit(end, static_cast<std::size_t>(text.data() + text.size() - end));
   unsigned long long scale = 0;
-  if (unit.empty() || unit == "B") scale = 1;
-  else if (unit == "KiB") scale = 1ull << 10;
-  else if (unit == "MiB") scale = 1ull << 20;
-  else if (unit == "GiB") scale = 1ull << 30;
-  else if (unit == "kB" || unit == "KB") scale = 1000;
-  else if (unit == "MB") scale = 1000'000;
-  else if (unit == "GB") scale = 1000'000'000;
-  else return std::nullopt;
+  if (unit.empty() || unit == "B")
+    scale = 1;
+  else if (unit == "KiB")
+    scale = 1ull << 10;
+  else if (unit == "MiB")
+    scale = 1ull << 20;
+  else if (unit == "GiB")
+    scale = 1ull << 30;
+  else if (unit == "kB" || unit == "KB")
+    scale = 1000;
+  else if (unit == "MB")
+    scale = 1000'000;
+  else if (unit == "GB")
+    scale = 1000'000'000;
+  else
+    return std::nullopt;
   return static_cast<std::size_t>(value * scale);
 }
 
@@ -214,7 +228,8 @@ Result<std::vector<FeedConfig>> load_feed_list(const std::string& path) {
     toml::value root = parse_toml_file(path);
     std::vector<FeedConfig> feeds;
     for (const auto& [key, value] : root.as_table()) {
-      if (key != "feed") reject(value, "unknown key '" + key + "' in a feed list (expected [[feed]])");
+      if (key != "feed")
+        reject(value, "unknown key '" + key + "' in a feed list (expected [[feed]])");
       feeds = feeds_of(value);
     }
     return feeds;

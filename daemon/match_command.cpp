@@ -27,8 +27,10 @@ topic with the phrases that made it match.
 json matches_json(const MatchSet& set) {
   json matches = json::array();
   for (const auto& e : set.evidence) {
-    matches.push_back(
-        {{"topic", e.topic}, {"field", field_name(e.field)}, {"term", e.term}, {"offset", e.offset}});
+    matches.push_back({{"topic", e.topic},
+                       {"field", field_name(e.field)},
+                       {"term", e.term},
+                       {"offset", e.offset}});
   }
   return matches;
 }

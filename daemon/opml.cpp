@@ -1,8 +1,7 @@
 #include "daemon/opml.h"
 
-#include <pugixml.hpp>
-
 #include <fstream>
+#include <pugixml.hpp>
 #include <sstream>
 
 namespace newswatch {

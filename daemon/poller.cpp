@@ -11,7 +11,13 @@
 namespace newswatch {
 namespace {
 
-constexpr std::size_t kQueueCapacity = 64;
+// Fetched bodies wait here for a parser: at most this many per worker, so memory stays
+// bounded by workers x body cap however many feeds there are.
+constexpr std::size_t kBodiesPerWorker = 2;
+// Batches hold only matched items, a small fraction of a body.
+constexpr std::size_t kPendingBatches = 64;
+
+unsigned parser_workers() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 std::string user_agent() {
   return std::string("newswatch/") + NEWSWATCH_VERSION + " (news feed monitor; polite polling)";
@@ -53,9 +59,9 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
       fetcher_(fetch_options(config)),
       matcher_(std::move(matcher)),
       store_(std::move(store)),
-      parse_queue_(kQueueCapacity),
-      write_queue_(kQueueCapacity) {
-  unsigned workers = std::max(1u, std::thread::hardware_concurrency());
+      parse_queue_(kBodiesPerWorker * parser_workers()),
+      write_queue_(kPendingBatches) {
+  unsigned workers = parser_workers();
   for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { parse_worker(); });
   threads_.emplace_back([this] { writer(); });
 }
@@ -82,6 +88,7 @@ void Poller::parse_worker() {
         spdlog::warn("feed {}: {}", batch.feed.url, batch.feed.last_error);
       } else {
         items = static_cast<int>(parsed->items.size());
+        if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         for (auto& item : parsed->items) {
           MatchSet matches = matcher_->match(item);
           if (matches.relevant) batch.items.push_back({std::move(item), std::move(matches)});

@@ -14,7 +14,8 @@
 namespace newswatch {
 namespace {
 
-constexpr const char* kRunUsage = R"(usage: newswatch run [--config FILE] [--feeds FILE.opml|FILE.toml] [--db PATH] [--once]
+constexpr const char* kRunUsage =
+    R"(usage: newswatch run [--config FILE] [--feeds FILE.opml|FILE.toml] [--db PATH] [--once]
                      [--log-level LEVEL]
 
 Polls the configured feeds and stores the items that match the topic packs.

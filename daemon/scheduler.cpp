@@ -77,8 +77,9 @@ void Scheduler::record(std::size_t index, const FetchResult& result, UnixSeconds
     if (!result.etag.empty() || result.ok()) s.etag = result.etag;
     if (!result.last_modified.empty() || result.ok()) s.last_modified = result.last_modified;
     // A fixed per-feed offset of up to a tenth of the interval spreads feeds over time.
-    auto jitter = static_cast<std::int64_t>(std::hash<std::string>{}(s.url) %
-                                            static_cast<std::size_t>(std::max<std::int64_t>(1, interval / 10)));
+    auto jitter = static_cast<std::int64_t>(
+        std::hash<std::string>{}(s.url) %
+        static_cast<std::size_t>(std::max<std::int64_t>(1, interval / 10)));
     s.next_poll_at = now + interval + jitter;
     return;
   }

@@ -101,8 +101,7 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request) {
   curl_easy_setopt(e, CURLOPT_TIMEOUT, options_.timeout_seconds);
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);  // abort a server stalled for 30 s
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 30L);
-  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
-                   static_cast<curl_off_t>(options_.max_body_bytes));
+  curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, &Transfer::on_body);
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());

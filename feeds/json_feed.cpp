@@ -23,7 +23,8 @@ std::optional<UnixSeconds> date_field(const json& object, const char* key, Parse
   auto text = string_field(object, key);
   if (!text) return std::nullopt;
   auto parsed = parse_date(*text);
-  if (!parsed) feed.warnings.push_back(std::string("unparseable date in ") + key + ": '" + *text + "'");
+  if (!parsed)
+    feed.warnings.push_back(std::string("unparseable date in ") + key + ": '" + *text + "'");
   return parsed;
 }
 

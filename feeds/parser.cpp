@@ -3,9 +3,8 @@
 // real feeds with odd prefixes still parse.
 #include "feeds/parser.h"
 
-#include <pugixml.hpp>
-
 #include <cstring>
+#include <pugixml.hpp>
 #include <sstream>
 
 #include "feeds/dates.h"
@@ -77,8 +76,9 @@ class FeedBuilder {
     if (!node) return std::nullopt;
     std::string text = node.child_value();
     auto parsed = parse_date(text);
-    if (!parsed) feed_.warnings.push_back("unparseable date in <" + std::string(node.name()) +
-                                          ">: '" + text + "'");
+    if (!parsed)
+      feed_.warnings.push_back("unparseable date in <" + std::string(node.name()) + ">: '" + text +
+                               "'");
     return parsed;
   }
 
@@ -135,7 +135,8 @@ void parse_rss_item(const pugi::xml_node& node, FeedBuilder& builder, Item& item
     if (local_name(child) == "category" || local_name(child) == "subject")
       item.categories.push_back(clean_text(child.child_value()));
   }
-  if (auto source = child_named(node, "source")) item.source_outlet = clean_text(source.child_value());
+  if (auto source = child_named(node, "source"))
+    item.source_outlet = clean_text(source.child_value());
 }
 
 void parse_atom_entry(const pugi::xml_node& node, FeedBuilder& builder, Item& item) {
@@ -170,7 +171,8 @@ void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builde
   feed.title = FeedBuilder::html_text(child_named(channel, "title"));
   if (auto link = child_named(channel, "link"); link && *link.child_value())
     feed.link = clean_text(link.child_value());
-  if (auto language = child_named(channel, "language")) feed.language = clean_text(language.child_value());
+  if (auto language = child_named(channel, "language"))
+    feed.language = clean_text(language.child_value());
   if (auto updated = child_named(channel, "lastBuildDate")) {
     feed.updated = builder.date(updated);
   } else if (auto dc_date = child_named(channel, "date", "dc")) {
@@ -238,12 +240,18 @@ bool looks_like_json(std::string_view bytes) {
 
 const char* format_name(FeedFormat format) {
   switch (format) {
-    case FeedFormat::kRss2: return "rss2";
-    case FeedFormat::kRss1: return "rss1";
-    case FeedFormat::kRss090: return "rss090";
-    case FeedFormat::kAtom10: return "atom10";
-    case FeedFormat::kAtom03: return "atom03";
-    case FeedFormat::kJsonFeed: return "jsonfeed";
+    case FeedFormat::kRss2:
+      return "rss2";
+    case FeedFormat::kRss1:
+      return "rss1";
+    case FeedFormat::kRss090:
+      return "rss090";
+    case FeedFormat::kAtom10:
+      return "atom10";
+    case FeedFormat::kAtom03:
+      return "atom03";
+    case FeedFormat::kJsonFeed:
+      return "jsonfeed";
   }
   return "unknown";
 }
@@ -251,13 +259,12 @@ const char* format_name(FeedFormat format) {
 Result<ParsedFeed> parse_feed(std::string_view bytes, const ParseOptions& options) {
   if (looks_like_json(bytes)) return parse_json_feed(bytes, options);
   pugi::xml_document doc;
-  auto status = doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default,
-                                pugi::encoding_auto);
+  auto status =
+      doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_auto);
   auto root = doc.document_element();
   if (!root) {
-    return fail(std::string("not a feed: ") +
-                (status ? "no root element" : status.description()) + " at byte " +
-                std::to_string(status.offset));
+    return fail(std::string("not a feed: ") + (status ? "no root element" : status.description()) +
+                " at byte " + std::to_string(status.offset));
   }
   auto format = detect_xml_format(root);
   if (!format) return fail("not a feed: unknown root element <" + std::string(root.name()) + ">");
@@ -265,8 +272,8 @@ Result<ParsedFeed> parse_feed(std::string_view bytes, const ParseOptions& option
   feed.format = *format;
   if (!status) {
     // pugixml keeps the tree it built up to the error: items before it are still good.
-    feed.warnings.push_back(std::string("malformed XML: ") + status.description() +
-                            " at byte " + std::to_string(status.offset));
+    feed.warnings.push_back(std::string("malformed XML: ") + status.description() + " at byte " +
+                            std::to_string(status.offset));
   }
   FeedBuilder builder(options, feed);
   if (feed.format == FeedFormat::kAtom10 || feed.format == FeedFormat::kAtom03) {

@@ -21,41 +21,37 @@ struct NamedEntity {
 
 // The entities news feeds actually use. Sorted by name for binary search.
 constexpr NamedEntity kEntities[] = {
-    {"AElig", 0xC6},    {"Aacute", 0xC1}, {"Acirc", 0xC2},    {"Agrave", 0xC0},
-    {"Aring", 0xC5},    {"Atilde", 0xC3}, {"Auml", 0xC4},     {"Ccedil", 0xC7},
-    {"Eacute", 0xC9},   {"Ecirc", 0xCA},  {"Egrave", 0xC8},   {"Euml", 0xCB},
-    {"Iacute", 0xCD},   {"Icirc", 0xCE},  {"Igrave", 0xCC},   {"Iuml", 0xCF},
-    {"Ntilde", 0xD1},   {"OElig", 0x152}, {"Oacute", 0xD3},   {"Ocirc", 0xD4},
-    {"Ograve", 0xD2},   {"Oslash", 0xD8}, {"Otilde", 0xD5},   {"Ouml", 0xD6},
-    {"Scaron", 0x160},  {"Uacute", 0xDA}, {"Ucirc", 0xDB},    {"Ugrave", 0xD9},
-    {"Uuml", 0xDC},     {"Yacute", 0xDD}, {"aacute", 0xE1},   {"acirc", 0xE2},
-    {"acute", 0xB4},    {"aelig", 0xE6},  {"agrave", 0xE0},   {"amp", '&'},
-    {"apos", '\''},     {"aring", 0xE5},  {"atilde", 0xE3},   {"auml", 0xE4},
-    {"bdquo", 0x201E},  {"brvbar", 0xA6}, {"bull", 0x2022},   {"ccedil", 0xE7},
-    {"cedil", 0xB8},    {"cent", 0xA2},   {"circ", 0x2C6},    {"copy", 0xA9},
-    {"curren", 0xA4},   {"dagger", 0x2020}, {"deg", 0xB0},    {"divide", 0xF7},
-    {"eacute", 0xE9},   {"ecirc", 0xEA},  {"egrave", 0xE8},   {"emsp", 0x2003},
-    {"ensp", 0x2002},   {"eth", 0xF0},    {"euml", 0xEB},     {"euro", 0x20AC},
-    {"frac12", 0xBD},   {"frac14", 0xBC}, {"frac34", 0xBE},   {"gt", '>'},
-    {"hellip", 0x2026}, {"iacute", 0xED}, {"icirc", 0xEE},    {"iexcl", 0xA1},
-    {"igrave", 0xEC},   {"iquest", 0xBF}, {"iuml", 0xEF},     {"laquo", 0xAB},
-    {"ldquo", 0x201C},  {"lrm", 0x200E},  {"lsaquo", 0x2039}, {"lsquo", 0x2018},
-    {"lt", '<'},        {"macr", 0xAF},   {"mdash", 0x2014},  {"micro", 0xB5},
-    {"middot", 0xB7},   {"minus", 0x2212}, {"nbsp", 0xA0},    {"ndash", 0x2013},
-    {"not", 0xAC},      {"ntilde", 0xF1}, {"oacute", 0xF3},   {"ocirc", 0xF4},
-    {"oelig", 0x153},   {"ograve", 0xF2}, {"ordf", 0xAA},     {"ordm", 0xBA},
-    {"oslash", 0xF8},   {"otilde", 0xF5}, {"ouml", 0xF6},     {"para", 0xB6},
-    {"permil", 0x2030}, {"plusmn", 0xB1}, {"pound", 0xA3},    {"quot", '"'},
-    {"raquo", 0xBB},    {"rdquo", 0x201D}, {"reg", 0xAE},     {"rlm", 0x200F},
-    {"rsaquo", 0x203A}, {"rsquo", 0x2019}, {"sbquo", 0x201A}, {"scaron", 0x161},
-    {"sect", 0xA7},     {"shy", 0xAD},    {"sup1", 0xB9},     {"sup2", 0xB2},
-    {"sup3", 0xB3},     {"szlig", 0xDF},  {"thinsp", 0x2009}, {"thorn", 0xFE},
-    {"tilde", 0x2DC},   {"times", 0xD7},  {"trade", 0x2122},  {"uacute", 0xFA},
-    {"ucirc", 0xFB},    {"ugrave", 0xF9}, {"uml", 0xA8},      {"uuml", 0xFC},
-    {"yacute", 0xFD},   {"yen", 0xA5},
+    {"AElig", 0xC6},   {"Aacute", 0xC1},   {"Acirc", 0xC2},   {"Agrave", 0xC0},  {"Aring", 0xC5},
+    {"Atilde", 0xC3},  {"Auml", 0xC4},     {"Ccedil", 0xC7},  {"Eacute", 0xC9},  {"Ecirc", 0xCA},
+    {"Egrave", 0xC8},  {"Euml", 0xCB},     {"Iacute", 0xCD},  {"Icirc", 0xCE},   {"Igrave", 0xCC},
+    {"Iuml", 0xCF},    {"Ntilde", 0xD1},   {"OElig", 0x152},  {"Oacute", 0xD3},  {"Ocirc", 0xD4},
+    {"Ograve", 0xD2},  {"Oslash", 0xD8},   {"Otilde", 0xD5},  {"Ouml", 0xD6},    {"Scaron", 0x160},
+    {"Uacute", 0xDA},  {"Ucirc", 0xDB},    {"Ugrave", 0xD9},  {"Uuml", 0xDC},    {"Yacute", 0xDD},
+    {"aacute", 0xE1},  {"acirc", 0xE2},    {"acute", 0xB4},   {"aelig", 0xE6},   {"agrave", 0xE0},
+    {"amp", '&'},      {"apos", '\''},     {"aring", 0xE5},   {"atilde", 0xE3},  {"auml", 0xE4},
+    {"bdquo", 0x201E}, {"brvbar", 0xA6},   {"bull", 0x2022},  {"ccedil", 0xE7},  {"cedil", 0xB8},
+    {"cent", 0xA2},    {"circ", 0x2C6},    {"copy", 0xA9},    {"curren", 0xA4},  {"dagger", 0x2020},
+    {"deg", 0xB0},     {"divide", 0xF7},   {"eacute", 0xE9},  {"ecirc", 0xEA},   {"egrave", 0xE8},
+    {"emsp", 0x2003},  {"ensp", 0x2002},   {"eth", 0xF0},     {"euml", 0xEB},    {"euro", 0x20AC},
+    {"frac12", 0xBD},  {"frac14", 0xBC},   {"frac34", 0xBE},  {"gt", '>'},       {"hellip", 0x2026},
+    {"iacute", 0xED},  {"icirc", 0xEE},    {"iexcl", 0xA1},   {"igrave", 0xEC},  {"iquest", 0xBF},
+    {"iuml", 0xEF},    {"laquo", 0xAB},    {"ldquo", 0x201C}, {"lrm", 0x200E},   {"lsaquo", 0x2039},
+    {"lsquo", 0x2018}, {"lt", '<'},        {"macr", 0xAF},    {"mdash", 0x2014}, {"micro", 0xB5},
+    {"middot", 0xB7},  {"minus", 0x2212},  {"nbsp", 0xA0},    {"ndash", 0x2013}, {"not", 0xAC},
+    {"ntilde", 0xF1},  {"oacute", 0xF3},   {"ocirc", 0xF4},   {"oelig", 0x153},  {"ograve", 0xF2},
+    {"ordf", 0xAA},    {"ordm", 0xBA},     {"oslash", 0xF8},  {"otilde", 0xF5},  {"ouml", 0xF6},
+    {"para", 0xB6},    {"permil", 0x2030}, {"plusmn", 0xB1},  {"pound", 0xA3},   {"quot", '"'},
+    {"raquo", 0xBB},   {"rdquo", 0x201D},  {"reg", 0xAE},     {"rlm", 0x200F},   {"rsaquo", 0x203A},
+    {"rsquo", 0x2019}, {"sbquo", 0x201A},  {"scaron", 0x161}, {"sect", 0xA7},    {"shy", 0xAD},
+    {"sup1", 0xB9},    {"sup2", 0xB2},     {"sup3", 0xB3},    {"szlig", 0xDF},   {"thinsp", 0x2009},
+    {"thorn", 0xFE},   {"tilde", 0x2DC},   {"times", 0xD7},   {"trade", 0x2122}, {"uacute", 0xFA},
+    {"ucirc", 0xFB},   {"ugrave", 0xF9},   {"uml", 0xA8},     {"uuml", 0xFC},    {"yacute", 0xFD},
+    {"yen", 0xA5},
 };
 static_assert(std::is_sorted(std::begin(kEntities), std::end(kEntities),
-                             [](const NamedEntity& a, const NamedEntity& b) { return a.name < b.name; }));
+                             [](const NamedEntity& a, const NamedEntity& b) {
+                               return a.name < b.name;
+                             }));
 
 std::optional<char32_t> lookup_entity(std::string_view name) {
   auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), name,
@@ -71,18 +67,18 @@ char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned 
 
 // Elements whose contents are not text a reader sees.
 bool is_dropped_element(std::string_view name) {
-  static constexpr std::string_view kDropped[] = {
-      "script", "style", "noscript", "template", "applet", "head", "title"};
+  static constexpr std::string_view kDropped[] = {"script", "style", "noscript", "template",
+                                                  "applet", "head",  "title"};
   return std::find(std::begin(kDropped), std::end(kDropped), name) != std::end(kDropped);
 }
 
 bool is_block_element(std::string_view name) {
   static constexpr std::string_view kBlocks[] = {
-      "address", "article", "aside", "blockquote", "br",     "caption", "dd",     "details",
-      "dialog",  "div",     "dl",    "dt",         "figcaption", "figure", "footer", "form",
-      "h1",      "h2",      "h3",    "h4",         "h5",     "h6",      "header", "hr",
-      "img",     "li",      "main",  "nav",        "ol",     "p",       "pre",    "section",
-      "summary", "table",   "td",    "th",         "tr",     "ul"};
+      "address", "article", "aside", "blockquote", "br",         "caption", "dd",     "details",
+      "dialog",  "div",     "dl",    "dt",         "figcaption", "figure",  "footer", "form",
+      "h1",      "h2",      "h3",    "h4",         "h5",         "h6",      "header", "hr",
+      "img",     "li",      "main",  "nav",        "ol",         "p",       "pre",    "section",
+      "summary", "table",   "td",    "th",         "tr",         "ul"};
   return std::find(std::begin(kBlocks), std::end(kBlocks), name) != std::end(kBlocks);
 }
 
@@ -173,7 +169,7 @@ bool decode_reference(std::string_view html, std::size_t& pos, std::string& out)
     while (i < html.size() && (base == 16 ? std::isxdigit(static_cast<unsigned char>(html[i]))
                                           : std::isdigit(static_cast<unsigned char>(html[i])))) {
       int digit = std::isdigit(static_cast<unsigned char>(html[i])) ? html[i] - '0'
-                                                                     : lower(html[i]) - 'a' + 10;
+                                                                    : lower(html[i]) - 'a' + 10;
       value = std::min<char32_t>(value * base + digit, 0x110000);
       ++i;
     }

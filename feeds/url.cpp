@@ -41,8 +41,7 @@ std::string resolve_url(std::string_view base, std::string_view reference) {
       CURLUE_OK)
     return ref;
   // Setting a relative URL on a handle that holds an absolute one resolves it (RFC 3986 5.2).
-  if (curl_url_set(handle.get(), CURLUPART_URL, ref.c_str(), CURLU_NON_SUPPORT_SCHEME) !=
-      CURLUE_OK)
+  if (curl_url_set(handle.get(), CURLUPART_URL, ref.c_str(), CURLU_NON_SUPPORT_SCHEME) != CURLUE_OK)
     return ref;
   char* out = nullptr;
   if (curl_url_get(handle.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) return ref;

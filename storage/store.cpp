@@ -38,8 +38,7 @@ void bind_optional(SQLite::Statement& statement, int index, const std::optional<
   }
 }
 
-void bind_optional(SQLite::Statement& statement, int index,
-                   const std::optional<std::string>& s) {
+void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& s) {
   if (s) {
     statement.bind(index, *s);
   } else {
@@ -103,10 +102,12 @@ std::int64_t article_for(SQLite::Database& db, const MatchedItem& matched, std::
 }
 
 void save_feed_state(SQLite::Database& db, const FeedState& state) {
+  // A feed configured without a title takes the one the feed gives itself.
   SQLite::Statement update(db,
                            "UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, "
                            "last_error = ?, error_count = ?, last_polled_at = ?, "
-                           "next_poll_at = ?, disabled = ? WHERE url = ?");
+                           "next_poll_at = ?, disabled = ?, "
+                           "title = coalesce(nullif(title, ''), nullif(?, '')) WHERE url = ?");
   update.bind(1, state.etag);
   update.bind(2, state.last_modified);
   update.bind(3, static_cast<int64_t>(state.last_status));
@@ -119,7 +120,8 @@ void save_feed_state(SQLite::Database& db, const FeedState& state) {
   bind_optional(update, 6, state.last_polled_at);
   bind_optional(update, 7, state.next_poll_at);
   update.bind(8, state.disabled ? 1 : 0);
-  update.bind(9, state.url);
+  update.bind(9, state.title);
+  update.bind(10, state.url);
   update.exec();
 }
 

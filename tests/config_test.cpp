@@ -1,6 +1,7 @@
+#include "daemon/config.h"
+
 #include <catch2/catch.hpp>
 
-#include "daemon/config.h"
 #include "test_support.h"
 
 using namespace newswatch;
@@ -100,7 +101,8 @@ TEST_CASE("a broken OPML file is an error with file:line:column") {
 
 TEST_CASE("TOML feed lists hold [[feed]] tables only") {
   TempDir dir;
-  auto feeds = load_feed_list(dir.write("feeds.toml", "[[feed]]\nurl = \"https://a.example/rss\"\n"));
+  auto feeds =
+      load_feed_list(dir.write("feeds.toml", "[[feed]]\nurl = \"https://a.example/rss\"\n"));
   REQUIRE(feeds);
   CHECK(feeds->size() == 1);
   auto bad = load_feed_list(dir.write("bad.toml", "database = \"x\"\n"));

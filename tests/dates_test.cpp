@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "feeds/dates.h"
+
+#include <catch2/catch.hpp>
 
 using newswatch::format_iso8601;
 using newswatch::parse_date;

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "topics/fold.h"
+
+#include <catch2/catch.hpp>
 
 using newswatch::fold;
 
@@ -20,7 +20,7 @@ TEST_CASE("punctuation becomes word boundaries") {
 
 TEST_CASE("compatibility forms fold to their plain letters") {
   CHECK(fold("ＩＲＧＣ") == "irgc");  // full-width
-  CHECK(fold("ﬁnal") == "final");    // ligature
+  CHECK(fold("ﬁnal") == "final");     // ligature
 }
 
 TEST_CASE("Arabic and Persian spellings of the same word fold alike") {

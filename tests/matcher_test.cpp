@@ -1,8 +1,7 @@
-#include <catch2/catch.hpp>
+#include "topics/matcher.h"
 
 #include <algorithm>
-
-#include "topics/matcher.h"
+#include <catch2/catch.hpp>
 
 using namespace newswatch;
 
@@ -85,8 +84,8 @@ TEST_CASE("the shipped pack keeps the story's core subjects") {
   CHECK(has(topics_of(titled("IRGC navy seizes foreign tanker near Bandar Abbas")), "irgc"));
   CHECK(has(topics_of(titled("USS Abraham Lincoln carrier strike group enters the Arabian Sea")),
             "us_military"));
-  CHECK(has(topics_of(titled("Qatar offers to mediate between Tehran and Washington")),
-            "mediation"));
+  CHECK(
+      has(topics_of(titled("Qatar offers to mediate between Tehran and Washington")), "mediation"));
   CHECK(has(topics_of(titled("US sanctions 12 firms tied to Iran's Revolutionary Guards")),
             "sanctions"));
 }

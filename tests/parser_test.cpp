@@ -1,7 +1,8 @@
+#include "feeds/parser.h"
+
 #include <catch2/catch.hpp>
 
 #include "feeds/dates.h"
-#include "feeds/parser.h"
 
 using namespace newswatch;
 

@@ -1,10 +1,11 @@
-#include <catch2/catch.hpp>
-
 #include "daemon/scheduler.h"
+
+#include <catch2/catch.hpp>
 
 using namespace newswatch;
 
-static Scheduler scheduler_with(int feeds, std::chrono::seconds interval = std::chrono::minutes(15)) {
+static Scheduler scheduler_with(int feeds,
+                                std::chrono::seconds interval = std::chrono::minutes(15)) {
   Config config;
   config.interval = interval;
   config.max_interval = std::chrono::hours(6);

@@ -1,8 +1,9 @@
-#include <catch2/catch.hpp>
+#include "storage/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
-#include "storage/store.h"
+#include <catch2/catch.hpp>
+
 #include "test_support.h"
 
 using namespace newswatch;
@@ -74,12 +75,12 @@ TEST_CASE("an item seen again in the same feed is stored once") {
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
   REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
-  auto first = store->write(batch_for("https://a.example/rss",
-                                      {relevant_item("g1", "https://a.example/1", "Hormuz")}));
+  auto first = store->write(
+      batch_for("https://a.example/rss", {relevant_item("g1", "https://a.example/1", "Hormuz")}));
   REQUIRE(first);
   CHECK(first->new_articles == 1);
-  auto again = store->write(batch_for("https://a.example/rss",
-                                      {relevant_item("g1", "https://a.example/1", "Hormuz")}));
+  auto again = store->write(
+      batch_for("https://a.example/rss", {relevant_item("g1", "https://a.example/1", "Hormuz")}));
   REQUIRE(again);
   CHECK(again->new_articles == 0);
   CHECK(again->known == 1);
@@ -120,9 +121,9 @@ TEST_CASE("views show readable ISO-8601 UTC times, topics and why they matched")
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
   REQUIRE(store->register_feed("https://a.example/rss", "Gulf Times", 100));
-  REQUIRE(store->write(batch_for("https://a.example/rss",
-                                 {relevant_item("g1", "https://a.example/1", "Hormuz")},
-                                 1750000000)));
+  REQUIRE(
+      store->write(batch_for("https://a.example/rss",
+                             {relevant_item("g1", "https://a.example/1", "Hormuz")}, 1750000000)));
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
   SQLite::Statement items(db,
                           "SELECT title, url, published, first_seen, feed, topics FROM items_v");
@@ -162,6 +163,22 @@ TEST_CASE("feed state round-trips through the database") {
   CHECK(state->next_poll_at == 1750000900);
   CHECK(count(dir.file("n.db"),
               "SELECT count(*) FROM feeds_v WHERE next_poll_at = '2025-06-15T15:21:40Z'") == 1);
+}
+
+TEST_CASE("a feed configured without a title takes the title the feed gives itself") {
+  TempDir dir;
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "", 100));
+  REQUIRE(store->register_feed("https://b.example/rss", "Configured", 100));
+  ParsedBatch a = batch_for("https://a.example/rss", {});
+  a.feed.title = "Gulf Times";
+  ParsedBatch b = batch_for("https://b.example/rss", {});
+  b.feed.title = "From the feed";
+  REQUIRE(store->write(a));
+  REQUIRE(store->write(b));
+  CHECK(store->feed_state("https://a.example/rss")->title == "Gulf Times");
+  CHECK(store->feed_state("https://b.example/rss")->title == "Configured");
 }
 
 TEST_CASE("registering a known feed again keeps its state") {

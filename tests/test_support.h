@@ -14,7 +14,8 @@ namespace newswatch::test {
 class TempDir {
  public:
   TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "newswatch-test-XXXXXX").string();
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "newswatch-test-XXXXXX").string();
     path_ = mkdtemp(pattern.data());
   }
   ~TempDir() {

@@ -1,6 +1,7 @@
+#include "feeds/text.h"
+
 #include <catch2/catch.hpp>
 
-#include "feeds/text.h"
 #include "feeds/url.h"
 
 using newswatch::clean_text;
@@ -23,7 +24,7 @@ TEST_CASE("script, style and other invisible elements are dropped with their con
 TEST_CASE("character references are decoded, named and numeric") {
   CHECK(html_to_text("AT&amp;T &eacute;t&eacute; &#8217; &#x2014;") == "AT&T été ’ —");
   CHECK(html_to_text("caf&eacute") == "café");  // missing semicolon
-  CHECK(html_to_text("&#150;") == "–");          // windows-1252 code point in a reference
+  CHECK(html_to_text("&#150;") == "–");         // windows-1252 code point in a reference
   CHECK(html_to_text("a &unknown; b & c") == "a &unknown; b & c");
 }
 

@@ -1,7 +1,8 @@
+#include "topics/topic_pack.h"
+
 #include <catch2/catch.hpp>
 
 #include "test_support.h"
-#include "topics/topic_pack.h"
 
 using namespace newswatch;
 
@@ -47,8 +48,9 @@ name = "t"
 TEST_CASE("pack errors name file:line:column and what was expected") {
   CHECK_THAT(error_of("[[topic]]\nname = \"t\"\ncolour = 1\n"),
              Catch::StartsWith("pack.toml:3:") && Catch::Contains("unknown key 'colour'"));
-  CHECK_THAT(error_of("[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = [\"a\"]\nfields = [\"body\"]\n"),
-             Catch::StartsWith("pack.toml:5:") && Catch::Contains("unknown field 'body'"));
+  CHECK_THAT(
+      error_of("[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = [\"a\"]\nfields = [\"body\"]\n"),
+      Catch::StartsWith("pack.toml:5:") && Catch::Contains("unknown field 'body'"));
   CHECK_THAT(error_of("[[topic]]\nname = \"t\"\n[[topic.rule]]\nnone = [\"a\"]\n"),
              Catch::Contains("needs 'any' or 'all'"));
   CHECK_THAT(error_of("[[topic]]\nname = \"t\"\n"), Catch::Contains("at least one [[topic.rule]]"));

@@ -27,8 +27,8 @@ bool is_word_character(utf8proc_int32_t cp) {
 // alef variants with hamza are common spelling noise.
 utf8proc_int32_t unify_letter(utf8proc_int32_t cp) {
   switch (cp) {
-    case 0x064A:  // ARABIC LETTER YEH
-    case 0x0649:  // ARABIC LETTER ALEF MAKSURA
+    case 0x064A:      // ARABIC LETTER YEH
+    case 0x0649:      // ARABIC LETTER ALEF MAKSURA
       return 0x06CC;  // ARABIC LETTER FARSI YEH
     case 0x0643:      // ARABIC LETTER KAF
       return 0x06A9;  // ARABIC LETTER KEHEH
@@ -47,9 +47,9 @@ utf8proc_int32_t unify_letter(utf8proc_int32_t cp) {
 
 std::string fold(std::string_view utf8) {
   utf8proc_uint8_t* mapped = nullptr;
-  auto options = static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT |
-                                                UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                                                UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
+  auto options =
+      static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+                                     UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK | UTF8PROC_IGNORE);
   auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
                         static_cast<utf8proc_ssize_t>(utf8.size()), &mapped, options);
   if (n < 0) return {};  // invalid UTF-8; the parser repairs text before it gets here

@@ -14,7 +14,7 @@ namespace newswatch {
 struct Evidence {
   std::string topic;
   ItemField field;
-  std::string term;  // the phrase as the pack wrote it
+  std::string term;        // the phrase as the pack wrote it
   std::size_t offset = 0;  // byte offset in the folded field text
 };
 

@@ -112,10 +112,14 @@ Topic topic_of(const toml::value& table) {
 
 const char* field_name(ItemField field) {
   switch (field) {
-    case ItemField::kTitle: return "title";
-    case ItemField::kSummary: return "summary";
-    case ItemField::kContent: return "content";
-    case ItemField::kCategories: return "categories";
+    case ItemField::kTitle:
+      return "title";
+    case ItemField::kSummary:
+      return "summary";
+    case ItemField::kContent:
+      return "content";
+    case ItemField::kCategories:
+      return "categories";
   }
   return "unknown";
 }

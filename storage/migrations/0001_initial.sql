@@ -69,7 +69,7 @@ SELECT a.id AS article_id,
        a.canonical_url AS url,
        strftime('%Y-%m-%dT%H:%M:%SZ', a.published, 'unixepoch') AS published,
        strftime('%Y-%m-%dT%H:%M:%SZ', a.first_seen, 'unixepoch') AS first_seen,
-       coalesce(f.title, f.url) AS feed,
+       coalesce(nullif(f.title, ''), f.url) AS feed,
        (SELECT group_concat(topic, ',')
           FROM (SELECT DISTINCT topic FROM matches m WHERE m.article_id = a.id ORDER BY topic))
          AS topics,

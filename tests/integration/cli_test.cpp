@@ -1,15 +1,13 @@
 // The executable as users and tools run it: `run --once` exits 0, the daemon stops cleanly on
 // SIGTERM, `parse` prints the contract JSON.
-#include <catch2/catch.hpp>
-
+#include <SQLiteCpp/SQLiteCpp.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 
+#include <catch2/catch.hpp>
 #include <chrono>
 #include <thread>
-
-#include <SQLiteCpp/SQLiteCpp.h>
 
 #include "integration/feed_server.h"
 #include "test_support.h"
@@ -62,11 +60,11 @@ TEST_CASE("run --once polls a feed list, stores and exits 0") {
   TempDir dir;
   FeedServer server;
   server.serve("/feed.xml", {200, hormuz_and_football_feed(), ""});
-  std::string opml = dir.write("feeds.opml",
-                               "<opml version=\"2.0\"><body><outline text=\"t\" xmlUrl=\"" +
-                                   server.url("/feed.xml") +
-                                   "\"/><outline text=\"dead\" "
-                                   "xmlUrl=\"http://127.0.0.1:1/x\"/></body></opml>");
+  std::string opml =
+      dir.write("feeds.opml", "<opml version=\"2.0\"><body><outline text=\"t\" xmlUrl=\"" +
+                                  server.url("/feed.xml") +
+                                  "\"/><outline text=\"dead\" "
+                                  "xmlUrl=\"http://127.0.0.1:1/x\"/></body></opml>");
   pid_t pid = spawn_newswatch({"run", "--once", "--feeds", opml, "--db", dir.file("n.db")},
                               dir.file("log"));
   CHECK(exit_status(pid) == 0);
@@ -81,7 +79,8 @@ TEST_CASE("the daemon keeps running after failures and exits 0 on SIGTERM") {
   TempDir dir;
   std::string feeds = dir.write("feeds.toml", "[[feed]]\nurl = \"http://127.0.0.1:1/x\"\n");
   pid_t pid = spawn_newswatch({"run", "--feeds", feeds, "--db", dir.file("n.db")}, dir.file("log"));
-  REQUIRE(await([&] { return read_file(dir.file("log")).find("poll round") != std::string::npos; }));
+  REQUIRE(
+      await([&] { return read_file(dir.file("log")).find("poll round") != std::string::npos; }));
   CHECK(waitpid(pid, nullptr, WNOHANG) == 0);  // still running after the failed round
   kill(pid, SIGTERM);
   CHECK(exit_status(pid) == 0);

@@ -1,8 +1,8 @@
 // The whole pipeline against a loopback HTTP server and a SQLite file in a temp dir:
 // fetch -> parse -> match -> store, and a second poll that adds nothing.
-#include <catch2/catch.hpp>
-
 #include <SQLiteCpp/SQLiteCpp.h>
+
+#include <catch2/catch.hpp>
 
 #include "daemon/poller.h"
 #include "integration/feed_server.h"
@@ -102,8 +102,7 @@ TEST_CASE("failing feeds are recorded and do not stop the others") {
   CHECK(stats.new_articles == 1);
   CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_error = 'HTTP 500' AND error_count = 1") ==
         1);
-  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_error LIKE 'unparseable document%'") ==
-        1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_error LIKE 'unparseable document%'") == 1);
   CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_status = 404") == 1);
   CHECK(h.count("SELECT count(*) FROM feeds_v WHERE url LIKE '%refused%' "
                 "AND last_error IS NOT NULL AND next_poll_at IS NOT NULL") == 1);
