@@ -8,6 +8,7 @@
 #include <toml.hpp>
 
 #include "daemon/opml.h"
+#include "topics/toml_errors.h"
 
 namespace newswatch {
 namespace {
@@ -16,13 +17,8 @@ struct ConfigError {
   std::string message;
 };
 
-std::string where(const toml::value& value) {
-  auto loc = value.location();
-  return loc.file_name() + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column());
-}
-
 [[noreturn]] void reject(const toml::value& value, const std::string& what) {
-  throw ConfigError{where(value) + ": " + what};
+  throw ConfigError{toml_where(value) + ": " + what};
 }
 
 std::string string_of(const toml::value& value, const std::string& key) {
@@ -106,17 +102,6 @@ toml::value parse_toml_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
   if (!file) throw ConfigError{path + ": cannot open file"};
   return toml::parse(file, path);
-}
-
-// toml11 puts the location in its own multi-line message; we want one line a person can act
-// on: "file:line:column: what".
-std::string describe(const toml::exception& e) {
-  std::string what = e.what();
-  if (what.starts_with("[error] ")) what.erase(0, 8);
-  what = what.substr(0, what.find('\n'));
-  auto loc = e.location();
-  return loc.file_name() + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column()) +
-         ": " + what;
 }
 
 // Keys of the design (../shared/DESIGN.md) that later versions implement.
@@ -218,7 +203,7 @@ Result<Config> Config::load(const std::string& path) {
   } catch (const ConfigError& e) {
     return fail(e.message);
   } catch (const toml::exception& e) {
-    return fail(describe(e));
+    return fail(toml_describe(e));
   }
 }
 
@@ -236,7 +221,7 @@ Result<std::vector<FeedConfig>> load_feed_list(const std::string& path) {
   } catch (const ConfigError& e) {
     return fail(e.message);
   } catch (const toml::exception& e) {
-    return fail(describe(e));
+    return fail(toml_describe(e));
   }
 }
 

@@ -132,6 +132,46 @@ std::optional<int> numeric_offset(Cursor& c) {
   return sign * (hours * 3600 + minutes * 60);
 }
 
+struct TimeOfDay {
+  int hour = 0, minute = 0, second = 0;
+};
+
+// HH:MM[:SS[.fraction]] — the fraction is dropped: stored times have whole seconds.
+bool read_time(Cursor& c, TimeOfDay& time) {
+  auto h = c.number(2);
+  if (!h || !c.eat(':')) return false;
+  auto m = c.number(2);
+  if (!m) return false;
+  time.hour = h->first;
+  time.minute = m->first;
+  if (c.eat(':')) {
+    auto s = c.number(2);
+    if (!s) return false;
+    time.second = s->first;
+    if (c.eat('.') || c.eat(',')) c.number(12);
+  }
+  return true;
+}
+
+// Reads the optional zone that ends a date (numeric, named, military or 'Z'), requires that
+// nothing follows it, validates the whole date and converts it to UTC.
+std::optional<UnixSeconds> finish(Cursor& c, int year, int month, int day, const TimeOfDay& t) {
+  c.skip_spaces();
+  int offset = 0;
+  if (c.peek() == '+' || c.peek() == '-') {
+    auto off = numeric_offset(c);
+    if (!off) return std::nullopt;
+    offset = *off;
+  } else if (!c.done()) {
+    auto off = zone_offset(c.word());
+    if (!off) return std::nullopt;
+    offset = *off;
+  }
+  c.skip_spaces();
+  if (!c.done() || !valid_civil(year, month, day, t.hour, t.minute, t.second)) return std::nullopt;
+  return to_unix(year, month, day, t.hour, t.minute, t.second) - offset;
+}
+
 // RFC 822: [Day,] DD Mon YYYY HH:MM[:SS] [zone]
 std::optional<UnixSeconds> parse_rfc822(std::string_view text) {
   Cursor c(text);
@@ -155,36 +195,10 @@ std::optional<UnixSeconds> parse_rfc822(std::string_view text) {
   int y = year->first;
   if (year->second == 2) y += y < 50 ? 2000 : 1900;
   c.skip_spaces();
-  int hour = 0, minute = 0, second = 0;
-  if (auto h = c.number(2)) {
-    hour = h->first;
-    if (!c.eat(':')) return std::nullopt;
-    auto m = c.number(2);
-    if (!m) return std::nullopt;
-    minute = m->first;
-    if (c.eat(':')) {
-      auto s = c.number(2);
-      if (!s) return std::nullopt;
-      second = s->first;
-    }
-  }
-  c.skip_spaces();
-  int offset = 0;
-  if (c.peek() == '+' || c.peek() == '-') {
-    auto off = numeric_offset(c);
-    if (!off) return std::nullopt;
-    offset = *off;
-  } else if (!c.done()) {
-    std::string_view zone = c.word();
-    auto off = zone_offset(zone);
-    if (!off) return std::nullopt;
-    offset = *off;
-  }
-  c.skip_spaces();
-  if (!c.done()) return std::nullopt;
-  if (!valid_civil(y, static_cast<int>(*month), day->first, hour, minute, second))
+  TimeOfDay time;
+  if (std::isdigit(static_cast<unsigned char>(c.peek())) && !read_time(c, time))
     return std::nullopt;
-  return to_unix(y, static_cast<int>(*month), day->first, hour, minute, second) - offset;
+  return finish(c, y, static_cast<int>(*month), day->first, time);
 }
 
 // ISO 8601 / W3C-DTF: YYYY[-MM[-DD[(T| )HH:MM[:SS[.frac]][Z|±hh[:]mm]]]], also YYYYMMDD.
@@ -210,39 +224,9 @@ std::optional<UnixSeconds> parse_iso8601(std::string_view text) {
       day = d->first;
     }
   }
-  int hour = 0, minute = 0, second = 0, offset = 0;
-  if (c.eat('T') || c.eat('t') || c.eat(' ')) {
-    auto h = c.number(2);
-    if (!h) return std::nullopt;
-    hour = h->first;
-    if (c.eat(':')) {
-      auto m = c.number(2);
-      if (!m) return std::nullopt;
-      minute = m->first;
-      if (c.eat(':')) {
-        auto s = c.number(2);
-        if (!s) return std::nullopt;
-        second = s->first;
-        if (c.eat('.') || c.eat(',')) c.number(12);
-      }
-    }
-    c.skip_spaces();
-    if (c.eat('Z') || c.eat('z')) {
-      offset = 0;
-    } else if (c.peek() == '+' || c.peek() == '-') {
-      auto off = numeric_offset(c);
-      if (!off) return std::nullopt;
-      offset = *off;
-    } else if (!c.done()) {
-      auto off = zone_offset(c.word());
-      if (!off) return std::nullopt;
-      offset = *off;
-    }
-  }
-  c.skip_spaces();
-  if (!c.done()) return std::nullopt;
-  if (!valid_civil(y, month, day, hour, minute, second)) return std::nullopt;
-  return to_unix(y, month, day, hour, minute, second) - offset;
+  TimeOfDay time;
+  if ((c.eat('T') || c.eat('t') || c.eat(' ')) && !read_time(c, time)) return std::nullopt;
+  return finish(c, y, month, day, time);
 }
 
 }  // namespace

@@ -103,6 +103,22 @@ class TextSink {
     }
     text(s);
   }
+  // Appends text in which character references are still encoded.
+  void characters(std::string_view s) {
+    std::size_t i = 0, start = 0;
+    while ((i = s.find('&', i)) != std::string_view::npos) {
+      text(s.substr(start, i - start));
+      std::string decoded;
+      if (decode_reference(s, i, decoded)) {
+        this->decoded(decoded);
+      } else {
+        text("&");
+        ++i;
+      }
+      start = i;
+    }
+    text(s.substr(start));
+  }
   void space() { pending_space_ = true; }
   std::string finish() { return to_nfc(out_); }
 
@@ -229,23 +245,10 @@ std::string html_to_text(std::string_view html) {
   TextSink sink;
   std::size_t i = 0, text_start = 0;
   auto flush_text = [&](std::size_t end) {
-    if (end > text_start) sink.text(html.substr(text_start, end - text_start));
+    if (end > text_start) sink.characters(html.substr(text_start, end - text_start));
   };
   while (i < html.size()) {
-    char c = html[i];
-    if (c == '&') {
-      flush_text(i);
-      std::string decoded;
-      if (decode_reference(html, i, decoded)) {
-        sink.decoded(decoded);
-      } else {
-        sink.text("&");
-        ++i;
-      }
-      text_start = i;
-      continue;
-    }
-    if (c != '<' || i + 1 >= html.size()) {
+    if (html[i] != '<' || i + 1 >= html.size()) {
       ++i;
       continue;
     }
@@ -296,23 +299,7 @@ std::string html_to_text(std::string_view html) {
 
 std::string clean_text(std::string_view text) {
   TextSink sink;
-  std::size_t i = 0, text_start = 0;
-  while (i < text.size()) {
-    if (text[i] != '&') {
-      ++i;
-      continue;
-    }
-    if (i > text_start) sink.text(text.substr(text_start, i - text_start));
-    std::string decoded;
-    if (decode_reference(text, i, decoded)) {
-      sink.decoded(decoded);
-    } else {
-      sink.text("&");
-      ++i;
-    }
-    text_start = i;
-  }
-  if (i > text_start) sink.text(text.substr(text_start));
+  sink.characters(text);
   return sink.finish();
 }
 

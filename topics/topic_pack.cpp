@@ -8,6 +8,7 @@
 
 #include "topics/builtin_pack.h"
 #include "topics/fold.h"
+#include "topics/toml_errors.h"
 
 namespace newswatch {
 namespace {
@@ -17,13 +18,8 @@ struct PackError {
   std::string message;
 };
 
-std::string where(const toml::value& value) {
-  auto loc = value.location();
-  return loc.file_name() + ":" + std::to_string(loc.line()) + ":" + std::to_string(loc.column());
-}
-
 [[noreturn]] void reject(const toml::value& value, const std::string& what) {
-  throw PackError{where(value) + ": " + what};
+  throw PackError{toml_where(value) + ": " + what};
 }
 
 void check_keys(const toml::value& table, const std::set<std::string>& allowed,
@@ -145,9 +141,7 @@ Result<TopicPack> TopicPack::parse(const std::string& text, const std::string& o
   } catch (const PackError& e) {
     return fail(e.message);
   } catch (const toml::exception& e) {
-    auto loc = e.location();
-    return fail(loc.file_name() + ":" + std::to_string(loc.line()) + ":" +
-                std::to_string(loc.column()) + ": " + e.what());
+    return fail(toml_describe(e));
   }
 }
 
