@@ -10,6 +10,7 @@
 #include "feeds/dates.h"
 #include "feeds/text.h"
 #include "feeds/url.h"
+#include "feeds/xml_repair.h"
 
 namespace newswatch {
 namespace {
@@ -227,6 +228,12 @@ std::optional<FeedFormat> detect_xml_format(const pugi::xml_node& root) {
   return std::nullopt;
 }
 
+// UTF-16 and UTF-32 documents (with or without a BOM) have NUL bytes among the first four.
+bool is_ascii_compatible(std::string_view bytes) {
+  return bytes.substr(0, 4).find('\0') == std::string_view::npos &&
+         !bytes.starts_with("\xFF\xFE") && !bytes.starts_with("\xFE\xFF");
+}
+
 bool looks_like_json(std::string_view bytes) {
   if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
   for (char c : bytes) {
@@ -258,9 +265,13 @@ const char* format_name(FeedFormat format) {
 
 Result<ParsedFeed> parse_feed(std::string_view bytes, const ParseOptions& options) {
   if (looks_like_json(bytes)) return parse_json_feed(bytes, options);
+  std::vector<std::string> repairs;
+  std::optional<std::string> repaired;
+  if (is_ascii_compatible(bytes)) repaired = repair_xml(bytes, repairs);
+  std::string_view document = repaired ? std::string_view(*repaired) : bytes;
   pugi::xml_document doc;
   auto status =
-      doc.load_buffer(bytes.data(), bytes.size(), pugi::parse_default, pugi::encoding_auto);
+      doc.load_buffer(document.data(), document.size(), pugi::parse_default, pugi::encoding_auto);
   auto root = doc.document_element();
   if (!root) {
     return fail(std::string("not a feed: ") + (status ? "no root element" : status.description()) +
@@ -270,6 +281,7 @@ Result<ParsedFeed> parse_feed(std::string_view bytes, const ParseOptions& option
   if (!format) return fail("not a feed: unknown root element <" + std::string(root.name()) + ">");
   ParsedFeed feed;
   feed.format = *format;
+  feed.warnings = std::move(repairs);
   if (!status) {
     // pugixml keeps the tree it built up to the error: items before it are still good.
     feed.warnings.push_back(std::string("malformed XML: ") + status.description() + " at byte " +

@@ -15,49 +15,21 @@ namespace newswatch {
 namespace {
 
 struct NamedEntity {
-  std::string_view name;
-  char32_t code_point;
+  std::string_view name;  // without the ';'
+  std::string_view utf8;  // what it stands for (one or two code points)
+  bool legacy;            // also recognised without the ';'
 };
 
-// The entities news feeds actually use. Sorted by name for binary search.
+// The full HTML5 table: feeds use any of these, declared or not.
 constexpr NamedEntity kEntities[] = {
-    {"AElig", 0xC6},   {"Aacute", 0xC1},   {"Acirc", 0xC2},   {"Agrave", 0xC0},  {"Aring", 0xC5},
-    {"Atilde", 0xC3},  {"Auml", 0xC4},     {"Ccedil", 0xC7},  {"Eacute", 0xC9},  {"Ecirc", 0xCA},
-    {"Egrave", 0xC8},  {"Euml", 0xCB},     {"Iacute", 0xCD},  {"Icirc", 0xCE},   {"Igrave", 0xCC},
-    {"Iuml", 0xCF},    {"Ntilde", 0xD1},   {"OElig", 0x152},  {"Oacute", 0xD3},  {"Ocirc", 0xD4},
-    {"Ograve", 0xD2},  {"Oslash", 0xD8},   {"Otilde", 0xD5},  {"Ouml", 0xD6},    {"Scaron", 0x160},
-    {"Uacute", 0xDA},  {"Ucirc", 0xDB},    {"Ugrave", 0xD9},  {"Uuml", 0xDC},    {"Yacute", 0xDD},
-    {"aacute", 0xE1},  {"acirc", 0xE2},    {"acute", 0xB4},   {"aelig", 0xE6},   {"agrave", 0xE0},
-    {"amp", '&'},      {"apos", '\''},     {"aring", 0xE5},   {"atilde", 0xE3},  {"auml", 0xE4},
-    {"bdquo", 0x201E}, {"brvbar", 0xA6},   {"bull", 0x2022},  {"ccedil", 0xE7},  {"cedil", 0xB8},
-    {"cent", 0xA2},    {"circ", 0x2C6},    {"copy", 0xA9},    {"curren", 0xA4},  {"dagger", 0x2020},
-    {"deg", 0xB0},     {"divide", 0xF7},   {"eacute", 0xE9},  {"ecirc", 0xEA},   {"egrave", 0xE8},
-    {"emsp", 0x2003},  {"ensp", 0x2002},   {"eth", 0xF0},     {"euml", 0xEB},    {"euro", 0x20AC},
-    {"frac12", 0xBD},  {"frac14", 0xBC},   {"frac34", 0xBE},  {"gt", '>'},       {"hellip", 0x2026},
-    {"iacute", 0xED},  {"icirc", 0xEE},    {"iexcl", 0xA1},   {"igrave", 0xEC},  {"iquest", 0xBF},
-    {"iuml", 0xEF},    {"laquo", 0xAB},    {"ldquo", 0x201C}, {"lrm", 0x200E},   {"lsaquo", 0x2039},
-    {"lsquo", 0x2018}, {"lt", '<'},        {"macr", 0xAF},    {"mdash", 0x2014}, {"micro", 0xB5},
-    {"middot", 0xB7},  {"minus", 0x2212},  {"nbsp", 0xA0},    {"ndash", 0x2013}, {"not", 0xAC},
-    {"ntilde", 0xF1},  {"oacute", 0xF3},   {"ocirc", 0xF4},   {"oelig", 0x153},  {"ograve", 0xF2},
-    {"ordf", 0xAA},    {"ordm", 0xBA},     {"oslash", 0xF8},  {"otilde", 0xF5},  {"ouml", 0xF6},
-    {"para", 0xB6},    {"permil", 0x2030}, {"plusmn", 0xB1},  {"pound", 0xA3},   {"quot", '"'},
-    {"raquo", 0xBB},   {"rdquo", 0x201D},  {"reg", 0xAE},     {"rlm", 0x200F},   {"rsaquo", 0x203A},
-    {"rsquo", 0x2019}, {"sbquo", 0x201A},  {"scaron", 0x161}, {"sect", 0xA7},    {"shy", 0xAD},
-    {"sup1", 0xB9},    {"sup2", 0xB2},     {"sup3", 0xB3},    {"szlig", 0xDF},   {"thinsp", 0x2009},
-    {"thorn", 0xFE},   {"tilde", 0x2DC},   {"times", 0xD7},   {"trade", 0x2122}, {"uacute", 0xFA},
-    {"ucirc", 0xFB},   {"ugrave", 0xF9},   {"uml", 0xA8},     {"uuml", 0xFC},    {"yacute", 0xFD},
-    {"yen", 0xA5},
+#include "feeds/html_entities.inc"
 };
-static_assert(std::is_sorted(std::begin(kEntities), std::end(kEntities),
-                             [](const NamedEntity& a, const NamedEntity& b) {
-                               return a.name < b.name;
-                             }));
 
-std::optional<char32_t> lookup_entity(std::string_view name) {
+const NamedEntity* lookup_entity(std::string_view name) {
   auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), name,
                              [](const NamedEntity& e, std::string_view n) { return e.name < n; });
-  if (it == std::end(kEntities) || it->name != name) return std::nullopt;
-  return it->code_point;
+  if (it == std::end(kEntities) || it->name != name) return nullptr;
+  return it;
 }
 
 bool is_ascii_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
@@ -82,27 +54,37 @@ bool is_block_element(std::string_view name) {
   return std::find(std::begin(kBlocks), std::end(kBlocks), name) != std::end(kBlocks);
 }
 
+// Length of the whitespace character at s[i] (ASCII or one of Unicode's spaces: no-break,
+// the en/em family, line and paragraph separators, ideographic), or 0.
+std::size_t unicode_space_length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  if (is_space(s[i])) return 1;
+  if (byte(i) == 0xC2 && i + 1 < s.size() && (byte(i + 1) == 0xA0 || byte(i + 1) == 0x85)) return 2;
+  if (i + 2 >= s.size()) return 0;
+  if (byte(i) == 0xE2 && byte(i + 1) == 0x80 &&
+      (byte(i + 2) <= 0x8A || byte(i + 2) == 0xA8 || byte(i + 2) == 0xA9 || byte(i + 2) == 0xAF))
+    return 3;
+  if (byte(i) == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) == 0x9F) return 3;
+  if (byte(i) == 0xE3 && byte(i + 1) == 0x80 && byte(i + 2) == 0x80) return 3;
+  return 0;
+}
+
 // Collapses whitespace as text is appended: one space between words, none at the ends.
 class TextSink {
  public:
   void text(std::string_view s) {
-    for (char c : s) {
-      if (is_space(c)) {
+    for (std::size_t i = 0; i < s.size();) {
+      std::size_t space = unicode_space_length(s, i);
+      if (space > 0) {
         pending_space_ = true;
+        i += space;
       } else {
         flush_space();
-        out_.push_back(c);
+        out_.push_back(s[i++]);
       }
     }
   }
-  // Appends decoded text: U+00A0 counts as whitespace for collapsing purposes.
-  void decoded(const std::string& s) {
-    if (s == "\xC2\xA0") {
-      pending_space_ = true;
-      return;
-    }
-    text(s);
-  }
+  void decoded(const std::string& s) { text(s); }
   // Appends text in which character references are still encoded.
   void characters(std::string_view s) {
     std::size_t i = 0, start = 0;
@@ -205,12 +187,25 @@ bool decode_reference(std::string_view html, std::size_t& pos, std::string& out)
   while (i < html.size() && i - start < 32 && std::isalnum(static_cast<unsigned char>(html[i])))
     ++i;
   if (i == start) return false;
-  auto cp = lookup_entity(html.substr(start, i - start));
-  if (!cp) return false;
-  if (i < html.size() && html[i] == ';') ++i;
-  append_utf8(out, *cp);
-  pos = i;
-  return true;
+  std::string_view name = html.substr(start, i - start);
+  if (i < html.size() && html[i] == ';') {
+    if (const NamedEntity* entity = lookup_entity(name)) {
+      out.append(entity->utf8);
+      pos = i + 1;
+      return true;
+    }
+  }
+  // Without a ';', HTML still knows the legacy names, as the longest prefix of the run
+  // ("&copy2025" is "©2025").
+  for (std::size_t length = name.size(); length > 0; --length) {
+    const NamedEntity* entity = lookup_entity(name.substr(0, length));
+    if (entity && entity->legacy) {
+      out.append(entity->utf8);
+      pos = start + length;
+      return true;
+    }
+  }
+  return false;
 }
 
 std::string to_nfc(std::string_view utf8) {

@@ -1,0 +1,209 @@
+#include "feeds/xml_repair.h"
+
+#include <cctype>
+#include <cstdio>
+#include <map>
+
+#include "feeds/text.h"
+
+namespace newswatch {
+namespace {
+
+bool is_name_start(char c) {
+  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+bool is_name_char(char c) {
+  return is_name_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+}
+
+bool is_xml_entity(std::string_view name) {
+  return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
+}
+
+// <!ENTITY name "value"> and <!ENTITY name 'value'> from the internal subset. Parameter and
+// external entities (SYSTEM/PUBLIC) are ignored: nothing is ever fetched.
+std::map<std::string, std::string, std::less<>> declared_entities(std::string_view document) {
+  std::map<std::string, std::string, std::less<>> entities;
+  std::size_t doctype = document.find("<!DOCTYPE");
+  if (doctype == std::string_view::npos) return entities;
+  std::size_t open = document.find('[', doctype);
+  if (open == std::string_view::npos || open > document.find('>', doctype)) return entities;
+  std::size_t close = document.find("]>", open);
+  if (close == std::string_view::npos) return entities;
+  std::string_view subset = document.substr(open, close - open);
+  for (std::size_t at = subset.find("<!ENTITY"); at != std::string_view::npos;
+       at = subset.find("<!ENTITY", at + 8)) {
+    std::size_t i = at + 8;
+    while (i < subset.size() && std::isspace(static_cast<unsigned char>(subset[i]))) ++i;
+    if (i >= subset.size() || subset[i] == '%') continue;
+    std::size_t name_start = i;
+    while (i < subset.size() && is_name_char(subset[i])) ++i;
+    std::string name(subset.substr(name_start, i - name_start));
+    while (i < subset.size() && std::isspace(static_cast<unsigned char>(subset[i]))) ++i;
+    if (i >= subset.size() || (subset[i] != '"' && subset[i] != '\'')) continue;
+    char quote = subset[i];
+    std::size_t end = subset.find(quote, i + 1);
+    if (end == std::string_view::npos || name.empty()) continue;
+    entities.emplace(std::move(name), std::string(subset.substr(i + 1, end - i - 1)));
+  }
+  return entities;
+}
+
+// Numeric character references for a UTF-8 string ("é" -> "&#233;").
+std::string as_references(std::string_view utf8) {
+  std::string out;
+  for (std::size_t i = 0; i < utf8.size();) {
+    unsigned char c = static_cast<unsigned char>(utf8[i]);
+    int length = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    char32_t cp = length == 1 ? c : length == 2 ? c & 0x1F : length == 3 ? c & 0x0F : c & 0x07;
+    for (int k = 1; k < length && i + static_cast<std::size_t>(k) < utf8.size(); ++k)
+      cp = (cp << 6) | (static_cast<unsigned char>(utf8[i + static_cast<std::size_t>(k)]) & 0x3F);
+    out += "&#" + std::to_string(static_cast<unsigned long>(cp)) + ";";
+    i += static_cast<std::size_t>(length);
+  }
+  return out;
+}
+
+class Repairer {
+ public:
+  Repairer(std::string_view document, const XmlRepairLimits& limits)
+      : doc_(document), limits_(limits), declared_(declared_entities(document)) {}
+
+  std::optional<std::string> run(std::vector<std::string>& warnings) {
+    std::size_t i = 0;
+    while (i < doc_.size()) {
+      std::size_t next = doc_.find_first_of("&<", i);
+      if (next == std::string_view::npos) break;
+      i = doc_[next] == '<' ? skip_markup(next) : reference(next);
+    }
+    if (!changed_) return std::nullopt;
+    out_.append(doc_.substr(copied_));
+    report(warnings, html_entities_, "HTML named entities used without a declaration");
+    report(warnings, unknown_entities_, "undefined entities kept as text");
+    report(warnings, bare_ampersands_, "unescaped '&' kept as text");
+    report(warnings, expanded_, "entities declared in the document's DTD expanded");
+    if (expansion_capped_)
+      warnings.push_back("entity expansion stopped at " +
+                         std::to_string(limits_.max_entity_expansion) + " bytes");
+    return std::move(out_);
+  }
+
+ private:
+  struct Tally {
+    int count = 0;
+    std::string first;
+  };
+
+  static void report(std::vector<std::string>& warnings, const Tally& tally, const char* what) {
+    if (tally.count == 0) return;
+    std::string message = std::string(what) + ": " + tally.first;
+    if (tally.count > 1) message += " and " + std::to_string(tally.count - 1) + " more";
+    warnings.push_back(std::move(message));
+  }
+
+  // Skips CDATA sections, comments, processing instructions and the DOCTYPE, whose '&'s
+  // are not references; returns the position after '<' otherwise.
+  std::size_t skip_markup(std::size_t at) {
+    auto skip_to = [&](std::string_view terminator) {
+      std::size_t end = doc_.find(terminator, at);
+      return end == std::string_view::npos ? doc_.size() : end + terminator.size();
+    };
+    std::string_view rest = doc_.substr(at);
+    if (rest.starts_with("<![CDATA[")) return skip_to("]]>");
+    if (rest.starts_with("<!--")) return skip_to("-->");
+    if (rest.starts_with("<?")) return skip_to("?>");
+    if (rest.starts_with("<!DOCTYPE")) {
+      std::size_t bracket = doc_.find('[', at), close = doc_.find('>', at);
+      return bracket != std::string_view::npos && bracket < close ? skip_to("]>") : skip_to(">");
+    }
+    return at + 1;
+  }
+
+  void replace(std::size_t from, std::size_t to, std::string_view with) {
+    if (!changed_) out_.reserve(doc_.size() + 64);
+    changed_ = true;
+    out_.append(doc_.substr(copied_, from - copied_));
+    out_.append(with);
+    copied_ = to;
+  }
+
+  static void tally(Tally& t, std::string_view example) {
+    if (t.count++ == 0) t.first = std::string(example);
+  }
+
+  // Handles the '&' at `at`; returns where scanning goes on.
+  std::size_t reference(std::size_t at) {
+    std::size_t i = at + 1;
+    if (i < doc_.size() && doc_[i] == '#') {
+      std::size_t j = i + 1;
+      bool hex = j < doc_.size() && (doc_[j] == 'x' || doc_[j] == 'X');
+      if (hex) ++j;
+      std::size_t digits = j;
+      while (j < doc_.size() && (hex ? std::isxdigit(static_cast<unsigned char>(doc_[j]))
+                                     : std::isdigit(static_cast<unsigned char>(doc_[j]))))
+        ++j;
+      if (j > digits && j < doc_.size() && doc_[j] == ';') return j + 1;
+      return bare_ampersand(at);
+    }
+    std::size_t j = i;
+    if (j < doc_.size() && is_name_start(doc_[j])) {
+      while (j < doc_.size() && is_name_char(doc_[j])) ++j;
+    }
+    if (j == i || j >= doc_.size() || doc_[j] != ';') return bare_ampersand(at);
+    std::string_view name = doc_.substr(i, j - i);
+    std::string_view whole = doc_.substr(at, j + 1 - at);
+    if (is_xml_entity(name)) return j + 1;
+    if (auto it = declared_.find(name); it != declared_.end()) {
+      expansion_ += it->second.size();
+      if (expansion_ > limits_.max_entity_expansion) {
+        expansion_capped_ = true;
+        replace(at, j + 1, "");
+      } else {
+        // The value is inserted as text: its own markup and references are escaped, so an
+        // entity never expands into another.
+        std::string escaped;
+        for (char c : it->second)
+          escaped += c == '&' ? "&amp;" : c == '<' ? "&lt;" : std::string(1, c);
+        replace(at, j + 1, escaped);
+      }
+      tally(expanded_, whole);
+      return j + 1;
+    }
+    std::string decoded;
+    std::size_t pos = at;
+    if (decode_reference(doc_, pos, decoded) && pos == j + 1) {
+      replace(at, j + 1, as_references(decoded));
+      tally(html_entities_, whole);
+    } else {
+      replace(at, at + 1, "&amp;");
+      tally(unknown_entities_, whole);
+    }
+    return j + 1;
+  }
+
+  std::size_t bare_ampersand(std::size_t at) {
+    replace(at, at + 1, "&amp;");
+    tally(bare_ampersands_, doc_.substr(at, std::min<std::size_t>(12, doc_.size() - at)));
+    return at + 1;
+  }
+
+  std::string_view doc_;
+  const XmlRepairLimits& limits_;
+  std::map<std::string, std::string, std::less<>> declared_;
+  std::string out_;
+  std::size_t copied_ = 0;
+  bool changed_ = false;
+  std::size_t expansion_ = 0;
+  bool expansion_capped_ = false;
+  Tally html_entities_, unknown_entities_, bare_ampersands_, expanded_;
+};
+
+}  // namespace
+
+std::optional<std::string> repair_xml(std::string_view document, std::vector<std::string>& warnings,
+                                      const XmlRepairLimits& limits) {
+  return Repairer(document, limits).run(warnings);
+}
+
+}  // namespace newswatch

@@ -1,0 +1,68 @@
+#include "feeds/xml_repair.h"
+
+#include <catch2/catch.hpp>
+
+#include "feeds/parser.h"
+
+using namespace newswatch;
+
+static std::string repaired(std::string_view doc, std::vector<std::string>& warnings) {
+  auto out = repair_xml(doc, warnings);
+  return out ? *out : std::string(doc);
+}
+
+TEST_CASE("a well-formed document needs no repair and gets no warning") {
+  std::vector<std::string> warnings;
+  CHECK_FALSE(repair_xml("<rss><title>a &amp; b &#233; &#xE9; &lt;</title></rss>", warnings));
+  CHECK(warnings.empty());
+}
+
+TEST_CASE("HTML named entities become numeric references, with one warning") {
+  std::vector<std::string> warnings;
+  CHECK(repaired("<t>caf&eacute; &mdash; &eacute;</t>", warnings) ==
+        "<t>caf&#233; &#8212; &#233;</t>");
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("&eacute;") && Catch::Contains("2 more"));
+}
+
+TEST_CASE("bare ampersands and unknown entities are kept as text") {
+  std::vector<std::string> warnings;
+  CHECK(repaired("<link>http://x/?a=1&b=2</link><t>AT&T &bogus; & co</t>", warnings) ==
+        "<link>http://x/?a=1&amp;b=2</link><t>AT&amp;T &amp;bogus; &amp; co</t>");
+  CHECK(warnings.size() == 2);
+}
+
+TEST_CASE("CDATA sections, comments and processing instructions are left alone") {
+  std::vector<std::string> warnings;
+  CHECK_FALSE(
+      repair_xml("<?xml version='1.0'?><!-- a & b --><t><![CDATA[x & y &eacute;]]></t>", warnings));
+}
+
+TEST_CASE("entities declared in the internal DTD are expanded once, never recursively") {
+  std::vector<std::string> warnings;
+  std::string doc =
+      R"(<!DOCTYPE rss [<!ENTITY who "Tehran &amp; Washington"><!ENTITY loop "&who;&who;">]>
+<rss><t>&who; / &loop;</t></rss>)";
+  std::string out = repaired(doc, warnings);
+  CHECK_THAT(out, Catch::Contains("<t>Tehran &amp;amp; Washington / &amp;who;&amp;who;</t>"));
+}
+
+TEST_CASE("entity expansion is bounded") {
+  std::vector<std::string> warnings;
+  std::string doc = "<!DOCTYPE r [<!ENTITY a \"" + std::string(1000, 'x') + "\">]><r>";
+  for (int i = 0; i < 100; ++i) doc += "&a;";
+  doc += "</r>";
+  XmlRepairLimits limits;
+  limits.max_entity_expansion = 10'000;
+  auto out = repair_xml(doc, warnings, limits);
+  REQUIRE(out);
+  CHECK(out->size() < 20'000);
+  CHECK_THAT(warnings.back(), Catch::Contains("expansion stopped"));
+}
+
+TEST_CASE("the parser reports repairs as warnings and keeps the decoded text") {
+  auto feed = parse_feed("<rss><channel><title>testing &acirc; entity</title></channel></rss>", {});
+  REQUIRE(feed);
+  CHECK(feed->title == "testing â entity");
+  CHECK_FALSE(feed->warnings.empty());
+}
