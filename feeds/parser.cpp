@@ -37,6 +37,14 @@ pugi::xml_node child_named(const pugi::xml_node& parent, std::string_view name,
   return {};
 }
 
+pugi::xml_node last_child_named(const pugi::xml_node& parent, std::string_view name) {
+  pugi::xml_node last;
+  for (auto child : parent.children()) {
+    if (child.type() == pugi::node_element && local_name(child) == name) last = child;
+  }
+  return last;
+}
+
 // The node's text as written: text and CDATA children concatenated, child elements
 // serialized (RSS descriptions sometimes carry unescaped markup).
 std::string raw_content(const pugi::xml_node& node) {
@@ -89,11 +97,25 @@ class FeedBuilder {
     return html_to_text(raw_content(node));
   }
 
-  // An Atom text construct, honouring its type attribute (mode="escaped" in Atom 0.3).
-  static std::string atom_text(const pugi::xml_node& node) {
+  // An Atom text construct, honouring its type: text, html, xhtml, or another media type
+  // whose content is base64 (Atom 0.3 says so with mode="base64").
+  std::string atom_text(const pugi::xml_node& node) {
     if (!node) return {};
     std::string type = attribute(node, "type");
-    if (type == "text" || type == "text/plain") return clean_text(node.child_value());
+    bool is_html = type.empty() || type == "html" || type == "xhtml" || type == "text/html" ||
+                   type == "application/xhtml+xml";
+    bool base64 =
+        attribute(node, "mode") == "base64" ||
+        (!is_html && type != "text" && !type.starts_with("text/") && !type.ends_with("xml"));
+    if (base64) {
+      auto decoded = decode_base64(node.child_value());
+      if (!decoded) {
+        feed_.warnings.push_back("invalid base64 in <" + std::string(node.name()) + ">");
+        return {};
+      }
+      return type == "text/html" ? html_to_text(*decoded) : plain_text(*decoded);
+    }
+    if (!is_html) return plain_text(node.child_value());
     return html_text(node);
   }
 
@@ -110,6 +132,11 @@ class FeedBuilder {
   ParsedFeed& feed_;
 };
 
+// An item with content but no summary is summarised by its content (as feedparser does).
+void fill_summary(Item& item) {
+  if (item.summary.empty()) item.summary = item.content;
+}
+
 void parse_rss_item(const pugi::xml_node& node, FeedBuilder& builder, Item& item) {
   item.title = FeedBuilder::html_text(child_named(node, "title"));
   if (auto guid = child_named(node, "guid")) {
@@ -124,24 +151,45 @@ void parse_rss_item(const pugi::xml_node& node, FeedBuilder& builder, Item& item
     item.link = builder.link(guid, guid.child_value());
   }
   item.published = builder.date(child_named(node, "pubDate"));
-  item.updated = builder.date(child_named(node, "date", "dc"));
+  auto updated = child_named(node, "date", "dc");
+  item.updated = builder.date(updated ? updated : child_named(node, "modified"));
   if (auto author = child_named(node, "author")) {
     item.author = clean_text(author.child_value());
   } else if (auto creator = child_named(node, "creator")) {
     item.author = clean_text(creator.child_value());
   }
-  item.summary = FeedBuilder::html_text(child_named(node, "description"));
-  item.content = FeedBuilder::html_text(child_named(node, "encoded"));
+  // The first of description/summary is the summary; a second one is content when the item
+  // has no other.
+  std::vector<pugi::xml_node> summaries;
+  for (auto child : node.children()) {
+    std::string_view name = local_name(child);
+    if (name == "description" || name == "summary") summaries.push_back(child);
+    if (name == "encoded" || name == "fullitem" || name == "body") {
+      if (item.content.empty()) item.content = FeedBuilder::html_text(child);
+    } else if (name == "tags") {
+      // A made-up but common element: comma-separated tags.
+      std::string_view tags = child.child_value();
+      for (std::size_t start = 0; start <= tags.size();) {
+        std::size_t comma = std::min(tags.find(',', start), tags.size());
+        std::string tag = clean_text(tags.substr(start, comma - start));
+        if (!tag.empty()) item.categories.push_back(std::move(tag));
+        start = comma + 1;
+      }
+    }
+  }
   for (auto child : node.children()) {
     if (local_name(child) == "category" || local_name(child) == "subject")
       item.categories.push_back(clean_text(child.child_value()));
   }
+  if (!summaries.empty()) item.summary = FeedBuilder::html_text(summaries[0]);
+  if (summaries.size() > 1 && item.content.empty())
+    item.content = FeedBuilder::html_text(summaries[1]);
   if (auto source = child_named(node, "source"))
     item.source_outlet = clean_text(source.child_value());
 }
 
 void parse_atom_entry(const pugi::xml_node& node, FeedBuilder& builder, Item& item) {
-  item.title = FeedBuilder::atom_text(child_named(node, "title"));
+  item.title = builder.atom_text(child_named(node, "title"));
   if (auto id = child_named(node, "id")) item.guid = clean_text(id.child_value());
   for (auto child : node.children()) {
     if (local_name(child) != "link") continue;
@@ -151,13 +199,16 @@ void parse_atom_entry(const pugi::xml_node& node, FeedBuilder& builder, Item& it
   }
   auto published = child_named(node, "published");
   item.published = builder.date(published ? published : child_named(node, "issued"));
-  auto updated = child_named(node, "updated");
+  // Some feeds repeat <updated>; the last one wins, as in feedparser.
+  auto updated = last_child_named(node, "updated");
   item.updated = builder.date(updated ? updated : child_named(node, "modified"));
   if (auto author = child_named(node, "author")) {
-    item.author = clean_text(child_named(author, "name").child_value());
+    std::string name = clean_text(child_named(author, "name").child_value());
+    std::string email = clean_text(child_named(author, "email").child_value());
+    item.author = email.empty() ? name : name.empty() ? email : name + " (" + email + ")";
   }
-  item.summary = FeedBuilder::atom_text(child_named(node, "summary"));
-  item.content = FeedBuilder::atom_text(child_named(node, "content"));
+  item.summary = builder.atom_text(child_named(node, "summary"));
+  item.content = builder.atom_text(child_named(node, "content"));
   for (auto child : node.children()) {
     if (local_name(child) == "category") {
       std::string term = attribute(child, "term");
@@ -184,6 +235,7 @@ void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builde
     for (auto child : container.children()) {
       if (child.type() != pugi::node_element || local_name(child) != "item") continue;
       parse_rss_item(child, builder, feed.items.emplace_back());
+      fill_summary(feed.items.back());
     }
   };
   add_items(channel);
@@ -191,7 +243,7 @@ void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builde
 }
 
 void parse_atom(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builder) {
-  feed.title = FeedBuilder::atom_text(child_named(root, "title"));
+  feed.title = builder.atom_text(child_named(root, "title"));
   for (auto child : root.children()) {
     if (local_name(child) != "link") continue;
     std::string rel = attribute(child, "rel");
@@ -206,6 +258,7 @@ void parse_atom(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& build
   for (auto child : root.children()) {
     if (child.type() != pugi::node_element || local_name(child) != "entry") continue;
     parse_atom_entry(child, builder, feed.items.emplace_back());
+    fill_summary(feed.items.back());
   }
 }
 

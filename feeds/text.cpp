@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
 #include <iterator>
 #include <optional>
@@ -122,6 +123,12 @@ std::size_t find_case_insensitive(std::string_view haystack, std::string_view ne
     if (k == needle.size()) return i;
   }
   return std::string_view::npos;
+}
+
+// After "<!": a comment, CDATA or a DOCTYPE. Anything else ("<!'") is text to a reader.
+bool opens_declaration(std::string_view rest) {
+  if (rest.starts_with("--") || rest.starts_with("[CDATA[")) return true;
+  return rest.size() >= 7 && (rest.substr(0, 7) == "DOCTYPE" || rest.substr(0, 7) == "doctype");
 }
 
 // Skips from just after a tag name to just past the tag's closing '>', honouring quoted
@@ -248,7 +255,7 @@ std::string html_to_text(std::string_view html) {
       continue;
     }
     char next = html[i + 1];
-    if (next == '!' || next == '?') {
+    if ((next == '!' && opens_declaration(html.substr(i + 2))) || next == '?') {
       flush_text(i);
       if (html.substr(i, 4) == "<!--") {
         std::size_t end = html.find("-->", i + 4);
@@ -290,6 +297,47 @@ std::string html_to_text(std::string_view html) {
   }
   flush_text(html.size());
   return sink.finish();
+}
+
+std::string plain_text(std::string_view text) {
+  TextSink sink;
+  sink.text(text);
+  return sink.finish();
+}
+
+std::optional<std::string> decode_base64(std::string_view text) {
+  std::string out;
+  std::uint32_t bits = 0;
+  int bit_count = 0;
+  bool padding = false;
+  for (char c : text) {
+    int value;
+    if (c >= 'A' && c <= 'Z')
+      value = c - 'A';
+    else if (c >= 'a' && c <= 'z')
+      value = c - 'a' + 26;
+    else if (c >= '0' && c <= '9')
+      value = c - '0' + 52;
+    else if (c == '+' || c == '-')
+      value = 62;
+    else if (c == '/' || c == '_')
+      value = 63;
+    else if (c == '=') {
+      padding = true;
+      continue;
+    } else if (is_space(c))
+      continue;
+    else
+      return std::nullopt;
+    if (padding) return std::nullopt;  // data after padding
+    bits = (bits << 6) | static_cast<std::uint32_t>(value);
+    bit_count += 6;
+    if (bit_count >= 8) {
+      bit_count -= 8;
+      out.push_back(static_cast<char>((bits >> bit_count) & 0xFF));
+    }
+  }
+  return out;
 }
 
 std::string clean_text(std::string_view text) {

@@ -3,6 +3,7 @@
 // bottleneck.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,12 @@ std::string html_to_text(std::string_view html);
 // Plain text from a field that is not HTML: references decoded (a feed may still use HTML
 // named entities), whitespace collapsed and trimmed, NFC.
 std::string clean_text(std::string_view text);
+
+// Text that is already decoded (an XML text node): whitespace collapsed and trimmed, NFC.
+std::string plain_text(std::string_view text);
+
+// Decodes base64 (RFC 4648, whitespace ignored); nullopt when `text` is not base64.
+std::optional<std::string> decode_base64(std::string_view text);
 
 // Appends the UTF-8 encoding of `code_point` (U+FFFD for invalid ones) to `out`.
 void append_utf8(std::string& out, char32_t code_point);
