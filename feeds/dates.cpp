@@ -2,6 +2,7 @@
 // feeds emit (missing seconds, two-digit years, named and military zones, fractions).
 #include "feeds/dates.h"
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cstdio>
@@ -71,31 +72,26 @@ std::optional<int> zone_offset(std::string_view zone) {
     std::string_view name;
     int hours;
   };
-  static constexpr std::array<Named, 14> kNamed = {{{"UT", 0},
-                                                    {"UTC", 0},
-                                                    {"GMT", 0},
-                                                    {"Z", 0},
-                                                    {"EST", -5},
-                                                    {"EDT", -4},
-                                                    {"CST", -6},
-                                                    {"CDT", -5},
-                                                    {"MST", -7},
-                                                    {"MDT", -6},
-                                                    {"PST", -8},
-                                                    {"PDT", -7},
-                                                    {"AST", -4},
-                                                    {"ADT", -3}}};
+  // RFC 822's zones, the North American short forms (ET, CT, ...) and the European ones
+  // that feeds use.
+  static constexpr Named kNamed[] = {
+      {"UT", 0},  {"UTC", 0},  {"GMT", 0},  {"Z", 0},    {"EST", -5}, {"EDT", -4},
+      {"ET", -5}, {"CST", -6}, {"CDT", -5}, {"CT", -6},  {"MST", -7}, {"MDT", -6},
+      {"MT", -7}, {"PST", -8}, {"PDT", -7}, {"PT", -8},  {"AST", -4}, {"ADT", -3},
+      {"AT", -4}, {"WET", 0},  {"WEST", 1}, {"BST", 1},  {"CET", 1},  {"CEST", 2},
+      {"MET", 1}, {"MEST", 2}, {"EET", 2},  {"EEST", 3}, {"MSK", 3},  {"JST", 9}};
+  if (zone.starts_with("Etc/")) zone.remove_prefix(4);
   for (const auto& n : kNamed) {
     if (iequals(zone, n.name)) return n.hours * 3600;
   }
   if (zone.size() == 1) {
-    // RFC 822 military zones: A..I = +1..+9, K..M = +10..+12, N..Y = -1..-12. RFC 2822 notes
-    // their signs were often wrong in practice, so it treats them as -0000; feedparser follows
-    // the RFC 822 table, as do we.
+    // RFC 822's military zones as the RFC writes them: A..I = -1..-9, K..M = -10..-12,
+    // N..Y = +1..+12 (RFC 1123 notes the signs are backwards from military use; feeds that
+    // use them follow the RFC, and so does feedparser).
     char c = static_cast<char>(std::toupper(static_cast<unsigned char>(zone[0])));
-    if (c >= 'A' && c <= 'I') return (c - 'A' + 1) * 3600;
-    if (c >= 'K' && c <= 'M') return (c - 'K' + 10) * 3600;
-    if (c >= 'N' && c <= 'Y') return -(c - 'N' + 1) * 3600;
+    if (c >= 'A' && c <= 'I') return -(c - 'A' + 1) * 3600;
+    if (c >= 'K' && c <= 'M') return -(c - 'K' + 10) * 3600;
+    if (c >= 'N' && c <= 'Y') return (c - 'N' + 1) * 3600;
   }
   return std::nullopt;
 }
@@ -172,33 +168,80 @@ std::optional<UnixSeconds> finish(Cursor& c, int year, int month, int day, const
   return to_unix(year, month, day, t.hour, t.minute, t.second) - offset;
 }
 
-// RFC 822: [Day,] DD Mon YYYY HH:MM[:SS] [zone]
-std::optional<UnixSeconds> parse_rfc822(std::string_view text) {
-  Cursor c(text);
-  c.skip_spaces();
-  std::string_view first = c.word();
-  if (!first.empty()) {
-    c.eat('.');
-    c.skip_spaces();
+bool is_weekday(std::string_view word) {
+  static constexpr std::string_view kDays[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  if (word.size() < 3) return false;
+  for (auto day : kDays) {
+    if (iequals(word.substr(0, 3), day)) return true;
   }
-  auto day = c.number(2);
-  if (!day) return std::nullopt;
-  c.skip_spaces();
-  c.eat('-');
-  auto month = month_from_name(c.word());
-  if (!month) return std::nullopt;
-  c.eat('.');
-  c.skip_spaces();
-  c.eat('-');
-  auto year = c.number(4);
-  if (!year) return std::nullopt;
-  int y = year->first;
-  if (year->second == 2) y += y < 50 ? 2000 : 1900;
-  c.skip_spaces();
+  return false;
+}
+
+bool all_digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c));
+  });
+}
+
+// RFC 822 and the orders real feeds and programs write it in: "[Day,] DD Mon YYYY HH:MM[:SS]
+// [zone]", asctime's "Day Mon DD HH:MM:SS [zone] YYYY", JavaScript's "Day Mon DD YYYY
+// HH:MM:SS zone", "YYYY/MM/DD", zones like "GMT-01:01" or "Etc/GMT". Every token must be
+// understood: a date with a word this parser does not know is rejected, not guessed.
+std::optional<UnixSeconds> parse_rfc822(std::string_view text) {
+  int year = -1, month = -1, day = -1, offset = 0;
   TimeOfDay time;
-  if (std::isdigit(static_cast<unsigned char>(c.peek())) && !read_time(c, time))
-    return std::nullopt;
-  return finish(c, y, static_cast<int>(*month), day->first, time);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && (std::isspace(static_cast<unsigned char>(text[i])) || text[i] == ','))
+      ++i;
+    std::size_t start = i;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) && text[i] != ',')
+      ++i;
+    std::string_view token = text.substr(start, i - start);
+    if (token.empty()) break;
+    if (token.back() == '.') token.remove_suffix(1);  // "Jun." "Tue."
+    Cursor c(token);
+    if (std::isdigit(static_cast<unsigned char>(token[0])) && token.find(':') != token.npos) {
+      if (!read_time(c, time) || !c.done()) return std::nullopt;
+    } else if (all_digits(token) && token.size() <= 2 && day < 0) {
+      day = c.number(2)->first;
+    } else if (all_digits(token) && (token.size() == 4 || token.size() == 2) && year < 0) {
+      year = c.number(4)->first;
+      if (token.size() == 2) year += year < 50 ? 2000 : 1900;
+    } else if (std::isdigit(static_cast<unsigned char>(token[0])) &&
+               token.find('/') != token.npos) {
+      auto y = c.number(4);  // YYYY/MM/DD
+      if (!y || y->second != 4 || !c.eat('/')) return std::nullopt;
+      auto m = c.number(2);
+      if (!m || !c.eat('/')) return std::nullopt;
+      auto d = c.number(2);
+      if (!d || !c.done()) return std::nullopt;
+      year = y->first, month = m->first, day = d->first;
+    } else if (token[0] == '+' || token[0] == '-') {
+      auto off = numeric_offset(c);
+      if (!off || !c.done()) return std::nullopt;
+      offset = *off;
+    } else if (auto m = month_from_name(token); m && month < 0) {
+      month = static_cast<int>(*m);
+    } else if (is_weekday(token)) {
+      continue;
+    } else {
+      // A zone, possibly followed by an offset from it: "GMT-01:01".
+      std::size_t sign = token.find_first_of("+-");
+      auto zone = zone_offset(token.substr(0, sign));
+      if (!zone) return std::nullopt;
+      offset = *zone;
+      if (sign != token.npos) {
+        Cursor rest(token.substr(sign));
+        auto off = numeric_offset(rest);
+        if (!off || !rest.done()) return std::nullopt;
+        offset += *off;
+      }
+    }
+  }
+  if (year < 0 || month < 0 || day < 0) return std::nullopt;
+  if (!valid_civil(year, month, day, time.hour, time.minute, time.second)) return std::nullopt;
+  return to_unix(year, month, day, time.hour, time.minute, time.second) - offset;
 }
 
 // ISO 8601 / W3C-DTF: YYYY[-MM[-DD[(T| )HH:MM[:SS[.frac]][Z|±hh[:]mm]]]], also YYYYMMDD.

@@ -39,7 +39,8 @@ std::optional<std::string> author_of(const json& object) {
   return std::nullopt;
 }
 
-Item json_item(const json& object, const std::string& base, ParsedFeed& feed) {
+Item json_item(const json& object, const std::string& base,
+               const std::optional<std::string>& feed_author, ParsedFeed& feed) {
   Item item;
   item.guid = string_field(object, "id");
   item.title = clean_text(string_field(object, "title").value_or(""));
@@ -47,6 +48,7 @@ Item json_item(const json& object, const std::string& base, ParsedFeed& feed) {
   item.published = date_field(object, "date_published", feed);
   item.updated = date_field(object, "date_modified", feed);
   item.author = author_of(object);
+  if (!item.author) item.author = feed_author;  // a feed-level author covers every item
   item.summary = clean_text(string_field(object, "summary").value_or(""));
   if (auto html = string_field(object, "content_html")) {
     item.content = html_to_text(*html);
@@ -75,10 +77,11 @@ Result<ParsedFeed> parse_json_feed(std::string_view bytes, const ParseOptions& o
   feed.title = clean_text(string_field(document, "title").value_or(""));
   feed.link = string_field(document, "home_page_url");
   feed.language = string_field(document, "language");
+  auto author = author_of(document);
   std::string base = options.base_url.empty() ? feed.link.value_or("") : options.base_url;
   if (auto items = document.find("items"); items != document.end() && items->is_array()) {
     for (const auto& object : *items) {
-      if (object.is_object()) feed.items.push_back(json_item(object, base, feed));
+      if (object.is_object()) feed.items.push_back(json_item(object, base, author, feed));
     }
   }
   return feed;

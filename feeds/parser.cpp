@@ -3,6 +3,7 @@
 // real feeds with odd prefixes still parse.
 #include "feeds/parser.h"
 
+#include <algorithm>
 #include <cstring>
 #include <pugixml.hpp>
 #include <sstream>
@@ -132,6 +133,13 @@ class FeedBuilder {
   ParsedFeed& feed_;
 };
 
+// "en_US" as written by some publishers is the BCP 47 tag "en-US".
+std::string language_tag(std::string_view text) {
+  std::string tag = clean_text(text);
+  std::replace(tag.begin(), tag.end(), '_', '-');
+  return tag;
+}
+
 // An item with content but no summary is summarised by its content (as feedparser does).
 void fill_summary(Item& item) {
   if (item.summary.empty()) item.summary = item.content;
@@ -222,9 +230,14 @@ void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builde
   if (!channel) channel = root;
   feed.title = FeedBuilder::html_text(child_named(channel, "title"));
   if (auto link = child_named(channel, "link"); link && *link.child_value())
-    feed.link = clean_text(link.child_value());
-  if (auto language = child_named(channel, "language"))
-    feed.language = clean_text(language.child_value());
+    feed.link = builder.link(link, clean_text(link.child_value()));
+  if (auto language = child_named(channel, "language")) {
+    feed.language = language_tag(language.child_value());
+  } else if (auto dc_language = child_named(channel, "language", "dc")) {
+    feed.language = language_tag(dc_language.child_value());
+  } else if (auto lang = root.attribute("xml:lang")) {
+    feed.language = language_tag(lang.value());
+  }
   if (auto updated = child_named(channel, "lastBuildDate")) {
     feed.updated = builder.date(updated);
   } else if (auto dc_date = child_named(channel, "date", "dc")) {
@@ -252,7 +265,7 @@ void parse_atom(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& build
       break;
     }
   }
-  if (auto lang = root.attribute("xml:lang")) feed.language = std::string(lang.value());
+  if (auto lang = root.attribute("xml:lang")) feed.language = language_tag(lang.value());
   auto updated = child_named(root, "updated");
   feed.updated = builder.date(updated ? updated : child_named(root, "modified"));
   for (auto child : root.children()) {

@@ -14,8 +14,11 @@ lines = [
     "// named character references). Sorted by name. `legacy` marks names that HTML also",
     "// recognises without the trailing semicolon.",
 ]
+# Feeds were written against HTML 4, whose lang and rang are U+2329 and U+232A; HTML5
+# moved them to U+27E8 and U+27E9. Keep HTML 4's meaning, as feedparser does.
+html4_overrides = {"lang": "\u2329", "rang": "\u232a"}
 for name in names:
-    value = table.get(name + ";", table.get(name))
+    value = html4_overrides.get(name, table.get(name + ";", table.get(name)))
     legacy = "true" if name in table else "false"
     escaped = "".join(f"\\x{b:02x}" for b in value.encode("utf-8"))
     lines.append(f'{{"{name}", "{escaped}", {legacy}}},')
