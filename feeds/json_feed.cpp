@@ -66,7 +66,6 @@ Item json_item(const json& object, const std::string& base,
 }  // namespace
 
 Result<ParsedFeed> parse_json_feed(std::string_view bytes, const ParseOptions& options) {
-  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
   json document = json::parse(bytes, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded() || !document.is_object()) return fail("not a feed: invalid JSON");
   auto version = string_field(document, "version");

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "feeds/dates.h"
+#include "feeds/encoding.h"
 #include "feeds/text.h"
 #include "feeds/url.h"
 #include "feeds/xml_repair.h"
@@ -294,14 +295,7 @@ std::optional<FeedFormat> detect_xml_format(const pugi::xml_node& root) {
   return std::nullopt;
 }
 
-// UTF-16 and UTF-32 documents (with or without a BOM) have NUL bytes among the first four.
-bool is_ascii_compatible(std::string_view bytes) {
-  return bytes.substr(0, 4).find('\0') == std::string_view::npos &&
-         !bytes.starts_with("\xFF\xFE") && !bytes.starts_with("\xFE\xFF");
-}
-
 bool looks_like_json(std::string_view bytes) {
-  if (bytes.starts_with("\xEF\xBB\xBF")) bytes.remove_prefix(3);
   for (char c : bytes) {
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
     return c == '{';
@@ -330,14 +324,19 @@ const char* format_name(FeedFormat format) {
 }
 
 Result<ParsedFeed> parse_feed(std::string_view bytes, const ParseOptions& options) {
-  if (looks_like_json(bytes)) return parse_json_feed(bytes, options);
   std::vector<std::string> repairs;
-  std::optional<std::string> repaired;
-  if (is_ascii_compatible(bytes)) repaired = repair_xml(bytes, repairs);
-  std::string_view document = repaired ? std::string_view(*repaired) : bytes;
+  std::string converted;
+  std::string_view utf8 = to_utf8(bytes, options.http_charset, converted, repairs);
+  if (looks_like_json(utf8)) {
+    auto feed = parse_json_feed(utf8, options);
+    if (feed) feed->warnings.insert(feed->warnings.begin(), repairs.begin(), repairs.end());
+    return feed;
+  }
+  std::optional<std::string> repaired = repair_xml(utf8, repairs);
+  std::string_view document = repaired ? std::string_view(*repaired) : utf8;
   pugi::xml_document doc;
   auto status =
-      doc.load_buffer(document.data(), document.size(), pugi::parse_default, pugi::encoding_auto);
+      doc.load_buffer(document.data(), document.size(), pugi::parse_default, pugi::encoding_utf8);
   auto root = doc.document_element();
   if (!root) {
     return fail(std::string("not a feed: ") + (status ? "no root element" : status.description()) +

@@ -14,6 +14,8 @@ struct ParseOptions {
   // The document's own URL: relative links resolve against xml:base, then this, then the
   // feed's link.
   std::string base_url;
+  // The charset of the HTTP Content-Type, if any: used when the document names no encoding.
+  std::string http_charset;
 };
 
 // Parses a whole feed document. Recoverable damage (malformed XML after some items, bad

@@ -266,8 +266,14 @@ std::string html_to_text(std::string_view html) {
         sink.text(html.substr(i + 9, stop - (i + 9)));
         i = end == std::string_view::npos ? html.size() : end + 3;
       } else {
+        // A DOCTYPE or processing instruction; one never closed is text, not markup.
         std::size_t end = html.find('>', i);
-        i = end == std::string_view::npos ? html.size() : end + 1;
+        if (end == std::string_view::npos) {
+          sink.characters(html.substr(i));
+          i = html.size();
+        } else {
+          i = end + 1;
+        }
       }
       text_start = i;
       continue;

@@ -1,0 +1,203 @@
+#include "feeds/encoding.h"
+
+#include <iconv.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+
+#include "feeds/text.h"
+
+namespace newswatch {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Encodings that announce themselves by their first bytes (XML 1.0 appendix F).
+std::string_view sniff_unicode(std::string_view& bytes) {
+  auto starts = [&](std::string_view prefix) { return bytes.starts_with(prefix); };
+  using namespace std::string_view_literals;
+  if (starts("\xEF\xBB\xBF")) {
+    bytes.remove_prefix(3);
+    return "UTF-8";
+  }
+  if (starts("\xFF\xFE\x00\x00"sv)) {
+    bytes.remove_prefix(4);
+    return "UTF-32LE";
+  }
+  if (starts("\x00\x00\xFE\xFF"sv)) {
+    bytes.remove_prefix(4);
+    return "UTF-32BE";
+  }
+  if (starts("\xFF\xFE")) {
+    bytes.remove_prefix(2);
+    return "UTF-16LE";
+  }
+  if (starts("\xFE\xFF")) {
+    bytes.remove_prefix(2);
+    return "UTF-16BE";
+  }
+  if (starts("<\x00\x00\x00"sv)) return "UTF-32LE";
+  if (starts("\x00\x00\x00<"sv)) return "UTF-32BE";
+  if (starts("<\x00"sv)) return "UTF-16LE";
+  if (starts("\x00<"sv)) return "UTF-16BE";
+  return {};
+}
+
+// encoding="..." from an XML declaration at the start of an ASCII-compatible document.
+std::string declared_encoding(std::string_view bytes) {
+  if (!bytes.starts_with("<?xml")) return {};
+  std::string_view declaration = bytes.substr(0, bytes.find("?>"));
+  std::size_t at = declaration.find("encoding");
+  if (at == std::string_view::npos) return {};
+  std::size_t quote = declaration.find_first_of("\"'", at);
+  if (quote == std::string_view::npos) return {};
+  std::size_t end = declaration.find(declaration[quote], quote + 1);
+  if (end == std::string_view::npos) return {};
+  return std::string(declaration.substr(quote + 1, end - quote - 1));
+}
+
+bool is_utf8_label(const std::string& label) { return label == "utf-8" || label == "utf8"; }
+
+// WHATWG's rule: documents labelled Latin-1 or ASCII are decoded as windows-1252, whose
+// printable 0x80-0x9F range is what such documents contain in practice.
+std::string iconv_name(const std::string& label) {
+  if (label == "iso-8859-1" || label == "latin1" || label == "iso8859-1" || label == "us-ascii" ||
+      label == "ascii" || label == "l1")
+    return "WINDOWS-1252";
+  if (label == "utf-16") return "UTF-16";  // iconv reads the BOM or assumes big-endian
+  return label;
+}
+
+constexpr char32_t kCp1252High[32] = {
+    0x20AC, 0x81,   0x201A, 0x192,  0x201E, 0x2026, 0x2020, 0x2021, 0x2C6,  0x2030, 0x160,
+    0x2039, 0x152,  0x8D,   0x17D,  0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
+
+char32_t cp1252(unsigned char byte) {
+  return byte >= 0x80 && byte < 0xA0 ? kCp1252High[byte - 0x80] : byte;
+}
+
+// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  std::size_t length = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
+  if (length == 0 || c > 0xF4 || i + length > s.size()) return 0;
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  }
+  if (length == 3 && ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) >= 0xA0)))
+    return 0;  // overlong, or a surrogate
+  if (length == 4 && ((c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) >= 0x90)))
+    return 0;  // overlong, or beyond U+10FFFF
+  return length;
+}
+
+// Keeps valid UTF-8; reads each invalid byte as windows-1252. Returns how many were bad.
+std::size_t repair_utf8(std::string_view in, std::string& out) {
+  std::size_t bad = 0;
+  out.reserve(out.size() + in.size());
+  for (std::size_t i = 0; i < in.size();) {
+    std::size_t length = utf8_sequence(in, i);
+    if (length > 0) {
+      out.append(in.substr(i, length));
+      i += length;
+    } else {
+      append_utf8(out, cp1252(static_cast<unsigned char>(in[i])));
+      ++bad;
+      ++i;
+    }
+  }
+  return bad;
+}
+
+// Converts with iconv; each invalid or truncated sequence becomes U+FFFD. Returns false when
+// iconv does not know the encoding.
+bool convert(std::string_view in, const std::string& from, std::string& out, std::size_t& bad) {
+  iconv_t cd = iconv_open("UTF-8", from.c_str());
+  if (cd == reinterpret_cast<iconv_t>(-1)) return false;
+  out.resize(in.size() * 2 + 16);
+  char* src = const_cast<char*>(in.data());
+  std::size_t src_left = in.size();
+  std::size_t written = 0;
+  while (src_left > 0) {
+    char* dst = out.data() + written;
+    std::size_t dst_left = out.size() - written;
+    std::size_t rc = iconv(cd, &src, &src_left, &dst, &dst_left);
+    written = out.size() - dst_left;
+    if (rc != static_cast<std::size_t>(-1)) break;
+    if (errno == E2BIG) {
+      out.resize(out.size() * 2);
+    } else {
+      // EILSEQ or EINVAL: skip one byte (one code unit would be better for UTF-16/32, but a
+      // byte never loses sync for long) and mark the damage.
+      out.resize(std::max(out.size(), written + 8));
+      std::string replacement;
+      append_utf8(replacement, 0xFFFD);
+      out.replace(written, replacement.size(), replacement);
+      written += replacement.size();
+      ++src;
+      --src_left;
+      ++bad;
+    }
+  }
+  out.resize(written);
+  iconv_close(cd);
+  return true;
+}
+
+}  // namespace
+
+std::string charset_of(std::string_view content_type) {
+  std::string lowered = lower(content_type);
+  std::size_t at = lowered.find("charset=");
+  if (at == std::string::npos) return {};
+  std::string value = lowered.substr(at + 8);
+  value = value.substr(0, value.find(';'));
+  value.erase(std::remove_if(value.begin(), value.end(),
+                             [](char c) {
+                               return c == '"' || c == '\'' ||
+                                      std::isspace(static_cast<unsigned char>(c));
+                             }),
+              value.end());
+  return value;
+}
+
+std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
+                         std::string& storage, std::vector<std::string>& warnings) {
+  std::string label(sniff_unicode(bytes));
+  if (label.empty()) label = lower(declared_encoding(bytes));
+  if (label.empty()) label = lower(http_charset);
+  if (!label.empty() && !is_utf8_label(label)) {
+    std::string name = iconv_name(label);
+    std::size_t bad = 0;
+    if (convert(bytes, name, storage, bad)) {
+      if (bad > 0)
+        warnings.push_back(std::to_string(bad) + " bytes invalid in " + name +
+                           " replaced by U+FFFD");
+      std::string_view text = storage;
+      if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+      return text;
+    }
+    warnings.push_back("unknown encoding '" + label + "'; read as UTF-8");
+  }
+  std::size_t first_bad = 0;
+  while (first_bad < bytes.size()) {
+    std::size_t length = utf8_sequence(bytes, first_bad);
+    if (length == 0) break;
+    first_bad += length;
+  }
+  if (first_bad == bytes.size()) return bytes;
+  storage.assign(bytes.substr(0, first_bad));
+  std::size_t bad = repair_utf8(bytes.substr(first_bad), storage);
+  warnings.push_back(std::to_string(bad) + " bytes not valid UTF-8, read as windows-1252");
+  return storage;
+}
+
+}  // namespace newswatch
