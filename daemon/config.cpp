@@ -3,6 +3,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <set>
 #include <sstream>
 #include <toml.hpp>
@@ -160,6 +161,7 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
     scale = 86400;
   else
     return std::nullopt;
+  if (value > std::numeric_limits<long long>::max() / scale) return std::nullopt;
   return std::chrono::seconds(value * scale);
 }
 
@@ -185,6 +187,7 @@ std::optional<std::size_t> parse_size(std::string_view text) {
     scale = 1000'000'000;
   else
     return std::nullopt;
+  if (value > std::numeric_limits<std::size_t>::max() / scale) return std::nullopt;
   return static_cast<std::size_t>(value * scale);
 }
 

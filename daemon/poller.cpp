@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "feeds/encoding.h"
 #include "feeds/parser.h"
 
 namespace newswatch {
@@ -39,11 +41,17 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
                                                std::shared_ptr<const Matcher> matcher,
                                                const Clock& clock, int stop_fd) {
   std::vector<ScheduledFeed> feeds;
+  std::unordered_set<std::string> seen;
   for (const FeedConfig& feed : config.feeds) {
+    if (!seen.insert(feed.url).second) {
+      spdlog::warn("feed {} is listed more than once; polling it once", feed.url);
+      continue;
+    }
     if (auto registered = store.register_feed(feed.url, feed.title, clock.now()); !registered)
       return std::unexpected(registered.error());
     auto state = store.feed_state(feed.url);
-    feeds.push_back({feed, state.value_or(FeedState{})});
+    if (!state) return std::unexpected(state.error());
+    feeds.push_back({feed, state->value_or(FeedState{})});
     feeds.back().state.url = feed.url;
   }
   Scheduler scheduler(config, std::move(feeds));
@@ -82,11 +90,16 @@ void Poller::parse_worker() {
     if (job->result.ok()) {
       ParseOptions options;
       options.base_url = job->result.effective_url;
+      options.http_charset = charset_of(job->result.content_type);
       auto parsed = parse_feed(job->result.body, options);
       if (!parsed) {
-        batch.feed.last_error = "unparseable document: " + parsed.error().message;
-        spdlog::warn("feed {}: {}", batch.feed.url, batch.feed.last_error);
+        std::string reason = "unparseable document: " + parsed.error().message;
+        spdlog::warn("feed {}: {}", batch.feed.url, reason);
+        set_back(batch.feed, reason);
       } else {
+        batch.feed.error_count = 0;
+        batch.feed.last_error.clear();
+        report_outcome(batch.feed.url, std::nullopt);
         items = static_cast<int>(parsed->items.size());
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         for (auto& item : parsed->items) {
@@ -107,10 +120,29 @@ void Poller::parse_worker() {
   }
 }
 
+void Poller::set_back(FeedState& state, const std::string& reason) {
+  // What the scheduler's record() of the fetch assumed (success) is undone here and, on the
+  // loop thread, in the scheduler: an error counted, and the validators dropped so the next
+  // poll fetches the document again instead of getting a 304 for what was never stored.
+  state.last_error = reason;
+  state.error_count += 1;
+  state.etag.clear();
+  state.last_modified.clear();
+  report_outcome(state.url, reason);
+}
+
+void Poller::report_outcome(const std::string& url, std::optional<std::string> failure) {
+  std::lock_guard lock(stats_mutex_);
+  outcomes_.emplace_back(url, std::move(failure));
+}
+
 void Poller::writer() {
   while (auto batch = write_queue_.pop()) {
     auto stats = store_.write(*batch);
-    if (!stats) spdlog::error("{}", stats.error().message);
+    if (!stats) {
+      spdlog::error("{}", stats.error().message);
+      set_back(batch->feed, stats.error().message);
+    }
     std::lock_guard lock(stats_mutex_);
     if (stats) {
       round_.new_articles += stats->new_articles;
@@ -169,6 +201,15 @@ RoundStats Poller::poll_round(bool all) {
   {
     std::lock_guard lock(stats_mutex_);
     stats = round_;
+    // In the order they happened: a document parsed, then not stored, is a setback.
+    for (const auto& [url, failure] : outcomes_) {
+      if (failure) {
+        scheduler_.record_setback(index_of.at(url), *failure, clock_.now());
+      } else {
+        scheduler_.record_parsed(index_of.at(url));
+      }
+    }
+    outcomes_.clear();
   }
   stats.fetched = fetched;
   stats.not_modified = not_modified;

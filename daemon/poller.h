@@ -60,6 +60,9 @@ class Poller {
   Poller(const Config& config, Store store, std::shared_ptr<const Matcher> matcher,
          const Clock& clock, int stop_fd, Scheduler scheduler);
   void parse_worker();
+  // Records that a fetched document could not be parsed or stored (any thread).
+  void set_back(FeedState& state, const std::string& reason);
+  void report_outcome(const std::string& url, std::optional<std::string> failure);
   void writer();
   void wait_written(int expected);
 
@@ -75,6 +78,9 @@ class Poller {
   std::condition_variable written_;
   RoundStats round_;
   int written_count_ = 0;
+  // What became of each 2xx document: (feed URL, nullopt when parsed and stored, else why
+  // not). The loop thread applies them to the schedule after the round.
+  std::vector<std::pair<std::string, std::optional<std::string>>> outcomes_;
   std::vector<std::thread> threads_;
 };
 

@@ -5,7 +5,9 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include "daemon/commands.h"
@@ -144,6 +146,10 @@ int run_command(const Args& args) {
     return 1;
   }
   int stop_fd = stop_signal_fd();
+  if (stop_fd < 0) {
+    spdlog::error("cannot receive stop signals (signalfd: {})", std::strerror(errno));
+    return 1;
+  }
   SystemClock clock;
   auto matcher = std::make_shared<const Matcher>(std::move(*pack));
   auto poller = Poller::create(*config, std::move(*store), matcher, clock, stop_fd);

@@ -17,12 +17,19 @@ bool asked_to_wait(const FeedState& state, UnixSeconds now) {
 }  // namespace
 
 std::optional<std::int64_t> retry_after_seconds(const std::string& value, UnixSeconds now) {
+  constexpr std::int64_t kMaxRetryAfterSeconds = 7 * 24 * 3600;
   if (value.empty()) return std::nullopt;
   std::int64_t seconds = 0;
   auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), seconds);
-  if (ec == std::errc() && end == value.data() + value.size() && seconds >= 0) return seconds;
-  if (auto date = parse_date(value)) return std::max<std::int64_t>(0, *date - now);
-  return std::nullopt;
+  std::optional<std::int64_t> wait;
+  if (ec == std::errc() && end == value.data() + value.size() && seconds >= 0) {
+    wait = seconds;
+  } else if (auto date = parse_date(value)) {
+    wait = std::max<std::int64_t>(0, *date - now);
+  }
+  // Honoured exactly up to a week: beyond that a server is wrong, not asking politely.
+  if (wait) wait = std::min<std::int64_t>(*wait, kMaxRetryAfterSeconds);
+  return wait;
 }
 
 Scheduler::Scheduler(const Config& config, std::vector<ScheduledFeed> feeds)
@@ -72,8 +79,9 @@ void Scheduler::record(std::size_t index, const FetchResult& result, UnixSeconds
   s.last_status = result.status;
   const std::int64_t interval = interval_of(feed).count();
   if (result.ok() || result.not_modified()) {
-    s.error_count = 0;
-    s.last_error.clear();
+    // A 304 is a success; a 200 is one only once its document is parsed and stored, which
+    // the pipeline reports with record_parsed() or record_setback().
+    if (result.not_modified()) record_parsed(index);
     if (!result.etag.empty() || result.ok()) s.etag = result.etag;
     if (!result.last_modified.empty() || result.ok()) s.last_modified = result.last_modified;
     // A fixed per-feed offset of up to a tenth of the interval spreads feeds over time.
@@ -90,13 +98,31 @@ void Scheduler::record(std::size_t index, const FetchResult& result, UnixSeconds
     s.last_error = "HTTP 410 Gone: the publisher removed this feed; polling stopped";
     return;
   }
-  std::int64_t backoff = interval;
-  for (int i = 1; i < s.error_count && backoff < max_interval_.count(); ++i) backoff *= 2;
-  backoff = std::min<std::int64_t>(backoff, max_interval_.count());
+  std::int64_t wait = backoff(feed);
   if (result.status == 429 || result.status == 503) {
-    if (auto wait = retry_after_seconds(result.retry_after, now)) backoff = *wait;
+    if (auto asked = retry_after_seconds(result.retry_after, now)) wait = *asked;
   }
-  s.next_poll_at = now + backoff;
+  s.next_poll_at = now + wait;
+}
+
+void Scheduler::record_parsed(std::size_t index) {
+  feeds_[index].state.error_count = 0;
+  feeds_[index].state.last_error.clear();
+}
+
+void Scheduler::record_setback(std::size_t index, const std::string& reason, UnixSeconds now) {
+  ScheduledFeed& feed = feeds_[index];
+  ++feed.state.error_count;
+  feed.state.last_error = reason;
+  feed.state.etag.clear();
+  feed.state.last_modified.clear();
+  feed.state.next_poll_at = now + backoff(feed);
+}
+
+std::int64_t Scheduler::backoff(const ScheduledFeed& feed) const {
+  std::int64_t wait = interval_of(feed).count();
+  for (int i = 1; i < feed.state.error_count && wait < max_interval_.count(); ++i) wait *= 2;
+  return std::min<std::int64_t>(wait, max_interval_.count());
 }
 
 }  // namespace newswatch

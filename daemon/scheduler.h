@@ -30,12 +30,18 @@ class Scheduler {
 
   // Updates the feed's state from a fetch that finished at `now`.
   void record(std::size_t index, const FetchResult& result, UnixSeconds now);
+  // The document of a 2xx fetch was parsed and stored: the feed is healthy again.
+  void record_parsed(std::size_t index);
+  // A fetch that record() saw succeed, whose document then could not be parsed or stored:
+  // counts as an error (backoff) and drops the validators, so the next poll refetches.
+  void record_setback(std::size_t index, const std::string& reason, UnixSeconds now);
 
   const ScheduledFeed& feed(std::size_t index) const { return feeds_[index]; }
   std::size_t size() const { return feeds_.size(); }
 
  private:
   bool enabled(const ScheduledFeed& feed) const;
+  std::int64_t backoff(const ScheduledFeed& feed) const;
   std::chrono::seconds interval_of(const ScheduledFeed& feed) const;
   std::vector<ScheduledFeed> feeds_;
   std::chrono::seconds default_interval_;

@@ -34,6 +34,9 @@ class Cursor {
     if (n == 0) return std::nullopt;
     return std::pair{value, n};
   }
+  void skip_digits() {
+    while (std::isdigit(static_cast<unsigned char>(peek()))) ++i_;
+  }
   std::string_view word() {
     std::size_t start = i_;
     while (!done() && std::isalpha(static_cast<unsigned char>(s_[i_]))) ++i_;
@@ -144,7 +147,7 @@ bool read_time(Cursor& c, TimeOfDay& time) {
     auto s = c.number(2);
     if (!s) return false;
     time.second = s->first;
-    if (c.eat('.') || c.eat(',')) c.number(12);
+    if (c.eat('.') || c.eat(',')) c.skip_digits();
   }
   return true;
 }

@@ -42,9 +42,10 @@ std::optional<std::string> author_of(const json& object) {
 Item json_item(const json& object, const std::string& base,
                const std::optional<std::string>& feed_author, ParsedFeed& feed) {
   Item item;
-  item.guid = string_field(object, "id");
+  if (auto id = string_field(object, "id")) item.guid = plain_text(*id);
   item.title = clean_text(string_field(object, "title").value_or(""));
-  if (auto url = string_field(object, "url")) item.link = resolve_url(base, *url);
+  if (auto url = string_field(object, "url"); url && !plain_text(*url).empty())
+    item.link = resolve_url(base, plain_text(*url));
   item.published = date_field(object, "date_published", feed);
   item.updated = date_field(object, "date_modified", feed);
   item.author = author_of(object);

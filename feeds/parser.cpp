@@ -148,16 +148,18 @@ void fill_summary(Item& item) {
 
 void parse_rss_item(const pugi::xml_node& node, FeedBuilder& builder, Item& item) {
   item.title = FeedBuilder::html_text(child_named(node, "title"));
+  // Identifiers and links are text as published: pugixml has decoded the XML; decoding
+  // HTML references again would turn "&amp;region=" into "®ion=".
   if (auto guid = child_named(node, "guid")) {
-    item.guid = std::string(guid.child_value());
+    item.guid = plain_text(guid.child_value());
   } else if (auto about = node.attribute("rdf:about")) {
-    item.guid = std::string(about.value());
+    item.guid = plain_text(about.value());
   }
-  if (auto link = child_named(node, "link"); link && *link.child_value()) {
-    item.link = builder.link(link, clean_text(link.child_value()));
+  if (auto link = child_named(node, "link"); link && !plain_text(link.child_value()).empty()) {
+    item.link = builder.link(link, plain_text(link.child_value()));
   } else if (auto guid = child_named(node, "guid");
-             guid && attribute(guid, "isPermaLink") != "false" && has_scheme(guid.child_value())) {
-    item.link = builder.link(guid, guid.child_value());
+             guid && attribute(guid, "isPermaLink") != "false" && has_scheme(*item.guid)) {
+    item.link = builder.link(guid, *item.guid);
   }
   item.published = builder.date(child_named(node, "pubDate"));
   auto updated = child_named(node, "date", "dc");
@@ -199,12 +201,13 @@ void parse_rss_item(const pugi::xml_node& node, FeedBuilder& builder, Item& item
 
 void parse_atom_entry(const pugi::xml_node& node, FeedBuilder& builder, Item& item) {
   item.title = builder.atom_text(child_named(node, "title"));
-  if (auto id = child_named(node, "id")) item.guid = clean_text(id.child_value());
+  if (auto id = child_named(node, "id")) item.guid = plain_text(id.child_value());
   for (auto child : node.children()) {
     if (local_name(child) != "link") continue;
     std::string rel = attribute(child, "rel");
-    if ((rel.empty() || rel == "alternate") && !item.link)
-      item.link = builder.link(child, attribute(child, "href"));
+    std::string href = plain_text(attribute(child, "href"));
+    if ((rel.empty() || rel == "alternate") && !item.link && !href.empty())
+      item.link = builder.link(child, href);
   }
   auto published = child_named(node, "published");
   item.published = builder.date(published ? published : child_named(node, "issued"));
@@ -231,7 +234,7 @@ void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builde
   if (!channel) channel = root;
   feed.title = FeedBuilder::html_text(child_named(channel, "title"));
   if (auto link = child_named(channel, "link"); link && *link.child_value())
-    feed.link = builder.link(link, clean_text(link.child_value()));
+    feed.link = builder.link(link, plain_text(link.child_value()));
   if (auto language = child_named(channel, "language")) {
     feed.language = language_tag(language.child_value());
   } else if (auto dc_language = child_named(channel, "language", "dc")) {

@@ -34,6 +34,12 @@ bool has_scheme(std::string_view url) {
 std::string resolve_url(std::string_view base, std::string_view reference) {
   std::string ref(reference);
   if (has_scheme(ref) || base.empty() || !has_scheme(base)) return ref;
+  // RFC 3986 5.2.2: an empty reference is the base, a fragment-only one the base with that
+  // fragment (libcurl 7.88 drops the base's last segment and query for both).
+  if (ref.empty() || ref.front() == '#') {
+    std::string_view without_fragment = base.substr(0, base.find('#'));
+    return std::string(without_fragment) + ref;
+  }
   UrlHandle handle(curl_url());
   if (!handle) return ref;
   std::string base_str(base);

@@ -14,15 +14,17 @@ constexpr int latest_version() {
 }
 
 Result<void> migrate(SQLite::Database& db) {
-  int current = db.execAndGet("PRAGMA user_version").getInt();
-  if (current > latest_version()) {
-    return fail("database schema version " + std::to_string(current) +
-                " is newer than this newswatch understands (" + std::to_string(latest_version()) +
-                ")");
-  }
   for (const auto& migration : kMigrations) {
-    if (migration.version <= current) continue;
+    // The version is read inside the write transaction: two processes opening a new
+    // database at once apply each migration exactly once.
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    int current = db.execAndGet("PRAGMA user_version").getInt();
+    if (current > latest_version()) {
+      return fail("database schema version " + std::to_string(current) +
+                  " is newer than this newswatch understands (" + std::to_string(latest_version()) +
+                  ")");
+    }
+    if (migration.version <= current) continue;
     db.exec(migration.sql);
     db.exec("PRAGMA user_version = " + std::to_string(migration.version));
     transaction.commit();
@@ -62,7 +64,9 @@ std::int64_t feed_id(SQLite::Database& db, const std::string& url) {
 std::int64_t article_for(SQLite::Database& db, const MatchedItem& matched, std::int64_t feed,
                          UnixSeconds now, bool& created) {
   const Item& item = matched.item;
-  std::string url = item.link.value_or(*item_key(item));
+  // Without a link, nothing says two feeds' items are the same article: a GUID such as
+  // "42" is only unique within its feed.
+  std::string url = item.link ? *item.link : "feed:" + std::to_string(feed) + ":" + *item_key(item);
   SQLite::Statement existing(db, "SELECT id FROM articles WHERE canonical_url = ?");
   existing.bind(1, url);
   if (existing.executeStep()) {
@@ -164,26 +168,30 @@ Result<void> Store::register_feed(const std::string& url, const std::string& tit
   }
 }
 
-std::optional<FeedState> Store::feed_state(const std::string& url) {
-  SQLite::Statement query(*db_,
-                          "SELECT url, coalesce(title, ''), coalesce(etag, ''), "
-                          "coalesce(last_modified, ''), coalesce(last_status, 0), "
-                          "coalesce(last_error, ''), error_count, last_polled_at, next_poll_at, "
-                          "disabled FROM feeds WHERE url = ?");
-  query.bind(1, url);
-  if (!query.executeStep()) return std::nullopt;
-  FeedState state;
-  state.url = query.getColumn(0).getString();
-  state.title = query.getColumn(1).getString();
-  state.etag = query.getColumn(2).getString();
-  state.last_modified = query.getColumn(3).getString();
-  state.last_status = query.getColumn(4).getInt();
-  state.last_error = query.getColumn(5).getString();
-  state.error_count = query.getColumn(6).getInt();
-  if (!query.getColumn(7).isNull()) state.last_polled_at = query.getColumn(7).getInt64();
-  if (!query.getColumn(8).isNull()) state.next_poll_at = query.getColumn(8).getInt64();
-  state.disabled = query.getColumn(9).getInt() != 0;
-  return state;
+Result<std::optional<FeedState>> Store::feed_state(const std::string& url) {
+  try {
+    SQLite::Statement query(*db_,
+                            "SELECT url, coalesce(title, ''), coalesce(etag, ''), "
+                            "coalesce(last_modified, ''), coalesce(last_status, 0), "
+                            "coalesce(last_error, ''), error_count, last_polled_at, next_poll_at, "
+                            "disabled FROM feeds WHERE url = ?");
+    query.bind(1, url);
+    if (!query.executeStep()) return std::optional<FeedState>();
+    FeedState state;
+    state.url = query.getColumn(0).getString();
+    state.title = query.getColumn(1).getString();
+    state.etag = query.getColumn(2).getString();
+    state.last_modified = query.getColumn(3).getString();
+    state.last_status = query.getColumn(4).getInt();
+    state.last_error = query.getColumn(5).getString();
+    state.error_count = query.getColumn(6).getInt();
+    if (!query.getColumn(7).isNull()) state.last_polled_at = query.getColumn(7).getInt64();
+    if (!query.getColumn(8).isNull()) state.next_poll_at = query.getColumn(8).getInt64();
+    state.disabled = query.getColumn(9).getInt() != 0;
+    return state;
+  } catch (const SQLite::Exception& e) {
+    return fail("reading the state of feed " + url + ": " + e.what());
+  }
 }
 
 Result<WriteStats> Store::write(const ParsedBatch& batch) {

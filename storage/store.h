@@ -64,7 +64,8 @@ class Store {
   // Records a feed from the configuration; keeps its state if it is already known.
   Result<void> register_feed(const std::string& url, const std::string& title, UnixSeconds now);
 
-  std::optional<FeedState> feed_state(const std::string& url);
+  // The saved state of a feed; nullopt when the feed was never registered.
+  Result<std::optional<FeedState>> feed_state(const std::string& url);
 
   // Stores one batch in one transaction: the feed's state, then for every item not yet seen
   // in this feed a sighting, its article (new, or the one with the same URL) and its matches.

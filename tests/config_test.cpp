@@ -125,6 +125,8 @@ TEST_CASE("durations and sizes") {
   CHECK(parse_duration("1d") == std::chrono::hours(24));
   CHECK(parse_duration("300") == std::chrono::seconds(300));
   CHECK_FALSE(parse_duration("5 minutes"));
+  CHECK_FALSE(parse_duration("99999999999999999d"));
+  CHECK_FALSE(parse_size("99999999999999999GiB"));
   CHECK(parse_size("16MiB") == 16u << 20);
   CHECK(parse_size("10MB") == 10'000'000u);
   CHECK_FALSE(parse_size("lots"));

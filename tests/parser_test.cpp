@@ -164,3 +164,52 @@ TEST_CASE("an ISO-8859-1 document declared as such comes out as UTF-8") {
       "<title>T\xE9h\xE9ran</title></channel></rss>";
   CHECK(parse(latin1).title == "Téhéran");
 }
+
+TEST_CASE("links and GUIDs are kept as published: no second decoding, whitespace trimmed") {
+  auto feed = parse(R"(<rss version="2.0"><channel><title>t</title>
+<item><title>a</title><guid>  g-1
+</guid><link> https://x.example/a?id=1&amp;region=us&amp;section=world&amp;not=1 </link></item>
+</channel></rss>)");
+  CHECK(feed.items.at(0).guid == "g-1");
+  CHECK(feed.items.at(0).link == "https://x.example/a?id=1&region=us&section=world&not=1");
+}
+
+TEST_CASE("a missing or empty link stays null rather than becoming the base") {
+  auto atom = parse(R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry><title>a</title><id>1</id><link rel="alternate"/></entry></feed>)",
+                    "http://example.com/feed.xml");
+  CHECK_FALSE(atom.items.at(0).link);
+  auto json = parse(R"({"version": "https://jsonfeed.org/version/1.1", "title": "J",
+    "items": [{"id": "1", "url": "", "title": "a"}]})",
+                    "http://example.com/feed.json");
+  CHECK_FALSE(json.items.at(0).link);
+}
+
+TEST_CASE("documents in other encodings are converted, bad bytes repaired with a warning") {
+  std::string utf16le = std::string("\xFF\xFE", 2);
+  for (char c : std::string("<rss><channel><title>Hormuz</title></channel></rss>")) {
+    utf16le.push_back(c);
+    utf16le.push_back('\0');
+  }
+  CHECK(parse(utf16le).title == "Hormuz");
+  CHECK(parse(utf16le).warnings.empty());
+
+  ParseOptions options;
+  options.http_charset = "windows-1252";
+  auto served_as_1252 = parse_feed("<rss><channel><title>caf\xE9</title></channel></rss>", options);
+  REQUIRE(served_as_1252);
+  CHECK(served_as_1252->title == "café");
+  CHECK(served_as_1252->warnings.empty());
+
+  auto mislabelled = parse(
+      "<?xml version=\"1.0\" encoding=\"utf-8\"?><rss><channel><title>caf\xE9 \x93ok\x94"
+      "</title></channel></rss>");
+  CHECK(mislabelled.title == "café “ok”");
+  REQUIRE(mislabelled.warnings.size() == 1);
+  CHECK_THAT(mislabelled.warnings[0], Catch::Contains("windows-1252"));
+
+  auto euc_kr = parse(
+      "<?xml version=\"1.0\" encoding=\"euc-kr\"?><rss><channel><title>\xB3\xE2"
+      "</title></channel></rss>");
+  CHECK(euc_kr.title == "년");
+}

@@ -69,6 +69,8 @@ TEST_CASE("errors back off exponentially up to max_interval, and retrying never 
   CHECK(s.feed(0).state.last_error == "Couldn't resolve host name");
   CHECK_FALSE(s.feed(0).state.disabled);
   s.record(0, response(200), now);
+  CHECK(s.feed(0).state.error_count == 8);  // not healthy until the document is stored
+  s.record_parsed(0);
   CHECK(s.feed(0).state.error_count == 0);
   CHECK(s.feed(0).state.last_error.empty());
 }
@@ -97,6 +99,24 @@ TEST_CASE("410 Gone disables the feed and says why") {
   CHECK(s.due(kNow + 100000).empty());
   CHECK(s.due_all(kNow).empty());
   CHECK_FALSE(s.next_due());
+}
+
+TEST_CASE("an absurd Retry-After is capped at a week, never overflowing the schedule") {
+  Scheduler s = scheduler_with(1);
+  s.record(0, response(429, "", "9223372036854775807"), kNow);
+  CHECK(*s.feed(0).state.next_poll_at == kNow + 7 * 24 * 3600);
+}
+
+TEST_CASE("a document that could not be parsed or stored counts as an error and is refetched") {
+  Scheduler s = scheduler_with(1);
+  s.record(0, response(200, "\"e1\""), kNow);
+  s.record_setback(0, "unparseable document", kNow);
+  CHECK(s.feed(0).state.error_count == 1);
+  CHECK(s.feed(0).state.etag.empty());
+  CHECK(s.feed(0).state.last_error == "unparseable document");
+  CHECK(*s.feed(0).state.next_poll_at == kNow + 900);
+  s.record_setback(0, "again", kNow);
+  CHECK(*s.feed(0).state.next_poll_at == kNow + 1800);
 }
 
 TEST_CASE("retry_after_seconds reads both forms and rejects garbage") {

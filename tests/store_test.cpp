@@ -2,7 +2,9 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "test_support.h"
 
@@ -56,7 +58,7 @@ TEST_CASE("reopening a database keeps its data and its version") {
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
   CHECK(store->schema_version() == 1);
-  CHECK(store->feed_state("https://a.example/rss"));
+  CHECK(store->feed_state("https://a.example/rss").value());
 }
 
 TEST_CASE("a database from a newer newswatch is refused, not damaged") {
@@ -101,6 +103,32 @@ TEST_CASE("the same article in two feeds is one article with two sightings") {
   CHECK(count(dir.file("n.db"), "SELECT count(*) FROM items_v") == 1);
   CHECK(count(dir.file("n.db"), "SELECT count(DISTINCT article_id) FROM sightings_v") == 1);
   CHECK(count(dir.file("n.db"), "SELECT count(*) FROM sightings_v") == 2);
+}
+
+TEST_CASE("link-less items of different feeds with the same GUID stay different articles") {
+  TempDir dir;
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  REQUIRE(store->register_feed("https://b.example/rss", "B", 100));
+  MatchedItem a = relevant_item("42", "", "Hormuz in A");
+  a.item.link.reset();
+  MatchedItem b = relevant_item("42", "", "Hormuz in B");
+  b.item.link.reset();
+  REQUIRE(store->write(batch_for("https://a.example/rss", {a})));
+  REQUIRE(store->write(batch_for("https://b.example/rss", {b})));
+  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM items_v") == 2);
+}
+
+TEST_CASE("two processes opening a new database at once both succeed") {
+  TempDir dir;
+  std::vector<std::thread> openers;
+  std::atomic<int> opened{0};
+  for (int i = 0; i < 4; ++i)
+    openers.emplace_back([&] { opened += Store::open(dir.file("n.db")).has_value() ? 1 : 0; });
+  for (auto& t : openers) t.join();
+  CHECK(opened == 4);
+  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 1);
 }
 
 TEST_CASE("items without a GUID are recognised by their link") {
@@ -154,7 +182,7 @@ TEST_CASE("feed state round-trips through the database") {
   batch.feed.last_error = "HTTP 500";
   batch.feed.next_poll_at = 1750000900;
   REQUIRE(store->write(batch));
-  auto state = store->feed_state("https://a.example/rss");
+  auto state = store->feed_state("https://a.example/rss").value();
   REQUIRE(state);
   CHECK(state->etag == "\"v1\"");
   CHECK(state->last_modified == "Tue, 10 Jun 2025 04:00:00 GMT");
@@ -177,8 +205,8 @@ TEST_CASE("a feed configured without a title takes the title the feed gives itse
   b.feed.title = "From the feed";
   REQUIRE(store->write(a));
   REQUIRE(store->write(b));
-  CHECK(store->feed_state("https://a.example/rss")->title == "Gulf Times");
-  CHECK(store->feed_state("https://b.example/rss")->title == "Configured");
+  CHECK(store->feed_state("https://a.example/rss").value()->title == "Gulf Times");
+  CHECK(store->feed_state("https://b.example/rss").value()->title == "Configured");
 }
 
 TEST_CASE("registering a known feed again keeps its state") {
@@ -190,6 +218,6 @@ TEST_CASE("registering a known feed again keeps its state") {
   batch.feed.etag = "\"v1\"";
   REQUIRE(store->write(batch));
   REQUIRE(store->register_feed("https://a.example/rss", "", 200));
-  CHECK(store->feed_state("https://a.example/rss")->etag == "\"v1\"");
-  CHECK(store->feed_state("https://a.example/rss")->title == "A");
+  CHECK(store->feed_state("https://a.example/rss").value()->etag == "\"v1\"");
+  CHECK(store->feed_state("https://a.example/rss").value()->title == "A");
 }

@@ -58,4 +58,8 @@ TEST_CASE("relative links resolve against their base, absolute ones are kept as 
   CHECK(resolve_url("http://example.com/", "https://Other.example/X?utm_source=rss") ==
         "https://Other.example/X?utm_source=rss");
   CHECK(resolve_url("", "/relative") == "/relative");
+  CHECK(resolve_url("http://example.com/a/b/feed.xml?x=1", "#frag") ==
+        "http://example.com/a/b/feed.xml?x=1#frag");
+  CHECK(resolve_url("http://example.com/a/b/feed.xml?x=1#old", "") ==
+        "http://example.com/a/b/feed.xml?x=1");
 }

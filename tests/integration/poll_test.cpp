@@ -119,3 +119,26 @@ TEST_CASE("a response over the body cap is refused, not stored") {
   CHECK(h.count("SELECT count(*) FROM items_v") == 0);
   CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_error LIKE '%larger than%'") == 1);
 }
+
+TEST_CASE("a document that is not a feed backs off and is fetched afresh, not 304'd") {
+  Harness h;
+  h.server.serve("/page.xml", {200, "<html><body>maintenance</body></html>", "\"v1\""});
+  h.config.feeds = {{h.server.url("/page.xml"), "", std::nullopt, true}};
+  auto poller = h.poller();
+  CHECK(poller->poll_round(true).failed == 1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE error_count = 1 AND etag = '' "
+                "AND last_error LIKE 'unparseable%'") == 1);
+  poller->poll_round(true);
+  CHECK(h.server.conditional_requests() == 0);
+  CHECK(h.count("SELECT error_count FROM feeds_v") == 2);
+}
+
+TEST_CASE("a feed listed twice is polled once") {
+  Harness h;
+  h.server.serve("/feed.xml", {200, hormuz_and_football_feed(), ""});
+  h.config.feeds = {{h.server.url("/feed.xml"), "A", std::nullopt, true},
+                    {h.server.url("/feed.xml"), "B", std::nullopt, true}};
+  auto poller = h.poller();
+  CHECK(poller->poll_round(true).feeds == 1);
+  CHECK(h.server.requests() == 1);
+}
