@@ -20,6 +20,7 @@ constexpr const char* kParseUsage = R"(usage: newswatch parse [--base URL] FILE|
 
 Parses feed documents (RSS, RDF, Atom, JSON Feed) and prints each as one line of JSON:
 format, feed title/link/language/updated, items, warnings. '-' reads standard input.
+With several files, a file that cannot be parsed prints {"file": ..., "error": ...}.
 
   --base URL   the document's URL, for resolving relative links
 )";
@@ -56,6 +57,12 @@ ordered_json to_json(const ParsedFeed& feed) {
   return out;
 }
 
+void print_line(const ordered_json& object) {
+  std::string line = object.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
+  line.push_back('\n');
+  std::fwrite(line.data(), 1, line.size(), stdout);
+}
+
 std::optional<std::string> read_input(const std::string& path) {
   std::ostringstream buffer;
   if (path == "-") {
@@ -90,23 +97,21 @@ int parse_command(const Args& args) {
     std::fputs(kParseUsage, stderr);
     return 2;
   }
+  // One file: the contract's single object, or an error on stderr. Several: one line per
+  // file in order, a failed file as {"file", "error"}, so one bad file hides no others.
+  const bool several = files.size() > 1;
   int status = 0;
   for (const auto& path : files) {
     auto bytes = read_input(path);
-    if (!bytes) {
-      std::fprintf(stderr, "newswatch parse: %s: cannot read file\n", path.c_str());
-      status = 1;
-      continue;
-    }
-    auto feed = parse_feed(*bytes, options);
+    Result<ParsedFeed> feed =
+        bytes ? parse_feed(*bytes, options) : fail("cannot read file");
     if (!feed) {
-      std::fprintf(stderr, "newswatch parse: %s: %s\n", path.c_str(), feed.error().message.c_str());
       status = 1;
+      std::fprintf(stderr, "newswatch parse: %s: %s\n", path.c_str(), feed.error().message.c_str());
+      if (several) print_line(ordered_json{{"file", path}, {"error", feed.error().message}});
       continue;
     }
-    std::string line = to_json(*feed).dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-    std::fwrite(line.data(), 1, line.size(), stdout);
-    std::fputc('\n', stdout);
+    print_line(to_json(*feed));
   }
   return status;
 }

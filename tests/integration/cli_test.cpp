@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <sstream>
 #include <thread>
 
 #include "integration/feed_server.h"
@@ -103,6 +104,23 @@ TEST_CASE("parse prints one JSON object per file") {
   std::string out = read_file(dir.file("out"));
   CHECK(std::count(out.begin(), out.end(), '\n') == 2);
   CHECK_THAT(out, Catch::StartsWith("{\"format\":\"rss2\",\"feed\":{\"title\":\"Test Outlet\""));
+}
+
+TEST_CASE("parse with several files reports a bad one in its place and prints the others") {
+  TempDir dir;
+  std::string good = dir.write("f.xml", hormuz_and_football_feed());
+  std::string bad = dir.write("bad.xml", "<html><body>not a feed</body></html>");
+  pid_t pid = spawn_newswatch({"parse", good, bad, good}, dir.file("out"));
+  CHECK(exit_status(pid) == 1);
+  // stdout and stderr share the log here, so look at the lines, not their order.
+  std::istringstream lines(read_file(dir.file("out")));
+  int feeds = 0, errors = 0;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.starts_with("{\"format\":\"rss2\"")) ++feeds;
+    if (line.starts_with("{\"file\":\"" + bad + "\",\"error\":\"not a feed")) ++errors;
+  }
+  CHECK(feeds == 2);
+  CHECK(errors == 1);
 }
 
 TEST_CASE("the version and the help answer") {
