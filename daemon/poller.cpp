@@ -183,6 +183,9 @@ RoundStats Poller::poll_round(bool all) {
         UnixSeconds at = clock_.now();
         scheduler_.record(index, result, at);
         const FeedState& state = scheduler_.feed(index).state;
+        spdlog::debug("GET {} -> {} {} bytes in {:.3f}s{}", result.url, result.status,
+                      result.body.size(), result.seconds,
+                      result.error.empty() ? "" : " (" + result.error + ")");
         if (result.ok()) {
           ++fetched;
         } else if (result.not_modified()) {

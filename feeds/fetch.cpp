@@ -140,6 +140,7 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       char* effective = nullptr;
       curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
       if (effective) t.result.effective_url = effective;
+      curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME, &t.result.seconds);
       CURLcode code = msg->data.result;
       if (t.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
         t.result.error = "response body larger than " + std::to_string(t.max_body) + " bytes";
@@ -150,6 +151,9 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       on_done(std::move(t.result));
     }
     if (next >= requests.size() && live.empty()) break;
+    // Room for more transfers: start them now rather than wait in poll for sockets that
+    // may all be idle.
+    if (live.size() < limit && next < requests.size()) continue;
     curl_waitfd extra{};
     extra.fd = interrupt_fd;
     extra.events = CURL_WAIT_POLLIN;

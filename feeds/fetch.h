@@ -28,6 +28,7 @@ struct FetchResult {
   std::string content_type;
   std::string retry_after;  // the raw Retry-After header, seconds or an HTTP-date
   std::string body;
+  double seconds = 0;  // the whole transfer, queueing for a connection included
 
   // A 2xx response with a body to parse.
   bool ok() const { return error.empty() && status >= 200 && status < 300; }
