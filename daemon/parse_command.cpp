@@ -1,20 +1,21 @@
 // `newswatch parse`: a feed document as the JSON contract of the conformance suite
 // (../shared/conformance/README.md), one object per file and line.
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
+#include <thread>
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "daemon/commands.h"
+#include "daemon/json_line.h"
 #include "feeds/dates.h"
 #include "feeds/parser.h"
 
 namespace newswatch {
 namespace {
-
-using nlohmann::ordered_json;
 
 constexpr const char* kParseUsage = R"(usage: newswatch parse [--base URL] FILE|- [FILE...]
 
@@ -25,42 +26,29 @@ With several files, a file that cannot be parsed prints {"file": ..., "error": .
   --base URL   the document's URL, for resolving relative links
 )";
 
-ordered_json optional_string(const std::optional<std::string>& s) {
-  return s ? ordered_json(*s) : ordered_json(nullptr);
+std::optional<std::string> date_text(const std::optional<UnixSeconds>& t) {
+  return t ? std::optional<std::string>(format_iso8601(*t)) : std::nullopt;
 }
 
-ordered_json optional_date(const std::optional<UnixSeconds>& t) {
-  return t ? ordered_json(format_iso8601(*t)) : ordered_json(nullptr);
-}
-
-ordered_json to_json(const ParsedFeed& feed) {
-  ordered_json out;
-  out["format"] = format_name(feed.format);
-  out["feed"] = {{"title", feed.title},
-                 {"link", optional_string(feed.link)},
-                 {"language", optional_string(feed.language)},
-                 {"updated", optional_date(feed.updated)}};
-  ordered_json items = ordered_json::array();
+void write_feed(JsonLine& out, const ParsedFeed& feed) {
+  out.begin_object().key("format").value(format_name(feed.format));
+  out.key("feed").begin_object();
+  out.key("title").value(feed.title).key("link").nullable(feed.link);
+  out.key("language").nullable(feed.language).key("updated").nullable(date_text(feed.updated));
+  out.end_object();
+  out.key("items").begin_array();
   for (const Item& item : feed.items) {
-    items.push_back({{"guid", optional_string(item.guid)},
-                     {"title", item.title},
-                     {"link", optional_string(item.link)},
-                     {"published", optional_date(item.published)},
-                     {"updated", optional_date(item.updated)},
-                     {"author", optional_string(item.author)},
-                     {"summary", item.summary},
-                     {"content", item.content},
-                     {"categories", item.categories}});
+    out.begin_object();
+    out.key("guid").nullable(item.guid).key("title").value(item.title);
+    out.key("link").nullable(item.link).key("published").nullable(date_text(item.published));
+    out.key("updated").nullable(date_text(item.updated)).key("author").nullable(item.author);
+    out.key("summary").value(item.summary).key("content").value(item.content);
+    out.key("categories").strings(item.categories);
+    out.end_object();
   }
-  out["items"] = std::move(items);
-  out["warnings"] = feed.warnings;
-  return out;
-}
-
-void print_line(const ordered_json& object) {
-  std::string line = object.dump(-1, ' ', false, ordered_json::error_handler_t::replace);
-  line.push_back('\n');
-  std::fwrite(line.data(), 1, line.size(), stdout);
+  out.end_array();
+  out.key("warnings").strings(feed.warnings);
+  out.end_object();
 }
 
 std::optional<std::string> read_input(const std::string& path) {
@@ -99,19 +87,37 @@ int parse_command(const Args& args) {
   }
   // One file: the contract's single object, or an error on stderr. Several: one line per
   // file in order, a failed file as {"file", "error"}, so one bad file hides no others.
+  // Files are parsed on every core; lines still come out in the order of the arguments.
   const bool several = files.size() > 1;
+  std::vector<Result<ParsedFeed>> results(files.size(), fail(""));
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i; (i = next++) < files.size();) {
+      auto bytes = read_input(files[i]);
+      results[i] = bytes ? parse_feed(*bytes, options) : fail("cannot read file");
+    }
+  };
+  std::vector<std::thread> workers;
+  unsigned threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()),
+                                           files.size());
+  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(work);
+  work();
+  for (auto& w : workers) w.join();
   int status = 0;
-  for (const auto& path : files) {
-    auto bytes = read_input(path);
-    Result<ParsedFeed> feed =
-        bytes ? parse_feed(*bytes, options) : fail("cannot read file");
+  JsonLine out;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    const auto& feed = results[i];
     if (!feed) {
       status = 1;
-      std::fprintf(stderr, "newswatch parse: %s: %s\n", path.c_str(), feed.error().message.c_str());
-      if (several) print_line(ordered_json{{"file", path}, {"error", feed.error().message}});
-      continue;
+      std::fprintf(stderr, "newswatch parse: %s: %s\n", files[i].c_str(),
+                   feed.error().message.c_str());
+      if (!several) continue;
+      out.begin_object().key("file").value(files[i]).key("error").value(feed.error().message);
+      out.end_object();
+    } else {
+      write_feed(out, *feed);
     }
-    print_line(to_json(*feed));
+    out.print(stdout);
   }
   return status;
 }

@@ -82,8 +82,9 @@ char32_t cp1252(unsigned char byte) {
   return byte >= 0x80 && byte < 0xA0 ? kCp1252High[byte - 0x80] : byte;
 }
 
-// Length of the valid UTF-8 sequence at s[i], or 0 when it is not one.
-std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+}  // namespace
+
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char c = b(i);
   if (c < 0x80) return 1;
@@ -99,12 +100,14 @@ std::size_t utf8_sequence(std::string_view s, std::size_t i) {
   return length;
 }
 
+namespace {
+
 // Keeps valid UTF-8; reads each invalid byte as windows-1252. Returns how many were bad.
 std::size_t repair_utf8(std::string_view in, std::string& out) {
   std::size_t bad = 0;
   out.reserve(out.size() + in.size());
   for (std::size_t i = 0; i < in.size();) {
-    std::size_t length = utf8_sequence(in, i);
+    std::size_t length = utf8_sequence_length(in, i);
     if (length > 0) {
       out.append(in.substr(i, length));
       i += length;
@@ -189,7 +192,11 @@ std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
   }
   std::size_t first_bad = 0;
   while (first_bad < bytes.size()) {
-    std::size_t length = utf8_sequence(bytes, first_bad);
+    if (static_cast<unsigned char>(bytes[first_bad]) < 0x80) {
+      ++first_bad;  // the common case, kept tight
+      continue;
+    }
+    std::size_t length = utf8_sequence_length(bytes, first_bad);
     if (length == 0) break;
     first_bad += length;
   }

@@ -17,6 +17,10 @@ namespace newswatch {
 std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
                          std::string& storage, std::vector<std::string>& warnings);
 
+// Length of the valid UTF-8 sequence that starts at s[i] (1 for ASCII), or 0 when the
+// bytes there are not valid UTF-8 (overlong forms and surrogates included).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+
 // The charset parameter of a Content-Type header value ("" when there is none).
 std::string charset_of(std::string_view content_type);
 

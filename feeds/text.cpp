@@ -215,7 +215,35 @@ bool decode_reference(std::string_view html, std::size_t& pos, std::string& out)
   return false;
 }
 
+// True when `utf8` is valid UTF-8 that NFC leaves unchanged, decided cheaply: every code
+// point is below U+0300 (nothing there composes), or is a starter with no decomposition
+// that never combines with what precedes it. Anything else takes utf8proc's full path.
+bool is_quick_nfc(std::string_view utf8) {
+  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());
+  const auto size = static_cast<utf8proc_ssize_t>(utf8.size());
+  for (utf8proc_ssize_t i = 0; i < size;) {
+    if (p[i] < 0x80) {
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    auto length = utf8proc_iterate(p + i, size - i, &cp);
+    if (length <= 0) return false;
+    i += length;
+    if (cp < 0x300) continue;
+    if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
+        (cp >= 0xD7B0 && cp <= 0xD7FF))
+      return false;  // Hangul jamo compose algorithmically
+    const utf8proc_property_t* property = utf8proc_get_property(cp);
+    if (property->combining_class != 0 || property->decomp_seqindex != UINT16_MAX ||
+        (property->comb_index != UINT16_MAX && property->comb_index >= 0x8000))
+      return false;
+  }
+  return true;
+}
+
 std::string to_nfc(std::string_view utf8) {
+  if (is_quick_nfc(utf8)) return std::string(utf8);
   utf8proc_uint8_t* mapped = nullptr;
   auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
                         static_cast<utf8proc_ssize_t>(utf8.size()), &mapped,
