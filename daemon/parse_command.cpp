@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cstdio>
 #include <thread>
-#include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
@@ -52,15 +51,40 @@ void write_feed(JsonLine& out, const ParsedFeed& feed) {
 }
 
 std::optional<std::string> read_input(const std::string& path) {
-  std::ostringstream buffer;
   if (path == "-") {
+    std::ostringstream buffer;
     buffer << std::cin.rdbuf();
     return buffer.str();
   }
-  std::ifstream file(path, std::ios::binary);
+  std::FILE* file = std::fopen(path.c_str(), "rb");
   if (!file) return std::nullopt;
-  buffer << file.rdbuf();
-  return buffer.str();
+  std::string bytes;
+  char chunk[1 << 16];
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, file)) > 0;) bytes.append(chunk, n);
+  bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  if (failed) return std::nullopt;
+  return bytes;
+}
+
+// The output line for one file, and its error for stderr when it failed.
+struct ParsedLine {
+  std::string line;
+  std::string error;
+};
+
+ParsedLine parse_one(const std::string& path, const ParseOptions& options, bool several) {
+  auto bytes = read_input(path);
+  Result<ParsedFeed> feed = bytes ? parse_feed(*bytes, options) : fail("cannot read file");
+  JsonLine out;
+  if (feed) {
+    write_feed(out, *feed);
+    return {out.take_line(), ""};
+  }
+  if (!several) return {"", feed.error().message};
+  out.begin_object().key("file").value(path).key("error").value(feed.error().message);
+  out.end_object();
+  return {out.take_line(), feed.error().message};
 }
 
 }  // namespace
@@ -89,13 +113,11 @@ int parse_command(const Args& args) {
   // file in order, a failed file as {"file", "error"}, so one bad file hides no others.
   // Files are parsed on every core; lines still come out in the order of the arguments.
   const bool several = files.size() > 1;
-  std::vector<Result<ParsedFeed>> results(files.size(), fail(""));
+  std::vector<ParsedLine> results(files.size());
   std::atomic<std::size_t> next{0};
   auto work = [&] {
-    for (std::size_t i; (i = next++) < files.size();) {
-      auto bytes = read_input(files[i]);
-      results[i] = bytes ? parse_feed(*bytes, options) : fail("cannot read file");
-    }
+    for (std::size_t i; (i = next++) < files.size();)
+      results[i] = parse_one(files[i], options, several);
   };
   std::vector<std::thread> workers;
   unsigned threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()),
@@ -104,20 +126,13 @@ int parse_command(const Args& args) {
   work();
   for (auto& w : workers) w.join();
   int status = 0;
-  JsonLine out;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    const auto& feed = results[i];
-    if (!feed) {
+    if (!results[i].error.empty()) {
       status = 1;
       std::fprintf(stderr, "newswatch parse: %s: %s\n", files[i].c_str(),
-                   feed.error().message.c_str());
-      if (!several) continue;
-      out.begin_object().key("file").value(files[i]).key("error").value(feed.error().message);
-      out.end_object();
-    } else {
-      write_feed(out, *feed);
+                   results[i].error.c_str());
     }
-    out.print(stdout);
+    std::fwrite(results[i].line.data(), 1, results[i].line.size(), stdout);
   }
   return status;
 }

@@ -70,11 +70,26 @@ std::size_t unicode_space_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
+// Whether a byte can begin one of the spaces unicode_space_length() knows.
+constexpr bool may_start_space(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0xC2 || c == 0xE2 ||
+         c == 0xE3;
+}
+
 // Collapses whitespace as text is appended: one space between words, none at the ends.
 class TextSink {
  public:
   void text(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
+      // Copy the run of bytes that cannot start a space character in one go.
+      std::size_t run = i;
+      while (run < s.size() && !may_start_space(static_cast<unsigned char>(s[run]))) ++run;
+      if (run > i) {
+        flush_space();
+        out_.append(s.substr(i, run - i));
+        i = run;
+        continue;
+      }
       std::size_t space = unicode_space_length(s, i);
       if (space > 0) {
         pending_space_ = true;
@@ -103,7 +118,10 @@ class TextSink {
     text(s.substr(start));
   }
   void space() { pending_space_ = true; }
-  std::string finish() { return to_nfc(out_); }
+  std::string finish() {
+    if (is_quick_nfc(out_)) return std::move(out_);
+    return to_nfc(out_);
+  }
 
  private:
   void flush_space() {

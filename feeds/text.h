@@ -31,6 +31,10 @@ void append_utf8(std::string& out, char32_t code_point);
 // decoded text, advances `pos` past the reference and returns true.
 bool decode_reference(std::string_view html, std::size_t& pos, std::string& out);
 
+// True when `utf8` is valid UTF-8 that NFC certainly leaves unchanged (a cheap check; false
+// means "maybe not").
+bool is_quick_nfc(std::string_view utf8);
+
 // Unicode NFC of valid UTF-8; invalid sequences become U+FFFD first.
 std::string to_nfc(std::string_view utf8);
 
