@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cstdint>
+#include <cstring>
 
 #include "feeds/text.h"
 
@@ -192,8 +194,17 @@ std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
   }
   std::size_t first_bad = 0;
   while (first_bad < bytes.size()) {
+    // The common case, eight ASCII bytes at a time.
+    std::uint64_t word;
+    if (first_bad + 8 <= bytes.size()) {
+      std::memcpy(&word, bytes.data() + first_bad, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        first_bad += 8;
+        continue;
+      }
+    }
     if (static_cast<unsigned char>(bytes[first_bad]) < 0x80) {
-      ++first_bad;  // the common case, kept tight
+      ++first_bad;
       continue;
     }
     std::size_t length = utf8_sequence_length(bytes, first_bad);

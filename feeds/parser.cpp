@@ -96,6 +96,10 @@ class FeedBuilder {
   // A text construct that may hold markup (RSS text, Atom type="html"/"xhtml").
   static std::string html_text(const pugi::xml_node& node) {
     if (!node) return {};
+    auto only = node.first_child();
+    if (only && !only.next_sibling() &&
+        (only.type() == pugi::node_pcdata || only.type() == pugi::node_cdata))
+      return html_to_text(only.value());  // the common case, without a copy
     return html_to_text(raw_content(node));
   }
 

@@ -70,11 +70,13 @@ std::size_t unicode_space_length(std::string_view s, std::size_t i) {
   return 0;
 }
 
-// Whether a byte can begin one of the spaces unicode_space_length() knows.
-constexpr bool may_start_space(unsigned char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == 0xC2 || c == 0xE2 ||
-         c == 0xE3;
-}
+// Bytes that can begin one of the spaces unicode_space_length() knows.
+constexpr auto kMayStartSpace = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c : {' ', '\t', '\n', '\r', '\f'}) table[c] = true;
+  for (unsigned char c : {0xC2, 0xE2, 0xE3}) table[c] = true;
+  return table;
+}();
 
 // Collapses whitespace as text is appended: one space between words, none at the ends.
 class TextSink {
@@ -83,7 +85,7 @@ class TextSink {
     for (std::size_t i = 0; i < s.size();) {
       // Copy the run of bytes that cannot start a space character in one go.
       std::size_t run = i;
-      while (run < s.size() && !may_start_space(static_cast<unsigned char>(s[run]))) ++run;
+      while (run < s.size() && !kMayStartSpace[static_cast<unsigned char>(s[run])]) ++run;
       if (run > i) {
         flush_space();
         out_.append(s.substr(i, run - i));
