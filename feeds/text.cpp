@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <iterator>
 #include <optional>
 
@@ -83,9 +84,20 @@ class TextSink {
  public:
   void text(std::string_view s) {
     for (std::size_t i = 0; i < s.size();) {
-      // Copy the run of bytes that cannot start a space character in one go.
+      // Copy in one go the run of bytes that needs no collapsing: no space characters but
+      // single ASCII spaces between words.
       std::size_t run = i;
-      while (run < s.size() && !kMayStartSpace[static_cast<unsigned char>(s[run])]) ++run;
+      while (run < s.size()) {
+        unsigned char c = static_cast<unsigned char>(s[run]);
+        if (!kMayStartSpace[c]) {
+          ++run;
+        } else if (c == ' ' && run > i && run + 1 < s.size() &&
+                   !kMayStartSpace[static_cast<unsigned char>(s[run + 1])]) {
+          run += 2;
+        } else {
+          break;
+        }
+      }
       if (run > i) {
         flush_space();
         out_.append(s.substr(i, run - i));
@@ -242,6 +254,14 @@ bool is_quick_nfc(std::string_view utf8) {
   const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());
   const auto size = static_cast<utf8proc_ssize_t>(utf8.size());
   for (utf8proc_ssize_t i = 0; i < size;) {
+    std::uint64_t word;
+    if (i + 8 <= size) {
+      std::memcpy(&word, p + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        i += 8;  // eight ASCII bytes
+        continue;
+      }
+    }
     if (p[i] < 0x80) {
       ++i;
       continue;
