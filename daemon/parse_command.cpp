@@ -2,7 +2,9 @@
 // (../shared/conformance/README.md), one object per file and line.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
 #include <thread>
 #include <iostream>
 #include <iterator>
@@ -113,27 +115,41 @@ int parse_command(const Args& args) {
   // file in order, a failed file as {"file", "error"}, so one bad file hides no others.
   // Files are parsed on every core; lines still come out in the order of the arguments.
   const bool several = files.size() > 1;
+  // Workers parse files in any order; this thread prints each line as soon as it and every
+  // line before it are ready, so writing overlaps parsing.
   std::vector<ParsedLine> results(files.size());
+  std::vector<char> ready(files.size(), 0);
+  std::mutex mutex;
+  std::condition_variable done;
   std::atomic<std::size_t> next{0};
   auto work = [&] {
-    for (std::size_t i; (i = next++) < files.size();)
-      results[i] = parse_one(files[i], options, several);
+    for (std::size_t i; (i = next++) < files.size();) {
+      ParsedLine line = parse_one(files[i], options, several);
+      std::lock_guard lock(mutex);
+      results[i] = std::move(line);
+      ready[i] = 1;
+      done.notify_one();
+    }
   };
-  std::vector<std::thread> workers;
   unsigned threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()),
                                            files.size());
-  for (unsigned t = 1; t < threads; ++t) workers.emplace_back(work);
-  work();
-  for (auto& w : workers) w.join();
+  std::vector<std::thread> workers;
+  for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
   int status = 0;
   for (std::size_t i = 0; i < files.size(); ++i) {
-    if (!results[i].error.empty()) {
-      status = 1;
-      std::fprintf(stderr, "newswatch parse: %s: %s\n", files[i].c_str(),
-                   results[i].error.c_str());
+    ParsedLine line;
+    {
+      std::unique_lock lock(mutex);
+      done.wait(lock, [&] { return ready[i] != 0; });
+      line = std::move(results[i]);
     }
-    std::fwrite(results[i].line.data(), 1, results[i].line.size(), stdout);
+    if (!line.error.empty()) {
+      status = 1;
+      std::fprintf(stderr, "newswatch parse: %s: %s\n", files[i].c_str(), line.error.c_str());
+    }
+    std::fwrite(line.line.data(), 1, line.line.size(), stdout);
   }
+  for (auto& w : workers) w.join();
   return status;
 }
 
