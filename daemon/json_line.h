@@ -4,7 +4,9 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -79,6 +81,10 @@ class JsonLine {
     out_.push_back('"');
     std::size_t run = 0;
     for (std::size_t i = 0; i < s.size();) {
+      if (i + 8 <= s.size() && plain_word(s.data() + i)) {
+        i += 8;
+        continue;
+      }
       unsigned char c = static_cast<unsigned char>(s[i]);
       if (kPlain[c]) {
         ++i;
@@ -104,6 +110,18 @@ class JsonLine {
     }
     out_.append(s.substr(run));
     out_.push_back('"');
+  }
+
+  // Whether eight bytes are all printable ASCII other than '"' and '\\' (SWAR: a byte of
+  // `v ^ broadcast(c)` is zero exactly where v has c).
+  static bool plain_word(const char* p) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+    auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+    auto has_below_0x20 = (v - kOnes * 0x20) & ~v & kHigh;
+    return ((v & kHigh) | has_below_0x20 | has_zero(v ^ (kOnes * '"')) |
+            has_zero(v ^ (kOnes * '\\'))) == 0;
   }
 
   // Bytes copied as they are: printable ASCII other than '"' and '\\'.

@@ -4,11 +4,11 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
-#include <mutex>
-#include <thread>
 #include <iostream>
 #include <iterator>
+#include <mutex>
 #include <sstream>
+#include <thread>
 
 #include "daemon/commands.h"
 #include "daemon/json_line.h"
@@ -131,8 +131,8 @@ int parse_command(const Args& args) {
       done.notify_one();
     }
   };
-  unsigned threads = std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()),
-                                           files.size());
+  unsigned threads =
+      std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), files.size());
   std::vector<std::thread> workers;
   for (unsigned t = 0; t < threads; ++t) workers.emplace_back(work);
   int status = 0;

@@ -318,10 +318,8 @@ std::string html_to_text(std::string_view html) {
     if (end > text_start) sink.characters(html.substr(text_start, end - text_start));
   };
   while (i < html.size()) {
-    if (html[i] != '<' || i + 1 >= html.size()) {
-      ++i;
-      continue;
-    }
+    i = html.find('<', i);
+    if (i == std::string_view::npos || i + 1 >= html.size()) break;
     char next = html[i + 1];
     if ((next == '!' && opens_declaration(html.substr(i + 2))) || next == '?') {
       flush_text(i);
