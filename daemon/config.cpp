@@ -199,7 +199,7 @@ Result<Config> Config::load(const std::string& path) {
     for (const auto& [key, value] : root.as_table()) apply_key(config, key, value);
     if (!config.opml.empty()) {
       auto extra = load_opml(config.opml);
-      if (!extra) return std::unexpected(extra.error());
+      if (!extra) return fail(extra.error());
       config.feeds.insert(config.feeds.end(), extra->begin(), extra->end());
     }
     return config;

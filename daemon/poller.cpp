@@ -48,9 +48,9 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
       continue;
     }
     if (auto registered = store.register_feed(feed.url, feed.title, clock.now()); !registered)
-      return std::unexpected(registered.error());
+      return fail(registered.error());
     auto state = store.feed_state(feed.url);
-    if (!state) return std::unexpected(state.error());
+    if (!state) return fail(state.error());
     feeds.push_back({feed, state->value_or(FeedState{})});
     feeds.back().state.url = feed.url;
   }

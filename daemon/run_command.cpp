@@ -89,7 +89,7 @@ Result<Config> effective_config(const RunOptions& options) {
   }
   if (!options.feeds.empty()) {
     auto feeds = load_feed_list(options.feeds);
-    if (!feeds) return std::unexpected(feeds.error());
+    if (!feeds) return fail(feeds.error());
     config.feeds = std::move(*feeds);
   }
   if (!options.db.empty()) config.database = options.db;

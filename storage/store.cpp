@@ -144,7 +144,7 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     db->exec("PRAGMA journal_mode = WAL");
     db->exec("PRAGMA synchronous = NORMAL");
     db->exec("PRAGMA foreign_keys = ON");
-    if (auto migrated = migrate(*db); !migrated) return std::unexpected(migrated.error());
+    if (auto migrated = migrate(*db); !migrated) return fail(migrated.error());
     return Store(std::move(db));
   } catch (const SQLite::Exception& e) {
     return fail(path + ": " + e.what());
