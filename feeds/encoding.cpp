@@ -71,6 +71,7 @@ std::string iconv_name(const std::string& label) {
   if (label == "iso-8859-1" || label == "latin1" || label == "iso8859-1" || label == "us-ascii" ||
       label == "ascii" || label == "l1")
     return "WINDOWS-1252";
+  if (label == "windows-1252" || label == "cp1252" || label == "x-cp1252") return "WINDOWS-1252";
   if (label == "utf-16") return "UTF-16";  // iconv reads the BOM or assumes big-endian
   return label;
 }
@@ -125,6 +126,21 @@ std::size_t repair_utf8(std::string_view in, std::string& out) {
 // Converts with iconv; each invalid or truncated sequence becomes U+FFFD. Returns false when
 // iconv does not know the encoding.
 bool convert(std::string_view in, const std::string& from, std::string& out, std::size_t& bad) {
+  if (from == "WINDOWS-1252") {
+    // The most common legacy encoding, decoded here: iconv's generic path costs several
+    // times more. The five bytes windows-1252 leaves undefined map to C1 controls, as
+    // WHATWG's decoder does.
+    out.clear();
+    out.reserve(in.size() + in.size() / 8);
+    for (char c : in) {
+      if (static_cast<unsigned char>(c) < 0x80) {
+        out.push_back(c);
+      } else {
+        append_utf8(out, cp1252(static_cast<unsigned char>(c)));
+      }
+    }
+    return true;
+  }
   iconv_t cd = iconv_open("UTF-8", from.c_str());
   if (cd == reinterpret_cast<iconv_t>(-1)) return false;
   out.resize(in.size() * 2 + 16);

@@ -34,10 +34,11 @@ const NamedEntity* lookup_entity(std::string_view name) {
   return it;
 }
 
-bool is_ascii_alpha(char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; }
+// ASCII-only and inline: the <cctype> functions consult the locale on every call.
+bool is_ascii_alpha(char c) { return (c | 0x20) >= 'a' && (c | 0x20) <= 'z'; }
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
 
-char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c; }
 
 // Elements whose contents are not text a reader sees.
 bool is_dropped_element(std::string_view name) {
@@ -79,6 +80,30 @@ constexpr auto kMayStartSpace = [] {
   return table;
 }();
 
+// Advances `run` (>= `start`, both in `s`) eight bytes at a time over printable ASCII in
+// which every space is single, between two non-space bytes: text that needs no collapsing.
+// Stops where the byte-at-a-time loop must look.
+std::size_t skip_plain_words(std::string_view s, std::size_t start, std::size_t run) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull,
+                          kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  while (run + 8 <= s.size()) {
+    std::uint64_t v;
+    std::memcpy(&v, s.data() + run, 8);
+    if ((v & kHigh) != 0 || ((v - kOnes * 0x20) & ~v & kHigh) != 0) break;  // non-ASCII, controls
+    std::uint64_t x = v ^ (kOnes * ' ');
+    std::uint64_t spaces = ~(((x & kLow7) + kLow7) | x | kLow7);  // 0x80 where a byte is ' '
+    if (spaces != 0) {
+      if ((spaces & (spaces << 8)) != 0) break;         // two spaces in a row
+      if ((spaces & 0x80) != 0 && run == start) break;  // a leading space
+      if ((spaces >> 56) != 0 &&                        // a trailing space before another
+          (run + 8 >= s.size() || kMayStartSpace[static_cast<unsigned char>(s[run + 8])]))
+        break;
+    }
+    run += 8;
+  }
+  return run;
+}
+
 // Collapses whitespace as text is appended: one space between words, none at the ends.
 class TextSink {
  public:
@@ -87,6 +112,7 @@ class TextSink {
       // Copy in one go the run of bytes that needs no collapsing: no space characters but
       // single ASCII spaces between words.
       std::size_t run = i;
+      run = skip_plain_words(s, i, run);
       while (run < s.size()) {
         unsigned char c = static_cast<unsigned char>(s[run]);
         if (!kMayStartSpace[c]) {

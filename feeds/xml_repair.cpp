@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <map>
 
 #include "feeds/text.h"
@@ -10,11 +11,11 @@ namespace newswatch {
 namespace {
 
 bool is_name_start(char c) {
-  return std::isalpha(static_cast<unsigned char>(c)) || c == '_' || c == ':' ||
+  return ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c == '_' || c == ':' ||
          static_cast<unsigned char>(c) >= 0x80;
 }
 bool is_name_char(char c) {
-  return is_name_start(c) || std::isdigit(static_cast<unsigned char>(c)) || c == '-' || c == '.';
+  return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
 bool is_xml_entity(std::string_view name) {
@@ -25,7 +26,8 @@ bool is_xml_entity(std::string_view name) {
 // external entities (SYSTEM/PUBLIC) are ignored: nothing is ever fetched.
 std::map<std::string, std::string, std::less<>> declared_entities(std::string_view document) {
   std::map<std::string, std::string, std::less<>> entities;
-  std::size_t doctype = document.find("<!DOCTYPE");
+  // A DOCTYPE belongs to the prolog, before the root element: look only there.
+  std::size_t doctype = document.substr(0, 64 * 1024).find("<!DOCTYPE");
   if (doctype == std::string_view::npos) return entities;
   std::size_t open = document.find('[', doctype);
   if (open == std::string_view::npos || open > document.find('>', doctype)) return entities;
@@ -71,18 +73,19 @@ class Repairer {
       : doc_(document), limits_(limits), declared_(declared_entities(document)) {}
 
   std::optional<std::string> run(std::vector<std::string>& warnings) {
-    // Only '&' needs work, and only outside the sections that begin with "<!" or "<?";
-    // memchr for each is far faster than stopping at every '<'.
-    std::size_t i = 0, section = next_section(0);
+    // Only '&' needs work, and most are already good references (&lt; &amp; &#8217;), for
+    // which it does not matter where they stand. Only for the others are the sections
+    // that begin with "<!" or "<?" (CDATA, comments, DOCTYPE, PIs) located, once, in order.
+    std::size_t i = 0;
     while (i < doc_.size()) {
       std::size_t amp = doc_.find('&', i);
       if (amp == std::string_view::npos) break;
-      if (section < amp) {
-        i = skip_markup(section);
-        section = next_section(i);
-      } else {
-        i = reference(amp);
+      if (std::size_t end = xml_reference_end(amp)) {
+        i = end;
+        continue;
       }
+      std::size_t section_end = end_of_section_around(amp);
+      i = section_end > amp ? section_end : reference(amp);
     }
     if (!changed_) return std::nullopt;
     out_.append(doc_.substr(copied_));
@@ -109,7 +112,42 @@ class Repairer {
     warnings.push_back(std::move(message));
   }
 
+  // Where the reference at `at` ends when it is one pugixml understands (&amp; &lt; &gt;
+  // &quot; &apos; &#N; &#xH;), else 0.
+  std::size_t xml_reference_end(std::size_t at) const {
+    std::size_t i = at + 1, n = doc_.size();
+    if (i < n && doc_[i] == '#') {
+      std::size_t j = i + 1;
+      bool hex = j < n && (doc_[j] == 'x' || doc_[j] == 'X');
+      if (hex) ++j;
+      std::size_t digits = j;
+      while (j < n && (hex ? std::isxdigit(static_cast<unsigned char>(doc_[j]))
+                           : (doc_[j] >= '0' && doc_[j] <= '9')))
+        ++j;
+      return j > digits && j < n && doc_[j] == ';' ? j + 1 : 0;
+    }
+    for (std::string_view name : {"lt;", "gt;", "amp;", "quot;", "apos;"}) {
+      if (doc_.substr(i, name.size()) == name) return i + name.size();
+    }
+    return 0;
+  }
+
+  // The end of the CDATA section, comment, DOCTYPE or PI that contains `at`, or 0 when
+  // `at` is in none. Calls must come with increasing `at`.
+  std::size_t end_of_section_around(std::size_t at) {
+    while (true) {
+      if (section_ == kUnknown) section_ = next_section(sections_from_);
+      if (section_ == std::string_view::npos || section_ > at) return 0;
+      std::size_t end = skip_markup(section_);
+      sections_from_ = end;
+      section_ = kUnknown;
+      if (end > at) return end;
+    }
+  }
+
   // The next "<!" or "<?" at or after `from`; npos (the largest size_t) when none.
+  // The next "<!" or "<?" at or after `from`; npos when none. (memchr for '<' is faster
+  // than memmem for the two-byte needles.)
   std::size_t next_section(std::size_t from) const {
     for (std::size_t at = doc_.find('<', from); at != std::string_view::npos;
          at = doc_.find('<', at + 1)) {
@@ -204,7 +242,10 @@ class Repairer {
     return at + 1;
   }
 
+  static constexpr std::size_t kUnknown = std::string_view::npos - 1;
   std::string_view doc_;
+  std::size_t section_ = kUnknown;  // the next section not yet skipped
+  std::size_t sections_from_ = 0;   // where the search for it starts
   const XmlRepairLimits& limits_;
   std::map<std::string, std::string, std::less<>> declared_;
   std::string out_;
