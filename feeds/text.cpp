@@ -116,9 +116,11 @@ class TextSink {
       while (run < s.size()) {
         unsigned char c = static_cast<unsigned char>(s[run]);
         if (!kMayStartSpace[c]) {
+          non_ascii_ |= c >= 0x80;
           ++run;
         } else if (c == ' ' && run > i && run + 1 < s.size() &&
                    !kMayStartSpace[static_cast<unsigned char>(s[run + 1])]) {
+          non_ascii_ |= static_cast<unsigned char>(s[run + 1]) >= 0x80;
           run += 2;
         } else {
           break;
@@ -136,6 +138,7 @@ class TextSink {
         i += space;
       } else {
         flush_space();
+        non_ascii_ = true;  // a lead byte of a character that is not a space
         out_.push_back(s[i++]);
       }
     }
@@ -159,7 +162,7 @@ class TextSink {
   }
   void space() { pending_space_ = true; }
   std::string finish() {
-    if (is_quick_nfc(out_)) return std::move(out_);
+    if (!non_ascii_ || is_quick_nfc(out_)) return std::move(out_);
     return to_nfc(out_);
   }
 
@@ -170,6 +173,7 @@ class TextSink {
   }
   std::string out_;
   bool pending_space_ = false;
+  bool non_ascii_ = false;  // ASCII text is NFC: no need to check
 };
 
 std::size_t find_case_insensitive(std::string_view haystack, std::string_view needle,

@@ -1,6 +1,12 @@
 #include "feeds/text.h"
 
 #include <catch2/catch.hpp>
+#include <utf8proc.h>
+
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
 
 #include "feeds/url.h"
 
@@ -62,4 +68,56 @@ TEST_CASE("relative links resolve against their base, absolute ones are kept as 
         "http://example.com/a/b/feed.xml?x=1#frag");
   CHECK(resolve_url("http://example.com/a/b/feed.xml?x=1#old", "") ==
         "http://example.com/a/b/feed.xml?x=1");
+}
+
+// A slow, obviously right version of plain_text: decode, map every space to ' ', collapse,
+// trim, NFC through utf8proc.
+static std::string reference_plain_text(std::string_view s) {
+  std::u32string code_points;
+  for (std::size_t i = 0; i < s.size();) {
+    utf8proc_int32_t cp;
+    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                              static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) {
+      cp = 0xFFFD;
+      n = 1;
+    }
+    i += static_cast<std::size_t>(n);
+    bool space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
+                 cp == 0xA0 || cp == 0x85 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
+                 cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    code_points.push_back(space ? U' ' : static_cast<char32_t>(cp));
+  }
+  std::string collapsed;
+  bool pending = false;
+  for (char32_t cp : code_points) {
+    if (cp == U' ') {
+      pending = true;
+      continue;
+    }
+    if (pending && !collapsed.empty()) collapsed += ' ';
+    pending = false;
+    newswatch::append_utf8(collapsed, cp);
+  }
+  utf8proc_uint8_t* nfc = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(collapsed.data()),
+                        static_cast<utf8proc_ssize_t>(collapsed.size()), &nfc,
+                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  std::string result(reinterpret_cast<char*>(nfc), static_cast<std::size_t>(n));
+  std::free(nfc);
+  return result;
+}
+
+TEST_CASE("whitespace collapsing and NFC agree with a slow reference on random text") {
+  const std::vector<std::string> pieces = {
+      "a",  "word", " ", "  ", "\n", "\t", "é", "e\xCC\x81", "\xC2\xA0", "\xFF", "\xE2\x80\x83",
+      "“", "\xE3\x80\x80", "\xC2", "ab cd ef gh", "x y", "Ω", "\xEA\xB0\x80", "\xE1\x84\x80"};
+  std::mt19937 random(20261125);
+  for (int round = 0; round < 20000; ++round) {
+    std::string s;
+    int length = static_cast<int>(random() % 24);
+    for (int k = 0; k < length; ++k) s += pieces[random() % pieces.size()];
+    INFO("input bytes: " << s);
+    REQUIRE(newswatch::plain_text(s) == reference_plain_text(s));
+  }
 }
