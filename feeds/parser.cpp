@@ -39,14 +39,6 @@ pugi::xml_node child_named(const pugi::xml_node& parent, std::string_view name,
   return {};
 }
 
-pugi::xml_node last_child_named(const pugi::xml_node& parent, std::string_view name) {
-  pugi::xml_node last;
-  for (auto child : parent.children()) {
-    if (child.type() == pugi::node_element && local_name(child) == name) last = child;
-  }
-  return last;
-}
-
 // The node's text as written: text and CDATA children concatenated, child elements
 // serialized (RSS descriptions sometimes carry unescaped markup).
 std::string raw_content(const pugi::xml_node& node) {
@@ -150,87 +142,141 @@ void fill_summary(Item& item) {
   if (item.summary.empty()) item.summary = item.content;
 }
 
+// The elements of an RSS item, found in one pass over its children (looking each name up
+// separately cost a string comparison per child per field).
+struct RssItemElements {
+  pugi::xml_node title, guid, link, pub_date, dc_date, modified, author, creator, source;
+  std::vector<pugi::xml_node> summaries;  // description and summary, in document order
+  std::vector<pugi::xml_node> contents;   // content:encoded, fullitem, xhtml:body
+  std::vector<pugi::xml_node> tags;       // category, dc:subject, made-up <tags>
+
+  explicit RssItemElements(const pugi::xml_node& item) {
+    for (auto child : item.children()) {
+      if (child.type() != pugi::node_element) continue;
+      std::string_view name = local_name(child);
+      auto first = [&](pugi::xml_node& slot) {
+        if (!slot) slot = child;
+      };
+      if (name == "title")
+        first(title);
+      else if (name == "guid")
+        first(guid);
+      else if (name == "link")
+        first(link);
+      else if (name == "pubDate")
+        first(pub_date);
+      else if (name == "date" && prefix_of(child) == "dc")
+        first(dc_date);
+      else if (name == "modified")
+        first(modified);
+      else if (name == "author")
+        first(author);
+      else if (name == "creator")
+        first(creator);
+      else if (name == "source")
+        first(source);
+      else if (name == "description" || name == "summary")
+        summaries.push_back(child);
+      else if (name == "encoded" || name == "fullitem" || name == "body")
+        contents.push_back(child);
+      else if (name == "category" || name == "subject" || name == "tags")
+        tags.push_back(child);
+    }
+  }
+};
+
 void parse_rss_item(const pugi::xml_node& node, FeedBuilder& builder, Item& item) {
-  item.title = FeedBuilder::html_text(child_named(node, "title"));
+  RssItemElements e(node);
+  item.title = FeedBuilder::html_text(e.title);
   // Identifiers and links are text as published: pugixml has decoded the XML; decoding
   // HTML references again would turn "&amp;region=" into "®ion=".
-  if (auto guid = child_named(node, "guid")) {
-    item.guid = plain_text(guid.child_value());
+  if (e.guid) {
+    item.guid = plain_text(e.guid.child_value());
   } else if (auto about = node.attribute("rdf:about")) {
     item.guid = plain_text(about.value());
   }
-  if (auto link = child_named(node, "link"); link && !plain_text(link.child_value()).empty()) {
-    item.link = builder.link(link, plain_text(link.child_value()));
-  } else if (auto guid = child_named(node, "guid");
-             guid && attribute(guid, "isPermaLink") != "false" && has_scheme(*item.guid)) {
-    item.link = builder.link(guid, *item.guid);
+  if (std::string link = plain_text(e.link.child_value()); !link.empty()) {
+    item.link = builder.link(e.link, link);
+  } else if (e.guid && attribute(e.guid, "isPermaLink") != "false" && has_scheme(*item.guid)) {
+    item.link = builder.link(e.guid, *item.guid);
   }
-  item.published = builder.date(child_named(node, "pubDate"));
-  auto updated = child_named(node, "date", "dc");
-  item.updated = builder.date(updated ? updated : child_named(node, "modified"));
-  if (auto author = child_named(node, "author")) {
-    item.author = clean_text(author.child_value());
-  } else if (auto creator = child_named(node, "creator")) {
-    item.author = clean_text(creator.child_value());
+  item.published = builder.date(e.pub_date);
+  item.updated = builder.date(e.dc_date ? e.dc_date : e.modified);
+  if (e.author) {
+    item.author = clean_text(e.author.child_value());
+  } else if (e.creator) {
+    item.author = clean_text(e.creator.child_value());
   }
+  if (!e.contents.empty()) item.content = FeedBuilder::html_text(e.contents[0]);
   // The first of description/summary is the summary; a second one is content when the item
   // has no other.
-  std::vector<pugi::xml_node> summaries;
-  for (auto child : node.children()) {
-    std::string_view name = local_name(child);
-    if (name == "description" || name == "summary") summaries.push_back(child);
-    if (name == "encoded" || name == "fullitem" || name == "body") {
-      if (item.content.empty()) item.content = FeedBuilder::html_text(child);
-    } else if (name == "tags") {
-      // A made-up but common element: comma-separated tags.
-      std::string_view tags = child.child_value();
-      for (std::size_t start = 0; start <= tags.size();) {
-        std::size_t comma = std::min(tags.find(',', start), tags.size());
-        std::string tag = clean_text(tags.substr(start, comma - start));
-        if (!tag.empty()) item.categories.push_back(std::move(tag));
-        start = comma + 1;
-      }
+  if (!e.summaries.empty()) item.summary = FeedBuilder::html_text(e.summaries[0]);
+  if (e.summaries.size() > 1 && item.content.empty())
+    item.content = FeedBuilder::html_text(e.summaries[1]);
+  for (const auto& tag : e.tags) {
+    if (local_name(tag) != "tags") {
+      item.categories.push_back(clean_text(tag.child_value()));
+      continue;
+    }
+    // A made-up but common element: comma-separated tags.
+    std::string_view tags = tag.child_value();
+    for (std::size_t start = 0; start <= tags.size();) {
+      std::size_t comma = std::min(tags.find(',', start), tags.size());
+      std::string one = clean_text(tags.substr(start, comma - start));
+      if (!one.empty()) item.categories.push_back(std::move(one));
+      start = comma + 1;
     }
   }
-  for (auto child : node.children()) {
-    if (local_name(child) == "category" || local_name(child) == "subject")
-      item.categories.push_back(clean_text(child.child_value()));
-  }
-  if (!summaries.empty()) item.summary = FeedBuilder::html_text(summaries[0]);
-  if (summaries.size() > 1 && item.content.empty())
-    item.content = FeedBuilder::html_text(summaries[1]);
-  if (auto source = child_named(node, "source"))
-    item.source_outlet = clean_text(source.child_value());
+  if (e.source) item.source_outlet = clean_text(e.source.child_value());
 }
 
 void parse_atom_entry(const pugi::xml_node& node, FeedBuilder& builder, Item& item) {
-  item.title = builder.atom_text(child_named(node, "title"));
-  if (auto id = child_named(node, "id")) item.guid = plain_text(id.child_value());
+  pugi::xml_node title, id, published, issued, updated, modified, author, summary, content;
   for (auto child : node.children()) {
-    if (local_name(child) != "link") continue;
-    std::string rel = attribute(child, "rel");
-    std::string href = plain_text(attribute(child, "href"));
-    if ((rel.empty() || rel == "alternate") && !item.link && !href.empty())
-      item.link = builder.link(child, href);
-  }
-  auto published = child_named(node, "published");
-  item.published = builder.date(published ? published : child_named(node, "issued"));
-  // Some feeds repeat <updated>; the last one wins, as in feedparser.
-  auto updated = last_child_named(node, "updated");
-  item.updated = builder.date(updated ? updated : child_named(node, "modified"));
-  if (auto author = child_named(node, "author")) {
-    std::string name = clean_text(child_named(author, "name").child_value());
-    std::string email = clean_text(child_named(author, "email").child_value());
-    item.author = email.empty() ? name : name.empty() ? email : name + " (" + email + ")";
-  }
-  item.summary = builder.atom_text(child_named(node, "summary"));
-  item.content = builder.atom_text(child_named(node, "content"));
-  for (auto child : node.children()) {
-    if (local_name(child) == "category") {
+    if (child.type() != pugi::node_element) continue;
+    std::string_view name = local_name(child);
+    auto first = [&](pugi::xml_node& slot) {
+      if (!slot) slot = child;
+    };
+    if (name == "title") {
+      first(title);
+    } else if (name == "id") {
+      first(id);
+    } else if (name == "link") {
+      std::string rel = attribute(child, "rel");
+      std::string href = plain_text(attribute(child, "href"));
+      if ((rel.empty() || rel == "alternate") && !item.link && !href.empty())
+        item.link = builder.link(child, href);
+    } else if (name == "published") {
+      first(published);
+    } else if (name == "issued") {
+      first(issued);
+    } else if (name == "updated") {
+      updated = child;  // some feeds repeat <updated>; the last wins, as in feedparser
+    } else if (name == "modified") {
+      first(modified);
+    } else if (name == "author") {
+      first(author);
+    } else if (name == "summary") {
+      first(summary);
+    } else if (name == "content") {
+      first(content);
+    } else if (name == "category") {
       std::string term = attribute(child, "term");
       item.categories.push_back(clean_text(term.empty() ? child.child_value() : term));
     }
   }
+  item.title = builder.atom_text(title);
+  if (id) item.guid = plain_text(id.child_value());
+  item.published = builder.date(published ? published : issued);
+  item.updated = builder.date(updated ? updated : modified);
+  if (author) {
+    std::string name = clean_text(child_named(author, "name").child_value());
+    std::string email = clean_text(child_named(author, "email").child_value());
+    item.author = email.empty() ? name : name.empty() ? email : name + " (" + email + ")";
+  }
+  item.summary = builder.atom_text(summary);
+  item.content = builder.atom_text(content);
 }
 
 void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builder) {
