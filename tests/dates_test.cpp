@@ -57,6 +57,7 @@ TEST_CASE("a date that is not a date gives nothing, never a guess") {
   CHECK(iso("2003-13-01T00:00:00Z") == "null");
   CHECK(iso("Tue, 10 Jun 2003 04:00:00 Mars Standard Time") == "null");
   CHECK(iso("2003-12-31T10:14:55Z trailing") == "null");
+  CHECK(iso(". 31,@10, 14, 5;,<.!- -") == "null");  // a lone '.' token (found by the fuzzer)
 }
 
 TEST_CASE("leap years are honoured") {
