@@ -47,15 +47,47 @@ bool is_dropped_element(std::string_view name) {
   return std::find(std::begin(kDropped), std::end(kDropped), name) != std::end(kDropped);
 }
 
-bool is_block_element(std::string_view name) {
-  static constexpr std::string_view kBlocks[] = {
-      "address", "article", "aside", "blockquote", "br",         "caption", "dd",     "details",
-      "dialog",  "div",     "dl",    "dt",         "figcaption", "figure",  "footer", "form",
-      "h1",      "h2",      "h3",    "h4",         "h5",         "h6",      "header", "hr",
-      "img",     "li",      "main",  "nav",        "ol",         "p",       "pre",    "section",
-      "summary", "table",   "td",    "th",         "tr",         "ul"};
-  return std::find(std::begin(kBlocks), std::end(kBlocks), name) != std::end(kBlocks);
+constexpr std::string_view kBlocks[] = {
+    "address", "article", "aside", "blockquote", "br",         "caption", "dd",     "details",
+    "dialog",  "div",     "dl",    "dt",         "figcaption", "figure",  "footer", "form",
+    "h1",      "h2",      "h3",    "h4",         "h5",         "h6",      "header", "hr",
+    "img",     "li",      "main",  "nav",        "ol",         "p",       "pre",    "section",
+    "summary", "table",   "td",    "th",         "tr",         "ul"};
+constexpr std::size_t kNotBlock = std::size(kBlocks);
+
+// The index of a block element in kBlocks, or kNotBlock.
+std::size_t block_index(std::string_view name) {
+  return static_cast<std::size_t>(std::find(std::begin(kBlocks), std::end(kBlocks), name) -
+                                  std::begin(kBlocks));
 }
+
+// Which block elements are open, so that a stray end tag (</div> with no <div>), which a
+// browser ignores, does not split a word. </p> and </br> always act: HTML5 turns them into
+// an empty paragraph and a line break.
+class OpenBlocks {
+ public:
+  bool start(std::string_view name, std::size_t block) {
+    if (block == kNotBlock) return false;
+    // Table parts outside a table are ignored by HTML5's tree builder.
+    bool table_part = name == "td" || name == "th" || name == "tr" || name == "caption";
+    if (table_part && open_[kTable] == 0) return false;
+    ++open_[block];
+    return true;
+  }
+  bool end(std::string_view name, std::size_t block) {
+    if (block == kNotBlock) return false;
+    if (open_[block] > 0) {
+      --open_[block];
+      return true;
+    }
+    return name == "p" || name == "br";
+  }
+
+ private:
+  static constexpr std::size_t kTable = 33;  // "table" in kBlocks
+  static_assert(kBlocks[kTable] == "table");
+  std::array<int, kNotBlock> open_{};
+};
 
 // Length of the whitespace character at s[i] (ASCII or one of Unicode's spaces: no-break,
 // the en/em family, line and paragraph separators, ideographic), or 0.
@@ -187,28 +219,80 @@ std::size_t find_case_insensitive(std::string_view haystack, std::string_view ne
   return std::string_view::npos;
 }
 
+// Where the end tag of a raw-text element `name` starts: "</name" followed by a space, '/'
+// or '>' ("</scripts>" does not end a script).
+std::size_t find_end_tag(std::string_view html, const std::string& name, std::size_t from) {
+  const std::string opening = "</" + name;
+  for (std::size_t at = find_case_insensitive(html, opening, from); at != std::string_view::npos;
+       at = find_case_insensitive(html, opening, at + 1)) {
+    std::size_t after = at + opening.size();
+    if (after >= html.size() || is_space(html[after]) || html[after] == '/' || html[after] == '>')
+      return at;
+  }
+  return std::string_view::npos;
+}
+
+// Just past the comment that starts at html[at] ("<!--"): HTML5 also ends one at once in
+// "<!-->" and "<!--->", and at "--!>".
+std::size_t comment_end(std::string_view html, std::size_t at) {
+  std::string_view rest = html.substr(at + 4);
+  if (rest.starts_with(">")) return at + 5;
+  if (rest.starts_with("->")) return at + 6;
+  std::size_t end = std::min(html.find("-->", at + 4), html.find("--!>", at + 4));
+  if (end == std::string_view::npos) return html.size();
+  return end + (html[end + 2] == '!' ? 4 : 3);
+}
+
 // After "<!": a comment, CDATA or a DOCTYPE. Anything else ("<!'") is text to a reader.
 bool opens_declaration(std::string_view rest) {
   if (rest.starts_with("--") || rest.starts_with("[CDATA[")) return true;
   return rest.size() >= 7 && (rest.substr(0, 7) == "DOCTYPE" || rest.substr(0, 7) == "doctype");
 }
 
-// Skips from just after a tag name to just past the tag's closing '>', honouring quoted
-// attribute values (which may contain '>').
+// Skips from just after a tag name to just past the tag's closing '>', following the HTML5
+// tokenizer's attribute states: a quote opens a value only where a value may begin (after
+// "name=", spaces allowed), so "b== 'x" is the value "=" and a name "'x", as in browsers.
 std::size_t skip_tag_rest(std::string_view html, std::size_t i) {
+  enum class State { kBeforeName, kName, kAfterName, kBeforeValue, kQuoted, kUnquoted };
+  State state = State::kBeforeName;
   char quote = 0;
   for (; i < html.size(); ++i) {
     char c = html[i];
-    if (quote) {
-      if (c == quote) quote = 0;
-    } else if (c == '"' || c == '\'') {
-      // Only a quote right after '=' (possibly spaced) opens a value.
-      std::size_t j = i;
-      while (j > 0 && is_space(html[j - 1])) --j;
-      if (j > 0 && html[j - 1] == '=') quote = c;
-    } else if (c == '>') {
-      return i + 1;
+    switch (state) {
+      case State::kQuoted:
+        if (c == quote) state = State::kBeforeName;
+        continue;
+      case State::kUnquoted:
+        if (is_space(c)) state = State::kBeforeName;
+        break;
+      case State::kBeforeValue:
+        if (is_space(c)) continue;
+        if (c == '"' || c == '\'') {
+          quote = c;
+          state = State::kQuoted;
+          continue;
+        }
+        if (c != '>') state = State::kUnquoted;
+        break;
+      case State::kBeforeName:
+        if (!is_space(c) && c != '/' && c != '>') state = State::kName;
+        break;
+      case State::kName:
+      case State::kAfterName:
+        if (c == '=') {
+          state = State::kBeforeValue;
+          continue;
+        }
+        if (is_space(c)) {
+          state = State::kAfterName;
+        } else if (c == '/') {
+          state = State::kBeforeName;
+        } else if (state == State::kAfterName && c != '>') {
+          state = State::kName;
+        }
+        break;
     }
+    if (c == '>') return i + 1;
   }
   return html.size();
 }
@@ -343,6 +427,7 @@ std::string to_nfc(std::string_view utf8) {
 
 std::string html_to_text(std::string_view html) {
   TextSink sink;
+  OpenBlocks blocks;
   std::size_t i = 0, text_start = 0;
   auto flush_text = [&](std::size_t end) {
     if (end > text_start) sink.characters(html.substr(text_start, end - text_start));
@@ -354,21 +439,21 @@ std::string html_to_text(std::string_view html) {
     if ((next == '!' && opens_declaration(html.substr(i + 2))) || next == '?') {
       flush_text(i);
       if (html.substr(i, 4) == "<!--") {
-        std::size_t end = html.find("-->", i + 4);
-        i = end == std::string_view::npos ? html.size() : end + 3;
+        i = comment_end(html, i);
       } else if (html.substr(i, 9) == "<![CDATA[") {
         std::size_t end = html.find("]]>", i + 9);
         std::size_t stop = end == std::string_view::npos ? html.size() : end;
         sink.text(html.substr(i + 9, stop - (i + 9)));
         i = end == std::string_view::npos ? html.size() : end + 3;
       } else {
-        // A DOCTYPE or processing instruction; one never closed is text, not markup.
+        // A DOCTYPE or processing instruction. A DOCTYPE never closed is text (feedparser
+        // and the conformance suite read "<!DOCTYPE" in a description that way).
         std::size_t end = html.find('>', i);
-        if (end == std::string_view::npos) {
+        if (end == std::string_view::npos && next == '!') {
           sink.characters(html.substr(i));
           i = html.size();
         } else {
-          i = end + 1;
+          i = end == std::string_view::npos ? html.size() : end + 1;
         }
       }
       text_start = i;
@@ -376,6 +461,15 @@ std::string html_to_text(std::string_view html) {
     }
     bool closing = next == '/';
     std::size_t name_start = i + (closing ? 2 : 1);
+    if (closing && name_start < html.size() && !is_ascii_alpha(html[name_start])) {
+      // "</>" is nothing; "</" before anything else but a letter opens a bogus comment that
+      // ends at the next '>' (HTML5 tokenizer, end tag open state).
+      flush_text(i);
+      std::size_t end = html.find('>', name_start);
+      i = end == std::string_view::npos ? html.size() : end + 1;
+      text_start = i;
+      continue;
+    }
     if (name_start >= html.size() || !is_ascii_alpha(html[name_start])) {
       ++i;  // A '<' that opens no tag is text.
       continue;
@@ -389,10 +483,11 @@ std::string html_to_text(std::string_view html) {
       ++name_end;
     }
     i = skip_tag_rest(html, name_end);
-    if (is_block_element(name)) sink.space();
+    std::size_t block = block_index(name);
+    if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
     if (!closing && is_dropped_element(name) && html[i - 1] == '>' && html[i - 2] != '/') {
-      std::size_t end = find_case_insensitive(html, "</" + name, i);
-      i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2);
+      std::size_t end = find_end_tag(html, name, i);
+      i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
       sink.space();
     }
     text_start = i;
