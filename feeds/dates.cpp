@@ -203,7 +203,7 @@ std::optional<UnixSeconds> parse_rfc822(std::string_view text) {
     std::string_view token = text.substr(start, i - start);
     if (token.empty()) break;
     if (token.back() == '.') token.remove_suffix(1);  // "Jun." "Tue."
-    if (token.empty()) return std::nullopt;            // a lone "."
+    if (token.empty()) return std::nullopt;           // a lone "."
     Cursor c(token);
     if (std::isdigit(static_cast<unsigned char>(token[0])) && token.find(':') != token.npos) {
       if (!read_time(c, time) || !c.done()) return std::nullopt;

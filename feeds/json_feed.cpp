@@ -90,7 +90,13 @@ Result<ParsedFeed> parse_json_feed(std::string_view bytes, const ParseOptions& o
   simdjson::dom::array items;
   if (document["items"].get(items) == simdjson::SUCCESS) {
     for (element object : items) {
-      if (object.is_object()) feed.items.push_back(json_item(object, base, author, feed));
+      if (!object.is_object()) continue;
+      if (feed.items.size() >= options.max_items) {
+        feed.warnings.push_back("more than " + std::to_string(options.max_items) +
+                                " items; the rest are ignored");
+        break;
+      }
+      feed.items.push_back(json_item(object, base, author, feed));
     }
   }
   return feed;

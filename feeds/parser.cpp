@@ -121,6 +121,16 @@ class FeedBuilder {
     return resolve_url(base_at(node, document_base()), href);
   }
 
+  // False, with a warning the first time, once the document has options.max_items items.
+  bool room_for_item() {
+    if (feed_.items.size() < options_.max_items) return true;
+    if (!capped_)
+      feed_.warnings.push_back("more than " + std::to_string(options_.max_items) +
+                               " items; the rest are ignored");
+    capped_ = true;
+    return false;
+  }
+
   std::string document_base() const {
     return options_.base_url.empty() ? feed_.link.value_or("") : options_.base_url;
   }
@@ -128,6 +138,7 @@ class FeedBuilder {
  private:
   const ParseOptions& options_;
   ParsedFeed& feed_;
+  bool capped_ = false;
 };
 
 // "en_US" as written by some publishers is the BCP 47 tag "en-US".
@@ -301,6 +312,7 @@ void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builde
   auto add_items = [&](const pugi::xml_node& container) {
     for (auto child : container.children()) {
       if (child.type() != pugi::node_element || local_name(child) != "item") continue;
+      if (!builder.room_for_item()) return;
       parse_rss_item(child, builder, feed.items.emplace_back());
       fill_summary(feed.items.back());
     }
@@ -324,6 +336,7 @@ void parse_atom(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& build
   feed.updated = builder.date(updated ? updated : child_named(root, "modified"));
   for (auto child : root.children()) {
     if (child.type() != pugi::node_element || local_name(child) != "entry") continue;
+    if (!builder.room_for_item()) return;
     parse_atom_entry(child, builder, feed.items.emplace_back());
     fill_summary(feed.items.back());
   }

@@ -16,6 +16,9 @@ struct ParseOptions {
   std::string base_url;
   // The charset of the HTTP Content-Type, if any: used when the document names no encoding.
   std::string http_charset;
+  // Items beyond this many are ignored, with a warning: no document can exhaust memory
+  // through its item count (the fetcher caps the bytes; pugixml parses without recursion).
+  std::size_t max_items = 10'000;
 };
 
 // Parses a whole feed document. Recoverable damage (malformed XML after some items, bad

@@ -46,9 +46,9 @@ class Result {
  public:
   Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
   template <typename U>
-    requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, Failure> &&
-             !std::is_same_v<std::decay_t<U>, Result>)
-  Result(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}
+  requires(std::is_constructible_v<T, U&&> && !std::is_same_v<std::decay_t<U>, Failure> &&
+           !std::is_same_v<std::decay_t<U>, Result>) Result(U&& value)
+      : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}
   Result(Failure failure) : state_(std::in_place_index<1>, std::move(failure.error)) {}
 
   bool has_value() const { return state_.index() == 0; }

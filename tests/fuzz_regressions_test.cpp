@@ -1,7 +1,6 @@
 // Inputs that once crashed the parser under the fuzzer (fuzz/README.md). Each must now parse,
 // or fail cleanly, without a sanitizer report; run the ASan build to make that a hard check.
 #include <catch2/catch.hpp>
-
 #include <filesystem>
 
 #include "feeds/parser.h"

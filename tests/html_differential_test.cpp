@@ -3,10 +3,9 @@
 // titles and descriptions, and the bench corpus when one has been generated in the project
 // root (python3 ../shared/bench/gen_corpus.py --out bench-corpus).
 #include <catch2/catch.hpp>
-#include <nlohmann/json.hpp>
-
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <pugixml.hpp>
 #include <vector>
 

@@ -213,3 +213,33 @@ TEST_CASE("documents in other encodings are converted, bad bytes repaired with a
       "</title></channel></rss>");
   CHECK(euc_kr.title == "년");
 }
+
+TEST_CASE("limits: items beyond max_items are dropped with a warning, deep nesting is fine") {
+  std::string many = "<rss><channel><title>t</title>";
+  for (int i = 0; i < 50; ++i) many += "<item><title>i</title></item>";
+  many += "</channel></rss>";
+  ParseOptions options;
+  options.max_items = 20;
+  auto feed = parse_feed(many, options);
+  REQUIRE(feed);
+  CHECK(feed->items.size() == 20);
+  REQUIRE(feed->warnings.size() == 1);
+  CHECK_THAT(feed->warnings[0], Catch::Contains("more than 20 items"));
+
+  std::string deep = "<rss><channel><title>t</title><item><title>deep</title><description>";
+  for (int i = 0; i < 100000; ++i) deep += "<b>";
+  deep += "x";
+  for (int i = 0; i < 100000; ++i) deep += "</b>";
+  deep += "</description></item></channel></rss>";
+  auto nested = parse_feed(deep, {});
+  REQUIRE(nested);
+  CHECK(nested->items.at(0).summary == "x");
+}
+
+TEST_CASE("an external entity is never fetched, only left as text") {
+  auto feed = parse(R"(<?xml version="1.0"?>
+<!DOCTYPE rss [<!ENTITY ext SYSTEM "http://127.0.0.1:1/secret">]>
+<rss><channel><title>a &ext; b</title></channel></rss>)");
+  CHECK(feed.title == "a &ext; b");
+  CHECK_FALSE(feed.warnings.empty());
+}

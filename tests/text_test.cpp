@@ -1,8 +1,8 @@
 #include "feeds/text.h"
 
-#include <catch2/catch.hpp>
 #include <utf8proc.h>
 
+#include <catch2/catch.hpp>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -83,9 +83,9 @@ static std::string reference_plain_text(std::string_view s) {
       n = 1;
     }
     i += static_cast<std::size_t>(n);
-    bool space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' ||
-                 cp == 0xA0 || cp == 0x85 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 ||
-                 cp == 0x2029 || cp == 0x202F || cp == 0x205F || cp == 0x3000;
+    bool space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == 0xA0 ||
+                 cp == 0x85 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
+                 cp == 0x202F || cp == 0x205F || cp == 0x3000;
     code_points.push_back(space ? U' ' : static_cast<char32_t>(cp));
   }
   std::string collapsed;
@@ -110,8 +110,9 @@ static std::string reference_plain_text(std::string_view s) {
 
 TEST_CASE("whitespace collapsing and NFC agree with a slow reference on random text") {
   const std::vector<std::string> pieces = {
-      "a",  "word", " ", "  ", "\n", "\t", "é", "e\xCC\x81", "\xC2\xA0", "\xFF", "\xE2\x80\x83",
-      "“", "\xE3\x80\x80", "\xC2", "ab cd ef gh", "x y", "Ω", "\xEA\xB0\x80", "\xE1\x84\x80"};
+      "a",           "word",     " ",    "  ",           "\n",          "\t",           "é",
+      "e\xCC\x81",   "\xC2\xA0", "\xFF", "\xE2\x80\x83", "“",           "\xE3\x80\x80", "\xC2",
+      "ab cd ef gh", "x y",      "Ω",    "\xEA\xB0\x80", "\xE1\x84\x80"};
   std::mt19937 random(20261125);
   for (int round = 0; round < 20000; ++round) {
     std::string s;
