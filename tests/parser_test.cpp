@@ -143,7 +143,8 @@ TEST_CASE("a truncated document keeps the items before the damage, with a warnin
 <item><title>first</title><guid>1</guid></item>
 <item><title>second</title><guid>2</guid></item>
 <item><title>thi)");
-  CHECK_FALSE(feed.warnings.empty());
+  REQUIRE_FALSE(feed.warnings.empty());
+  CHECK_THAT(feed.warnings[0], Catch::StartsWith("malformed XML:"));
   REQUIRE(feed.items.size() >= 2);
   CHECK(feed.items[0].title == "first");
   CHECK(feed.items[1].title == "second");
@@ -153,8 +154,12 @@ TEST_CASE("something that is not a feed is an error that says why") {
   auto html = parse_feed("<html><body>Not found</body></html>", {});
   REQUIRE_FALSE(html);
   CHECK_THAT(html.error().message, Catch::Contains("<html>"));
-  CHECK_FALSE(parse_feed("", {}));
-  CHECK_FALSE(parse_feed("{\"not\": \"a feed\"}", {}));
+  auto empty = parse_feed("", {});
+  REQUIRE_FALSE(empty);
+  CHECK_THAT(empty.error().message, Catch::StartsWith("not a feed"));
+  auto json = parse_feed("{\"not\": \"a feed\"}", {});
+  REQUIRE_FALSE(json);
+  CHECK_THAT(json.error().message, Catch::Contains("without a JSON Feed version"));
   CHECK_FALSE(parse_feed("\x00\x01garbage", {}));
 }
 
@@ -242,4 +247,73 @@ TEST_CASE("an external entity is never fetched, only left as text") {
 <rss><channel><title>a &ext; b</title></channel></rss>)");
   CHECK(feed.title == "a &ext; b");
   CHECK_FALSE(feed.warnings.empty());
+}
+
+TEST_CASE("every format is detected from the document") {
+  CHECK(parse("<rss version=\"0.91\"><channel><title>t</title></channel></rss>").format ==
+        FeedFormat::kRss2);
+  CHECK(parse("<rss version=\"0.92\"><channel><title>t</title><item><description>d</description>"
+              "</item></channel></rss>")
+            .items.at(0)
+            .summary == "d");
+  auto rss090 = parse(R"(<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+      xmlns="http://my.netscape.com/rdf/simple/0.9/"><channel><title>Old</title>
+      <link>http://old.example/</link></channel>
+      <item><title>One</title><link>http://old.example/1</link></item></rdf:RDF>)");
+  CHECK(rss090.format == FeedFormat::kRss090);
+  CHECK(rss090.items.at(0).link == "http://old.example/1");
+  auto atom03 = parse(R"(<feed version="0.3" xmlns="http://purl.org/atom/ns#"><title>T</title>
+      <entry><title>E</title><id>tag:x,2004:1</id><issued>2004-01-01T00:00:00Z</issued>
+      <modified>2004-01-02T00:00:00Z</modified><content mode="escaped" type="text/html">
+      &lt;p&gt;body&lt;/p&gt;</content></entry></feed>)");
+  CHECK(atom03.format == FeedFormat::kAtom03);
+  CHECK(format_iso8601(*atom03.items.at(0).published) == "2004-01-01T00:00:00Z");
+  CHECK(format_iso8601(*atom03.items.at(0).updated) == "2004-01-02T00:00:00Z");
+  CHECK(atom03.items.at(0).content == "body");
+  auto json10 = parse(R"({"version": "https://jsonfeed.org/version/1", "title": "J",
+      "author": {"name": "Desk"}, "items": [{"id": "1", "content_text": "plain  text"}]})");
+  CHECK(json10.format == FeedFormat::kJsonFeed);
+  CHECK(json10.items.at(0).author == "Desk");
+  CHECK(json10.items.at(0).content == "plain text");
+}
+
+TEST_CASE("every encoding path: BOMs, first bytes, declarations, HTTP charset, repairs") {
+  auto utf16be = [](std::string_view ascii) {
+    std::string out;
+    for (char c : ascii) {
+      out.push_back('\0');
+      out.push_back(c);
+    }
+    return out;
+  };
+  std::string doc = "<rss><channel><title>T</title></channel></rss>";
+  CHECK(parse("\xEF\xBB\xBF" + doc).title == "T");                       // UTF-8 BOM
+  CHECK(parse(utf16be(doc)).title == "T");                               // UTF-16BE, no BOM
+  CHECK(parse(std::string("\xFE\xFF", 2) + utf16be(doc)).title == "T");  // UTF-16BE BOM
+  std::string utf32le;
+  for (char c : doc) utf32le += std::string(1, c) + std::string(3, '\0');
+  CHECK(parse(utf32le).title == "T");  // UTF-32LE, no BOM
+
+  auto unknown = parse("<?xml version=\"1.0\" encoding=\"x-klingon\"?>" + doc);
+  CHECK(unknown.title == "T");
+  REQUIRE_FALSE(unknown.warnings.empty());
+  CHECK_THAT(unknown.warnings[0], Catch::Contains("unknown encoding 'x-klingon'"));
+
+  auto bad_euc_kr = parse(
+      "<?xml version=\"1.0\" encoding=\"euc-kr\"?><rss><channel><title>a\xFF"
+      "b</title></channel></rss>");
+  CHECK(bad_euc_kr.title ==
+        "a\xEF\xBF\xBD"
+        "b");
+  REQUIRE_FALSE(bad_euc_kr.warnings.empty());
+  CHECK_THAT(bad_euc_kr.warnings[0], Catch::Contains("replaced by U+FFFD"));
+
+  ParseOptions declared_wins;  // the document's declaration outranks the HTTP charset
+  declared_wins.http_charset = "utf-16";
+  auto declared = parse_feed(
+      "<?xml version=\"1.0\" encoding=\"iso-8859-1\"?><rss><channel><title>"
+      "\xE9</title></channel></rss>",
+      declared_wins);
+  REQUIRE(declared);
+  CHECK(declared->title == "é");
 }
