@@ -34,6 +34,15 @@ static ParsedBatch batch_for(const std::string& feed_url, std::vector<MatchedIte
   return batch;
 }
 
+// A new store in `dir` with the feeds a.example (title "A") and b.example (title "B").
+static Store store_with_two_feeds(const TempDir& dir) {
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  REQUIRE(store->register_feed("https://b.example/rss", "B", 100));
+  return std::move(*store);
+}
+
 static int count(const std::string& path, const std::string& sql) {
   SQLite::Database db(path, SQLite::OPEN_READONLY);
   return db.execAndGet(sql).getInt();
@@ -74,14 +83,12 @@ TEST_CASE("a database from a newer newswatch is refused, not damaged") {
 
 TEST_CASE("an item seen again in the same feed is stored once") {
   TempDir dir;
-  auto store = Store::open(dir.file("n.db"));
-  REQUIRE(store);
-  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
-  auto first = store->write(
+  Store store = store_with_two_feeds(dir);
+  auto first = store.write(
       batch_for("https://a.example/rss", {relevant_item("g1", "https://a.example/1", "Hormuz")}));
   REQUIRE(first);
   CHECK(first->new_articles == 1);
-  auto again = store->write(
+  auto again = store.write(
       batch_for("https://a.example/rss", {relevant_item("g1", "https://a.example/1", "Hormuz")}));
   REQUIRE(again);
   CHECK(again->new_articles == 0);
@@ -92,14 +99,11 @@ TEST_CASE("an item seen again in the same feed is stored once") {
 
 TEST_CASE("the same article in two feeds is one article with two sightings") {
   TempDir dir;
-  auto store = Store::open(dir.file("n.db"));
-  REQUIRE(store);
-  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
-  REQUIRE(store->register_feed("https://b.example/rss", "B", 100));
-  REQUIRE(store->write(batch_for("https://a.example/rss",
-                                 {relevant_item("a-1", "https://news.example/1", "Hormuz")})));
-  REQUIRE(store->write(batch_for("https://b.example/rss",
-                                 {relevant_item("b-1", "https://news.example/1", "Hormuz!")})));
+  Store store = store_with_two_feeds(dir);
+  REQUIRE(store.write(batch_for("https://a.example/rss",
+                                {relevant_item("a-1", "https://news.example/1", "Hormuz")})));
+  REQUIRE(store.write(batch_for("https://b.example/rss",
+                                {relevant_item("b-1", "https://news.example/1", "Hormuz!")})));
   CHECK(count(dir.file("n.db"), "SELECT count(*) FROM items_v") == 1);
   CHECK(count(dir.file("n.db"), "SELECT count(DISTINCT article_id) FROM sightings_v") == 1);
   CHECK(count(dir.file("n.db"), "SELECT count(*) FROM sightings_v") == 2);
@@ -107,16 +111,13 @@ TEST_CASE("the same article in two feeds is one article with two sightings") {
 
 TEST_CASE("link-less items of different feeds with the same GUID stay different articles") {
   TempDir dir;
-  auto store = Store::open(dir.file("n.db"));
-  REQUIRE(store);
-  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
-  REQUIRE(store->register_feed("https://b.example/rss", "B", 100));
+  Store store = store_with_two_feeds(dir);
   MatchedItem a = relevant_item("42", "", "Hormuz in A");
   a.item.link.reset();
   MatchedItem b = relevant_item("42", "", "Hormuz in B");
   b.item.link.reset();
-  REQUIRE(store->write(batch_for("https://a.example/rss", {a})));
-  REQUIRE(store->write(batch_for("https://b.example/rss", {b})));
+  REQUIRE(store.write(batch_for("https://a.example/rss", {a})));
+  REQUIRE(store.write(batch_for("https://b.example/rss", {b})));
   CHECK(count(dir.file("n.db"), "SELECT count(*) FROM items_v") == 2);
 }
 
@@ -133,13 +134,11 @@ TEST_CASE("two processes opening a new database at once both succeed") {
 
 TEST_CASE("items without a GUID are recognised by their link") {
   TempDir dir;
-  auto store = Store::open(dir.file("n.db"));
-  REQUIRE(store);
-  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  Store store = store_with_two_feeds(dir);
   MatchedItem item = relevant_item("", "https://a.example/1", "Hormuz");
   item.item.guid.reset();
-  REQUIRE(store->write(batch_for("https://a.example/rss", {item})));
-  auto again = store->write(batch_for("https://a.example/rss", {item}));
+  REQUIRE(store.write(batch_for("https://a.example/rss", {item})));
+  auto again = store.write(batch_for("https://a.example/rss", {item}));
   REQUIRE(again);
   CHECK(again->known == 1);
 }
@@ -172,17 +171,15 @@ TEST_CASE("views show readable ISO-8601 UTC times, topics and why they matched")
 
 TEST_CASE("feed state round-trips through the database") {
   TempDir dir;
-  auto store = Store::open(dir.file("n.db"));
-  REQUIRE(store);
-  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  Store store = store_with_two_feeds(dir);
   ParsedBatch batch = batch_for("https://a.example/rss", {});
   batch.feed.etag = "\"v1\"";
   batch.feed.last_modified = "Tue, 10 Jun 2025 04:00:00 GMT";
   batch.feed.error_count = 2;
   batch.feed.last_error = "HTTP 500";
   batch.feed.next_poll_at = 1750000900;
-  REQUIRE(store->write(batch));
-  auto state = store->feed_state("https://a.example/rss").value();
+  REQUIRE(store.write(batch));
+  auto state = store.feed_state("https://a.example/rss").value();
   REQUIRE(state);
   CHECK(state->etag == "\"v1\"");
   CHECK(state->last_modified == "Tue, 10 Jun 2025 04:00:00 GMT");
@@ -211,13 +208,11 @@ TEST_CASE("a feed configured without a title takes the title the feed gives itse
 
 TEST_CASE("registering a known feed again keeps its state") {
   TempDir dir;
-  auto store = Store::open(dir.file("n.db"));
-  REQUIRE(store);
-  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  Store store = store_with_two_feeds(dir);
   ParsedBatch batch = batch_for("https://a.example/rss", {});
   batch.feed.etag = "\"v1\"";
-  REQUIRE(store->write(batch));
-  REQUIRE(store->register_feed("https://a.example/rss", "", 200));
-  CHECK(store->feed_state("https://a.example/rss").value()->etag == "\"v1\"");
-  CHECK(store->feed_state("https://a.example/rss").value()->title == "A");
+  REQUIRE(store.write(batch));
+  REQUIRE(store.register_feed("https://a.example/rss", "", 200));
+  CHECK(store.feed_state("https://a.example/rss").value()->etag == "\"v1\"");
+  CHECK(store.feed_state("https://a.example/rss").value()->title == "A");
 }
