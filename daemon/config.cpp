@@ -106,7 +106,7 @@ toml::value parse_toml_file(const std::string& path) {
 }
 
 // Keys of the design (../shared/DESIGN.md) that later versions implement.
-const std::set<std::string> kPlannedKeys = {"honor_feed_hints", "per_host", "retention_days",
+const std::set<std::string> kPlannedKeys = {"honor_feed_hints", "retention_days",
                                             "keep_unmatched",   "alert",    "metrics"};
 
 void apply_key(Config& config, const std::string& key, const toml::value& value) {
@@ -122,6 +122,8 @@ void apply_key(Config& config, const std::string& key, const toml::value& value)
     config.max_interval = duration_of(value, key);
   } else if (key == "concurrency") {
     config.concurrency = positive_int_of(value, key);
+  } else if (key == "per_host") {
+    config.per_host = positive_int_of(value, key);
   } else if (key == "timeout") {
     config.timeout = duration_of(value, key);
   } else if (key == "max_body") {

@@ -26,6 +26,7 @@ struct Config {
   std::chrono::seconds interval{15 * 60};
   std::chrono::seconds max_interval{6 * 3600};
   int concurrency = 16;
+  int per_host = 2;  // transfers at once to one host
   std::chrono::seconds timeout{60};
   std::size_t max_body = 16u << 20;
   std::string log_level = "info";

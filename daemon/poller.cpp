@@ -32,6 +32,7 @@ FetchOptions fetch_options(const Config& config) {
   options.connect_timeout_seconds = std::min<long>(20, options.timeout_seconds);
   options.max_body_bytes = config.max_body;
   options.concurrency = config.concurrency;
+  options.per_host = config.per_host;
   return options;
 }
 

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <mutex>
+#include <optional>
 #include <unordered_map>
 
 namespace newswatch {
@@ -28,8 +30,71 @@ CURLM* as_multi(void* p) { return static_cast<CURLM*>(p); }
 
 }  // namespace
 
+// Requests waiting to start, by host, handing out the next one whose host has room.
+class StartQueue {
+ public:
+  StartQueue(const std::vector<FetchRequest>& requests, int per_host)
+      : per_host_(std::max(1, per_host)), host_of_(requests.size()) {
+    std::unordered_map<std::string, std::size_t> ids;
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+      auto [it, added] = ids.emplace(host_key(requests[i].url), ids.size());
+      if (added) {
+        waiting_.emplace_back();
+        active_.push_back(0);
+      }
+      host_of_[i] = it->second;
+      waiting_[it->second].push_back(i);
+    }
+    remaining_ = requests.size();
+  }
+
+  // A request that may start now, in order per host and round-robin across hosts.
+  std::optional<std::size_t> next() {
+    for (std::size_t n = 0; n < waiting_.size(); ++n, cursor_ = (cursor_ + 1) % waiting_.size()) {
+      auto& queue = waiting_[cursor_];
+      if (queue.empty() || active_[cursor_] >= per_host_) continue;
+      std::size_t index = queue.front();
+      queue.pop_front();
+      ++active_[cursor_];
+      --remaining_;
+      cursor_ = (cursor_ + 1) % waiting_.size();
+      return index;
+    }
+    return std::nullopt;
+  }
+  void finished(std::size_t index) { --active_[host_of_[index]]; }
+  bool empty() const { return remaining_ == 0; }
+
+ private:
+  // "host:port" as libcurl counts connections; the URL itself when it has no host.
+  static std::string host_key(const std::string& url) {
+    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
+    char* host = nullptr;
+    char* port = nullptr;
+    if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
+        curl_url_get(handle.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK)
+      return url;
+    std::string key = host;
+    curl_free(host);
+    if (curl_url_get(handle.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
+      key += std::string(":") + port;
+      curl_free(port);
+    }
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return key;
+  }
+
+  int per_host_;
+  std::vector<std::size_t> host_of_;              // host id of each request
+  std::vector<std::deque<std::size_t>> waiting_;  // request indices, by host id
+  std::vector<int> active_;                       // transfers under way, by host id
+  std::size_t cursor_ = 0;
+  std::size_t remaining_ = 0;
+};
+
 struct Fetcher::Transfer {
   CURL* easy = nullptr;
+  std::size_t index = 0;  // of the request in fetch_all's list
   curl_slist* headers = nullptr;
   FetchResult result;
   std::size_t max_body = 0;
@@ -83,8 +148,9 @@ Fetcher::Fetcher(FetchOptions options) : options_(std::move(options)) {
 
 Fetcher::~Fetcher() { curl_multi_cleanup(as_multi(multi_)); }
 
-std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request) {
+std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, std::size_t index) {
   auto t = std::make_unique<Transfer>();
+  t->index = index;
   t->result.url = request.url;
   t->max_body = options_.max_body_bytes;
   t->easy = curl_easy_init();
@@ -121,16 +187,19 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
                         const std::function<void(FetchResult)>& on_done, int interrupt_fd) {
   CURLM* multi = as_multi(multi_);
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> live;
-  std::size_t next = 0;
+  StartQueue queue(requests, options_.per_host);
   const std::size_t limit = static_cast<std::size_t>(std::max(1, options_.concurrency));
   bool interrupted = false;
-  while (next < requests.size() || !live.empty()) {
-    while (live.size() < limit && next < requests.size()) {
-      auto t = start(requests[next++]);
+  while (!queue.empty() || !live.empty()) {
+    while (live.size() < limit) {
+      auto index = queue.next();
+      if (!index) break;
+      auto t = start(requests[*index], *index);
       CURL* easy = t->easy;
       live.emplace(easy, std::move(t));
     }
     int running = 0;
+    bool finished_any = false;
     curl_multi_perform(multi, &running);
     while (CURLMsg* msg = curl_multi_info_read(multi, &running)) {
       if (msg->msg != CURLMSG_DONE) continue;
@@ -148,12 +217,14 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
         t.result.error = curl_easy_strerror(code);
       }
       curl_multi_remove_handle(multi, t.easy);
+      queue.finished(t.index);
+      finished_any = true;
       on_done(std::move(t.result));
     }
-    if (next >= requests.size() && live.empty()) break;
-    // Room for more transfers: start them now rather than wait in poll for sockets that
-    // may all be idle.
-    if (live.size() < limit && next < requests.size()) continue;
+    if (queue.empty() && live.empty()) break;
+    // Transfers ended and others wait: start them now rather than wait in poll for
+    // sockets that may all be idle.
+    if (finished_any && !queue.empty()) continue;
     curl_waitfd extra{};
     extra.fd = interrupt_fd;
     extra.events = CURL_WAIT_POLLIN;

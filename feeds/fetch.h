@@ -41,6 +41,8 @@ struct FetchOptions {
   long timeout_seconds = 60;
   std::size_t max_body_bytes = 16u << 20;
   int concurrency = 16;
+  // Transfers at once to one host (name and port): publishers ban pollers that open many.
+  int per_host = 2;
 };
 
 class Fetcher {
@@ -50,7 +52,8 @@ class Fetcher {
   Fetcher(const Fetcher&) = delete;
   Fetcher& operator=(const Fetcher&) = delete;
 
-  // Fetches every request, at most `concurrency` at once, calling `on_done` on this thread as
+  // Fetches every request, at most `concurrency` at once and `per_host` to one host, calling
+  // `on_done` on this thread as
   // each one finishes. Stops early, abandoning transfers, when `interrupt_fd` (if >= 0)
   // becomes readable; returns false then. Connections are kept for the next call.
   bool fetch_all(const std::vector<FetchRequest>& requests,
@@ -58,7 +61,7 @@ class Fetcher {
 
  private:
   struct Transfer;
-  std::unique_ptr<Transfer> start(const FetchRequest& request);
+  std::unique_ptr<Transfer> start(const FetchRequest& request, std::size_t index);
   FetchOptions options_;
   void* multi_;  // CURLM*, kept opaque so users of this header need not include curl.
 };

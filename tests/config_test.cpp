@@ -25,6 +25,7 @@ topics = ["packs/iran-us.toml"]
 interval = "10m"
 max_interval = "6h"
 concurrency = 8
+per_host = 3
 timeout = "30s"
 max_body = "8MiB"
 log_level = "debug"
@@ -43,6 +44,7 @@ enabled = false
   CHECK(config->topics == std::vector<std::string>{dir.file("packs/iran-us.toml")});
   CHECK(config->interval == std::chrono::minutes(10));
   CHECK(config->concurrency == 8);
+  CHECK(config->per_host == 3);
   CHECK(config->timeout == std::chrono::seconds(30));
   CHECK(config->max_body == 8u << 20);
   CHECK(config->log_level == "debug");
@@ -63,7 +65,7 @@ TEST_CASE("config errors name file:line:column and what was expected") {
   CHECK_THAT(load_error("[[feed]]\nurl = \"https://x.example/\"\nevery = \"5m\"\n"),
              Catch::StartsWith("newswatch.toml:3:") && Catch::Contains("unknown key 'every'"));
   CHECK_THAT(load_error("concurrency = 0\n"), Catch::Contains("positive integer"));
-  CHECK_THAT(load_error("per_host = 2\n"), Catch::Contains("not supported"));
+  CHECK_THAT(load_error("retention_days = 2\n"), Catch::Contains("not supported"));
   CHECK_THAT(load_error("database = \n"), Catch::StartsWith("newswatch.toml:1:"));
   CHECK_THAT(load_error("log_level = \"loud\"\n"), Catch::Contains("log_level"));
 }

@@ -4,7 +4,9 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
@@ -18,11 +20,21 @@ class FeedServer {
     int status = 200;
     std::string body;
     std::string etag;  // when set, a matching If-None-Match gets 304
+    int delay_ms = 0;  // how long the server takes to answer (simulated latency)
   };
 
   FeedServer() {
     server_.Get(".*", [this](const httplib::Request& request, httplib::Response& response) {
+      int delay_ms = 0;
+      {
+        std::lock_guard lock(mutex_);
+        max_concurrent_ = std::max(max_concurrent_, ++concurrent_);
+        if (auto it = resources_.find(request.path); it != resources_.end())
+          delay_ms = it->second.delay_ms;
+      }
+      if (delay_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms));
       std::lock_guard lock(mutex_);
+      --concurrent_;
       ++requests_;
       if (request.has_header("If-None-Match")) ++conditional_requests_;
       auto it = resources_.find(request.path);
@@ -58,6 +70,11 @@ class FeedServer {
     std::lock_guard lock(mutex_);
     return requests_;
   }
+  // The most requests the server was ever answering at once.
+  int max_concurrent() {
+    std::lock_guard lock(mutex_);
+    return max_concurrent_;
+  }
   int conditional_requests() {
     std::lock_guard lock(mutex_);
     return conditional_requests_;
@@ -69,6 +86,8 @@ class FeedServer {
   std::map<std::string, Resource> resources_;
   int requests_ = 0;
   int conditional_requests_ = 0;
+  int concurrent_ = 0;
+  int max_concurrent_ = 0;
   int port_ = 0;
   std::thread thread_;
 };

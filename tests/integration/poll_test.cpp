@@ -142,3 +142,19 @@ TEST_CASE("a feed listed twice is polled once") {
   CHECK(poller->poll_round(true).feeds == 1);
   CHECK(h.server.requests() == 1);
 }
+
+TEST_CASE("the per-host limit is never exceeded however many feeds a host has") {
+  Harness h;
+  for (int i = 0; i < 12; ++i) {
+    std::string path = "/feed" + std::to_string(i) + ".xml";
+    h.server.serve(path, {200, hormuz_and_football_feed(), "", 30});
+    h.config.feeds.push_back({h.server.url(path), "", std::nullopt, true});
+  }
+  h.config.per_host = 2;
+  h.config.concurrency = 16;
+  auto poller = h.poller();
+  CHECK(poller->poll_round(true).fetched == 12);
+  CHECK(h.server.requests() == 12);
+  CHECK(h.server.max_concurrent() <= 2);
+  CHECK(h.server.max_concurrent() >= 1);
+}
