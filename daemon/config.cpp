@@ -106,8 +106,7 @@ toml::value parse_toml_file(const std::string& path) {
 }
 
 // Keys of the design (../shared/DESIGN.md) that later versions implement.
-const std::set<std::string> kPlannedKeys = {"honor_feed_hints", "retention_days",
-                                            "keep_unmatched",   "alert",    "metrics"};
+const std::set<std::string> kPlannedKeys = {"retention_days", "keep_unmatched", "alert", "metrics"};
 
 void apply_key(Config& config, const std::string& key, const toml::value& value) {
   if (key == "database") {
@@ -118,6 +117,8 @@ void apply_key(Config& config, const std::string& key, const toml::value& value)
       config.topics.push_back(relative_to(config.source, string_of(t, key)));
   } else if (key == "interval") {
     config.interval = duration_of(value, key);
+  } else if (key == "honor_feed_hints") {
+    config.honor_feed_hints = bool_of(value, key);
   } else if (key == "max_interval") {
     config.max_interval = duration_of(value, key);
   } else if (key == "concurrency") {

@@ -24,7 +24,8 @@ struct Config {
   std::string database = "newswatch.db";
   std::vector<std::string> topics;  // topic pack files; empty: the built-in Iran–US pack
   std::chrono::seconds interval{15 * 60};
-  std::chrono::seconds max_interval{6 * 3600};
+  bool honor_feed_hints = true;  // ttl, sy:update*, skipHours/Days, Cache-Control, Expires
+  std::chrono::seconds max_interval{6 * 3600};  // cap for hints and error backoff
   int concurrency = 16;
   int per_host = 2;  // transfers at once to one host
   std::chrono::seconds timeout{60};

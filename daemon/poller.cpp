@@ -52,7 +52,7 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
       return fail(registered.error());
     auto state = store.feed_state(feed.url);
     if (!state) return fail(state.error());
-    feeds.push_back({feed, state->value_or(FeedState{})});
+    feeds.push_back({feed, state->value_or(FeedState{}), {}, std::nullopt});
     feeds.back().state.url = feed.url;
   }
   Scheduler scheduler(config, std::move(feeds));
@@ -100,7 +100,7 @@ void Poller::parse_worker() {
       } else {
         batch.feed.error_count = 0;
         batch.feed.last_error.clear();
-        report_outcome(batch.feed.url, std::nullopt);
+        report_outcome(batch.feed.url, std::nullopt, parsed->hints);
         items = static_cast<int>(parsed->items.size());
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         for (auto& item : parsed->items) {
@@ -129,12 +129,13 @@ void Poller::set_back(FeedState& state, const std::string& reason) {
   state.error_count += 1;
   state.etag.clear();
   state.last_modified.clear();
-  report_outcome(state.url, reason);
+  report_outcome(state.url, reason, {});
 }
 
-void Poller::report_outcome(const std::string& url, std::optional<std::string> failure) {
+void Poller::report_outcome(const std::string& url, std::optional<std::string> failure,
+                            FeedHints hints) {
   std::lock_guard lock(stats_mutex_);
-  outcomes_.emplace_back(url, std::move(failure));
+  outcomes_.push_back({url, std::move(failure), std::move(hints)});
 }
 
 void Poller::writer() {
@@ -202,18 +203,34 @@ RoundStats Poller::poll_round(bool all) {
       stop_fd_);
   wait_written(submitted);
   RoundStats stats;
+  std::vector<Outcome> outcomes;
   {
     std::lock_guard lock(stats_mutex_);
     stats = round_;
-    // In the order they happened: a document parsed, then not stored, is a setback.
-    for (const auto& [url, failure] : outcomes_) {
-      if (failure) {
-        scheduler_.record_setback(index_of.at(url), *failure, clock_.now());
-      } else {
-        scheduler_.record_parsed(index_of.at(url));
-      }
+    outcomes.swap(outcomes_);
+  }
+  // In the order they happened (a document parsed, then not stored, is a setback); the
+  // schedule they change goes back to the writer, so a restart resumes it.
+  std::unordered_set<std::size_t> changed;
+  for (const auto& outcome : outcomes) {
+    std::size_t index = index_of.at(outcome.url);
+    if (outcome.failure) {
+      scheduler_.record_setback(index, *outcome.failure, clock_.now());
+    } else {
+      scheduler_.record_parsed(index, outcome.hints);
     }
-    outcomes_.clear();
+    changed.insert(index);
+  }
+  for (std::size_t index : changed) {
+    ParsedBatch state_only;
+    state_only.feed = scheduler_.feed(index).state;
+    state_only.fetched_at = clock_.now();
+    write_queue_.push(std::move(state_only));
+  }
+  wait_written(submitted + static_cast<int>(changed.size()));
+  {
+    std::lock_guard lock(stats_mutex_);
+    outcomes_.clear();  // a state-only write that failed needs no second round trip
   }
   stats.fetched = fetched;
   stats.not_modified = not_modified;

@@ -62,7 +62,7 @@ class Poller {
   void parse_worker();
   // Records that a fetched document could not be parsed or stored (any thread).
   void set_back(FeedState& state, const std::string& reason);
-  void report_outcome(const std::string& url, std::optional<std::string> failure);
+  void report_outcome(const std::string& url, std::optional<std::string> failure, FeedHints hints);
   void writer();
   void wait_written(int expected);
 
@@ -78,9 +78,14 @@ class Poller {
   std::condition_variable written_;
   RoundStats round_;
   int written_count_ = 0;
-  // What became of each 2xx document: (feed URL, nullopt when parsed and stored, else why
-  // not). The loop thread applies them to the schedule after the round.
-  std::vector<std::pair<std::string, std::optional<std::string>>> outcomes_;
+  // What became of each 2xx document; the loop thread applies them to the schedule after
+  // the round.
+  struct Outcome {
+    std::string url;
+    std::optional<std::string> failure;  // why it was not parsed or stored; nullopt if it was
+    FeedHints hints;                     // when parsed
+  };
+  std::vector<Outcome> outcomes_;
   std::vector<std::thread> threads_;
 };
 

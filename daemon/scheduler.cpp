@@ -35,7 +35,8 @@ std::optional<std::int64_t> retry_after_seconds(const std::string& value, UnixSe
 Scheduler::Scheduler(const Config& config, std::vector<ScheduledFeed> feeds)
     : feeds_(std::move(feeds)),
       default_interval_(config.interval),
-      max_interval_(config.max_interval) {}
+      max_interval_(config.max_interval),
+      honor_feed_hints_(config.honor_feed_hints) {}
 
 bool Scheduler::enabled(const ScheduledFeed& feed) const {
   return feed.config.enabled && !feed.state.disabled;
@@ -77,18 +78,14 @@ void Scheduler::record(std::size_t index, const FetchResult& result, UnixSeconds
   FeedState& s = feed.state;
   s.last_polled_at = now;
   s.last_status = result.status;
-  const std::int64_t interval = interval_of(feed).count();
   if (result.ok() || result.not_modified()) {
     // A 304 is a success; a 200 is one only once its document is parsed and stored, which
     // the pipeline reports with record_parsed() or record_setback().
-    if (result.not_modified()) record_parsed(index);
+    if (result.not_modified()) clear_errors(s);
     if (!result.etag.empty() || result.ok()) s.etag = result.etag;
     if (!result.last_modified.empty() || result.ok()) s.last_modified = result.last_modified;
-    // A fixed per-feed offset of up to a tenth of the interval spreads feeds over time.
-    auto jitter = static_cast<std::int64_t>(
-        std::hash<std::string>{}(s.url) %
-        static_cast<std::size_t>(std::max<std::int64_t>(1, interval / 10)));
-    s.next_poll_at = now + interval + jitter;
+    feed.http_freshness = http_freshness_seconds(result, now);
+    schedule_after_success(feed, now);
     return;
   }
   ++s.error_count;
@@ -105,9 +102,62 @@ void Scheduler::record(std::size_t index, const FetchResult& result, UnixSeconds
   s.next_poll_at = now + wait;
 }
 
-void Scheduler::record_parsed(std::size_t index) {
-  feeds_[index].state.error_count = 0;
-  feeds_[index].state.last_error.clear();
+void Scheduler::record_parsed(std::size_t index, const FeedHints& hints) {
+  ScheduledFeed& feed = feeds_[index];
+  clear_errors(feed.state);
+  feed.hints = hints;
+  schedule_after_success(feed, feed.state.last_polled_at.value_or(0));
+}
+
+void Scheduler::clear_errors(FeedState& state) {
+  state.error_count = 0;
+  state.last_error.clear();
+}
+
+void Scheduler::schedule_after_success(ScheduledFeed& feed, UnixSeconds polled_at) {
+  const std::int64_t interval = interval_of(feed).count();
+  // A fixed per-feed offset of up to a tenth of the interval spreads feeds over time.
+  std::int64_t wait =
+      interval +
+      static_cast<std::int64_t>(std::hash<std::string>{}(feed.state.url) %
+                                static_cast<std::size_t>(std::max<std::int64_t>(1, interval / 10)));
+  UnixSeconds next = polled_at + wait;
+  if (honor_feed_hints_) {
+    // The publisher's hints are lower bounds on the interval, each capped at max_interval.
+    for (auto hint :
+         {feed.hints.ttl_seconds, feed.hints.update_period_seconds, feed.http_freshness}) {
+      if (hint) next = std::max(next, polled_at + std::min(*hint, max_interval_.count()));
+    }
+    // Hours and days the publisher asks readers to skip, within max_interval.
+    const UnixSeconds latest = std::max(next, polled_at + max_interval_.count());
+    while (next < latest && skipped(feed.hints, next)) next = (next / 3600 + 1) * 3600;
+    next = std::min(next, latest);
+  }
+  feed.state.next_poll_at = next;
+}
+
+bool Scheduler::skipped(const FeedHints& hints, UnixSeconds t) {
+  int hour = static_cast<int>((t % 86400 + 86400) % 86400 / 3600);
+  int weekday = static_cast<int>(((t / 86400) % 7 + 7 + 4) % 7);  // 1970-01-01 was a Thursday
+  auto has = [](const std::vector<int>& list, int v) {
+    return std::find(list.begin(), list.end(), v) != list.end();
+  };
+  return has(hints.skip_hours, hour) || has(hints.skip_days, weekday);
+}
+
+std::optional<std::int64_t> http_freshness_seconds(const FetchResult& result, UnixSeconds now) {
+  // Cache-Control: max-age wins over Expires (RFC 9111 5.3).
+  std::string_view cache = result.cache_control;
+  if (auto at = cache.find("max-age="); at != std::string_view::npos) {
+    std::int64_t seconds = 0;
+    auto begin = cache.data() + at + 8;
+    auto [end, ec] = std::from_chars(begin, cache.data() + cache.size(), seconds);
+    if (ec == std::errc() && end != begin && seconds >= 0) return seconds;
+  }
+  if (auto expires = parse_date(result.expires)) {
+    if (*expires > now) return *expires - now;
+  }
+  return std::nullopt;
 }
 
 void Scheduler::record_setback(std::size_t index, const std::string& reason, UnixSeconds now) {

@@ -15,6 +15,8 @@ namespace newswatch {
 struct ScheduledFeed {
   FeedConfig config;
   FeedState state;
+  FeedHints hints;                             // from the last document parsed
+  std::optional<std::int64_t> http_freshness;  // Cache-Control max-age / Expires, last response
 };
 
 class Scheduler {
@@ -30,8 +32,9 @@ class Scheduler {
 
   // Updates the feed's state from a fetch that finished at `now`.
   void record(std::size_t index, const FetchResult& result, UnixSeconds now);
-  // The document of a 2xx fetch was parsed and stored: the feed is healthy again.
-  void record_parsed(std::size_t index);
+  // The document of a 2xx fetch was parsed and stored: the feed is healthy again, and its
+  // hints (ttl, sy:update*, skipHours/Days) shape the next poll time.
+  void record_parsed(std::size_t index, const FeedHints& hints);
   // A fetch that record() saw succeed, whose document then could not be parsed or stored:
   // counts as an error (backoff) and drops the validators, so the next poll refetches.
   void record_setback(std::size_t index, const std::string& reason, UnixSeconds now);
@@ -41,12 +44,19 @@ class Scheduler {
 
  private:
   bool enabled(const ScheduledFeed& feed) const;
+  static void clear_errors(FeedState& state);
+  void schedule_after_success(ScheduledFeed& feed, UnixSeconds polled_at);
+  static bool skipped(const FeedHints& hints, UnixSeconds t);
   std::int64_t backoff(const ScheduledFeed& feed) const;
   std::chrono::seconds interval_of(const ScheduledFeed& feed) const;
   std::vector<ScheduledFeed> feeds_;
   std::chrono::seconds default_interval_;
   std::chrono::seconds max_interval_;
+  bool honor_feed_hints_;
 };
+
+// How long a response says it stays fresh (Cache-Control max-age, else Expires), if it says.
+std::optional<std::int64_t> http_freshness_seconds(const FetchResult& result, UnixSeconds now);
 
 // Seconds to wait from a Retry-After value (delta-seconds or an HTTP-date) at `now`.
 std::optional<std::int64_t> retry_after_seconds(const std::string& value, UnixSeconds now);

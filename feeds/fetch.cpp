@@ -125,6 +125,8 @@ struct Fetcher::Transfer {
       t->result.last_modified.clear();
       t->result.content_type.clear();
       t->result.retry_after.clear();
+      t->result.cache_control.clear();
+      t->result.expires.clear();
     } else if (header_is(line, "etag")) {
       t->result.etag = trim(line.substr(5));
     } else if (header_is(line, "last-modified")) {
@@ -133,6 +135,10 @@ struct Fetcher::Transfer {
       t->result.content_type = trim(line.substr(13));
     } else if (header_is(line, "retry-after")) {
       t->result.retry_after = trim(line.substr(12));
+    } else if (header_is(line, "cache-control")) {
+      t->result.cache_control = trim(line.substr(14));
+    } else if (header_is(line, "expires")) {
+      t->result.expires = trim(line.substr(8));
     }
     return size * count;
   }

@@ -26,7 +26,9 @@ struct FetchResult {
   std::string etag;
   std::string last_modified;
   std::string content_type;
-  std::string retry_after;  // the raw Retry-After header, seconds or an HTTP-date
+  std::string retry_after;    // the raw Retry-After header, seconds or an HTTP-date
+  std::string cache_control;  // the raw Cache-Control header (max-age is a feed hint)
+  std::string expires;        // the raw Expires header, an HTTP-date
   std::string body;
   double seconds = 0;  // the whole transfer, queueing for a connection included
 

@@ -31,6 +31,15 @@ struct Item {
   std::optional<std::string> source_outlet;
 };
 
+// How often the publisher says the feed changes. Each is a lower bound on the poll
+// interval, when the daemon honours feed hints.
+struct FeedHints {
+  std::optional<std::int64_t> ttl_seconds;            // RSS <ttl> (minutes in the feed)
+  std::optional<std::int64_t> update_period_seconds;  // sy:updatePeriod / sy:updateFrequency
+  std::vector<int> skip_hours;                        // RSS <skipHours>: 0..23, UTC
+  std::vector<int> skip_days;                         // RSS <skipDays>: 0 = Sunday .. 6
+};
+
 struct ParsedFeed {
   FeedFormat format = FeedFormat::kRss2;
   std::string title;
@@ -38,6 +47,7 @@ struct ParsedFeed {
   std::optional<std::string> language;
   std::optional<UnixSeconds> updated;
   std::vector<Item> items;
+  FeedHints hints;
   // Problems the parser recovered from (malformed XML, unparseable dates, ...).
   std::vector<std::string> warnings;
 };

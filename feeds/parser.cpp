@@ -4,6 +4,7 @@
 #include "feeds/parser.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cstring>
 #include <pugixml.hpp>
 #include <sstream>
@@ -290,9 +291,57 @@ void parse_atom_entry(const pugi::xml_node& node, FeedBuilder& builder, Item& it
   item.content = builder.atom_text(content);
 }
 
+std::optional<std::int64_t> positive_number(const pugi::xml_node& node) {
+  if (!node) return std::nullopt;
+  std::string text = plain_text(node.child_value());
+  std::int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
+  return value;
+}
+
+// <ttl>, sy:updatePeriod/sy:updateFrequency, <skipHours>, <skipDays> of a channel (or of an
+// Atom feed, which may carry the syndication module too).
+FeedHints hints_of(const pugi::xml_node& channel) {
+  FeedHints hints;
+  if (auto ttl = positive_number(child_named(channel, "ttl")); ttl && *ttl < 1'000'000)
+    hints.ttl_seconds = *ttl * 60;
+  if (auto period = child_named(channel, "updatePeriod")) {
+    static constexpr std::pair<std::string_view, std::int64_t> kPeriods[] = {
+        {"hourly", 3600},
+        {"daily", 86400},
+        {"weekly", 7 * 86400},
+        {"monthly", 30 * 86400},
+        {"yearly", 365 * 86400}};
+    std::string name = plain_text(period.child_value());
+    for (const auto& [label, seconds] : kPeriods) {
+      if (name == label) {
+        auto frequency = positive_number(child_named(channel, "updateFrequency")).value_or(1);
+        hints.update_period_seconds = seconds / std::min<std::int64_t>(frequency, seconds);
+      }
+    }
+  }
+  for (auto hour : child_named(channel, "skipHours").children()) {
+    auto value = positive_number(hour);
+    std::string text = plain_text(hour.child_value());
+    if (text == "0") value = 0;  // positive_number rejects the legitimate hour 0
+    if (value && *value <= 24) hints.skip_hours.push_back(static_cast<int>(*value % 24));
+  }
+  static constexpr std::string_view kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
+                                               "Thursday", "Friday", "Saturday"};
+  for (auto day : child_named(channel, "skipDays").children()) {
+    std::string name = plain_text(day.child_value());
+    for (int d = 0; d < 7; ++d) {
+      if (name == kDays[d]) hints.skip_days.push_back(d);
+    }
+  }
+  return hints;
+}
+
 void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builder) {
   auto channel = child_named(root, "channel");
   if (!channel) channel = root;
+  feed.hints = hints_of(channel);
   feed.title = FeedBuilder::html_text(child_named(channel, "title"));
   if (auto link = child_named(channel, "link"); link && *link.child_value())
     feed.link = builder.link(link, plain_text(link.child_value()));
@@ -322,6 +371,7 @@ void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builde
 }
 
 void parse_atom(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builder) {
+  feed.hints = hints_of(root);
   feed.title = builder.atom_text(child_named(root, "title"));
   for (auto child : root.children()) {
     if (local_name(child) != "link") continue;

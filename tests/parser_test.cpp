@@ -317,3 +317,18 @@ TEST_CASE("every encoding path: BOMs, first bytes, declarations, HTTP charset, r
   REQUIRE(declared);
   CHECK(declared->title == "é");
 }
+
+TEST_CASE("feed hints: ttl, the syndication module, skipHours and skipDays") {
+  auto feed = parse(R"(<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+<channel><title>t</title><ttl>60</ttl><sy:updatePeriod>hourly</sy:updatePeriod>
+<sy:updateFrequency>4</sy:updateFrequency>
+<skipHours><hour>0</hour><hour>23</hour><hour>99</hour></skipHours>
+<skipDays><day>Saturday</day><day>Sunday</day><day>Caturday</day></skipDays>
+</channel></rss>)");
+  CHECK(feed.hints.ttl_seconds == 3600);
+  CHECK(feed.hints.update_period_seconds == 900);
+  CHECK(feed.hints.skip_hours == std::vector<int>{0, 23});
+  CHECK(feed.hints.skip_days == std::vector<int>{6, 0});
+  auto none = parse("<rss><channel><title>t</title><ttl>soon</ttl></channel></rss>");
+  CHECK_FALSE(none.hints.ttl_seconds);
+}

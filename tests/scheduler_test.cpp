@@ -4,9 +4,10 @@
 
 using namespace newswatch;
 
-static Scheduler scheduler_with(int feeds,
-                                std::chrono::seconds interval = std::chrono::minutes(15)) {
+static Scheduler scheduler_with(int feeds, std::chrono::seconds interval = std::chrono::minutes(15),
+                                bool honor_hints = true) {
   Config config;
+  config.honor_feed_hints = honor_hints;
   config.interval = interval;
   config.max_interval = std::chrono::hours(6);
   std::vector<ScheduledFeed> list;
@@ -70,7 +71,7 @@ TEST_CASE("errors back off exponentially up to max_interval, and retrying never 
   CHECK_FALSE(s.feed(0).state.disabled);
   s.record(0, response(200), now);
   CHECK(s.feed(0).state.error_count == 8);  // not healthy until the document is stored
-  s.record_parsed(0);
+  s.record_parsed(0, {});
   CHECK(s.feed(0).state.error_count == 0);
   CHECK(s.feed(0).state.last_error.empty());
 }
@@ -125,4 +126,63 @@ TEST_CASE("retry_after_seconds reads both forms and rejects garbage") {
   CHECK(retry_after_seconds("Sun, 15 Jun 2025 15:06:30 GMT", kNow) == 0);  // in the past
   CHECK_FALSE(retry_after_seconds("soon", kNow));
   CHECK_FALSE(retry_after_seconds("", kNow));
+}
+
+// kNow is 2025-06-15T15:06:40Z, a Sunday.
+static std::int64_t wait_after_parse(Scheduler& s, const FeedHints& hints,
+                                     FetchResult result = response(200)) {
+  s.record(0, result, kNow);
+  s.record_parsed(0, hints);
+  return *s.feed(0).state.next_poll_at - kNow;
+}
+
+TEST_CASE("feed hints are lower bounds on the interval, capped at max_interval") {
+  Scheduler s = scheduler_with(1, std::chrono::seconds(60));  // jitter: < 6 s
+  FeedHints ttl;
+  ttl.ttl_seconds = 3600;
+  CHECK(wait_after_parse(s, ttl) == 3600);
+  FeedHints day;
+  day.ttl_seconds = 86400;
+  CHECK(wait_after_parse(s, day) == 6 * 3600);  // max_interval
+  FeedHints sy;
+  sy.update_period_seconds = 1800;
+  CHECK(wait_after_parse(s, sy) == 1800);
+  CHECK(wait_after_parse(s, {}) < 66);  // no hints: the interval
+  // A run with --once ignores hints: the feed is due at once.
+  CHECK(s.due_all(kNow + 1) == std::vector<std::size_t>{0});
+}
+
+TEST_CASE("Cache-Control max-age and Expires hint the next poll too") {
+  Scheduler s = scheduler_with(1, std::chrono::seconds(60));
+  FetchResult max_age = response(200);
+  max_age.cache_control = "public, max-age=7200";
+  max_age.expires = "Sun, 15 Jun 2025 16:06:40 GMT";  // max-age wins over Expires
+  CHECK(wait_after_parse(s, {}, max_age) == 7200);
+  FetchResult expires = response(200);
+  expires.expires = "Sun, 15 Jun 2025 16:06:40 GMT";  // kNow + 1 h
+  CHECK(wait_after_parse(s, {}, expires) == 3600);
+  FetchResult not_modified = response(304);
+  not_modified.cache_control = "max-age=1200";
+  s.record(0, not_modified, kNow);
+  CHECK(*s.feed(0).state.next_poll_at - kNow == 1200);
+}
+
+TEST_CASE("skipHours and skipDays move the next poll past them within max_interval") {
+  Scheduler s = scheduler_with(1, std::chrono::seconds(60));
+  FeedHints hours;
+  hours.skip_hours = {15, 16};                                        // kNow is 15:06 UTC
+  CHECK(kNow + wait_after_parse(s, hours) == kNow - 400 + 2 * 3600);  // 17:00
+  FeedHints sunday;
+  sunday.skip_days = {0};
+  CHECK(wait_after_parse(s, sunday) == 6 * 3600);  // capped at max_interval
+}
+
+TEST_CASE("honor_feed_hints = false ignores every hint") {
+  Scheduler s = scheduler_with(1, std::chrono::seconds(60), false);
+  FeedHints hints;
+  hints.ttl_seconds = 3600;
+  hints.skip_hours = {15};
+  FetchResult cached = response(200);
+  cached.cache_control = "max-age=7200";
+  CHECK(wait_after_parse(s, hints, cached) < 66);
 }

@@ -17,10 +17,18 @@ namespace newswatch::test {
 class FeedServer {
  public:
   struct Resource {
+    Resource(int status = 200, std::string body = "", std::string etag = "", int delay_ms = 0,
+             std::string cache_control = "")
+        : status(status),
+          body(std::move(body)),
+          etag(std::move(etag)),
+          delay_ms(delay_ms),
+          cache_control(std::move(cache_control)) {}
     int status = 200;
     std::string body;
-    std::string etag;  // when set, a matching If-None-Match gets 304
-    int delay_ms = 0;  // how long the server takes to answer (simulated latency)
+    std::string etag;           // when set, a matching If-None-Match gets 304
+    int delay_ms = 0;           // how long the server takes to answer (simulated latency)
+    std::string cache_control;  // sent as Cache-Control when set
   };
 
   FeedServer() {
@@ -49,6 +57,7 @@ class FeedServer {
       }
       response.status = r.status;
       if (!r.etag.empty()) response.set_header("ETag", r.etag);
+      if (!r.cache_control.empty()) response.set_header("Cache-Control", r.cache_control);
       response.set_content(r.body, "application/rss+xml");
     });
     port_ = server_.bind_to_any_port("127.0.0.1");

@@ -158,3 +158,21 @@ TEST_CASE("the per-host limit is never exceeded however many feeds a host has") 
   CHECK(h.server.max_concurrent() <= 2);
   CHECK(h.server.max_concurrent() >= 1);
 }
+
+TEST_CASE("the feed's own hints set the next poll: Cache-Control and ttl") {
+  Harness h;
+  std::string with_ttl = hormuz_and_football_feed();
+  with_ttl.replace(with_ttl.find("<item>"), 0, "<ttl>180</ttl>");
+  h.server.serve("/cached.xml", {200, hormuz_and_football_feed(), "", 0, "max-age=7200"});
+  h.server.serve("/ttl.xml", {200, with_ttl, "", 0, ""});
+  h.config.feeds = {{h.server.url("/cached.xml"), "", std::nullopt, true},
+                    {h.server.url("/ttl.xml"), "", std::nullopt, true}};
+  h.config.interval = std::chrono::minutes(1);
+  auto poller = h.poller();
+  poller->poll_round(true);
+  // ManualClock starts at 2025-06-15T15:06:40Z.
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE url LIKE '%cached.xml' "
+                "AND next_poll_at = '2025-06-15T17:06:40Z'") == 1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE url LIKE '%ttl.xml' "
+                "AND next_poll_at = '2025-06-15T18:06:40Z'") == 1);
+}
