@@ -11,6 +11,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace newswatch::test {
 
@@ -29,6 +30,9 @@ class FeedServer {
     std::string etag;           // when set, a matching If-None-Match gets 304
     int delay_ms = 0;           // how long the server takes to answer (simulated latency)
     std::string cache_control;  // sent as Cache-Control when set
+    std::string location;       // sent as Location (for redirects) when set
+    bool gzipped = false;       // the body is gzip data, sent with Content-Encoding: gzip
+    std::vector<std::pair<std::string, std::string>> headers;  // any others
   };
 
   FeedServer() {
@@ -44,6 +48,7 @@ class FeedServer {
       std::lock_guard lock(mutex_);
       --concurrent_;
       ++requests_;
+      ++requests_by_path_[request.path];
       if (request.has_header("If-None-Match")) ++conditional_requests_;
       auto it = resources_.find(request.path);
       if (it == resources_.end()) {
@@ -58,7 +63,15 @@ class FeedServer {
       response.status = r.status;
       if (!r.etag.empty()) response.set_header("ETag", r.etag);
       if (!r.cache_control.empty()) response.set_header("Cache-Control", r.cache_control);
-      response.set_content(r.body, "application/rss+xml");
+      if (!r.location.empty()) response.set_header("Location", r.location);
+      for (const auto& [name, value] : r.headers) response.set_header(name.c_str(), value);
+      if (r.gzipped) {
+        // A media type cpp-httplib does not compress again itself.
+        response.set_header("Content-Encoding", "gzip");
+        response.set_content(r.body, "application/octet-stream");
+      } else {
+        response.set_content(r.body, "application/rss+xml");
+      }
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -84,6 +97,10 @@ class FeedServer {
     std::lock_guard lock(mutex_);
     return max_concurrent_;
   }
+  int requests_for(const std::string& path) {
+    std::lock_guard lock(mutex_);
+    return requests_by_path_[path];
+  }
   int conditional_requests() {
     std::lock_guard lock(mutex_);
     return conditional_requests_;
@@ -95,6 +112,7 @@ class FeedServer {
   std::map<std::string, Resource> resources_;
   int requests_ = 0;
   int conditional_requests_ = 0;
+  std::map<std::string, int> requests_by_path_;
   int concurrent_ = 0;
   int max_concurrent_ = 0;
   int port_ = 0;

@@ -1,6 +1,7 @@
 // The whole pipeline against a loopback HTTP server and a SQLite file in a temp dir:
 // fetch -> parse -> match -> store, and a second poll that adds nothing.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <zlib.h>
 
 #include <catch2/catch.hpp>
 
@@ -12,6 +13,20 @@ using namespace newswatch;
 using namespace newswatch::test;
 
 namespace {
+
+std::string gzip(const std::string& data) {
+  z_stream stream{};
+  deflateInit2(&stream, Z_BEST_COMPRESSION, Z_DEFLATED, 15 + 16, 9, Z_DEFAULT_STRATEGY);
+  std::string out(deflateBound(&stream, data.size()) + 32, '\0');
+  stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  stream.avail_in = static_cast<uInt>(data.size());
+  stream.next_out = reinterpret_cast<Bytef*>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  deflate(&stream, Z_FINISH);
+  out.resize(stream.total_out);
+  deflateEnd(&stream);
+  return out;
+}
 
 struct Harness {
   TempDir dir;
@@ -175,4 +190,95 @@ TEST_CASE("the feed's own hints set the next poll: Cache-Control and ttl") {
                 "AND next_poll_at = '2025-06-15T17:06:40Z'") == 1);
   CHECK(h.count("SELECT count(*) FROM feeds_v WHERE url LIKE '%ttl.xml' "
                 "AND next_poll_at = '2025-06-15T18:06:40Z'") == 1);
+}
+
+TEST_CASE("a gzip body is decompressed and parsed") {
+  Harness h;
+  FeedServer::Resource compressed(200, gzip(hormuz_and_football_feed()));
+  compressed.gzipped = true;
+  h.server.serve("/feed.xml", compressed);
+  h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
+  auto poller = h.poller();
+  RoundStats stats = poller->poll_round(true);
+  CHECK(stats.items == 2);
+  CHECK(stats.new_articles == 1);
+}
+
+TEST_CASE("a decompression bomb is capped at max_body after decompressing") {
+  Harness h;
+  std::string bomb_body = gzip(std::string(8 << 20, ' ') + hormuz_and_football_feed());
+  REQUIRE(bomb_body.size() < 64 * 1024);  // small on the wire
+  FeedServer::Resource bomb(200, bomb_body);
+  bomb.gzipped = true;
+  h.server.serve("/bomb.xml", bomb);
+  h.config.feeds = {{h.server.url("/bomb.xml"), "", std::nullopt, true}};
+  h.config.max_body = 1 << 20;
+  auto poller = h.poller();
+  CHECK(poller->poll_round(true).failed == 1);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 0);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_error LIKE '%larger than 1048576%'") == 1);
+}
+
+TEST_CASE("a redirect to a scheme other than http or https is refused") {
+  Harness h;
+  FeedServer::Resource to_file(302);
+  to_file.location = "file:///etc/passwd";
+  h.server.serve("/feed.xml", to_file);
+  h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
+  auto poller = h.poller();
+  CHECK(poller->poll_round(true).failed == 1);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 0);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE last_error IS NOT NULL") == 1);
+}
+
+TEST_CASE("a truncated body keeps the items stored before") {
+  Harness h;
+  h.server.serve("/feed.xml", {200, hormuz_and_football_feed()});
+  h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
+  auto poller = h.poller();
+  poller->poll_round(true);
+  std::string truncated = hormuz_and_football_feed();
+  truncated.resize(truncated.find("<item>") + 20);
+  h.server.serve("/feed.xml", {200, truncated});
+  poller->poll_round(true);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 1);
+}
+
+TEST_CASE("errors back off: a failing feed waits longer after each failure") {
+  Harness h;
+  h.server.serve("/feed.xml", {500, "oops"});
+  h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
+  h.config.interval = std::chrono::minutes(10);
+  auto poller = h.poller();
+  std::vector<int> waits;
+  for (int round = 0; round < 4; ++round) {
+    UnixSeconds before = h.clock.now();
+    poller->poll_round(false);
+    SQLite::Database db(h.dir.file("news.db"), SQLite::OPEN_READONLY);
+    UnixSeconds next = db.execAndGet("SELECT next_poll_at FROM feeds").getInt64();
+    waits.push_back(static_cast<int>(next - before));
+    h.clock.advance(next - before);  // exactly when due again; nothing is polled earlier
+  }
+  CHECK(waits == std::vector<int>{600, 1200, 2400, 4800});
+  CHECK(h.server.requests() == 4);
+}
+
+TEST_CASE("429 with Retry-After: no request before the time the server asked for") {
+  Harness h;
+  FeedServer::Resource busy(429, "slow down");
+  busy.headers = {{"Retry-After", "3600"}};
+  h.server.serve("/feed.xml", busy);
+  h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
+  h.config.interval = std::chrono::minutes(1);
+  auto poller = h.poller();
+  poller->poll_round(false);
+  CHECK(h.server.requests() == 1);
+  h.clock.advance(3599);
+  poller->poll_round(false);  // due by interval and backoff, not by Retry-After
+  poller->poll_round(true);   // not even --once polls it early
+  CHECK(h.server.requests() == 1);
+  h.clock.advance(1);
+  h.server.serve("/feed.xml", {200, hormuz_and_football_feed()});
+  CHECK(poller->poll_round(false).new_articles == 1);
+  CHECK(h.server.requests() == 2);
 }
