@@ -167,7 +167,7 @@ RoundStats Poller::poll_round(bool all) {
   std::vector<FetchRequest> requests;
   for (std::size_t index : due) {
     const FeedState& state = scheduler_.feed(index).state;
-    requests.push_back({state.url, state.etag, state.last_modified});
+    requests.push_back({fetch_url(state), state.etag, state.last_modified});
   }
   {
     std::lock_guard lock(stats_mutex_);
@@ -175,8 +175,12 @@ RoundStats Poller::poll_round(bool all) {
     round_.feeds = static_cast<int>(due.size());
     written_count_ = 0;
   }
-  std::unordered_map<std::string, std::size_t> index_of;
-  for (std::size_t index : due) index_of.emplace(scheduler_.feed(index).state.url, index);
+  // Results name the URL requested; outcomes name the feed.
+  std::unordered_map<std::string, std::size_t> index_of, index_of_feed;
+  for (std::size_t index : due) {
+    index_of.emplace(fetch_url(scheduler_.feed(index).state), index);
+    index_of_feed.emplace(scheduler_.feed(index).state.url, index);
+  }
   int submitted = 0, fetched = 0, not_modified = 0, failed = 0;
   fetcher_.fetch_all(
       requests,
@@ -213,7 +217,7 @@ RoundStats Poller::poll_round(bool all) {
   // schedule they change goes back to the writer, so a restart resumes it.
   std::unordered_set<std::size_t> changed;
   for (const auto& outcome : outcomes) {
-    std::size_t index = index_of.at(outcome.url);
+    std::size_t index = index_of_feed.at(outcome.url);
     if (outcome.failure) {
       scheduler_.record_setback(index, *outcome.failure, clock_.now());
     } else {

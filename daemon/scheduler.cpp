@@ -1,5 +1,7 @@
 #include "daemon/scheduler.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <charconv>
 #include <functional>
@@ -78,6 +80,12 @@ void Scheduler::record(std::size_t index, const FetchResult& result, UnixSeconds
   FeedState& s = feed.state;
   s.last_polled_at = now;
   s.last_status = result.status;
+  if (result.moved_permanently && !result.effective_url.empty() &&
+      result.effective_url != fetch_url(feed.state)) {
+    spdlog::info("feed {} moved permanently to {}; polling it there from now on", s.url,
+                 result.effective_url);
+    s.fetch_url = result.effective_url == s.url ? "" : result.effective_url;
+  }
   if (result.ok() || result.not_modified()) {
     // A 304 is a success; a 200 is one only once its document is parsed and stored, which
     // the pipeline reports with record_parsed() or record_setback().
@@ -143,6 +151,10 @@ bool Scheduler::skipped(const FeedHints& hints, UnixSeconds t) {
     return std::find(list.begin(), list.end(), v) != list.end();
   };
   return has(hints.skip_hours, hour) || has(hints.skip_days, weekday);
+}
+
+const std::string& fetch_url(const FeedState& state) {
+  return state.fetch_url.empty() ? state.url : state.fetch_url;
 }
 
 std::optional<std::int64_t> http_freshness_seconds(const FetchResult& result, UnixSeconds now) {

@@ -55,6 +55,9 @@ class Scheduler {
   bool honor_feed_hints_;
 };
 
+// Where a feed is fetched from: its fetch_url after a permanent redirect, else its url.
+const std::string& fetch_url(const FeedState& state);
+
 // How long a response says it stays fresh (Cache-Control max-age, else Expires), if it says.
 std::optional<std::int64_t> http_freshness_seconds(const FetchResult& result, UnixSeconds now);
 

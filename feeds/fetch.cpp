@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 #include <optional>
@@ -94,7 +95,8 @@ class StartQueue {
 
 struct Fetcher::Transfer {
   CURL* easy = nullptr;
-  std::size_t index = 0;  // of the request in fetch_all's list
+  std::size_t index = 0;       // of the request in fetch_all's list
+  std::vector<long> statuses;  // of every final (non-1xx) response, redirects included
   curl_slist* headers = nullptr;
   FetchResult result;
   std::size_t max_body = 0;
@@ -120,6 +122,12 @@ struct Fetcher::Transfer {
     auto* t = static_cast<Transfer*>(self);
     std::string_view line(data, size * count);
     if (line.starts_with("HTTP/")) {
+      // The status of each response on the way, interim 1xx ones aside.
+      std::size_t space = line.find(' ');
+      long code = space == std::string_view::npos
+                      ? 0
+                      : std::atol(std::string(line.substr(space + 1, 3)).c_str());
+      if (code >= 200) t->statuses.push_back(code);
       // A new response (after a redirect or a 100 Continue): forget the previous headers.
       t->result.etag.clear();
       t->result.last_modified.clear();
@@ -216,6 +224,10 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
       if (effective) t.result.effective_url = effective;
       curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME, &t.result.seconds);
+      t.result.moved_permanently =
+          t.statuses.size() > 1 &&
+          std::all_of(t.statuses.begin(), t.statuses.end() - 1,
+                      [](long code) { return code == 301 || code == 308; });
       CURLcode code = msg->data.result;
       if (t.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
         t.result.error = "response body larger than " + std::to_string(t.max_body) + " bytes";

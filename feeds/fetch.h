@@ -30,6 +30,8 @@ struct FetchResult {
   std::string cache_control;  // the raw Cache-Control header (max-age is a feed hint)
   std::string expires;        // the raw Expires header, an HTTP-date
   std::string body;
+  // Every redirect on the way was permanent (301/308): effective_url is the feed's new home.
+  bool moved_permanently = false;
   double seconds = 0;  // the whole transfer, queueing for a connection included
 
   // A 2xx response with a body to parse.

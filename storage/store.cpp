@@ -111,7 +111,8 @@ void save_feed_state(SQLite::Database& db, const FeedState& state) {
                            "UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, "
                            "last_error = ?, error_count = ?, last_polled_at = ?, "
                            "next_poll_at = ?, disabled = ?, "
-                           "title = coalesce(nullif(title, ''), nullif(?, '')) WHERE url = ?");
+                           "title = coalesce(nullif(title, ''), nullif(?, '')), "
+                           "fetch_url = nullif(?, '') WHERE url = ?");
   update.bind(1, state.etag);
   update.bind(2, state.last_modified);
   update.bind(3, static_cast<int64_t>(state.last_status));
@@ -125,7 +126,8 @@ void save_feed_state(SQLite::Database& db, const FeedState& state) {
   bind_optional(update, 7, state.next_poll_at);
   update.bind(8, state.disabled ? 1 : 0);
   update.bind(9, state.title);
-  update.bind(10, state.url);
+  update.bind(10, state.fetch_url);
+  update.bind(11, state.url);
   update.exec();
 }
 
@@ -174,7 +176,7 @@ Result<std::optional<FeedState>> Store::feed_state(const std::string& url) {
                             "SELECT url, coalesce(title, ''), coalesce(etag, ''), "
                             "coalesce(last_modified, ''), coalesce(last_status, 0), "
                             "coalesce(last_error, ''), error_count, last_polled_at, next_poll_at, "
-                            "disabled FROM feeds WHERE url = ?");
+                            "disabled, coalesce(fetch_url, '') FROM feeds WHERE url = ?");
     query.bind(1, url);
     if (!query.executeStep()) return std::optional<FeedState>();
     FeedState state;
@@ -188,6 +190,7 @@ Result<std::optional<FeedState>> Store::feed_state(const std::string& url) {
     if (!query.getColumn(7).isNull()) state.last_polled_at = query.getColumn(7).getInt64();
     if (!query.getColumn(8).isNull()) state.next_poll_at = query.getColumn(8).getInt64();
     state.disabled = query.getColumn(9).getInt() != 0;
+    state.fetch_url = query.getColumn(10).getString();
     return state;
   } catch (const SQLite::Exception& e) {
     return fail("reading the state of feed " + url + ": " + e.what());

@@ -23,7 +23,8 @@ struct StoreOptions {
 
 // The scheduler's state of one feed, as persisted.
 struct FeedState {
-  std::string url;
+  std::string url;        // the feed's identity, as configured
+  std::string fetch_url;  // where it is fetched from after a permanent redirect; "" = url
   std::string title;
   std::string etag;
   std::string last_modified;

@@ -52,7 +52,7 @@ TEST_CASE("a new database is created at the latest schema version, in WAL mode")
   TempDir dir;
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 1);
+  CHECK(store->schema_version() == 2);
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
@@ -66,7 +66,7 @@ TEST_CASE("reopening a database keeps its data and its version") {
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 1);
+  CHECK(store->schema_version() == 2);
   CHECK(store->feed_state("https://a.example/rss").value());
 }
 
@@ -129,7 +129,7 @@ TEST_CASE("two processes opening a new database at once both succeed") {
     openers.emplace_back([&] { opened += Store::open(dir.file("n.db")).has_value() ? 1 : 0; });
   for (auto& t : openers) t.join();
   CHECK(opened == 4);
-  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 1);
+  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 2);
 }
 
 TEST_CASE("items without a GUID are recognised by their link") {
@@ -215,4 +215,36 @@ TEST_CASE("registering a known feed again keeps its state") {
   REQUIRE(store.register_feed("https://a.example/rss", "", 200));
   CHECK(store.feed_state("https://a.example/rss").value()->etag == "\"v1\"");
   CHECK(store.feed_state("https://a.example/rss").value()->title == "A");
+}
+
+TEST_CASE("migration 2 from a version-1 database keeps every feed and adds fetch_url") {
+  TempDir dir;
+  {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(test::read_file(NEWSWATCH_SOURCE_DIR "/storage/migrations/0001_initial.sql"));
+    db.exec("PRAGMA user_version = 1");
+    db.exec(
+        "INSERT INTO feeds (url, title, etag, created_at) "
+        "VALUES ('https://a.example/rss', 'A', '\"v1\"', 100)");
+  }
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  CHECK(store->schema_version() == 2);
+  auto state = store->feed_state("https://a.example/rss").value();
+  REQUIRE(state);
+  CHECK(state->etag == "\"v1\"");
+  CHECK(state->fetch_url.empty());
+  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM feeds_v WHERE fetch_url IS NULL") == 1);
+}
+
+TEST_CASE("a moved feed keeps its identity and remembers where it is fetched from") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  ParsedBatch batch = batch_for("https://a.example/rss", {});
+  batch.feed.fetch_url = "https://a.example/new-rss";
+  REQUIRE(store.write(batch));
+  CHECK(store.feed_state("https://a.example/rss").value()->fetch_url ==
+        "https://a.example/new-rss");
+  CHECK(count(dir.file("n.db"),
+              "SELECT count(*) FROM feeds_v WHERE fetch_url = 'https://a.example/new-rss'") == 1);
 }

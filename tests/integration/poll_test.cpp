@@ -282,3 +282,25 @@ TEST_CASE("429 with Retry-After: no request before the time the server asked for
   CHECK(poller->poll_round(false).new_articles == 1);
   CHECK(h.server.requests() == 2);
 }
+
+TEST_CASE("a permanent redirect is followed and its target polled from then on, after restarts") {
+  Harness h;
+  FeedServer::Resource moved(301);
+  moved.location = "/new.xml";
+  h.server.serve("/old.xml", moved);
+  h.server.serve("/new.xml", {200, hormuz_and_football_feed()});
+  FeedServer::Resource temporary(302);
+  temporary.location = "/new.xml";
+  h.server.serve("/temporary.xml", temporary);
+  h.config.feeds = {{h.server.url("/old.xml"), "", std::nullopt, true},
+                    {h.server.url("/temporary.xml"), "", std::nullopt, true}};
+  h.poller()->poll_round(true);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE url LIKE '%old.xml' "
+                "AND fetch_url LIKE '%new.xml'") == 1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE url LIKE '%temporary.xml' "
+                "AND fetch_url IS NULL") == 1);
+  h.poller()->poll_round(true);  // a new poller: as after a restart
+  CHECK(h.server.requests_for("/old.xml") == 1);
+  CHECK(h.server.requests_for("/temporary.xml") == 2);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 1);
+}
