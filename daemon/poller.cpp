@@ -1,7 +1,10 @@
 #include "daemon/poller.h"
 
 #include <poll.h>
+#include <signal.h>
 #include <spdlog/spdlog.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <unordered_map>
@@ -38,9 +41,11 @@ FetchOptions fetch_options(const Config& config) {
 
 }  // namespace
 
-Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store,
-                                               std::shared_ptr<const Matcher> matcher,
-                                               const Clock& clock, int stop_fd) {
+// The feeds of `config`, each once, registered in `store`, with their state: kept from
+// `previous` (the running schedule) when they were already polled, else read from the
+// database, so neither a restart nor a reload loses a validator or a backoff.
+Result<std::vector<ScheduledFeed>> schedule_feeds(const Config& config, Store& store,
+                                                  UnixSeconds now, const Scheduler* previous) {
   std::vector<ScheduledFeed> feeds;
   std::unordered_set<std::string> seen;
   for (const FeedConfig& feed : config.feeds) {
@@ -48,16 +53,49 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
       spdlog::warn("feed {} is listed more than once; polling it once", feed.url);
       continue;
     }
-    if (auto registered = store.register_feed(feed.url, feed.title, clock.now()); !registered)
+    if (auto registered = store.register_feed(feed.url, feed.title, now); !registered)
       return fail(registered.error());
+    if (const ScheduledFeed* known = previous ? previous->find(feed.url) : nullptr) {
+      feeds.push_back(*known);
+      feeds.back().config = feed;
+      continue;
+    }
     auto state = store.feed_state(feed.url);
     if (!state) return fail(state.error());
     feeds.push_back({feed, state->value_or(FeedState{}), {}, std::nullopt});
     feeds.back().state.url = feed.url;
   }
-  Scheduler scheduler(config, std::move(feeds));
+  return feeds;
+}
+
+Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store,
+                                               std::shared_ptr<const Matcher> matcher,
+                                               const Clock& clock, int stop_fd) {
+  auto feeds = schedule_feeds(config, store, clock.now(), nullptr);
+  if (!feeds) return fail(feeds.error());
+  Scheduler scheduler(config, std::move(*feeds));
   return std::unique_ptr<Poller>(new Poller(config, std::move(store), std::move(matcher), clock,
                                             stop_fd, std::move(scheduler)));
+}
+
+Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher> matcher) {
+  if (config.database != database_)
+    spdlog::warn("a new database path ({}) takes effect only after a restart", config.database);
+  // The writer thread owns the main connection; registering the new feeds takes a second,
+  // short-lived one (SQLite serializes the two).
+  auto store = Store::open(database_);
+  if (!store) return fail(store.error());
+  auto feeds = schedule_feeds(config, *store, clock_.now(), &scheduler_);
+  if (!feeds) return fail(feeds.error());
+  std::size_t before = scheduler_.size();
+  scheduler_ = Scheduler(config, std::move(*feeds));
+  fetcher_ = std::make_unique<Fetcher>(fetch_options(config));
+  {
+    std::lock_guard lock(matcher_mutex_);
+    matcher_ = std::move(matcher);
+  }
+  spdlog::info("configuration reloaded: {} feeds (was {})", scheduler_.size(), before);
+  return {};
 }
 
 Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher> matcher,
@@ -65,7 +103,8 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
     : clock_(clock),
       stop_fd_(stop_fd),
       scheduler_(std::move(scheduler)),
-      fetcher_(fetch_options(config)),
+      fetcher_(std::make_unique<Fetcher>(fetch_options(config))),
+      database_(config.database),
       matcher_(std::move(matcher)),
       store_(std::move(store)),
       parse_queue_(kBodiesPerWorker * parser_workers()),
@@ -84,6 +123,11 @@ Poller::~Poller() {
 
 void Poller::parse_worker() {
   while (auto job = parse_queue_.pop()) {
+    std::shared_ptr<const Matcher> matcher;
+    {
+      std::lock_guard lock(matcher_mutex_);  // a reload may swap the pack
+      matcher = matcher_;
+    }
     ParsedBatch batch;
     batch.feed = std::move(job->state);
     batch.fetched_at = job->fetched_at;
@@ -104,7 +148,7 @@ void Poller::parse_worker() {
         items = static_cast<int>(parsed->items.size());
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         for (auto& item : parsed->items) {
-          MatchSet matches = matcher_->match(item);
+          MatchSet matches = matcher->match(item);
           if (matches.relevant) batch.items.push_back({std::move(item), std::move(matches)});
         }
         for (const auto& warning : parsed->warnings)
@@ -182,7 +226,7 @@ RoundStats Poller::poll_round(bool all) {
     index_of_feed.emplace(scheduler_.feed(index).state.url, index);
   }
   int submitted = 0, fetched = 0, not_modified = 0, failed = 0;
-  fetcher_.fetch_all(
+  fetcher_->fetch_all(
       requests,
       [&](FetchResult result) {
         std::size_t index = index_of.at(result.url);  // results arrive in completion order
@@ -249,7 +293,7 @@ RoundStats Poller::poll_round(bool all) {
   return stats;
 }
 
-void Poller::run_until_stopped() {
+void Poller::run_until_stopped(const std::function<std::optional<Reload>()>& reload_config) {
   while (true) {
     poll_round(false);
     UnixSeconds now = clock_.now();
@@ -258,8 +302,16 @@ void Poller::run_until_stopped() {
     std::int64_t wait_s = next ? std::max<std::int64_t>(0, *next - now) : 3600;
     pollfd fd{stop_fd_, POLLIN, 0};
     int timeout_ms = static_cast<int>(std::min<std::int64_t>(wait_s, 3600) * 1000);
-    if (wait_s == 0) timeout_ms = 0;
-    if (::poll(&fd, stop_fd_ >= 0 ? 1 : 0, timeout_ms) > 0 && (fd.revents & POLLIN)) return;
+    if (::poll(&fd, stop_fd_ >= 0 ? 1 : 0, timeout_ms) <= 0 || !(fd.revents & POLLIN)) continue;
+    signalfd_siginfo signal{};
+    if (::read(stop_fd_, &signal, sizeof signal) != sizeof signal) continue;
+    if (signal.ssi_signo != SIGHUP) return;
+    spdlog::info("SIGHUP: reloading the configuration");
+    if (auto fresh = reload_config()) {
+      if (auto applied = reload(fresh->config, std::move(fresh->matcher)); !applied)
+        spdlog::error("reload failed, keeping the running configuration: {}",
+                      applied.error().message);
+    }
   }
 }
 

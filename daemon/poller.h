@@ -8,7 +8,9 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -48,8 +50,20 @@ class Poller {
   // Returns when everything fetched has been written.
   RoundStats poll_round(bool all);
 
-  // Polls on schedule until `stop_fd` becomes readable.
-  void run_until_stopped();
+  // A configuration to reload, with the topic packs it names.
+  struct Reload {
+    Config config;
+    std::shared_ptr<const Matcher> matcher;
+  };
+
+  // Polls on schedule until SIGTERM or SIGINT arrives on `stop_fd` (a signalfd). On SIGHUP,
+  // calls `reload_config` and applies what it returns; nullopt keeps the running one (it
+  // has logged why).
+  void run_until_stopped(const std::function<std::optional<Reload>()>& reload_config);
+
+  // Applies a new configuration between rounds: feeds added or removed, intervals and
+  // limits changed, the topic packs swapped; the state of feeds kept is kept.
+  Result<void> reload(const Config& config, std::shared_ptr<const Matcher> matcher);
 
  private:
   struct FetchJob {
@@ -69,7 +83,9 @@ class Poller {
   const Clock& clock_;
   int stop_fd_;
   Scheduler scheduler_;
-  Fetcher fetcher_;
+  std::unique_ptr<Fetcher> fetcher_;  // replaced on reload, between rounds
+  std::string database_;
+  std::mutex matcher_mutex_;
   std::shared_ptr<const Matcher> matcher_;
   Store store_;
   BoundedQueue<FetchJob> parse_queue_;

@@ -30,7 +30,8 @@ Polls the configured feeds and stores the items that match the topic packs.
                   Retry-After from a server delays a feed
   --log-level L   trace, debug, info, warn or error (overrides the config's 'log_level')
 
-Without --once, newswatch polls each feed on its interval until SIGTERM or SIGINT.
+Without --once, newswatch polls each feed on its interval until SIGTERM or SIGINT; SIGHUP
+reloads the configuration (a bad one is rejected and the running one kept).
 )";
 
 constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";
@@ -97,7 +98,7 @@ Result<Config> effective_config(const RunOptions& options) {
   return config;
 }
 
-// SIGTERM and SIGINT arrive as a readable file descriptor, so every wait in the daemon
+// SIGTERM, SIGINT and SIGHUP arrive as a readable file descriptor, so every wait in the daemon
 // (curl_multi_poll, the pause between rounds) wakes on them. Threads started after this
 // inherit the blocked mask.
 int stop_signal_fd() {
@@ -105,6 +106,7 @@ int stop_signal_fd() {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   return signalfd(-1, &signals, SFD_CLOEXEC | SFD_NONBLOCK);
 }
@@ -123,24 +125,33 @@ Result<TopicPack> load_topic_packs(const std::vector<std::string>& paths) {
   return merged;
 }
 
+// The configuration and its topic packs, as at start-up or on SIGHUP; nullopt after logging
+// why not (file:line:column for a bad file).
+static std::optional<Poller::Reload> load_configuration(const RunOptions& options) {
+  auto config = effective_config(options);
+  if (!config) {
+    spdlog::error("{}", config.error().message);
+    return std::nullopt;
+  }
+  spdlog::set_level(spdlog::level::from_str(config->log_level));
+  auto pack = load_topic_packs(config->topics);
+  if (!pack) {
+    spdlog::error("{}", pack.error().message);
+    return std::nullopt;
+  }
+  return Poller::Reload{std::move(*config), std::make_shared<const Matcher>(std::move(*pack))};
+}
+
 int run_command(const Args& args) {
   int status = 0;
   auto options = parse_run_args(args, status);
   if (!options) return status;
   spdlog::set_default_logger(spdlog::stderr_color_mt("newswatch"));
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
-  auto config = effective_config(*options);
-  if (!config) {
-    spdlog::error("{}", config.error().message);
-    return 1;
-  }
-  spdlog::set_level(spdlog::level::from_str(config->log_level));
-  auto pack = load_topic_packs(config->topics);
-  if (!pack) {
-    spdlog::error("{}", pack.error().message);
-    return 1;
-  }
-  auto store = Store::open(config->database);
+  auto loaded = load_configuration(*options);
+  if (!loaded) return 1;
+  auto& config = loaded->config;
+  auto store = Store::open(config.database);
   if (!store) {
     spdlog::error("{}", store.error().message);
     return 1;
@@ -151,18 +162,18 @@ int run_command(const Args& args) {
     return 1;
   }
   SystemClock clock;
-  auto matcher = std::make_shared<const Matcher>(std::move(*pack));
-  auto poller = Poller::create(*config, std::move(*store), matcher, clock, stop_fd);
+  auto matcher = loaded->matcher;
+  auto poller = Poller::create(config, std::move(*store), matcher, clock, stop_fd);
   if (!poller) {
     spdlog::error("{}", poller.error().message);
     return 1;
   }
   spdlog::info("newswatch {}: {} feeds, {} topics, database {}", NEWSWATCH_VERSION,
-               config->feeds.size(), matcher->pack().topics.size(), config->database);
+               config.feeds.size(), matcher->pack().topics.size(), config.database);
   if (options->once) {
     (*poller)->poll_round(true);
   } else {
-    (*poller)->run_until_stopped();
+    (*poller)->run_until_stopped([&] { return load_configuration(*options); });
     spdlog::info("stopping on signal");
   }
   poller->reset();

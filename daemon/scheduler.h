@@ -40,6 +40,13 @@ class Scheduler {
   void record_setback(std::size_t index, const std::string& reason, UnixSeconds now);
 
   const ScheduledFeed& feed(std::size_t index) const { return feeds_[index]; }
+  // The feed with this (configured) URL; nullptr when there is none.
+  const ScheduledFeed* find(const std::string& url) const {
+    for (const auto& f : feeds_) {
+      if (f.state.url == url) return &f;
+    }
+    return nullptr;
+  }
   std::size_t size() const { return feeds_.size(); }
 
  private:

@@ -88,6 +88,38 @@ TEST_CASE("the daemon keeps running after failures and exits 0 on SIGTERM") {
   CHECK_THAT(read_file(dir.file("log")), Catch::Contains("stopping"));
 }
 
+TEST_CASE("SIGHUP reloads the configuration and a bad one keeps the running one") {
+  TempDir dir;
+  FeedServer server;
+  server.serve("/a.xml", {200, hormuz_and_football_feed()});
+  server.serve("/b.xml", {200, hormuz_and_football_feed()});
+  auto config_with = [&](const std::string& feeds) {
+    return "database = \"" + dir.file("n.db") + "\"\ninterval = \"1h\"\n" + feeds;
+  };
+  std::string feed_a = "[[feed]]\nurl = \"" + server.url("/a.xml") + "\"\n";
+  std::string feed_b = "[[feed]]\nurl = \"" + server.url("/b.xml") + "\"\n";
+  std::string config = dir.write("newswatch.toml", config_with(feed_a));
+  pid_t pid = spawn_newswatch({"run", "--config", config}, dir.file("log"));
+  auto log_has = [&](const std::string& text) {
+    return await([&] { return read_file(dir.file("log")).find(text) != std::string::npos; });
+  };
+  REQUIRE(log_has("poll round: 1 feeds"));
+
+  dir.write("newswatch.toml", config_with(feed_a + feed_b));
+  kill(pid, SIGHUP);
+  CHECK(log_has("configuration reloaded: 2 feeds (was 1)"));
+  CHECK(await([&] { return server.requests_for("/b.xml") == 1; }));
+  CHECK(server.requests_for("/a.xml") == 1);  // its schedule was kept: not polled again yet
+
+  dir.write("newswatch.toml", config_with(feed_a) + "colour = \"red\"\n");
+  kill(pid, SIGHUP);
+  CHECK(log_has("newswatch.toml:5:10: unknown key 'colour'"));
+  CHECK(waitpid(pid, nullptr, WNOHANG) == 0);  // still running, on the last good config
+
+  kill(pid, SIGTERM);
+  CHECK(exit_status(pid) == 0);
+}
+
 TEST_CASE("a config error exits non-zero with file:line:column") {
   TempDir dir;
   std::string config = dir.write("bad.toml", "database = \"x.db\"\nbogus = 1\n");
