@@ -304,3 +304,19 @@ TEST_CASE("a permanent redirect is followed and its target polled from then on, 
   CHECK(h.server.requests_for("/temporary.xml") == 2);
   CHECK(h.count("SELECT count(*) FROM items_v") == 1);
 }
+
+TEST_CASE("a stalled server times out and the others are not held up") {
+  Harness h;
+  h.server.serve("/stalled.xml", {200, hormuz_and_football_feed(), "", 4000});
+  h.server.serve("/feed.xml", {200, hormuz_and_football_feed()});
+  h.config.feeds = {{h.server.url("/stalled.xml"), "", std::nullopt, true},
+                    {h.server.url("/feed.xml"), "", std::nullopt, true}};
+  h.config.timeout = std::chrono::seconds(1);
+  auto poller = h.poller();
+  RoundStats stats = poller->poll_round(true);
+  CHECK(stats.fetched == 1);
+  CHECK(stats.failed == 1);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE url LIKE '%stalled.xml' "
+                "AND last_error LIKE '%imeout%'") == 1);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 1);
+}
