@@ -139,7 +139,8 @@ void Poller::parse_worker() {
       auto parsed = parse_feed(job->result.body, options);
       if (!parsed) {
         std::string reason = "unparseable document: " + parsed.error().message;
-        spdlog::warn("feed {}: {}", batch.feed.url, reason);
+        auto level = reason == batch.feed.last_error ? spdlog::level::debug : spdlog::level::warn;
+        spdlog::log(level, "feed {}: {}", batch.feed.url, reason);
         set_back(batch.feed, reason);
       } else {
         batch.feed.error_count = 0;
@@ -231,6 +232,7 @@ RoundStats Poller::poll_round(bool all) {
       [&](FetchResult result) {
         std::size_t index = index_of.at(result.url);  // results arrive in completion order
         UnixSeconds at = clock_.now();
+        std::string previous_error = scheduler_.feed(index).state.last_error;
         scheduler_.record(index, result, at);
         const FeedState& state = scheduler_.feed(index).state;
         spdlog::debug("GET {} -> {} {} bytes in {:.3f}s{}", result.url, result.status,
@@ -242,8 +244,12 @@ RoundStats Poller::poll_round(bool all) {
           ++not_modified;
         } else {
           ++failed;
-          spdlog::warn("feed {}: {} (error {} in a row; next try at +{}s)", state.url,
-                       state.last_error, state.error_count, state.next_poll_at.value_or(at) - at);
+          // One warning when a feed starts failing a new way; the same failure again is
+          // debug noise (feeds_v keeps the count).
+          auto level =
+              state.last_error == previous_error ? spdlog::level::debug : spdlog::level::warn;
+          spdlog::log(level, "feed {}: {} (error {} in a row; next try at +{}s)", state.url,
+                      state.last_error, state.error_count, state.next_poll_at.value_or(at) - at);
         }
         parse_queue_.push({state, std::move(result), at});
         ++submitted;

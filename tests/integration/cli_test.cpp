@@ -120,6 +120,32 @@ TEST_CASE("SIGHUP reloads the configuration and a bad one keeps the running one"
   CHECK(exit_status(pid) == 0);
 }
 
+TEST_CASE("a feed failing the same way round after round is warned about once") {
+  TempDir dir;
+  std::string config = dir.write(
+      "newswatch.toml", "database = \"" + dir.file("n.db") +
+                            "\"\ninterval = \"1s\"\nmax_interval = \"1s\"\n[[feed]]\nurl = "
+                            "\"http://127.0.0.1:1/refused.xml\"\n");
+  pid_t pid = spawn_newswatch({"run", "--config", config}, dir.file("log"));
+  auto rounds = [&] {
+    std::string log = read_file(dir.file("log"));
+    int n = 0;
+    for (auto at = log.find("poll round"); at != std::string::npos;
+         at = log.find("poll round", at + 1))
+      ++n;
+    return n;
+  };
+  REQUIRE(await([&] { return rounds() >= 3; }));
+  kill(pid, SIGTERM);
+  CHECK(exit_status(pid) == 0);
+  std::string log = read_file(dir.file("log"));
+  int warnings = 0;
+  for (auto at = log.find("warning feed http://127.0.0.1:1/refused.xml"); at != std::string::npos;
+       at = log.find("warning feed http://127.0.0.1:1/refused.xml", at + 1))
+    ++warnings;
+  CHECK(warnings == 1);
+}
+
 TEST_CASE("a config error exits non-zero with file:line:column") {
   TempDir dir;
   std::string config = dir.write("bad.toml", "database = \"x.db\"\nbogus = 1\n");
