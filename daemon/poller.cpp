@@ -248,8 +248,12 @@ RoundStats Poller::poll_round(bool all) {
           // debug noise (feeds_v keeps the count).
           auto level =
               state.last_error == previous_error ? spdlog::level::debug : spdlog::level::warn;
-          spdlog::log(level, "feed {}: {} (error {} in a row; next try at +{}s)", state.url,
-                      state.last_error, state.error_count, state.next_poll_at.value_or(at) - at);
+          if (state.disabled) {
+            spdlog::log(level, "feed {}: {}", state.url, state.last_error);
+          } else {
+            spdlog::log(level, "feed {}: {} (error {} in a row; next try at +{}s)", state.url,
+                        state.last_error, state.error_count, state.next_poll_at.value_or(at) - at);
+          }
         }
         parse_queue_.push({state, std::move(result), at});
         ++submitted;
