@@ -320,3 +320,17 @@ TEST_CASE("a stalled server times out and the others are not held up") {
                 "AND last_error LIKE '%imeout%'") == 1);
   CHECK(h.count("SELECT count(*) FROM items_v") == 1);
 }
+
+TEST_CASE("410 Gone disables the feed: it is not requested again, after restarts either") {
+  Harness h;
+  h.server.serve("/gone.xml", {410, "gone"});
+  h.config.feeds = {{h.server.url("/gone.xml"), "", std::nullopt, true}};
+  h.poller()->poll_round(true);
+  CHECK(h.count("SELECT count(*) FROM feeds_v WHERE disabled = 1 AND last_error LIKE '%410%'") ==
+        1);
+  h.clock.advance(7 * 24 * 3600);
+  auto restarted = h.poller();
+  CHECK(restarted->poll_round(false).feeds == 0);
+  CHECK(restarted->poll_round(true).feeds == 0);
+  CHECK(h.server.requests_for("/gone.xml") == 1);
+}
