@@ -156,6 +156,8 @@ Fetcher::Fetcher(FetchOptions options) : options_(std::move(options)) {
   static std::once_flag curl_initialized;
   std::call_once(curl_initialized, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   multi_ = curl_multi_init();
+  // HTTP/2 where a server offers it: one connection carries a host's transfers.
+  curl_multi_setopt(as_multi(multi_), CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   curl_multi_setopt(as_multi(multi_), CURLMOPT_MAX_TOTAL_CONNECTIONS,
                     static_cast<long>(options_.concurrency));
 }

@@ -146,6 +146,19 @@ TEST_CASE("a feed failing the same way round after round is warned about once") 
   CHECK(warnings == 1);
 }
 
+TEST_CASE("SIGTERM during a transfer to a hanging server exits within 5 s") {
+  TempDir dir;
+  FeedServer server;
+  server.serve("/hang.xml", {200, hormuz_and_football_feed(), "", 8000});
+  std::string feeds = dir.write("feeds.toml", "[[feed]]\nurl = \"" + server.url("/hang.xml") + "\"\n");
+  pid_t pid = spawn_newswatch({"run", "--feeds", feeds, "--db", dir.file("n.db")}, dir.file("log"));
+  REQUIRE(await([&] { return server.max_concurrent() == 1; }));  // the request is in flight
+  auto signalled = std::chrono::steady_clock::now();
+  kill(pid, SIGTERM);
+  CHECK(exit_status(pid) == 0);
+  CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(5));
+}
+
 TEST_CASE("a config error exits non-zero with file:line:column") {
   TempDir dir;
   std::string config = dir.write("bad.toml", "database = \"x.db\"\nbogus = 1\n");
