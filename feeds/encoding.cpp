@@ -76,16 +76,15 @@ std::string iconv_name(const std::string& label) {
   return label;
 }
 
-constexpr char32_t kCp1252High[32] = {
-    0x20AC, 0x81,   0x201A, 0x192,  0x201E, 0x2026, 0x2020, 0x2021, 0x2C6,  0x2030, 0x160,
-    0x2039, 0x152,  0x8D,   0x17D,  0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-    0x2013, 0x2014, 0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
-
-char32_t cp1252(unsigned char byte) {
-  return byte >= 0x80 && byte < 0xA0 ? kCp1252High[byte - 0x80] : byte;
-}
-
 }  // namespace
+
+char32_t windows_1252(unsigned char byte) {
+  static constexpr char32_t kHigh[32] = {
+      0x20AC, 0x81,   0x201A, 0x192,  0x201E, 0x2026, 0x2020, 0x2021, 0x2C6,  0x2030, 0x160,
+      0x2039, 0x152,  0x8D,   0x17D,  0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+      0x2013, 0x2014, 0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
+  return byte >= 0x80 && byte < 0xA0 ? kHigh[byte - 0x80] : byte;
+}
 
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
@@ -115,7 +114,7 @@ std::size_t repair_utf8(std::string_view in, std::string& out) {
       out.append(in.substr(i, length));
       i += length;
     } else {
-      append_utf8(out, cp1252(static_cast<unsigned char>(in[i])));
+      append_utf8(out, windows_1252(static_cast<unsigned char>(in[i])));
       ++bad;
       ++i;
     }
@@ -136,7 +135,7 @@ bool convert(std::string_view in, const std::string& from, std::string& out, std
       if (static_cast<unsigned char>(c) < 0x80) {
         out.push_back(c);
       } else {
-        append_utf8(out, cp1252(static_cast<unsigned char>(c)));
+        append_utf8(out, windows_1252(static_cast<unsigned char>(c)));
       }
     }
     return true;

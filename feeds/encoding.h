@@ -17,6 +17,10 @@ namespace newswatch {
 std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
                          std::string& storage, std::vector<std::string>& warnings);
 
+// The code point of a windows-1252 byte (0x80-0x9F hold the curly quotes, dashes, euro sign;
+// the five undefined ones map to C1 controls, as WHATWG's decoder does).
+char32_t windows_1252(unsigned char byte);
+
 // Length of the valid UTF-8 sequence that starts at s[i] (1 for ASCII), or 0 when the
 // bytes there are not valid UTF-8 (overlong forms and surrogates included).
 std::size_t utf8_sequence_length(std::string_view s, std::size_t i);

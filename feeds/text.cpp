@@ -13,6 +13,8 @@
 #include <iterator>
 #include <optional>
 
+#include "feeds/encoding.h"
+
 namespace newswatch {
 namespace {
 
@@ -175,7 +177,6 @@ class TextSink {
       }
     }
   }
-  void decoded(const std::string& s) { text(s); }
   // Appends text in which character references are still encoded.
   void characters(std::string_view s) {
     std::size_t i = 0, start = 0;
@@ -183,7 +184,7 @@ class TextSink {
       text(s.substr(start, i - start));
       std::string decoded;
       if (decode_reference(s, i, decoded)) {
-        this->decoded(decoded);
+        text(decoded);
       } else {
         text("&");
         ++i;
@@ -326,12 +327,8 @@ bool decode_reference(std::string_view html, std::size_t& pos, std::string& out)
     }
     if (i == start) return false;
     if (i < html.size() && html[i] == ';') ++i;
-    // Windows-1252 code points in numeric references, as browsers interpret them.
-    static constexpr std::array<char32_t, 32> kCp1252 = {
-        0x20AC, 0x81,   0x201A, 0x192,  0x201E, 0x2026, 0x2020, 0x2021, 0x2C6,  0x2030, 0x160,
-        0x2039, 0x152,  0x8D,   0x17D,  0x8F,   0x90,   0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
-        0x2013, 0x2014, 0x2DC,  0x2122, 0x161,  0x203A, 0x153,  0x9D,   0x17E,  0x178};
-    if (value >= 0x80 && value <= 0x9F) value = kCp1252[value - 0x80];
+    // Numeric references to 0x80-0x9F mean windows-1252 characters, as browsers read them.
+    if (value >= 0x80 && value <= 0x9F) value = windows_1252(static_cast<unsigned char>(value));
     append_utf8(out, value);
     pos = i;
     return true;
