@@ -2,6 +2,8 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <optional>
+
 #include "storage/migrations.h"
 
 namespace newswatch {
@@ -32,17 +34,19 @@ Result<void> migrate(SQLite::Database& db) {
   return {};
 }
 
-void bind_optional(SQLite::Statement& statement, int index, const std::optional<UnixSeconds>& t) {
-  if (t) {
-    statement.bind(index, static_cast<int64_t>(*t));
-  } else {
-    statement.bind(index);
-  }
+void bind_value(SQLite::Statement& statement, int index, std::int64_t value) {
+  statement.bind(index, static_cast<int64_t>(value));
 }
 
-void bind_optional(SQLite::Statement& statement, int index, const std::optional<std::string>& s) {
-  if (s) {
-    statement.bind(index, *s);
+void bind_value(SQLite::Statement& statement, int index, const std::string& value) {
+  statement.bind(index, value);
+}
+
+// An empty optional binds NULL.
+template <typename T>
+void bind_value(SQLite::Statement& statement, int index, const std::optional<T>& value) {
+  if (value) {
+    bind_value(statement, index, *value);
   } else {
     statement.bind(index);
   }
@@ -61,48 +65,61 @@ std::int64_t feed_id(SQLite::Database& db, const std::string& url) {
   return query.executeStep() ? query.getColumn(0).getInt64() : 0;
 }
 
-std::int64_t article_for(SQLite::Database& db, const MatchedItem& matched, std::int64_t feed,
+// The statements that store items, compiled once per batch rather than once per item.
+struct ItemStatements {
+  explicit ItemStatements(SQLite::Database& db)
+      : db(db),
+        seen(db, "SELECT 1 FROM sightings WHERE feed_id = ? AND item_key = ?"),
+        existing(db, "SELECT id FROM articles WHERE canonical_url = ?"),
+        touch(db, "UPDATE articles SET last_seen = ? WHERE id = ?"),
+        story(db, "INSERT INTO stories (title, first_seen, last_seen) VALUES (?, ?, ?)"),
+        article(db,
+                "INSERT INTO articles (canonical_url, title, summary, content, author, "
+                "published, first_seen, last_seen, feed_id, story_id) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+        sighting(db,
+                 "INSERT INTO sightings (article_id, feed_id, item_key, url, guid, title, "
+                 "seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+        match(db,
+              "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset) "
+              "VALUES (?, ?, ?, ?, ?)") {}
+
+  SQLite::Database& db;
+  SQLite::Statement seen, existing, touch, story, article, sighting, match;
+};
+
+// Runs a statement compiled earlier with fresh bindings.
+template <typename... Values>
+void run(SQLite::Statement& statement, const Values&... values) {
+  statement.reset();
+  statement.clearBindings();
+  int index = 0;
+  (bind_value(statement, ++index, values), ...);
+  statement.exec();
+}
+
+std::int64_t article_for(ItemStatements& sql, const MatchedItem& matched, std::int64_t feed,
                          UnixSeconds now, bool& created) {
   const Item& item = matched.item;
   // Without a link, nothing says two feeds' items are the same article: a GUID such as
   // "42" is only unique within its feed.
   std::string url = item.link ? *item.link : "feed:" + std::to_string(feed) + ":" + *item_key(item);
-  SQLite::Statement existing(db, "SELECT id FROM articles WHERE canonical_url = ?");
-  existing.bind(1, url);
-  if (existing.executeStep()) {
+  sql.existing.reset();
+  sql.existing.bind(1, url);
+  if (sql.existing.executeStep()) {
     created = false;
-    std::int64_t id = existing.getColumn(0).getInt64();
-    SQLite::Statement touch(db, "UPDATE articles SET last_seen = ? WHERE id = ?");
-    touch.bind(1, static_cast<int64_t>(now));
-    touch.bind(2, id);
-    touch.exec();
+    std::int64_t id = sql.existing.getColumn(0).getInt64();
+    run(sql.touch, static_cast<int64_t>(now), id);
     return id;
   }
   created = true;
   // Until story clustering exists, every new article opens a story of its own.
-  SQLite::Statement story(db,
-                          "INSERT INTO stories (title, first_seen, last_seen) VALUES (?, ?, ?)");
-  story.bind(1, item.title);
-  story.bind(2, static_cast<int64_t>(now));
-  story.bind(3, static_cast<int64_t>(now));
-  story.exec();
-  std::int64_t story_id = db.getLastInsertRowid();
-  SQLite::Statement insert(db,
-                           "INSERT INTO articles (canonical_url, title, summary, content, author, "
-                           "published, first_seen, last_seen, feed_id, story_id) "
-                           "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  insert.bind(1, url);
-  insert.bind(2, item.title);
-  insert.bind(3, item.summary);
-  insert.bind(4, item.content);
-  bind_optional(insert, 5, item.author);
-  bind_optional(insert, 6, item.published ? item.published : item.updated);
-  insert.bind(7, static_cast<int64_t>(now));
-  insert.bind(8, static_cast<int64_t>(now));
-  insert.bind(9, static_cast<int64_t>(feed));
-  insert.bind(10, static_cast<int64_t>(story_id));
-  insert.exec();
-  return db.getLastInsertRowid();
+  run(sql.story, item.title, static_cast<int64_t>(now), static_cast<int64_t>(now));
+  std::int64_t story_id = sql.db.getLastInsertRowid();
+  run(sql.article, url, item.title, item.summary, item.content, item.author,
+      item.published ? item.published : item.updated, static_cast<int64_t>(now),
+      static_cast<int64_t>(now), static_cast<int64_t>(feed), static_cast<int64_t>(story_id));
+  return sql.db.getLastInsertRowid();
 }
 
 void save_feed_state(SQLite::Database& db, const FeedState& state) {
@@ -122,8 +139,8 @@ void save_feed_state(SQLite::Database& db, const FeedState& state) {
     update.bind(4, state.last_error);
   }
   update.bind(5, state.error_count);
-  bind_optional(update, 6, state.last_polled_at);
-  bind_optional(update, 7, state.next_poll_at);
+  bind_value(update, 6, state.last_polled_at);
+  bind_value(update, 7, state.next_poll_at);
   update.bind(8, state.disabled ? 1 : 0);
   update.bind(9, state.title);
   update.bind(10, state.fetch_url);
@@ -204,43 +221,29 @@ Result<WriteStats> Store::write(const ParsedBatch& batch) {
     save_feed_state(*db_, batch.feed);
     std::int64_t feed = feed_id(*db_, batch.feed.url);
     if (feed == 0) return fail("feed not registered: " + batch.feed.url);
-    SQLite::Statement seen(*db_, "SELECT 1 FROM sightings WHERE feed_id = ? AND item_key = ?");
+    std::optional<ItemStatements> sql;
+    if (!batch.items.empty()) sql.emplace(*db_);
     for (const MatchedItem& matched : batch.items) {
       auto key = item_key(matched.item);
       if (!key) continue;  // nothing identifies it: it could not be recognised next time
-      seen.reset();
-      seen.bind(1, static_cast<int64_t>(feed));
-      seen.bind(2, *key);
-      if (seen.executeStep()) {
+      sql->seen.reset();
+      sql->seen.bind(1, static_cast<int64_t>(feed));
+      sql->seen.bind(2, *key);
+      if (sql->seen.executeStep()) {
         ++stats.known;
         continue;
       }
       bool created = false;
-      std::int64_t article = article_for(*db_, matched, feed, batch.fetched_at, created);
+      std::int64_t article = article_for(*sql, matched, feed, batch.fetched_at, created);
       stats.new_articles += created ? 1 : 0;
       ++stats.new_sightings;
-      SQLite::Statement sighting(*db_,
-                                 "INSERT INTO sightings (article_id, feed_id, item_key, url, "
-                                 "guid, title, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)");
-      sighting.bind(1, static_cast<int64_t>(article));
-      sighting.bind(2, static_cast<int64_t>(feed));
-      sighting.bind(3, *key);
-      bind_optional(sighting, 4, matched.item.link);
-      bind_optional(sighting, 5, matched.item.guid);
-      sighting.bind(6, matched.item.title);
-      sighting.bind(7, static_cast<int64_t>(batch.fetched_at));
-      sighting.exec();
-      SQLite::Statement match(*db_,
-                              "INSERT OR IGNORE INTO matches (article_id, topic, field, term, "
-                              "offset) VALUES (?, ?, ?, ?, ?)");
+      run(sql->sighting, static_cast<int64_t>(article), static_cast<int64_t>(feed), *key,
+          matched.item.link, matched.item.guid, matched.item.title,
+          static_cast<int64_t>(batch.fetched_at));
       for (const Evidence& evidence : matched.matches.evidence) {
-        match.reset();
-        match.bind(1, static_cast<int64_t>(article));
-        match.bind(2, evidence.topic);
-        match.bind(3, field_name(evidence.field));
-        match.bind(4, evidence.term);
-        match.bind(5, static_cast<int64_t>(evidence.offset));
-        match.exec();
+        run(sql->match, static_cast<int64_t>(article), evidence.topic,
+            std::string(field_name(evidence.field)), evidence.term,
+            static_cast<int64_t>(evidence.offset));
       }
     }
     transaction.commit();
