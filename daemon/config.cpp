@@ -14,18 +14,7 @@
 namespace newswatch {
 namespace {
 
-struct ConfigError {
-  std::string message;
-};
-
-[[noreturn]] void reject(const toml::value& value, const std::string& what) {
-  throw ConfigError{toml_where(value) + ": " + what};
-}
-
-std::string string_of(const toml::value& value, const std::string& key) {
-  if (!value.is_string()) reject(value, "'" + key + "' must be a string");
-  return value.as_string().str;
-}
+std::string quoted(const std::string& key) { return "'" + key + "'"; }
 
 bool bool_of(const toml::value& value, const std::string& key) {
   if (!value.is_boolean()) reject(value, "'" + key + "' must be true or false");
@@ -74,11 +63,11 @@ FeedConfig feed_of(const toml::value& table) {
   FeedConfig feed;
   for (const auto& [key, value] : table.as_table()) {
     if (key == "url") {
-      feed.url = string_of(value, key);
+      feed.url = string_of(value, quoted(key));
       if (!feed.url.starts_with("http://") && !feed.url.starts_with("https://"))
         reject(value, "feed url must start with http:// or https://");
     } else if (key == "title") {
-      feed.title = string_of(value, key);
+      feed.title = string_of(value, quoted(key));
     } else if (key == "interval") {
       feed.interval = duration_of(value, key);
     } else if (key == "enabled") {
@@ -101,7 +90,7 @@ std::vector<FeedConfig> feeds_of(const toml::value& value) {
 
 toml::value parse_toml_file(const std::string& path) {
   std::ifstream file(path, std::ios::binary);
-  if (!file) throw ConfigError{path + ": cannot open file"};
+  if (!file) throw TomlValueError{path + ": cannot open file"};
   return toml::parse(file, path);
 }
 
@@ -110,11 +99,11 @@ const std::set<std::string> kPlannedKeys = {"retention_days", "keep_unmatched", 
 
 void apply_key(Config& config, const std::string& key, const toml::value& value) {
   if (key == "database") {
-    config.database = relative_to(config.source, string_of(value, key));
+    config.database = relative_to(config.source, string_of(value, quoted(key)));
   } else if (key == "topics") {
     if (!value.is_array()) reject(value, "'topics' must be an array of file names");
     for (const auto& t : value.as_array())
-      config.topics.push_back(relative_to(config.source, string_of(t, key)));
+      config.topics.push_back(relative_to(config.source, string_of(t, quoted(key))));
   } else if (key == "interval") {
     config.interval = duration_of(value, key);
   } else if (key == "honor_feed_hints") {
@@ -131,11 +120,11 @@ void apply_key(Config& config, const std::string& key, const toml::value& value)
     config.max_body = size_of(value, key);
   } else if (key == "log_level") {
     static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
-    config.log_level = string_of(value, key);
+    config.log_level = string_of(value, quoted(key));
     if (!kLevels.count(config.log_level))
       reject(value, "'log_level' must be one of trace, debug, info, warn, error");
   } else if (key == "opml") {
-    config.opml = relative_to(config.source, string_of(value, key));
+    config.opml = relative_to(config.source, string_of(value, quoted(key)));
   } else if (key == "feed") {
     config.feeds = feeds_of(value);
   } else if (kPlannedKeys.count(key)) {
@@ -206,7 +195,7 @@ Result<Config> Config::load(const std::string& path) {
       config.feeds.insert(config.feeds.end(), extra->begin(), extra->end());
     }
     return config;
-  } catch (const ConfigError& e) {
+  } catch (const TomlValueError& e) {
     return fail(e.message);
   } catch (const toml::exception& e) {
     return fail(toml_describe(e));
@@ -224,7 +213,7 @@ Result<std::vector<FeedConfig>> load_feed_list(const std::string& path) {
       feeds = feeds_of(value);
     }
     return feeds;
-  } catch (const ConfigError& e) {
+  } catch (const TomlValueError& e) {
     return fail(e.message);
   } catch (const toml::exception& e) {
     return fail(toml_describe(e));

@@ -13,6 +13,22 @@ inline std::string toml_where(const toml::source_location& loc) {
 
 inline std::string toml_where(const toml::value& value) { return toml_where(value.location()); }
 
+// A value in a TOML file that is not what the file's schema expects; thrown while reading
+// the file and turned into a Result at the edge of the loader.
+struct TomlValueError {
+  std::string message;
+};
+
+[[noreturn]] inline void reject(const toml::value& value, const std::string& what) {
+  throw TomlValueError{toml_where(value) + ": " + what};
+}
+
+// The string `value` holds; `what` names it in the error ("'name'", "a phrase").
+inline std::string string_of(const toml::value& value, const std::string& what) {
+  if (!value.is_string()) reject(value, what + " must be a string");
+  return value.as_string().str;
+}
+
 // toml11 puts the location in a multi-line message of its own; keep its first line.
 inline std::string toml_describe(const toml::exception& e) {
   std::string what = e.what();

@@ -13,25 +13,11 @@
 namespace newswatch {
 namespace {
 
-// An error in the pack at a known place; turned into a Result at the edge of load().
-struct PackError {
-  std::string message;
-};
-
-[[noreturn]] void reject(const toml::value& value, const std::string& what) {
-  throw PackError{toml_where(value) + ": " + what};
-}
-
 void check_keys(const toml::value& table, const std::set<std::string>& allowed,
                 const std::string& context) {
   for (const auto& [key, value] : table.as_table()) {
     if (!allowed.count(key)) reject(value, "unknown key '" + key + "' in " + context);
   }
-}
-
-std::string string_of(const toml::value& value, const std::string& what) {
-  if (!value.is_string()) reject(value, what + " must be a string");
-  return value.as_string().str;
 }
 
 Phrase phrase_of(const toml::value& value) {
@@ -138,7 +124,7 @@ Result<TopicPack> TopicPack::parse(const std::string& text, const std::string& o
         reject(topic, "duplicate topic name '" + pack.topics.back().name + "'");
     }
     return pack;
-  } catch (const PackError& e) {
+  } catch (const TomlValueError& e) {
     return fail(e.message);
   } catch (const toml::exception& e) {
     return fail(toml_describe(e));
