@@ -119,8 +119,7 @@ Result<TopicPack> load_topic_packs(const std::vector<std::string>& paths) {
   for (const auto& path : paths) {
     auto pack = TopicPack::load(path);
     if (!pack) return pack;
-    if (merged.name.empty()) merged.name = pack->name;
-    for (auto& topic : pack->topics) merged.topics.push_back(std::move(topic));
+    if (auto merge = merged.merge(std::move(*pack)); !merge) return fail(merge.error());
   }
   return merged;
 }

@@ -20,7 +20,7 @@ static MatchedItem relevant_item(std::string guid, std::string link, std::string
   m.item.published = 1749528000;  // 2025-06-10T04:00:00Z
   m.matches.relevant = true;
   m.matches.topics = {"hormuz"};
-  m.matches.evidence = {{"hormuz", ItemField::kTitle, "strait of hormuz", 7}};
+  m.matches.evidence = {{"hormuz", ItemField::kTitle, "strait of hormuz", 7, "hormuz_strait", "test.toml:3"}};
   return m;
 }
 

@@ -52,7 +52,7 @@ TEST_CASE("pack errors name file:line:column and what was expected") {
       error_of("[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = [\"a\"]\nfields = [\"body\"]\n"),
       Catch::StartsWith("pack.toml:5:") && Catch::Contains("unknown field 'body'"));
   CHECK_THAT(error_of("[[topic]]\nname = \"t\"\n[[topic.rule]]\nnone = [\"a\"]\n"),
-             Catch::Contains("needs 'any' or 'all'"));
+             Catch::Contains("needs 'any', 'all' or 'near'"));
   CHECK_THAT(error_of("[[topic]]\nname = \"t\"\n"), Catch::Contains("at least one [[topic.rule]]"));
   CHECK_THAT(error_of("[[topic]]\ndescription = \"x\"\n"), Catch::Contains("needs a 'name'"));
   CHECK_THAT(error_of("[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = [\"...\"]\n"),

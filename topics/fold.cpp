@@ -104,6 +104,18 @@ class FoldedText {
   bool pending_space_ = false;
 };
 
+bool is_ascii_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// "US" standing alone is the United States, spelt like "U.S."; the pronoun "us" is not.
+bool is_capital_us(std::string_view text, std::size_t i) {
+  if (text.substr(i, 2) != "US") return false;
+  bool word_before = i > 0 && (is_ascii_alnum(text[i - 1]) || text[i - 1] & 0x80);
+  bool word_after = i + 2 < text.size() && (is_ascii_alnum(text[i + 2]) || text[i + 2] & 0x80);
+  return !word_before && !word_after;
+}
+
 }  // namespace
 
 std::string fold(std::string_view utf8) {
@@ -112,6 +124,11 @@ std::string fold(std::string_view utf8) {
   FoldedText folded(utf8.size());
   for (std::size_t i = 0; i < utf8.size();) {
     auto byte = static_cast<unsigned char>(utf8[i]);
+    if (is_capital_us(utf8, i)) {
+      for (char c : {'u', ' ', 's'}) folded.ascii(static_cast<unsigned char>(c));
+      i += 2;
+      continue;
+    }
     if (byte < 0x80) {
       folded.ascii(byte);
       ++i;

@@ -1,8 +1,14 @@
 // Decides which topics an item belongs to, and records why: every match names the topic, the
-// field, the phrase and where in the folded field text it was found.
+// rule, the field, the phrase, its concept and where in the folded field text it was found.
+//
+// Every phrase of every rule is compiled into one Aho–Corasick automaton, so an item's fields
+// are each read once however many rules there are; only rules that one of the found phrases
+// belongs to are then evaluated.
 #pragma once
 
 #include <array>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,11 +22,14 @@ struct Evidence {
   ItemField field;
   std::string term;        // the phrase as the pack wrote it
   std::size_t offset = 0;  // byte offset in the folded field text
+  std::string concept_id;  // the phrase's concept, or empty
+  std::string rule;        // "file:line" of the rule that matched
 };
 
 struct MatchSet {
   bool relevant = false;
-  std::vector<std::string> topics;  // in pack order
+  std::vector<std::string> topics;  // in pack order; empty unless relevant
+  std::vector<double> scores;       // the summed weights of each topic's matching rules
   std::vector<Evidence> evidence;   // the phrases that made each topic match
 };
 
@@ -30,9 +39,15 @@ struct FoldedItem {
   static FoldedItem from(const Item& item);
 };
 
+class PhraseAutomaton;
+struct CompiledRule;
+
 class Matcher {
  public:
-  explicit Matcher(TopicPack pack) : pack_(std::move(pack)) {}
+  explicit Matcher(TopicPack pack);
+  ~Matcher();
+  Matcher(Matcher&&) noexcept;
+  Matcher& operator=(Matcher&&) noexcept;
 
   // Pure and thread-safe: the same matcher may serve every parser worker.
   MatchSet match(const Item& item) const;
@@ -42,6 +57,9 @@ class Matcher {
 
  private:
   TopicPack pack_;
+  std::unique_ptr<PhraseAutomaton> automaton_;
+  std::vector<CompiledRule> rules_;
+  std::vector<std::vector<std::uint32_t>> rules_of_pattern_;  // rules a phrase can start
 };
 
 }  // namespace newswatch

@@ -1,6 +1,8 @@
 #include "topics/topic_pack.h"
 
+#include <cmath>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <stdexcept>
@@ -13,11 +15,25 @@
 namespace newswatch {
 namespace {
 
+using Concepts = std::map<std::string, const Concept*>;
+
 void check_keys(const toml::value& table, const std::set<std::string>& allowed,
                 const std::string& context) {
   for (const auto& [key, value] : table.as_table()) {
     if (!allowed.count(key)) reject(value, "unknown key '" + key + "' in " + context);
   }
+}
+
+const toml::value* find_key(const toml::value& table, const std::string& key) {
+  const auto& t = table.as_table();
+  auto it = t.find(key);
+  return it == t.end() ? nullptr : &it->second;
+}
+
+double number_of(const toml::value& value, const std::string& what) {
+  if (value.is_integer()) return static_cast<double>(value.as_integer());
+  if (value.is_floating() && std::isfinite(value.as_floating())) return value.as_floating();
+  reject(value, what + " must be a number");
 }
 
 Phrase phrase_of(const toml::value& value) {
@@ -33,11 +49,35 @@ Phrase phrase_of(const toml::value& value) {
   return phrase;
 }
 
-std::vector<Phrase> phrases_of(const toml::value& value, const std::string& key) {
+// A list of phrases, where "@id" stands for every term of a concept.
+std::vector<Phrase> phrases_of(const toml::value& value, const std::string& key,
+                               const Concepts& concepts) {
   if (!value.is_array()) reject(value, "'" + key + "' must be an array of strings");
   std::vector<Phrase> phrases;
-  for (const auto& element : value.as_array()) phrases.push_back(phrase_of(element));
+  for (const auto& element : value.as_array()) {
+    if (element.is_string() && element.as_string().str.starts_with("@")) {
+      std::string id = element.as_string().str.substr(1);
+      auto it = concepts.find(id);
+      if (it == concepts.end()) reject(element, "unknown concept '@" + id + "'");
+      phrases.insert(phrases.end(), it->second->terms.begin(), it->second->terms.end());
+    } else {
+      phrases.push_back(phrase_of(element));
+    }
+  }
+  if (phrases.empty()) reject(value, "'" + key + "' is empty");
   return phrases;
+}
+
+// An array of groups; a bare string is a group of one.
+std::vector<std::vector<Phrase>> groups_of(const toml::value& value, const std::string& key,
+                                           const Concepts& concepts) {
+  if (!value.is_array()) reject(value, "'" + key + "' must be an array of groups of phrases");
+  std::vector<std::vector<Phrase>> groups;
+  for (const auto& group : value.as_array()) {
+    groups.push_back(group.is_string() ? phrases_of(toml::value(toml::array{group}), key, concepts)
+                                       : phrases_of(group, key, concepts));
+  }
+  return groups;
 }
 
 ItemField field_of(const toml::value& value) {
@@ -48,46 +88,66 @@ ItemField field_of(const toml::value& value) {
   reject(value, "unknown field '" + name + "' (expected title, summary, content or categories)");
 }
 
-Rule rule_of(const toml::value& table) {
+Rule rule_of(const toml::value& table, const Concepts& concepts) {
   if (!table.is_table()) reject(table, "a rule must be a table");
-  check_keys(table, {"any", "all", "none", "fields"}, "a rule");
+  check_keys(table, {"any", "all", "near", "within", "none", "fields", "weight"}, "a rule");
   Rule rule;
-  const auto& t = table.as_table();
-  if (auto it = t.find("any"); it != t.end()) rule.any = phrases_of(it->second, "any");
-  if (auto it = t.find("all"); it != t.end()) {
-    if (!it->second.is_array()) reject(it->second, "'all' must be an array of groups");
-    for (const auto& group : it->second.as_array()) {
-      // A bare string is a group of one.
-      rule.all.push_back(group.is_string() ? std::vector<Phrase>{phrase_of(group)}
-                                           : phrases_of(group, "all"));
-    }
+  rule.origin = table.location().file_name() + ":" + std::to_string(table.location().line());
+  if (auto v = find_key(table, "any")) rule.any = phrases_of(*v, "any", concepts);
+  if (auto v = find_key(table, "all")) rule.all = groups_of(*v, "all", concepts);
+  if (auto v = find_key(table, "near")) {
+    rule.near = groups_of(*v, "near", concepts);
+    if (rule.near.size() != 2) reject(*v, "'near' must hold exactly two groups of phrases");
   }
-  if (auto it = t.find("none"); it != t.end()) rule.none = phrases_of(it->second, "none");
-  if (auto it = t.find("fields"); it != t.end()) {
-    if (!it->second.is_array()) reject(it->second, "'fields' must be an array of field names");
-    for (const auto& f : it->second.as_array()) rule.fields.push_back(field_of(f));
+  if (auto v = find_key(table, "within")) {
+    if (!v->is_integer() || v->as_integer() < 0 || v->as_integer() > 1000)
+      reject(*v, "'within' must be a whole number of words from 0 to 1000");
+    if (rule.near.empty()) reject(*v, "'within' needs 'near'");
+    rule.within = static_cast<int>(v->as_integer());
+  }
+  if (auto v = find_key(table, "none")) rule.none = phrases_of(*v, "none", concepts);
+  if (auto v = find_key(table, "fields")) {
+    if (!v->is_array()) reject(*v, "'fields' must be an array of field names");
+    for (const auto& f : v->as_array()) rule.fields.push_back(field_of(f));
   } else {
     rule.fields.assign(std::begin(kAllFields), std::end(kAllFields));
   }
-  if (rule.any.empty() && rule.all.empty()) reject(table, "a rule needs 'any' or 'all' phrases");
+  if (auto v = find_key(table, "weight")) rule.weight = number_of(*v, "'weight'");
+  if (rule.any.empty() && rule.all.empty() && rule.near.empty())
+    reject(table, "a rule needs 'any', 'all' or 'near' phrases");
   return rule;
 }
 
-Topic topic_of(const toml::value& table) {
+Topic topic_of(const toml::value& table, const Concepts& concepts) {
   if (!table.is_table()) reject(table, "a topic must be a table");
   check_keys(table, {"name", "description", "rule"}, "a topic");
   Topic topic;
-  const auto& t = table.as_table();
-  auto name = t.find("name");
-  if (name == t.end()) reject(table, "a topic needs a 'name'");
-  topic.name = string_of(name->second, "'name'");
-  if (auto it = t.find("description"); it != t.end())
-    topic.description = string_of(it->second, "'description'");
-  auto rules = t.find("rule");
-  if (rules == t.end() || !rules->second.is_array() || rules->second.as_array().empty())
+  auto name = find_key(table, "name");
+  if (!name) reject(table, "a topic needs a 'name'");
+  topic.name = string_of(*name, "'name'");
+  if (auto v = find_key(table, "description")) topic.description = string_of(*v, "'description'");
+  auto rules = find_key(table, "rule");
+  if (!rules || !rules->is_array() || rules->as_array().empty())
     reject(table, "topic '" + topic.name + "' needs at least one [[topic.rule]]");
-  for (const auto& rule : rules->second.as_array()) topic.rules.push_back(rule_of(rule));
+  for (const auto& rule : rules->as_array()) topic.rules.push_back(rule_of(rule, concepts));
   return topic;
+}
+
+Concept concept_of(const toml::value& table) {
+  if (!table.is_table()) reject(table, "a concept must be a table");
+  check_keys(table, {"id", "terms"}, "a concept");
+  auto id = find_key(table, "id");
+  if (!id) reject(table, "a concept needs an 'id'");
+  Concept result{string_of(*id, "'id'"), {}};
+  auto terms = find_key(table, "terms");
+  if (!terms) reject(table, "concept '" + result.id + "' needs 'terms'");
+  if (!terms->is_array()) reject(*terms, "'terms' must be an array of strings");
+  for (const auto& term : terms->as_array()) {
+    result.terms.push_back(phrase_of(term));
+    result.terms.back().concept_id = result.id;
+  }
+  if (result.terms.empty()) reject(*terms, "concept '" + result.id + "' has no terms");
+  return result;
 }
 
 }  // namespace
@@ -110,16 +170,34 @@ Result<TopicPack> TopicPack::parse(const std::string& text, const std::string& o
   try {
     std::istringstream stream(text);
     toml::value root = toml::parse(stream, origin);
-    check_keys(root, {"name", "description", "topic"}, "the pack");
+    check_keys(root, {"name", "description", "threshold", "concept", "topic"}, "the pack");
     TopicPack pack;
-    const auto& t = root.as_table();
-    if (auto it = t.find("name"); it != t.end()) pack.name = string_of(it->second, "'name'");
-    auto topics = t.find("topic");
-    if (topics == t.end() || !topics->second.is_array() || topics->second.as_array().empty())
+    if (auto v = find_key(root, "name")) pack.name = string_of(*v, "'name'");
+    if (auto v = find_key(root, "description")) string_of(*v, "'description'");
+    double threshold = 1.0;
+    if (auto v = find_key(root, "threshold")) {
+      threshold = number_of(*v, "'threshold'");
+      if (threshold <= 0) reject(*v, "'threshold' must be greater than 0");
+    }
+    pack.thresholds.push_back(threshold);
+    if (auto v = find_key(root, "concept")) {
+      if (!v->is_array()) reject(*v, "'concept' must be an array of tables ([[concept]])");
+      for (const auto& table : v->as_array()) {
+        pack.concepts.push_back(concept_of(table));
+        for (std::size_t i = 0; i + 1 < pack.concepts.size(); ++i) {
+          if (pack.concepts[i].id == pack.concepts.back().id)
+            reject(table, "duplicate concept id '" + pack.concepts.back().id + "'");
+        }
+      }
+    }
+    Concepts concepts;
+    for (const auto& c : pack.concepts) concepts[c.id] = &c;
+    auto topics = find_key(root, "topic");
+    if (!topics || !topics->is_array() || topics->as_array().empty())
       return fail(origin + ": a topic pack needs at least one [[topic]]");
     std::set<std::string> names;
-    for (const auto& topic : topics->second.as_array()) {
-      pack.topics.push_back(topic_of(topic));
+    for (const auto& topic : topics->as_array()) {
+      pack.topics.push_back(topic_of(topic, concepts));
       if (!names.insert(pack.topics.back().name).second)
         reject(topic, "duplicate topic name '" + pack.topics.back().name + "'");
     }
@@ -129,6 +207,25 @@ Result<TopicPack> TopicPack::parse(const std::string& text, const std::string& o
   } catch (const toml::exception& e) {
     return fail(toml_describe(e));
   }
+}
+
+Result<void> TopicPack::merge(TopicPack other) {
+  for (const auto& topic : other.topics) {
+    for (const auto& mine : topics) {
+      if (mine.name == topic.name)
+        return fail("topic '" + topic.name + "' is defined by both " + name + " and " + other.name);
+    }
+  }
+  std::size_t offset = thresholds.size();
+  thresholds.insert(thresholds.end(), other.thresholds.begin(), other.thresholds.end());
+  for (auto& topic : other.topics) {
+    topic.pack += offset;
+    topics.push_back(std::move(topic));
+  }
+  for (auto& c : other.concepts) concepts.push_back(std::move(c));
+  if (name.empty()) name = other.name;
+  else if (!other.name.empty()) name += "+" + other.name;
+  return {};
 }
 
 TopicPack TopicPack::builtin() {
