@@ -17,7 +17,8 @@ TEST_CASE("the shipped Iran-US pack loads and has the documented topics") {
   std::vector<std::string> names;
   for (const auto& t : pack.topics) names.push_back(t.name);
   CHECK(names == std::vector<std::string>{"hormuz", "nuclear_talks", "irgc", "us_military",
-                                          "mediation", "sanctions", "strikes", "protests_iran"});
+                                          "mediation", "sanctions", "strikes", "protests_iran",
+                                          "us_iran"});
   auto from_file = TopicPack::load(NEWSWATCH_SOURCE_DIR "/topics/packs/iran-us.toml");
   REQUIRE(from_file);
   CHECK(from_file->topics.size() == pack.topics.size());

@@ -58,7 +58,8 @@ std::vector<Phrase> phrases_of(const toml::value& value, const std::string& key,
     if (element.is_string() && element.as_string().str.starts_with("@")) {
       std::string id = element.as_string().str.substr(1);
       auto it = concepts.find(id);
-      if (it == concepts.end()) reject(element, "unknown concept '@" + id + "'");
+      if (it == concepts.end())
+        reject(element, "unknown concept '@" + id + "' (concepts are defined before use)");
       phrases.insert(phrases.end(), it->second->terms.begin(), it->second->terms.end());
     } else {
       phrases.push_back(phrase_of(element));
@@ -133,20 +134,21 @@ Topic topic_of(const toml::value& table, const Concepts& concepts) {
   return topic;
 }
 
-Concept concept_of(const toml::value& table) {
+// A concept's terms may include earlier concepts ("@iran"), whose terms keep their own ids.
+Concept concept_of(const toml::value& table, const Concepts& earlier) {
   if (!table.is_table()) reject(table, "a concept must be a table");
   check_keys(table, {"id", "terms"}, "a concept");
   auto id = find_key(table, "id");
   if (!id) reject(table, "a concept needs an 'id'");
   Concept result{string_of(*id, "'id'"), {}};
+  if (result.id.empty() || result.id.find_first_of(" @*") != std::string::npos)
+    reject(*id, "a concept id must be a name without spaces, '@' or '*'");
   auto terms = find_key(table, "terms");
   if (!terms) reject(table, "concept '" + result.id + "' needs 'terms'");
-  if (!terms->is_array()) reject(*terms, "'terms' must be an array of strings");
-  for (const auto& term : terms->as_array()) {
-    result.terms.push_back(phrase_of(term));
-    result.terms.back().concept_id = result.id;
+  result.terms = phrases_of(*terms, "terms", earlier);
+  for (auto& term : result.terms) {
+    if (term.concept_id.empty()) term.concept_id = result.id;
   }
-  if (result.terms.empty()) reject(*terms, "concept '" + result.id + "' has no terms");
   return result;
 }
 
@@ -182,12 +184,15 @@ Result<TopicPack> TopicPack::parse(const std::string& text, const std::string& o
     pack.thresholds.push_back(threshold);
     if (auto v = find_key(root, "concept")) {
       if (!v->is_array()) reject(*v, "'concept' must be an array of tables ([[concept]])");
+      Concepts earlier;  // points into pack.concepts, reserved so that it never moves
+      pack.concepts.reserve(v->as_array().size());
       for (const auto& table : v->as_array()) {
-        pack.concepts.push_back(concept_of(table));
+        pack.concepts.push_back(concept_of(table, earlier));
         for (std::size_t i = 0; i + 1 < pack.concepts.size(); ++i) {
           if (pack.concepts[i].id == pack.concepts.back().id)
             reject(table, "duplicate concept id '" + pack.concepts.back().id + "'");
         }
+        earlier[pack.concepts.back().id] = &pack.concepts.back();
       }
     }
     Concepts concepts;
