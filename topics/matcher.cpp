@@ -210,15 +210,17 @@ struct CompiledRule {
   std::uint32_t topic = 0;
   const Rule* rule = nullptr;
   unsigned fields = 0;          // bit per ItemField
+  unsigned none_fields = 0;
   std::vector<Group> required;  // `any` (if present), then each `all` group
   std::vector<Group> near;      // none or two
   Group none;
 
   bool looks_in(const Hit& hit) const { return fields & (1u << hit.field); }
 
-  std::optional<Found> first(const Group& group, const std::vector<Hit>& hits) const {
+  std::optional<Found> first(const Group& group, const std::vector<Hit>& hits,
+                             unsigned where) const {
     for (const Hit& hit : hits) {
-      if (!looks_in(hit)) continue;
+      if (!(where & (1u << hit.field))) continue;
       if (const Phrase* phrase = group.find(hit.pattern)) return Found{&hit, phrase};
     }
     return std::nullopt;
@@ -226,10 +228,10 @@ struct CompiledRule {
 
   // The hits that make the rule match, or nothing when it does not.
   std::optional<std::vector<Found>> apply(const std::vector<Hit>& hits) const {
-    if (!none.phrases.empty() && first(none, hits)) return std::nullopt;
+    if (!none.phrases.empty() && first(none, hits, none_fields)) return std::nullopt;
     std::vector<Found> found;
     for (const Group& group : required) {
-      auto hit = first(group, hits);
+      auto hit = first(group, hits, fields);
       if (!hit) return std::nullopt;
       found.push_back(*hit);
     }
@@ -267,6 +269,8 @@ Matcher::Matcher(TopicPack pack)
       compiled.topic = t;
       compiled.rule = &rule;
       for (ItemField field : rule.fields) compiled.fields |= 1u << static_cast<unsigned>(field);
+      for (ItemField field : rule.none_fields)
+        compiled.none_fields |= 1u << static_cast<unsigned>(field);
       if (!rule.any.empty()) compiled.required.push_back(compile(rule.any));
       for (const auto& group : rule.all) compiled.required.push_back(compile(group));
       for (const auto& group : rule.near) compiled.near.push_back(compile(group));

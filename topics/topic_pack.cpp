@@ -89,9 +89,20 @@ ItemField field_of(const toml::value& value) {
   reject(value, "unknown field '" + name + "' (expected title, summary, content or categories)");
 }
 
+std::vector<ItemField> fields_of(const toml::value& table, const std::string& key,
+                                 std::vector<ItemField> otherwise) {
+  auto v = find_key(table, key);
+  if (!v) return otherwise;
+  if (!v->is_array() || v->as_array().empty())
+    reject(*v, "'" + key + "' must be an array of field names");
+  std::vector<ItemField> fields;
+  for (const auto& f : v->as_array()) fields.push_back(field_of(f));
+  return fields;
+}
+
 Rule rule_of(const toml::value& table, const Concepts& concepts) {
   if (!table.is_table()) reject(table, "a rule must be a table");
-  check_keys(table, {"any", "all", "near", "within", "none", "fields", "weight"}, "a rule");
+  check_keys(table, {"any", "all", "near", "within", "none", "fields", "none_fields", "weight"}, "a rule");
   Rule rule;
   rule.origin = table.location().file_name() + ":" + std::to_string(table.location().line());
   if (auto v = find_key(table, "any")) rule.any = phrases_of(*v, "any", concepts);
@@ -107,12 +118,10 @@ Rule rule_of(const toml::value& table, const Concepts& concepts) {
     rule.within = static_cast<int>(v->as_integer());
   }
   if (auto v = find_key(table, "none")) rule.none = phrases_of(*v, "none", concepts);
-  if (auto v = find_key(table, "fields")) {
-    if (!v->is_array()) reject(*v, "'fields' must be an array of field names");
-    for (const auto& f : v->as_array()) rule.fields.push_back(field_of(f));
-  } else {
-    rule.fields.assign(std::begin(kAllFields), std::end(kAllFields));
-  }
+  rule.fields = fields_of(table, "fields", {std::begin(kAllFields), std::end(kAllFields)});
+  rule.none_fields = fields_of(table, "none_fields", rule.fields);
+  if (rule.none.empty() && find_key(table, "none_fields"))
+    reject(*find_key(table, "none_fields"), "'none_fields' needs 'none'");
   if (auto v = find_key(table, "weight")) rule.weight = number_of(*v, "'weight'");
   if (rule.any.empty() && rule.all.empty() && rule.near.empty())
     reject(table, "a rule needs 'any', 'all' or 'near' phrases");

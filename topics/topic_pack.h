@@ -14,6 +14,7 @@
 //   within = 5
 //   none = ["hormuz island"]                          # vetoes the rule
 //   fields = ["title", "summary"]                     # default: every field
+//   none_fields = ["title"]                           # where `none` looks; default: fields
 //   weight = 1.0                                      # what a match adds to the topic's score
 //
 // A phrase matches whole words of folded text; a trailing '*' makes its last word a prefix.
@@ -46,6 +47,7 @@ struct Rule {
   int within = 8;                         // words allowed between the two near phrases
   std::vector<Phrase> none;
   std::vector<ItemField> fields;
+  std::vector<ItemField> none_fields;  // where `none` looks; default: `fields`
   double weight = 1.0;
   std::string origin;  // "file:line" of the rule, for explanations
 };
