@@ -81,8 +81,8 @@ struct ItemStatements {
                  "INSERT INTO sightings (article_id, feed_id, item_key, url, guid, title, "
                  "seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
         match(db,
-              "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset) "
-              "VALUES (?, ?, ?, ?, ?)") {}
+              "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, concept, "
+              "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)") {}
 
   SQLite::Database& db;
   SQLite::Statement seen, existing, touch, story, article, sighting, match;
@@ -243,7 +243,7 @@ Result<WriteStats> Store::write(const ParsedBatch& batch) {
       for (const Evidence& evidence : matched.matches.evidence) {
         run(sql->match, static_cast<int64_t>(article), evidence.topic,
             std::string(field_name(evidence.field)), evidence.term,
-            static_cast<int64_t>(evidence.offset));
+            static_cast<int64_t>(evidence.offset), evidence.concept_id, evidence.rule);
       }
     }
     transaction.commit();

@@ -20,7 +20,8 @@ static MatchedItem relevant_item(std::string guid, std::string link, std::string
   m.item.published = 1749528000;  // 2025-06-10T04:00:00Z
   m.matches.relevant = true;
   m.matches.topics = {"hormuz"};
-  m.matches.evidence = {{"hormuz", ItemField::kTitle, "strait of hormuz", 7, "hormuz_strait", "test.toml:3"}};
+  m.matches.evidence = {
+      {"hormuz", ItemField::kTitle, "strait of hormuz", 7, "hormuz_strait", "test.toml:3"}};
   return m;
 }
 
@@ -52,7 +53,7 @@ TEST_CASE("a new database is created at the latest schema version, in WAL mode")
   TempDir dir;
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 2);
+  CHECK(store->schema_version() == 3);
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
@@ -66,7 +67,7 @@ TEST_CASE("reopening a database keeps its data and its version") {
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 2);
+  CHECK(store->schema_version() == 3);
   CHECK(store->feed_state("https://a.example/rss").value());
 }
 
@@ -129,7 +130,7 @@ TEST_CASE("two processes opening a new database at once both succeed") {
     openers.emplace_back([&] { opened += Store::open(dir.file("n.db")).has_value() ? 1 : 0; });
   for (auto& t : openers) t.join();
   CHECK(opened == 4);
-  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 2);
+  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 3);
 }
 
 TEST_CASE("items without a GUID are recognised by their link") {
@@ -161,9 +162,14 @@ TEST_CASE("views show readable ISO-8601 UTC times, topics and why they matched")
   CHECK(items.getColumn(3).getString() == "2025-06-15T15:06:40Z");
   CHECK(items.getColumn(4).getString() == "Gulf Times");
   CHECK(items.getColumn(5).getString() == "hormuz");
-  SQLite::Statement why(db, "SELECT topic, field, term, offset FROM matches");
+  SQLite::Statement why(db, "SELECT title, topic, field, term, concept, offset, rule FROM matches_v");
   REQUIRE(why.executeStep());
-  CHECK(why.getColumn(2).getString() == "strait of hormuz");
+  CHECK(why.getColumn(0).getString() == "Hormuz");
+  CHECK(why.getColumn(2).getString() == "title");
+  CHECK(why.getColumn(3).getString() == "strait of hormuz");
+  CHECK(why.getColumn(4).getString() == "hormuz_strait");
+  CHECK(why.getColumn(5).getInt() == 7);
+  CHECK(why.getColumn(6).getString() == "test.toml:3");
   SQLite::Statement seen(db, "SELECT seen_at, feed_url FROM sightings_v");
   REQUIRE(seen.executeStep());
   CHECK(seen.getColumn(0).getString() == "2025-06-15T15:06:40Z");
@@ -229,7 +235,7 @@ TEST_CASE("migration 2 from a version-1 database keeps every feed and adds fetch
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 2);
+  CHECK(store->schema_version() == 3);
   auto state = store->feed_state("https://a.example/rss").value();
   REQUIRE(state);
   CHECK(state->etag == "\"v1\"");
@@ -247,4 +253,26 @@ TEST_CASE("a moved feed keeps its identity and remembers where it is fetched fro
         "https://a.example/new-rss");
   CHECK(count(dir.file("n.db"),
               "SELECT count(*) FROM feeds_v WHERE fetch_url = 'https://a.example/new-rss'") == 1);
+}
+
+TEST_CASE("migration 3 keeps the matches of a version-2 database and adds their provenance") {
+  TempDir dir;
+  {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    db.exec(test::read_file(NEWSWATCH_SOURCE_DIR "/storage/migrations/0001_initial.sql"));
+    db.exec(test::read_file(NEWSWATCH_SOURCE_DIR "/storage/migrations/0002_fetch_url.sql"));
+    db.exec("PRAGMA user_version = 2");
+    db.exec(
+        "INSERT INTO feeds (url, title, created_at) VALUES ('https://a.example/rss', 'A', 100);"
+        "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (1, 'Hormuz', 100, 100);"
+        "INSERT INTO articles (id, canonical_url, title, summary, content, first_seen, "
+        "last_seen, feed_id, story_id) "
+        "VALUES (1, 'https://a.example/1', 'Hormuz', '', '', 100, 100, 1, 1);"
+        "INSERT INTO matches VALUES (1, 'hormuz', 'title', 'hormuz', 0)");
+  }
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  CHECK(store->schema_version() == 3);
+  CHECK(count(dir.file("n.db"),
+              "SELECT count(*) FROM matches_v WHERE term = 'hormuz' AND concept IS NULL") == 1);
 }
