@@ -180,21 +180,63 @@ class PhraseAutomaton {
 
 namespace {
 
-// A rule's phrases as automaton patterns, sorted by pattern for lookup.
-struct Group {
-  std::vector<std::pair<std::uint32_t, const Phrase*>> phrases;
+constexpr std::uint32_t kNoHit = UINT32_MAX;
 
-  const Phrase* find(std::uint32_t pattern) const {
-    auto it = std::lower_bound(phrases.begin(), phrases.end(),
-                               std::pair<std::uint32_t, const Phrase*>{pattern, nullptr},
-                               [](const auto& a, const auto& b) { return a.first < b.first; });
-    return it != phrases.end() && it->first == pattern ? it->second : nullptr;
+// An item's hits, sorted by field and offset, with each pattern's hits chained in that order.
+struct ItemHits {
+  std::vector<Hit> hits;
+  std::vector<std::uint32_t> next_same;  // the next hit of the same pattern, or kNoHit
+  std::vector<std::uint32_t>& first;     // the first hit of each pattern, or kNoHit
+
+  // `first` is scratch shared by the calls on one thread; every entry is kNoHit between them.
+  ItemHits(std::vector<Hit> sorted, std::vector<std::uint32_t>& first_scratch)
+      : hits(std::move(sorted)), next_same(hits.size()), first(first_scratch) {
+    for (auto i = static_cast<std::uint32_t>(hits.size()); i-- > 0;) {
+      next_same[i] = first[hits[i].pattern];
+      first[hits[i].pattern] = i;
+    }
   }
+  ~ItemHits() {
+    for (const Hit& hit : hits) first[hit.pattern] = kNoHit;
+  }
+  ItemHits(const ItemHits&) = delete;
+  ItemHits& operator=(const ItemHits&) = delete;
 };
 
 struct Found {
   const Hit* hit;
   const Phrase* phrase;
+};
+
+// A rule's phrases as automaton patterns, sorted by pattern.
+struct Group {
+  std::vector<std::pair<std::uint32_t, const Phrase*>> phrases;
+
+  // The earliest hit of any of the phrases in the fields `where` (a bit per ItemField).
+  std::optional<Found> first(const ItemHits& item, unsigned where) const {
+    std::uint32_t best = kNoHit;
+    const Phrase* phrase = nullptr;
+    for (const auto& [pattern, candidate] : phrases) {
+      for (auto i = item.first[pattern]; i < best; i = item.next_same[i]) {
+        if (where & (1u << item.hits[i].field)) {
+          best = i;
+          phrase = candidate;
+          break;
+        }
+      }
+    }
+    if (best == kNoHit) return std::nullopt;
+    return Found{&item.hits[best], phrase};
+  }
+
+  // Every hit of the phrases in the fields `where`.
+  void all(const ItemHits& item, unsigned where, std::vector<Found>& out) const {
+    for (const auto& [pattern, phrase] : phrases) {
+      for (auto i = item.first[pattern]; i != kNoHit; i = item.next_same[i]) {
+        if (where & (1u << item.hits[i].field)) out.push_back({&item.hits[i], phrase});
+      }
+    }
+  }
 };
 
 // Words between two hits in one field; 0 when they touch or overlap.
@@ -209,47 +251,40 @@ std::uint32_t gap(const Hit& a, const Hit& b) {
 struct CompiledRule {
   std::uint32_t topic = 0;
   const Rule* rule = nullptr;
-  unsigned fields = 0;          // bit per ItemField
+  unsigned fields = 0;  // bit per ItemField
   unsigned none_fields = 0;
   std::vector<Group> required;  // `any` (if present), then each `all` group
   std::vector<Group> near;      // none or two
   Group none;
 
-  bool looks_in(const Hit& hit) const { return fields & (1u << hit.field); }
-
-  std::optional<Found> first(const Group& group, const std::vector<Hit>& hits,
-                             unsigned where) const {
-    for (const Hit& hit : hits) {
-      if (!(where & (1u << hit.field))) continue;
-      if (const Phrase* phrase = group.find(hit.pattern)) return Found{&hit, phrase};
-    }
-    return std::nullopt;
-  }
-
-  // The hits that make the rule match, or nothing when it does not.
-  std::optional<std::vector<Found>> apply(const std::vector<Hit>& hits) const {
-    if (!none.phrases.empty() && first(none, hits, none_fields)) return std::nullopt;
-    std::vector<Found> found;
+  // The hits that make the rule match, appended to `found`; false when it does not match.
+  bool apply(const ItemHits& item, std::vector<Found>& found) const {
+    if (!none.phrases.empty() && none.first(item, none_fields)) return false;
+    std::size_t before = found.size();
     for (const Group& group : required) {
-      auto hit = first(group, hits, fields);
-      if (!hit) return std::nullopt;
+      auto hit = group.first(item, fields);
+      if (!hit) {
+        found.resize(before);
+        return false;
+      }
       found.push_back(*hit);
     }
-    if (near.empty()) return found;
-    for (const Hit& a : hits) {
-      const Phrase* pa = looks_in(a) ? near[0].find(a.pattern) : nullptr;
-      if (!pa) continue;
-      for (const Hit& b : hits) {
-        if (&a == &b || b.field != a.field) continue;
-        const Phrase* pb = near[1].find(b.pattern);
-        if (pb && gap(a, b) <= static_cast<std::uint32_t>(rule->within)) {
-          found.push_back({&a, pa});
-          found.push_back({&b, pb});
-          return found;
+    if (near.empty()) return true;
+    std::vector<Found> left, right;
+    near[0].all(item, fields, left);
+    near[1].all(item, fields, right);
+    for (const Found& a : left) {
+      for (const Found& b : right) {
+        if (a.hit != b.hit && a.hit->field == b.hit->field &&
+            gap(*a.hit, *b.hit) <= static_cast<std::uint32_t>(rule->within)) {
+          found.push_back(a);
+          found.push_back(b);
+          return true;
         }
       }
     }
-    return std::nullopt;
+    found.resize(before);
+    return false;
   }
 };
 
@@ -308,10 +343,10 @@ FoldedItem FoldedItem::from(const Item& item) {
 
 MatchSet Matcher::match(const Item& item) const { return match(FoldedItem::from(item)); }
 
-MatchSet Matcher::match(const FoldedItem& item) const {
+MatchSet Matcher::match(const FoldedItem& folded) const {
   std::vector<Hit> hits;
-  for (std::uint32_t field = 0; field < item.fields.size(); ++field)
-    automaton_->scan(item.fields[field], field, hits);
+  for (std::uint32_t field = 0; field < folded.fields.size(); ++field)
+    automaton_->scan(folded.fields[field], field, hits);
   if (hits.empty()) return {};
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.field, a.offset, a.pattern) < std::tie(b.field, b.offset, b.pattern);
@@ -321,16 +356,22 @@ MatchSet Matcher::match(const FoldedItem& item) const {
     const auto& triggered = rules_of_pattern_[hit.pattern];
     candidates.insert(candidates.end(), triggered.begin(), triggered.end());
   }
+  if (candidates.empty()) return {};
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
+  thread_local std::vector<std::uint32_t> first_scratch;
+  if (first_scratch.size() < automaton_->pattern_count())
+    first_scratch.resize(automaton_->pattern_count(), kNoHit);
+  const ItemHits item(std::move(hits), first_scratch);
+
   std::vector<double> scores(pack_.topics.size(), 0.0);
-  std::vector<std::pair<std::uint32_t, std::vector<Found>>> matched;  // rule, its hits
+  std::vector<Found> found;  // the hits of every matching rule, in order
+  std::vector<std::pair<std::uint32_t, std::size_t>> matched;  // rule, end of its hits
   for (std::uint32_t r : candidates) {
-    auto found = rules_[r].apply(hits);
-    if (!found) continue;
+    if (!rules_[r].apply(item, found)) continue;
     scores[rules_[r].topic] += rules_[r].rule->weight;
-    matched.emplace_back(r, std::move(*found));
+    matched.emplace_back(r, found.size());
   }
   if (matched.empty()) return {};
   std::vector<double> totals(pack_.thresholds.size(), 0.0);
@@ -349,17 +390,17 @@ MatchSet Matcher::match(const FoldedItem& item) const {
     result.scores.push_back(scores[t]);
   }
   result.relevant = !result.topics.empty();
-  std::stable_sort(matched.begin(), matched.end(), [&](const auto& a, const auto& b) {
-    return rules_[a.first].topic < rules_[b.first].topic;
-  });
-  for (const auto& [r, found] : matched) {
+  // Candidates are in rule order, and rules in topic order: evidence comes out by topic.
+  std::size_t begin = 0;
+  for (const auto& [r, end] : matched) {
     const CompiledRule& rule = rules_[r];
-    if (!reported[rule.topic]) continue;
-    for (const Found& f : found) {
-      result.evidence.push_back({pack_.topics[rule.topic].name, static_cast<ItemField>(f.hit->field),
-                                 f.phrase->text, f.hit->offset, f.phrase->concept_id,
-                                 rule.rule->origin});
+    for (std::size_t i = begin; reported[rule.topic] && i < end; ++i) {
+      result.evidence.push_back({pack_.topics[rule.topic].name,
+                                 static_cast<ItemField>(found[i].hit->field),
+                                 found[i].phrase->text, found[i].hit->offset,
+                                 found[i].phrase->concept_id, rule.rule->origin});
     }
+    begin = end;
   }
   return result;
 }
