@@ -75,6 +75,11 @@ class PhraseAutomaton {
 
   void build() {
     nodes_.assign(building_.size(), Node{});
+    std::vector<unsigned char> last_byte(building_.size(), ' ');  // the root: a word start
+    auto root_child = [&](unsigned char byte) {
+      auto it = building_[0].find(byte);
+      return it == building_[0].end() ? 0u : it->second;
+    };
     // Breadth first, so a node's failure target is complete before its children need it.
     std::vector<std::uint32_t> queue{0};
     for (std::size_t head = 0; head < queue.size(); ++head) {
@@ -84,17 +89,22 @@ class PhraseAutomaton {
         edge_bytes_.push_back(byte);
         edge_targets_.push_back(child);
         queue.push_back(child);
+        // The longest proper suffix that could begin a match: one starting a word.
         std::uint32_t fail = 0;
         if (node != 0) {
           for (std::uint32_t f = nodes_[node].fail;; f = nodes_[f].fail) {
+            if (f == 0) {
+              if (may_start_match(byte, last_byte[node])) fail = root_child(byte);
+              break;
+            }
             auto it = building_[f].find(byte);
             if (it != building_[f].end()) {
               fail = it->second;
               break;
             }
-            if (f == 0) break;
           }
         }
+        last_byte[child] = byte;
         nodes_[child].fail = fail;
         nodes_[child].output_link =
             node_patterns_[fail].empty() ? nodes_[fail].output_link : fail;
@@ -120,10 +130,12 @@ class PhraseAutomaton {
     std::uint32_t state = 0;
     std::uint32_t words = 0;
     const auto n = static_cast<std::uint32_t>(text.size());
-    for (std::uint32_t i = 0; i < n; ++i) {
+    unsigned char previous = ' ';
+    for (std::uint32_t i = 0; i < n; previous = static_cast<unsigned char>(text[i++])) {
       auto byte = static_cast<unsigned char>(text[i]);
       if (byte == ' ') ++words;
-      state = next(state, byte);
+      state = next(state, byte, previous);
+      if (state == 0) continue;
       std::uint32_t out = nodes_[state].outputs_begin != nodes_[state].outputs_end
                               ? state
                               : nodes_[state].output_link;
@@ -150,9 +162,15 @@ class PhraseAutomaton {
     std::uint32_t output_link = 0;  // nearest node on the failure chain with outputs; 0: none
   };
 
-  std::uint32_t next(std::uint32_t state, unsigned char byte) const {
+  // Matches begin at word starts only (or, in Arabic, after proclitics inside a word), so
+  // the automaton follows only those suffixes: mid-word it rests at the root, cheaply.
+  static bool may_start_match(unsigned char byte, unsigned char previous) {
+    return previous == ' ' || is_arabic_lead(byte);
+  }
+
+  std::uint32_t next(std::uint32_t state, unsigned char byte, unsigned char previous) const {
     for (;;) {
-      if (state == 0) return root_[byte];
+      if (state == 0) return may_start_match(byte, previous) ? root_[byte] : 0;
       const Node& node = nodes_[state];
       for (auto e = node.edges_begin; e < node.edges_end; ++e) {
         if (edge_bytes_[e] == byte) return edge_targets_[e];
