@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <stdexcept>
 #include <tuple>
 #include <string_view>
 
@@ -74,7 +75,13 @@ class PhraseAutomaton {
   }
 
   void build() {
+    if (building_.size() > kStateMask) throw std::length_error("topic packs too large to match");
     nodes_.assign(building_.size(), Node{});
+    // A state as the automaton carries it: the node, and whether it reports any pattern.
+    auto flagged = [&](std::uint32_t node) {
+      bool reports = !node_patterns_[node].empty() || nodes_[node].output_link != 0;
+      return node | (reports ? kReports : 0);
+    };
     std::vector<unsigned char> last_byte(building_.size(), ' ');  // the root: a word start
     auto root_child = [&](unsigned char byte) {
       auto it = building_[0].find(byte);
@@ -84,10 +91,8 @@ class PhraseAutomaton {
     std::vector<std::uint32_t> queue{0};
     for (std::size_t head = 0; head < queue.size(); ++head) {
       std::uint32_t node = queue[head];
-      nodes_[node].edges_begin = static_cast<std::uint32_t>(edge_bytes_.size());
+      nodes_[node].edges_begin = static_cast<std::uint32_t>(edges_.size());
       for (auto [byte, child] : building_[node]) {
-        edge_bytes_.push_back(byte);
-        edge_targets_.push_back(child);
         queue.push_back(child);
         // The longest proper suffix that could begin a match: one starting a word.
         std::uint32_t fail = 0;
@@ -108,10 +113,11 @@ class PhraseAutomaton {
         nodes_[child].fail = fail;
         nodes_[child].output_link =
             node_patterns_[fail].empty() ? nodes_[fail].output_link : fail;
+        edges_.push_back(std::uint32_t{byte} << 24 | flagged(child));
       }
-      nodes_[node].edges_end = static_cast<std::uint32_t>(edge_bytes_.size());
+      nodes_[node].edges_end = static_cast<std::uint32_t>(edges_.size());
     }
-    for (auto [byte, child] : building_[0]) root_[byte] = child;
+    for (auto [byte, child] : building_[0]) root_[byte] = flagged(child);
     for (std::uint32_t node = 0; node < nodes_.size(); ++node) {
       nodes_[node].outputs_begin = static_cast<std::uint32_t>(outputs_.size());
       outputs_.insert(outputs_.end(), node_patterns_[node].begin(), node_patterns_[node].end());
@@ -135,7 +141,8 @@ class PhraseAutomaton {
       auto byte = static_cast<unsigned char>(text[i]);
       if (byte == ' ') ++words;
       state = next(state, byte, previous);
-      if (state == 0) continue;
+      if (!(state & kReports)) continue;
+      state &= kStateMask;
       std::uint32_t out = nodes_[state].outputs_begin != nodes_[state].outputs_end
                               ? state
                               : nodes_[state].output_link;
@@ -168,12 +175,14 @@ class PhraseAutomaton {
     return previous == ' ' || is_arabic_lead(byte);
   }
 
+  // The state after `byte`, flagged with kReports when it reports patterns.
   std::uint32_t next(std::uint32_t state, unsigned char byte, unsigned char previous) const {
+    state &= kStateMask;
     for (;;) {
       if (state == 0) return may_start_match(byte, previous) ? root_[byte] : 0;
       const Node& node = nodes_[state];
       for (auto e = node.edges_begin; e < node.edges_end; ++e) {
-        if (edge_bytes_[e] == byte) return edge_targets_[e];
+        if (edges_[e] >> 24 == byte) return edges_[e] & 0xFFFFFF;
       }
       state = node.fail;
     }
@@ -186,8 +195,10 @@ class PhraseAutomaton {
   }
 
   std::vector<Node> nodes_;
-  std::vector<unsigned char> edge_bytes_;
-  std::vector<std::uint32_t> edge_targets_;
+  // An edge is its byte (the top 8 bits) and its target state, flagged.
+  static constexpr std::uint32_t kReports = 1u << 23;
+  static constexpr std::uint32_t kStateMask = kReports - 1;
+  std::vector<std::uint32_t> edges_;
   std::vector<std::uint32_t> outputs_;
   std::array<std::uint32_t, 256> root_{};
   std::vector<Pattern> patterns_;
@@ -202,13 +213,15 @@ constexpr std::uint32_t kNoHit = UINT32_MAX;
 
 // An item's hits, sorted by field and offset, with each pattern's hits chained in that order.
 struct ItemHits {
-  std::vector<Hit> hits;
-  std::vector<std::uint32_t> next_same;  // the next hit of the same pattern, or kNoHit
-  std::vector<std::uint32_t>& first;     // the first hit of each pattern, or kNoHit
+  const std::vector<Hit>& hits;
+  std::vector<std::uint32_t>& next_same;  // the next hit of the same pattern, or kNoHit
+  std::vector<std::uint32_t>& first;      // the first hit of each pattern, or kNoHit
 
-  // `first` is scratch shared by the calls on one thread; every entry is kNoHit between them.
-  ItemHits(std::vector<Hit> sorted, std::vector<std::uint32_t>& first_scratch)
-      : hits(std::move(sorted)), next_same(hits.size()), first(first_scratch) {
+  // `first` is shared by the calls on one thread: every entry is kNoHit between them.
+  ItemHits(const std::vector<Hit>& sorted, std::vector<std::uint32_t>& next,
+           std::vector<std::uint32_t>& first_of_pattern)
+      : hits(sorted), next_same(next), first(first_of_pattern) {
+    next_same.resize(hits.size());
     for (auto i = static_cast<std::uint32_t>(hits.size()); i-- > 0;) {
       next_same[i] = first[hits[i].pattern];
       first[hits[i].pattern] = i;
@@ -362,36 +375,63 @@ FoldedItem FoldedItem::from(const Item& item) {
 MatchSet Matcher::match(const Item& item) const { return match(FoldedItem::from(item)); }
 
 MatchSet Matcher::match(const FoldedItem& folded) const {
-  std::vector<Hit> hits;
+  // Buffers reused by every call on a thread, so that matching an item allocates only for
+  // what it returns.
+  thread_local struct Scratch {
+    std::vector<Hit> hits;
+    std::vector<std::uint32_t> next_same, first_of_pattern, seen_in_call, candidates;
+    std::vector<Found> found;
+    std::uint32_t call = 0;
+  } scratch;
+  auto& hits = scratch.hits;
+  hits.clear();
   for (std::uint32_t field = 0; field < folded.fields.size(); ++field)
     automaton_->scan(folded.fields[field], field, hits);
   if (hits.empty()) return {};
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.field, a.offset, a.pattern) < std::tie(b.field, b.offset, b.pattern);
   });
-  std::vector<std::uint32_t> candidates;
+  // Each rule once, the first time one of its trigger phrases is seen.
+  auto& seen_in_call = scratch.seen_in_call;
+  if (seen_in_call.size() < rules_.size()) seen_in_call.resize(rules_.size(), 0);
+  if (++scratch.call == 0) {  // wrapped around: forget every earlier call
+    std::fill(seen_in_call.begin(), seen_in_call.end(), 0);
+    scratch.call = 1;
+  }
+  auto& candidates = scratch.candidates;
+  candidates.clear();
   for (const Hit& hit : hits) {
-    const auto& triggered = rules_of_pattern_[hit.pattern];
-    candidates.insert(candidates.end(), triggered.begin(), triggered.end());
+    for (std::uint32_t r : rules_of_pattern_[hit.pattern]) {
+      if (seen_in_call[r] != scratch.call) {
+        seen_in_call[r] = scratch.call;
+        candidates.push_back(r);
+      }
+    }
   }
   if (candidates.empty()) return {};
-  std::sort(candidates.begin(), candidates.end());
-  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
 
-  thread_local std::vector<std::uint32_t> first_scratch;
-  if (first_scratch.size() < automaton_->pattern_count())
-    first_scratch.resize(automaton_->pattern_count(), kNoHit);
-  const ItemHits item(std::move(hits), first_scratch);
+  if (scratch.first_of_pattern.size() < automaton_->pattern_count())
+    scratch.first_of_pattern.resize(automaton_->pattern_count(), kNoHit);
+  const ItemHits item(hits, scratch.next_same, scratch.first_of_pattern);
 
   std::vector<double> scores(pack_.topics.size(), 0.0);
-  std::vector<Found> found;  // the hits of every matching rule, in order
-  std::vector<std::pair<std::uint32_t, std::size_t>> matched;  // rule, end of its hits
+  auto& found = scratch.found;  // the hits of every matching rule
+  found.clear();
+  struct Matched {
+    std::uint32_t rule;
+    std::size_t begin, end;  // its hits in `found`
+  };
+  std::vector<Matched> matched;
   for (std::uint32_t r : candidates) {
+    std::size_t begin = found.size();
     if (!rules_[r].apply(item, found)) continue;
     scores[rules_[r].topic] += rules_[r].rule->weight;
-    matched.emplace_back(r, found.size());
+    matched.push_back({r, begin, found.size()});
   }
   if (matched.empty()) return {};
+  // Rules are in topic order: sorted by rule, the evidence comes out topic by topic.
+  std::sort(matched.begin(), matched.end(),
+            [](const Matched& a, const Matched& b) { return a.rule < b.rule; });
   std::vector<double> totals(pack_.thresholds.size(), 0.0);
   for (std::size_t t = 0; t < scores.size(); ++t) totals[pack_.topics[t].pack] += scores[t];
   auto passes = [&](const Topic& topic) {
@@ -408,17 +448,14 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
     result.scores.push_back(scores[t]);
   }
   result.relevant = !result.topics.empty();
-  // Candidates are in rule order, and rules in topic order: evidence comes out by topic.
-  std::size_t begin = 0;
-  for (const auto& [r, end] : matched) {
-    const CompiledRule& rule = rules_[r];
-    for (std::size_t i = begin; reported[rule.topic] && i < end; ++i) {
+  for (const Matched& m : matched) {
+    const CompiledRule& rule = rules_[m.rule];
+    for (std::size_t i = m.begin; reported[rule.topic] && i < m.end; ++i) {
       result.evidence.push_back({pack_.topics[rule.topic].name,
                                  static_cast<ItemField>(found[i].hit->field),
                                  found[i].phrase->text, found[i].hit->offset,
                                  found[i].phrase->concept_id, rule.rule->origin});
     }
-    begin = end;
   }
   return result;
 }
