@@ -345,12 +345,23 @@ Matcher::Matcher(TopicPack pack)
     }
   }
   automaton_->build();
-  // A rule can only match when its first group does, so only those phrases trigger it.
+  // A rule can only match when each of its groups does, so the phrases of one group are
+  // enough to trigger it: the group likeliest to be rare, with few, long phrases.
+  auto commonness = [](const Group& group) {
+    double sum = 0;
+    for (const auto& [pattern, phrase] : group.phrases)
+      sum += 1.0 / static_cast<double>(phrase->folded.size() + (phrase->prefix ? 0 : 2));
+    return sum;
+  };
   rules_of_pattern_.resize(automaton_->pattern_count());
   for (std::uint32_t r = 0; r < rules_.size(); ++r) {
-    const Group& trigger =
-        rules_[r].required.empty() ? rules_[r].near[0] : rules_[r].required[0];
-    for (const auto& [pattern, phrase] : trigger.phrases) {
+    const Group* trigger = nullptr;
+    for (const auto* groups : {&rules_[r].required, &rules_[r].near}) {
+      for (const Group& group : *groups) {
+        if (!trigger || commonness(group) < commonness(*trigger)) trigger = &group;
+      }
+    }
+    for (const auto& [pattern, phrase] : trigger->phrases) {
       auto& triggered = rules_of_pattern_[pattern];
       if (triggered.empty() || triggered.back() != r) triggered.push_back(r);
     }
