@@ -24,6 +24,17 @@ TEST_CASE("punctuation becomes word boundaries") {
   CHECK(fold("d’Ormuz") == "d ormuz");  // typographic apostrophe
 }
 
+TEST_CASE("capital US is the United States and the pronoun us is not") {
+  CHECK(fold("US") == "u s");
+  CHECK(fold("US-Präsident") == "u s prasident");
+  CHECK(fold("the US, Iran") == "the u s iran");
+  CHECK(fold("give us time") == "give us time");
+  CHECK(fold("Us and them") == "us and them");
+  CHECK(fold("USS Lincoln") == "uss lincoln");  // not a separate word
+  CHECK(fold("BUS") == "bus");
+  CHECK(fold("USé") == "use");  // a longer word that goes on in another script
+}
+
 TEST_CASE("compatibility forms fold to their plain letters") {
   CHECK(fold("ＩＲＧＣ") == "irgc");  // full-width
   CHECK(fold("ﬁnal") == "final");     // ligature

@@ -67,3 +67,91 @@ TEST_CASE("a pack file that does not exist is an error naming it") {
   REQUIRE_FALSE(pack);
   CHECK_THAT(pack.error().message, Catch::Contains("/nonexistent/pack.toml"));
 }
+
+static const char* const kRuleHead = "[[topic]]\nname = \"t\"\n[[topic.rule]]\n";
+
+TEST_CASE("rule errors name the line and what a rule expects") {
+  auto rule_error = [](const std::string& rule) { return error_of(kRuleHead + rule); };
+  CHECK_THAT(rule_error("near = [[\"a\"]]\n"),
+             Catch::StartsWith("pack.toml:4:") && Catch::Contains("exactly two groups"));
+  CHECK_THAT(rule_error("any = [\"a\"]\nwithin = 3\n"),
+             Catch::StartsWith("pack.toml:5:") && Catch::Contains("'within' needs 'near'"));
+  CHECK_THAT(rule_error("near = [[\"a\"], [\"b\"]]\nwithin = -1\n"),
+             Catch::StartsWith("pack.toml:5:") && Catch::Contains("whole number of words"));
+  CHECK_THAT(rule_error("any = [\"a\"]\nweight = \"heavy\"\n"),
+             Catch::StartsWith("pack.toml:5:") && Catch::Contains("'weight' must be a number"));
+  CHECK_THAT(rule_error("any = []\n"),
+             Catch::StartsWith("pack.toml:4:") && Catch::Contains("'any' is empty"));
+  CHECK_THAT(rule_error("any = \"a\"\n"), Catch::Contains("'any' must be an array of strings"));
+  CHECK_THAT(rule_error("any = [\"a\"]\nnone_fields = [\"title\"]\n"),
+             Catch::StartsWith("pack.toml:5:") && Catch::Contains("'none_fields' needs 'none'"));
+  CHECK_THAT(rule_error("any = [\"@nowhere\"]\n"),
+             Catch::StartsWith("pack.toml:4:") && Catch::Contains("unknown concept '@nowhere'"));
+  CHECK_THAT(rule_error("any = [\"a\"]\nfields = []\n"),
+             Catch::Contains("'fields' must be an array of field names"));
+}
+
+TEST_CASE("pack and concept errors name the line and what was expected") {
+  CHECK_THAT(error_of("threshold = 0\n[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = [\"a\"]\n"),
+             Catch::StartsWith("pack.toml:1:") && Catch::Contains("greater than 0"));
+  CHECK_THAT(error_of("[[concept]]\nid = \"c\"\nterms = [\"a\"]\n[[concept]]\nid = \"c\"\n"
+                      "terms = [\"b\"]\n"),
+             Catch::StartsWith("pack.toml:4:") && Catch::Contains("duplicate concept id 'c'"));
+  CHECK_THAT(error_of("[[concept]]\nid = \"c\"\n"), Catch::Contains("concept 'c' needs 'terms'"));
+  CHECK_THAT(error_of("[[concept]]\nid = \"c\"\nterms = []\n"),
+             Catch::StartsWith("pack.toml:3:") && Catch::Contains("'terms' is empty"));
+  CHECK_THAT(error_of("[[concept]]\nid = \"two words\"\nterms = [\"a\"]\n"),
+             Catch::StartsWith("pack.toml:2:") && Catch::Contains("without spaces"));
+  CHECK_THAT(error_of("[[concept]]\nid = \"a\"\nterms = [\"@b\"]\n[[concept]]\nid = \"b\"\n"
+                      "terms = [\"x\"]\n"),
+             Catch::StartsWith("pack.toml:3:") && Catch::Contains("defined before use"));
+  CHECK_THAT(error_of("[[concept]]\nterms = [\"a\"]\n"), Catch::Contains("needs an 'id'"));
+  CHECK_THAT(error_of("[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = [\"a\"]\n"
+                      "[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = [\"b\"]\n"),
+             Catch::StartsWith("pack.toml:5:") && Catch::Contains("duplicate topic name 't'"));
+}
+
+TEST_CASE("rules read near within weight none_fields and concepts") {
+  auto pack = TopicPack::parse(R"(
+[[concept]]
+id = "iran"
+terms = ["iran*", "tehran"]
+[[topic]]
+name = "t"
+  [[topic.rule]]
+  near = [["@iran"], ["talks"]]
+  within = 3
+  none = ["film"]
+  none_fields = ["title"]
+  weight = 0.5
+)",
+                               "pack.toml");
+  REQUIRE(pack);
+  const Rule& rule = pack->topics.at(0).rules.at(0);
+  REQUIRE(rule.near.size() == 2);
+  CHECK(rule.near[0].size() == 2);
+  CHECK(rule.near[0][1].concept_id == "iran");
+  CHECK(rule.near[1][0].concept_id.empty());
+  CHECK(rule.within == 3);
+  CHECK(rule.weight == 0.5);
+  CHECK(rule.fields.size() == 4);
+  CHECK(rule.none_fields == std::vector<ItemField>{ItemField::kTitle});
+  CHECK(rule.origin == "pack.toml:7");
+  CHECK(pack->thresholds == std::vector<double>{1.0});
+}
+
+TEST_CASE("merged packs keep their own thresholds and refuse a topic defined twice") {
+  auto first = TopicPack::parse("threshold = 2\n[[topic]]\nname = \"a\"\n[[topic.rule]]\nany = "
+                                "[\"x\"]\n",
+                                "a.toml");
+  auto second = TopicPack::parse("[[topic]]\nname = \"b\"\n[[topic.rule]]\nany = [\"y\"]\n",
+                                 "b.toml");
+  REQUIRE(first);
+  REQUIRE(second);
+  REQUIRE(first->merge(*second));
+  CHECK(first->thresholds == std::vector<double>{2.0, 1.0});
+  CHECK(first->topics.at(1).pack == 1);
+  auto again = first->merge(*second);
+  REQUIRE_FALSE(again);
+  CHECK_THAT(again.error().message, Catch::Contains("topic 'b' is defined by both"));
+}
