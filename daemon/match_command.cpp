@@ -12,25 +12,31 @@
 namespace newswatch {
 namespace {
 
-using nlohmann::json;
+// Keys in the documented order, so that lines read the same way to people and to tools.
+using json = nlohmann::ordered_json;
 
-constexpr const char* kMatchUsage = R"(usage: newswatch match [--topics FILE] [--jsonl] [TEXT|-]
+constexpr const char* kMatchUsage = R"(usage: newswatch match [--topics FILE] [--explain] [TEXT|-]
+       newswatch match [--topics FILE] --jsonl
 
 Matches a text (or standard input, '-') against the topic packs and prints each matching
 topic with the phrases that made it match.
 
   --topics FILE   a topic pack (repeatable; default: the built-in Iran–US pack)
+  --explain       also print each topic's score, the rules (file:line) that matched, and
+                  where each phrase was found, with its concept
   --jsonl         read JSON lines {"id", "title", "description", "categories"} and write
-                  {"id", "relevant", "topics", "matches": [{"topic","field","term","offset"}]}
+                  {"id", "relevant", "topics", "scores",
+                   "matches": [{"topic","field","term","offset","concept","rule"}]}
 )";
 
 json matches_json(const MatchSet& set) {
   json matches = json::array();
   for (const auto& e : set.evidence) {
-    matches.push_back({{"topic", e.topic},
-                       {"field", field_name(e.field)},
-                       {"term", e.term},
-                       {"offset", e.offset}});
+    json match = {
+        {"topic", e.topic}, {"field", field_name(e.field)}, {"term", e.term}, {"offset", e.offset}};
+    if (!e.concept_id.empty()) match["concept"] = e.concept_id;
+    match["rule"] = e.rule;
+    matches.push_back(std::move(match));
   }
   return matches;
 }
@@ -60,9 +66,12 @@ int match_jsonl(const Matcher& matcher) {
       }
     }
     MatchSet set = matcher.match(item);
+    json scores = json::object();
+    for (std::size_t t = 0; t < set.topics.size(); ++t) scores[set.topics[t]] = set.scores[t];
     json output = {{"id", input.contains("id") ? input["id"] : json(nullptr)},
                    {"relevant", set.relevant},
                    {"topics", set.topics},
+                   {"scores", std::move(scores)},
                    {"matches", matches_json(set)}};
     std::string text = output.dump(-1, ' ', false, json::error_handler_t::replace);
     std::fwrite(text.data(), 1, text.size(), stdout);
@@ -71,11 +80,46 @@ int match_jsonl(const Matcher& matcher) {
   return 0;
 }
 
+// Without --explain: each topic and its phrases. With it: scores against the threshold, and
+// for each rule that matched, where each of its phrases was found.
+void print_matches(const Matcher& matcher, const MatchSet& set, bool explain) {
+  if (!set.relevant) {
+    std::puts("no topic matched");
+    return;
+  }
+  for (std::size_t t = 0; t < set.topics.size(); ++t) {
+    const std::string& topic = set.topics[t];
+    if (!explain) {
+      std::string terms;
+      for (const auto& e : set.evidence) {
+        if (e.topic != topic) continue;
+        std::string quoted = "\"" + e.term + "\"";
+        if (terms.find(quoted) == std::string::npos) terms += (terms.empty() ? "" : ", ") + quoted;
+      }
+      std::printf("%s: %s\n", topic.c_str(), terms.c_str());
+      continue;
+    }
+    std::printf("%s (score %g)\n", topic.c_str(), set.scores[t]);
+    std::string rule;
+    for (const auto& e : set.evidence) {
+      if (e.topic != topic) continue;
+      if (e.rule != rule) std::printf("  rule %s\n", (rule = e.rule).c_str());
+      std::string concept_note = e.concept_id.empty() ? "" : " [" + e.concept_id + "]";
+      std::printf("    \"%s\"%s in %s at byte %zu\n", e.term.c_str(), concept_note.c_str(),
+                  field_name(e.field), e.offset);
+    }
+  }
+  if (explain) {
+    std::printf("relevant: the scores reach the threshold (%g)\n", matcher.pack().thresholds.front());
+  }
+}
+
 }  // namespace
 
 int match_command(const Args& args) {
   std::vector<std::string> packs;
   bool jsonl = false;
+  bool explain = false;
   std::string text;
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
@@ -86,7 +130,7 @@ int match_command(const Args& args) {
     } else if (args[i] == "--jsonl") {
       jsonl = true;
     } else if (args[i] == "--explain") {
-      // Evidence is always printed; accepted for compatibility with the documented form.
+      explain = true;
     } else if (args[i].starts_with("--")) {
       std::fprintf(stderr, "newswatch match: bad argument '%s'\n%s", args[i].c_str(), kMatchUsage);
       return 2;
@@ -108,17 +152,7 @@ int match_command(const Args& args) {
   }
   Item item;
   item.content = html_to_text(text);
-  MatchSet set = matcher.match(item);
-  if (!set.relevant) {
-    std::puts("no topic matched");
-    return 0;
-  }
-  for (const auto& topic : set.topics) {
-    std::printf("%s\n", topic.c_str());
-    for (const auto& e : set.evidence) {
-      if (e.topic == topic) std::printf("  \"%s\" at offset %zu\n", e.term.c_str(), e.offset);
-    }
-  }
+  print_matches(matcher, matcher.match(item), explain);
   return 0;
 }
 

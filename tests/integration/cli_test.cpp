@@ -19,8 +19,10 @@ using namespace newswatch::test;
 
 namespace {
 
-// Starts newswatch with `args`, stdout and stderr to `log`; returns its pid.
-pid_t spawn_newswatch(const std::vector<std::string>& args, const std::string& log) {
+// Starts newswatch with `args`, stdout and stderr to `log` (stdin from `input` if given);
+// returns its pid.
+pid_t spawn_newswatch(const std::vector<std::string>& args, const std::string& log,
+                      const std::string& input = "") {
   std::vector<std::string> argv_strings = {NEWSWATCH_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -30,6 +32,7 @@ pid_t spawn_newswatch(const std::vector<std::string>& args, const std::string& l
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  if (!input.empty()) posix_spawn_file_actions_addopen(&actions, 0, input.c_str(), O_RDONLY, 0);
   pid_t pid = 0;
   int rc = posix_spawn(&pid, NEWSWATCH_BINARY, &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -200,4 +203,92 @@ TEST_CASE("the version and the help answer") {
   CHECK_THAT(read_file(dir.file("v")), Catch::StartsWith("newswatch "));
   CHECK(exit_status(spawn_newswatch({"run", "--help"}, dir.file("h"))) == 0);
   CHECK_THAT(read_file(dir.file("h")), Catch::Contains("--once"));
+}
+
+TEST_CASE("match --jsonl writes each item's topics and where every phrase was found") {
+  TempDir dir;
+  std::string input = dir.write(
+      "items.jsonl",
+      "{\"id\": \"a\", \"title\": \"Tankers slow in the Strait of Hormuz\", "
+      "\"description\": \"<p>Shipping data&#8230;</p>\"}\n"
+      "{\"id\": 7, \"title\": \"Rovers win the cup\"}\n");
+  pid_t pid = spawn_newswatch({"match", "--jsonl"}, dir.file("out"), input);
+  CHECK(exit_status(pid) == 0);
+  std::istringstream lines(read_file(dir.file("out")));
+  std::string first, second;
+  REQUIRE(std::getline(lines, first));
+  REQUIRE(std::getline(lines, second));
+  CHECK_THAT(first, Catch::StartsWith("{\"id\":\"a\",\"relevant\":true,\"topics\":[\"hormuz\"]"));
+  CHECK_THAT(first, Catch::Contains("\"term\":\"strait of hormuz\"") &&
+                        Catch::Contains("\"concept\":\"hormuz_strait\"") &&
+                        Catch::Contains("\"field\":\"title\"") &&
+                        Catch::Contains("\"rule\":\"iran-us.toml (built in):"));
+  CHECK(second == "{\"id\":7,\"relevant\":false,\"topics\":[],\"scores\":{},\"matches\":[]}");
+}
+
+TEST_CASE("match --explain shows scores rules and concepts") {
+  TempDir dir;
+  std::string pack = dir.write("pack.toml",
+                               "[[concept]]\nid = \"tehran\"\nterms = [\"tehran\", \"téhéran\"]\n"
+                               "[[topic]]\nname = \"capital\"\n[[topic.rule]]\n"
+                               "any = [\"@tehran\"]\nweight = 2\n");
+  pid_t pid = spawn_newswatch({"match", "--topics", pack, "--explain", "News from Téhéran"},
+                              dir.file("out"));
+  CHECK(exit_status(pid) == 0);
+  CHECK(read_file(dir.file("out")) ==
+        "capital (score 2)\n"
+        "  rule " + pack + ":6\n"
+        "    \"téhéran\" [tehran] in content at byte 10\n"
+        "relevant: the scores reach the threshold (1)\n");
+  CHECK(exit_status(spawn_newswatch({"match", "--topics", pack, "Paris"}, dir.file("none"))) ==
+        0);
+  CHECK(read_file(dir.file("none")) == "no topic matched\n");
+}
+
+TEST_CASE("a topic pack with an error is refused with file:line:column") {
+  TempDir dir;
+  std::string pack = dir.write("pack.toml", "[[topic]]\nname = \"t\"\n[[topic.rule]]\nnear = [\"a\"]\n");
+  CHECK(exit_status(spawn_newswatch({"match", "--topics", pack, "a"}, dir.file("out"))) == 1);
+  CHECK_THAT(read_file(dir.file("out")),
+             Catch::Contains(pack + ":4:") && Catch::Contains("exactly two groups"));
+}
+
+TEST_CASE("SIGHUP with a bad topic pack keeps matching with the last good one") {
+  TempDir dir;
+  FeedServer server;
+  auto feed_with = [](const std::string& items) {
+    return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>" + items +
+           "</channel></rss>";
+  };
+  std::string first = "<item><title>Rovers win the cup</title><guid>r1</guid>"
+                      "<link>https://outlet.example/r1</link></item>";
+  std::string second = "<item><title>Rovers sign a striker</title><guid>r2</guid>"
+                       "<link>https://outlet.example/r2</link></item>";
+  server.serve("/feed.xml", {200, feed_with(first)});
+  std::string good_pack = "[[topic]]\nname = \"rovers\"\n[[topic.rule]]\nany = [\"rovers\"]\n";
+  std::string pack = dir.write("pack.toml", good_pack);
+  std::string config = dir.write(
+      "newswatch.toml", "database = \"" + dir.file("n.db") + "\"\ntopics = [\"" + pack +
+                            "\"]\ninterval = \"1s\"\nmax_interval = \"1s\"\n[[feed]]\nurl = \"" +
+                            server.url("/feed.xml") + "\"\n");
+  pid_t pid = spawn_newswatch({"run", "--config", config}, dir.file("log"));
+  auto stored = [&] {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+    return db.execAndGet("SELECT count(*) FROM items_v WHERE topics = 'rovers'").getInt();
+  };
+  auto log_has = [&](const std::string& text) {
+    return await([&] { return read_file(dir.file("log")).find(text) != std::string::npos; });
+  };
+  REQUIRE(log_has("poll round: 1 feeds"));
+  REQUIRE(await([&] { return stored() == 1; }));
+
+  dir.write("pack.toml", good_pack + "within = 3\n");
+  kill(pid, SIGHUP);
+  CHECK(log_has(pack + ":5:10: 'within' needs 'near'"));
+  server.serve("/feed.xml", {200, feed_with(first + second)});
+  CHECK(await([&] { return stored() == 2; }));  // the new item, matched by the last good pack
+  CHECK(waitpid(pid, nullptr, WNOHANG) == 0);
+
+  kill(pid, SIGTERM);
+  CHECK(exit_status(pid) == 0);
 }
