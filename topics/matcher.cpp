@@ -245,6 +245,15 @@ struct Group {
 
   // The earliest hit of any of the phrases in the fields `where` (a bit per ItemField).
   std::optional<Found> first(const ItemHits& item, unsigned where) const {
+    // Whichever is shorter: the item's hits, looked up in the group, or the group's phrases,
+    // looked up in the item (a concept may bring dozens of phrases, an item a handful of hits).
+    if (item.hits.size() < phrases.size()) {
+      for (const Hit& hit : item.hits) {
+        if (!(where & (1u << hit.field))) continue;
+        if (const Phrase* phrase = find(hit.pattern)) return Found{&hit, phrase};
+      }
+      return std::nullopt;
+    }
     std::uint32_t best = kNoHit;
     const Phrase* phrase = nullptr;
     for (const auto& [pattern, candidate] : phrases) {
@@ -258,6 +267,12 @@ struct Group {
     }
     if (best == kNoHit) return std::nullopt;
     return Found{&item.hits[best], phrase};
+  }
+
+  const Phrase* find(std::uint32_t pattern) const {
+    auto it = std::lower_bound(phrases.begin(), phrases.end(), pattern,
+                               [](const auto& entry, std::uint32_t p) { return entry.first < p; });
+    return it != phrases.end() && it->first == pattern ? it->second : nullptr;
   }
 
   // Every hit of the phrases in the fields `where`.
