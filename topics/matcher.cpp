@@ -440,7 +440,6 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
     scratch.first_of_pattern.resize(automaton_->pattern_count(), kNoHit);
   const ItemHits item(hits, scratch.next_same, scratch.first_of_pattern);
 
-  std::vector<double> scores(pack_.topics.size(), 0.0);
   auto& found = scratch.found;  // the hits of every matching rule
   found.clear();
   struct Matched {
@@ -450,33 +449,43 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
   std::vector<Matched> matched;
   for (std::uint32_t r : candidates) {
     std::size_t begin = found.size();
-    if (!rules_[r].apply(item, found)) continue;
-    scores[rules_[r].topic] += rules_[r].rule->weight;
-    matched.push_back({r, begin, found.size()});
+    if (rules_[r].apply(item, found)) matched.push_back({r, begin, found.size()});
   }
   if (matched.empty()) return {};
-  // Rules are in topic order: sorted by rule, the evidence comes out topic by topic.
+  // Rules are in topic order: sorted by rule, the matches come topic by topic.
   std::sort(matched.begin(), matched.end(),
             [](const Matched& a, const Matched& b) { return a.rule < b.rule; });
+  struct Scored {
+    std::uint32_t topic;
+    double score;
+  };
+  std::vector<Scored> scored;  // the topics with a matching rule, in pack order
   std::vector<double> totals(pack_.thresholds.size(), 0.0);
-  for (std::size_t t = 0; t < scores.size(); ++t) totals[pack_.topics[t].pack] += scores[t];
-  auto passes = [&](const Topic& topic) {
+  for (const Matched& m : matched) {
+    const CompiledRule& rule = rules_[m.rule];
+    if (scored.empty() || scored.back().topic != rule.topic) scored.push_back({rule.topic, 0});
+    scored.back().score += rule.rule->weight;
+    totals[pack_.topics[rule.topic].pack] += rule.rule->weight;
+  }
+  auto reported = [&](std::uint32_t t) {
+    const Topic& topic = pack_.topics[t];
     // A little slack, so that weights such as 0.1 + 0.2 + 0.7 reach a threshold of 1.
-    return totals[topic.pack] + 1e-9 >= pack_.thresholds[topic.pack];
+    auto it = std::lower_bound(scored.begin(), scored.end(), t,
+                               [](const Scored& s, std::uint32_t topic) { return s.topic < topic; });
+    return it->score > 0 && totals[topic.pack] + 1e-9 >= pack_.thresholds[topic.pack];
   };
 
   MatchSet result;
-  std::vector<bool> reported(pack_.topics.size(), false);
-  for (std::size_t t = 0; t < pack_.topics.size(); ++t) {
-    if (scores[t] <= 0 || !passes(pack_.topics[t])) continue;
-    reported[t] = true;
-    result.topics.push_back(pack_.topics[t].name);
-    result.scores.push_back(scores[t]);
+  for (const Scored& s : scored) {
+    if (!reported(s.topic)) continue;
+    result.topics.push_back(pack_.topics[s.topic].name);
+    result.scores.push_back(s.score);
   }
   result.relevant = !result.topics.empty();
   for (const Matched& m : matched) {
     const CompiledRule& rule = rules_[m.rule];
-    for (std::size_t i = m.begin; reported[rule.topic] && i < m.end; ++i) {
+    if (!result.relevant || !reported(rule.topic)) continue;
+    for (std::size_t i = m.begin; i < m.end; ++i) {
       result.evidence.push_back({pack_.topics[rule.topic].name,
                                  static_cast<ItemField>(found[i].hit->field),
                                  found[i].phrase->text, found[i].hit->offset,
