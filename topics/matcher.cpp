@@ -50,7 +50,9 @@ bool is_arabic_proclitics(std::string_view clitics) {
 }  // namespace
 
 // Aho–Corasick over the bytes of folded text. The root's transitions are a dense table (most
-// bytes of a text leave the root unchanged); other nodes keep their few edges in sorted runs.
+// bytes of a text leave the root unchanged); other nodes hold their first edge themselves
+// (most have one: a trie is mostly chains) and the rest in sorted runs. What a node reports
+// is kept apart from the transitions, which the scan touches at every byte.
 class PhraseAutomaton {
  public:
   std::uint32_t add(const std::string& folded, bool prefix) {
@@ -69,6 +71,8 @@ class PhraseAutomaton {
     }
     node_patterns_[node].push_back(it->second);
     auto spaces = static_cast<std::uint32_t>(std::count(folded.begin(), folded.end(), ' '));
+    if (folded.size() > UINT16_MAX || spaces > UINT8_MAX)
+      throw std::length_error("phrase too long to match: " + folded.substr(0, 40));
     patterns_.push_back({static_cast<std::uint32_t>(folded.size()), spaces, prefix,
                          is_arabic_lead(static_cast<unsigned char>(folded[0]))});
     return it->second;
@@ -77,9 +81,10 @@ class PhraseAutomaton {
   void build() {
     if (building_.size() > kStateMask) throw std::length_error("topic packs too large to match");
     nodes_.assign(building_.size(), Node{});
+    reports_.assign(building_.size(), Reports{});
     // A state as the automaton carries it: the node, and whether it reports any pattern.
     auto flagged = [&](std::uint32_t node) {
-      bool reports = !node_patterns_[node].empty() || nodes_[node].output_link != 0;
+      bool reports = !node_patterns_[node].empty() || reports_[node].link != 0;
       return node | (reports ? kReports : 0);
     };
     std::vector<unsigned char> last_byte(building_.size(), ' ');  // the root: a word start
@@ -91,7 +96,7 @@ class PhraseAutomaton {
     std::vector<std::uint32_t> queue{0};
     for (std::size_t head = 0; head < queue.size(); ++head) {
       std::uint32_t node = queue[head];
-      nodes_[node].edges_begin = static_cast<std::uint32_t>(edges_.size());
+      nodes_[node].more_begin = static_cast<std::uint32_t>(edges_.size());
       for (auto [byte, child] : building_[node]) {
         queue.push_back(child);
         // The longest proper suffix that could begin a match: one starting a word.
@@ -111,17 +116,24 @@ class PhraseAutomaton {
         }
         last_byte[child] = byte;
         nodes_[child].fail = fail;
-        nodes_[child].output_link =
-            node_patterns_[fail].empty() ? nodes_[fail].output_link : fail;
-        edges_.push_back(std::uint32_t{byte} << 24 | flagged(child));
+        reports_[child].link = node_patterns_[fail].empty() ? reports_[fail].link : fail;
+        std::uint32_t edge = std::uint32_t{byte} << 24 | flagged(child);
+        if (nodes_[node].first_edge == 0)
+          nodes_[node].first_edge = edge;
+        else
+          edges_.push_back(edge);
       }
-      nodes_[node].edges_end = static_cast<std::uint32_t>(edges_.size());
+      nodes_[node].more_end = static_cast<std::uint32_t>(edges_.size());
     }
     for (auto [byte, child] : building_[0]) root_[byte] = flagged(child);
     for (std::uint32_t node = 0; node < nodes_.size(); ++node) {
-      nodes_[node].outputs_begin = static_cast<std::uint32_t>(outputs_.size());
-      outputs_.insert(outputs_.end(), node_patterns_[node].begin(), node_patterns_[node].end());
-      nodes_[node].outputs_end = static_cast<std::uint32_t>(outputs_.size());
+      reports_[node].begin = static_cast<std::uint32_t>(outputs_.size());
+      for (std::uint32_t id : node_patterns_[node]) {
+        const Pattern& p = patterns_[id];
+        outputs_.push_back({id, static_cast<std::uint16_t>(p.length),
+                            static_cast<std::uint8_t>(p.spaces), p.prefix, p.arabic});
+      }
+      reports_[node].end = static_cast<std::uint32_t>(outputs_.size());
     }
     building_.clear();
     building_.shrink_to_fit();
@@ -143,19 +155,16 @@ class PhraseAutomaton {
       state = next(state, byte, previous);
       if (!(state & kReports)) continue;
       state &= kStateMask;
-      std::uint32_t out = nodes_[state].outputs_begin != nodes_[state].outputs_end
-                              ? state
-                              : nodes_[state].output_link;
-      for (; out != 0; out = nodes_[out].output_link) {
-        for (auto k = nodes_[out].outputs_begin; k < nodes_[out].outputs_end; ++k) {
-          std::uint32_t id = outputs_[k];
-          const Pattern& p = patterns_[id];
+      std::uint32_t out = reports_[state].begin != reports_[state].end ? state : reports_[state].link;
+      for (; out != 0; out = reports_[out].link) {
+        for (auto k = reports_[out].begin; k < reports_[out].end; ++k) {
+          const Output& p = outputs_[k];
           std::uint32_t end = i + 1;
           std::uint32_t start = end - p.length;
           if (!p.prefix && end != n && text[end] != ' ') continue;
           if (start != 0 && text[start - 1] != ' ' && !(p.arabic && after_clitics(text, start)))
             continue;
-          hits.push_back({id, field, start, words - p.spaces, words});
+          hits.push_back({p.pattern, field, start, words - p.spaces, words});
         }
       }
     }
@@ -163,10 +172,21 @@ class PhraseAutomaton {
 
  private:
   struct Node {
-    std::uint32_t edges_begin = 0, edges_end = 0;
-    std::uint32_t outputs_begin = 0, outputs_end = 0;
+    std::uint32_t first_edge = 0;  // packed like edges_; 0: none
+    std::uint32_t more_begin = 0, more_end = 0;
     std::uint32_t fail = 0;
-    std::uint32_t output_link = 0;  // nearest node on the failure chain with outputs; 0: none
+  };
+  struct Reports {
+    std::uint32_t begin = 0, end = 0;  // its own patterns in outputs_
+    std::uint32_t link = 0;  // the nearest node on the failure chain with patterns; 0: none
+  };
+  // A pattern as the scan needs it where it is reported.
+  struct Output {
+    std::uint32_t pattern;
+    std::uint16_t length;
+    std::uint8_t spaces;
+    bool prefix;
+    bool arabic;
   };
 
   // Matches begin at word starts only (or, in Arabic, after proclitics inside a word), so
@@ -181,7 +201,8 @@ class PhraseAutomaton {
     for (;;) {
       if (state == 0) return may_start_match(byte, previous) ? root_[byte] : 0;
       const Node& node = nodes_[state];
-      for (auto e = node.edges_begin; e < node.edges_end; ++e) {
+      if (node.first_edge >> 24 == byte) return node.first_edge & 0xFFFFFF;
+      for (auto e = node.more_begin; e < node.more_end; ++e) {
         if (edges_[e] >> 24 == byte) return edges_[e] & 0xFFFFFF;
       }
       state = node.fail;
@@ -199,7 +220,8 @@ class PhraseAutomaton {
   static constexpr std::uint32_t kReports = 1u << 23;
   static constexpr std::uint32_t kStateMask = kReports - 1;
   std::vector<std::uint32_t> edges_;
-  std::vector<std::uint32_t> outputs_;
+  std::vector<Reports> reports_;
+  std::vector<Output> outputs_;
   std::array<std::uint32_t, 256> root_{};
   std::vector<Pattern> patterns_;
   std::map<std::pair<std::string, bool>, std::uint32_t> ids_;
