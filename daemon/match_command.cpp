@@ -1,5 +1,6 @@
 // `newswatch match`: which topics a text matches, and why. With --jsonl, one JSON object in
 // and one out per line, for scoring tools.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -26,7 +27,9 @@ topic with the phrases that made it match.
                   where each phrase was found, with its concept
   --jsonl         read JSON lines {"id", "title", "description", "categories"} and write
                   {"id", "relevant", "topics", "scores",
-                   "matches": [{"topic","field","term","offset","concept","rule"}]}
+                   "matches": [{"topic","field","term","offset","concept","rule"}],
+                   "concepts": [every concept named in a relevant item, in order of first
+                                appearance]}
 )";
 
 json matches_json(const MatchSet& set) {
@@ -39,6 +42,15 @@ json matches_json(const MatchSet& set) {
     matches.push_back(std::move(match));
   }
   return matches;
+}
+
+std::vector<std::string> concept_ids(const MatchSet& set) {
+  std::vector<std::string> ids;
+  for (const auto& hit : set.concepts) {
+    if (std::find(ids.begin(), ids.end(), hit.concept_id) == ids.end())
+      ids.push_back(hit.concept_id);
+  }
+  return ids;
 }
 
 std::string string_field(const json& object, const char* key) {
@@ -72,7 +84,8 @@ int match_jsonl(const Matcher& matcher) {
                    {"relevant", set.relevant},
                    {"topics", set.topics},
                    {"scores", std::move(scores)},
-                   {"matches", matches_json(set)}};
+                   {"matches", matches_json(set)},
+                   {"concepts", concept_ids(set)}};
     std::string text = output.dump(-1, ' ', false, json::error_handler_t::replace);
     std::fwrite(text.data(), 1, text.size(), stdout);
     std::fputc('\n', stdout);

@@ -2,8 +2,11 @@
 
 #include <curl/curl.h>
 
+#include <algorithm>
 #include <cctype>
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace newswatch {
 namespace {
@@ -53,6 +56,140 @@ std::string resolve_url(std::string_view base, std::string_view reference) {
   if (curl_url_get(handle.get(), CURLUPART_URL, &out, 0) != CURLUE_OK) return ref;
   CurlString owned(out);
   return std::string(out);
+}
+
+namespace {
+
+// The parts of an absolute URL, as views into it.
+struct UrlParts {
+  std::string_view scheme, authority, path, query;  // fragment dropped
+};
+
+std::optional<UrlParts> split_url(std::string_view url) {
+  if (!has_scheme(url)) return std::nullopt;
+  UrlParts parts;
+  std::size_t colon = url.find(':');
+  parts.scheme = url.substr(0, colon);
+  std::string_view rest = url.substr(colon + 1);
+  rest = rest.substr(0, rest.find('#'));
+  if (!rest.starts_with("//")) return std::nullopt;
+  rest.remove_prefix(2);
+  std::size_t end = rest.find_first_of("/?");
+  parts.authority = rest.substr(0, end);
+  rest = end == std::string_view::npos ? std::string_view() : rest.substr(end);
+  std::size_t question = rest.find('?');
+  parts.path = rest.substr(0, question);
+  if (question != std::string_view::npos) parts.query = rest.substr(question + 1);
+  return parts;
+}
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool iequals_prefix(std::string_view text, std::string_view prefix) {
+  return text.size() >= prefix.size() && lower(text.substr(0, prefix.size())) == prefix;
+}
+
+// Query parameters that say how a reader arrived, not what they read: campaign tags, click
+// ids of ad and social networks, newsletter ids, referrer tags, and AMP switches.
+bool is_tracking_parameter(std::string_view name) {
+  static constexpr std::string_view kPrefixes[] = {"utm_", "at_", "ns_", "pk_", "mtm_", "hsa_"};
+  static constexpr std::string_view kNames[] = {
+      "fbclid", "gclid",  "dclid",   "gbraid", "wbraid",    "msclkid", "yclid",   "twclid",
+      "ttclid", "igshid", "mc_cid",  "mc_eid", "_ga",       "_gl",     "_hsenc",  "_hsmi",
+      "mkt_tok", "ref",   "ref_src", "ref_url", "cmpid",    "ocid",    "smid",    "smtyp",
+      "s_cid",  "ito",    "wt_mc",   "wt.mc_id", "sr_share", "cmp",    "amp",
+      "__twitter_impression", "via", "rss",    "guccounter"};
+  std::string lowered = lower(name);
+  for (auto prefix : kPrefixes) {
+    if (lowered.starts_with(prefix)) return true;
+  }
+  for (auto tracking : kNames) {
+    if (lowered == tracking) return true;
+  }
+  return false;
+}
+
+// The query without tracking parameters, in a fixed order (`sorted`) or as published.
+std::string clean_query(std::string_view query, bool sorted) {
+  std::vector<std::string_view> kept;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view parameter = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (parameter.empty()) continue;
+    if (is_tracking_parameter(parameter.substr(0, parameter.find('='))) ||
+        lower(parameter) == "outputtype=amp")
+      continue;
+    kept.push_back(parameter);
+  }
+  if (sorted) std::sort(kept.begin(), kept.end());
+  std::string out;
+  for (auto parameter : kept) {
+    out += out.empty() ? "" : "&";
+    out += parameter;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string without_tracking(std::string_view url) {
+  auto parts = split_url(url);
+  if (!parts) return std::string(url.substr(0, url.find('#')));
+  std::string query = clean_query(parts->query, false);
+  std::string out(parts->scheme);
+  out.append("://").append(parts->authority).append(parts->path);
+  if (!query.empty()) out.append("?").append(query);
+  return out;
+}
+
+std::string canonical_article_url(std::string_view url) {
+  auto parts = split_url(url);
+  if (!parts) return std::string(url.substr(0, url.find('#')));
+  std::string scheme = lower(parts->scheme);
+  if (scheme != "http" && scheme != "https") return std::string(url.substr(0, url.find('#')));
+  std::string host = lower(parts->authority.substr(parts->authority.rfind('@') + 1));
+  if (host.ends_with(":80") || host.ends_with(":443")) host.erase(host.rfind(':'));
+  std::string path(parts->path);
+  // Google's AMP cache serves a page under its own host: /c/s/HOST/PATH (s: https).
+  if (host.ends_with(".cdn.ampproject.org")) {
+    std::string_view cached = parts->path;
+    for (std::string_view lead : {"/c/s/", "/v/s/", "/c/", "/v/"}) {
+      if (cached.starts_with(lead)) {
+        cached.remove_prefix(lead.size());
+        std::size_t slash = cached.find('/');
+        host = lower(cached.substr(0, slash));
+        path = slash == std::string_view::npos ? "/" : std::string(cached.substr(slash));
+        break;
+      }
+    }
+  }
+  // One site under its desktop, mobile and AMP hosts.
+  for (std::string_view prefix : {"www.", "m.", "mobile.", "amp."}) {
+    if (host.starts_with(prefix) && host.find('.', prefix.size()) != std::string::npos) {
+      host.erase(0, prefix.size());
+      break;
+    }
+  }
+  // AMP pages under the article's path: /amp/..., .../amp, .../amp.html
+  if (iequals_prefix(path, "/amp/")) path.erase(0, 4);
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  for (std::string_view suffix : {"/amp", ".amp", "/amp.html"}) {
+    if (path.size() > suffix.size() && lower(path.substr(path.size() - suffix.size())) == suffix) {
+      path.erase(path.size() - suffix.size());
+      break;
+    }
+  }
+  if (path.empty()) path.assign(1, '/');
+  std::string query = clean_query(parts->query, true);
+  std::string out = "https://";
+  out.append(host).append(path);
+  if (!query.empty()) out.append("?").append(query);
+  return out;
 }
 
 }  // namespace newswatch

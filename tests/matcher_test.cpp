@@ -170,6 +170,29 @@ name = "hormuz"
   CHECK(m.match(titled("Drills off Bandar Abbas")).evidence.at(0).concept_id == "places");
 }
 
+TEST_CASE("a relevant item lists every concept it names, used by a rule or not") {
+  Matcher m = matcher_for(R"(
+[[concept]]
+id = "tehran"
+terms = ["tehran", "تهران"]
+[[concept]]
+id = "drones"
+terms = ["drone*", "پهپاد"]
+[[topic]]
+name = "capital"
+  [[topic.rule]]
+  any = ["@tehran"]
+)");
+  MatchSet set = m.match(titled("Drone seen over Tehran", "Witnesses in Tehran said"));
+  REQUIRE(set.relevant);
+  std::vector<std::string> found;
+  for (const auto& hit : set.concepts)
+    found.push_back(std::string(field_name(hit.field)) + ":" + hit.concept_id + "@" +
+                    std::to_string(hit.offset));
+  CHECK(found == std::vector<std::string>{"title:drones@0", "title:tehran@16", "summary:tehran@13"});
+  CHECK(m.match(titled("Drone seen over the lake")).concepts.empty());  // not relevant
+}
+
 TEST_CASE("none_fields limits where a veto looks") {
   Matcher m = matcher_for(R"(
 [[topic]]

@@ -381,7 +381,24 @@ Matcher::Matcher(TopicPack pack)
       rules_.push_back(std::move(compiled));
     }
   }
+  // Every concept term is looked for, also those no rule uses: they say what an item is
+  // about. The same phrase may stand for more than one concept.
+  // A term keeps the id of the concept that defines it, also when another includes it.
+  std::map<std::string, std::uint32_t> concept_index;
+  for (std::uint32_t c = 0; c < pack_.concepts.size(); ++c) concept_index[pack_.concepts[c].id] = c;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> concept_patterns;
+  for (const Concept& c : pack_.concepts) {
+    for (const Phrase& term : c.terms) {
+      concept_patterns.emplace_back(automaton_->add(term.folded, term.prefix),
+                                    concept_index.at(term.concept_id));
+    }
+  }
   automaton_->build();
+  concepts_of_pattern_.resize(automaton_->pattern_count());
+  for (auto [pattern, id] : concept_patterns) {
+    auto& ids = concepts_of_pattern_[pattern];
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
   // A rule can only match when each of its groups does, so the phrases of one group are
   // enough to trigger it: the group likeliest to be rare, with few, long phrases.
   auto commonness = [](const Group& group) {
@@ -504,9 +521,16 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
     result.scores.push_back(s.score);
   }
   result.relevant = !result.topics.empty();
+  if (!result.relevant) return result;
+  for (const Hit& hit : hits) {
+    for (std::uint32_t c : concepts_of_pattern_[hit.pattern]) {
+      result.concepts.push_back(
+          {pack_.concepts[c].id, static_cast<ItemField>(hit.field), hit.offset});
+    }
+  }
   for (const Matched& m : matched) {
     const CompiledRule& rule = rules_[m.rule];
-    if (!result.relevant || !reported(rule.topic)) continue;
+    if (!reported(rule.topic)) continue;
     for (std::size_t i = m.begin; i < m.end; ++i) {
       result.evidence.push_back({pack_.topics[rule.topic].name,
                                  static_cast<ItemField>(found[i].hit->field),

@@ -26,11 +26,20 @@ struct Evidence {
   std::string rule;        // "file:line" of the rule that matched
 };
 
+// Where a concept's term occurs in a relevant item, whether or not a rule used it: what
+// storage compares to tie reports of one event together across languages.
+struct ConceptHit {
+  std::string concept_id;
+  ItemField field;
+  std::size_t offset = 0;  // byte offset in the folded field text
+};
+
 struct MatchSet {
   bool relevant = false;
   std::vector<std::string> topics;  // in pack order; empty unless relevant
   std::vector<double> scores;       // the summed weights of each topic's matching rules
   std::vector<Evidence> evidence;   // the phrases that made each topic match
+  std::vector<ConceptHit> concepts;  // by field and offset; empty unless relevant
 };
 
 // The text of an item's fields, folded once and matched against every rule.
@@ -60,6 +69,7 @@ class Matcher {
   std::unique_ptr<PhraseAutomaton> automaton_;
   std::vector<CompiledRule> rules_;
   std::vector<std::vector<std::uint32_t>> rules_of_pattern_;  // rules a phrase can start
+  std::vector<std::vector<std::uint32_t>> concepts_of_pattern_;  // indexes into pack_.concepts
 };
 
 }  // namespace newswatch

@@ -223,7 +223,9 @@ TEST_CASE("match --jsonl writes each item's topics and where every phrase was fo
                         Catch::Contains("\"concept\":\"hormuz_strait\"") &&
                         Catch::Contains("\"field\":\"title\"") &&
                         Catch::Contains("\"rule\":\"iran-us.toml (built in):"));
-  CHECK(second == "{\"id\":7,\"relevant\":false,\"topics\":[],\"scores\":{},\"matches\":[]}");
+  CHECK_THAT(first, Catch::EndsWith(",\"concepts\":[\"vessels\",\"hormuz_strait\",\"hormuz\",\"shipping_risk\"]}"));
+  CHECK(second ==
+        "{\"id\":7,\"relevant\":false,\"topics\":[],\"scores\":{},\"matches\":[],\"concepts\":[]}");
 }
 
 TEST_CASE("match --explain shows scores rules and concepts") {
