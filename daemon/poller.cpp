@@ -131,7 +131,7 @@ void Poller::parse_worker() {
     ParsedBatch batch;
     batch.feed = std::move(job->state);
     batch.fetched_at = job->fetched_at;
-    int items = 0;
+    int items = 0, matched = 0;
     if (job->result.ok()) {
       ParseOptions options;
       options.base_url = job->result.effective_url;
@@ -150,7 +150,8 @@ void Poller::parse_worker() {
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         for (auto& item : parsed->items) {
           MatchSet matches = matcher->match(item);
-          if (matches.relevant) batch.items.push_back({std::move(item), std::move(matches)});
+          matched += matches.relevant ? 1 : 0;
+          batch.items.push_back({std::move(item), std::move(matches)});
         }
         for (const auto& warning : parsed->warnings)
           spdlog::debug("feed {}: {}", batch.feed.url, warning);
@@ -159,7 +160,7 @@ void Poller::parse_worker() {
     {
       std::lock_guard lock(stats_mutex_);
       round_.items += items;
-      round_.matched += static_cast<int>(batch.items.size());
+      round_.matched += matched;
       if (!batch.feed.last_error.empty() && job->result.ok()) ++round_.failed;
     }
     write_queue_.push(std::move(batch));
@@ -184,11 +185,21 @@ void Poller::report_outcome(const std::string& url, std::optional<std::string> f
 }
 
 void Poller::writer() {
-  while (auto batch = write_queue_.pop()) {
-    auto stats = store_.write(*batch);
+  while (auto job = write_queue_.pop()) {
+    if (!*job) {
+      auto merged = store_.recluster();
+      if (!merged) spdlog::error("{}", merged.error().message);
+      std::lock_guard lock(stats_mutex_);
+      if (merged) round_.merged_stories += *merged;
+      ++written_count_;
+      written_.notify_all();
+      continue;
+    }
+    auto& batch = **job;
+    auto stats = store_.write(batch);
     if (!stats) {
       spdlog::error("{}", stats.error().message);
-      set_back(batch->feed, stats.error().message);
+      set_back(batch.feed, stats.error().message);
     }
     std::lock_guard lock(stats_mutex_);
     if (stats) {
@@ -285,7 +296,8 @@ RoundStats Poller::poll_round(bool all) {
     state_only.fetched_at = clock_.now();
     write_queue_.push(std::move(state_only));
   }
-  wait_written(submitted + static_cast<int>(changed.size()));
+  write_queue_.push(std::nullopt);  // the round is stored: cluster its stories
+  wait_written(submitted + static_cast<int>(changed.size()) + 1);
   {
     std::lock_guard lock(stats_mutex_);
     outcomes_.clear();  // a state-only write that failed needs no second round trip
@@ -297,9 +309,9 @@ RoundStats Poller::poll_round(bool all) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   spdlog::info(
       "poll round: {} feeds, {} fetched, {} not modified, {} failed; {} items, {} matched, "
-      "{} new articles, {} new sightings in {:.2f}s",
+      "{} new articles, {} new sightings, {} stories merged in {:.2f}s",
       stats.feeds, stats.fetched, stats.not_modified, stats.failed, stats.items, stats.matched,
-      stats.new_articles, stats.new_sightings, seconds);
+      stats.new_articles, stats.new_sightings, stats.merged_stories, seconds);
   return stats;
 }
 

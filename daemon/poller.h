@@ -33,6 +33,7 @@ struct RoundStats {
   int matched = 0;       // items the topic pack kept
   int new_articles = 0;
   int new_sightings = 0;
+  int merged_stories = 0;  // stories found to be one event once the round was stored
 };
 
 class Poller {
@@ -89,7 +90,8 @@ class Poller {
   std::shared_ptr<const Matcher> matcher_;
   Store store_;
   BoundedQueue<FetchJob> parse_queue_;
-  BoundedQueue<ParsedBatch> write_queue_;
+  // A batch to store, or (nullopt) the end of a round: time to cluster its stories.
+  BoundedQueue<std::optional<ParsedBatch>> write_queue_;
   std::mutex stats_mutex_;
   std::condition_variable written_;
   RoundStats round_;

@@ -1,10 +1,16 @@
 #include "storage/store.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sqlite3.h>
 
+#include <chrono>
+#include <cstdio>
+#include <thread>
 #include <optional>
 
+#include "feeds/url.h"
 #include "storage/migrations.h"
+#include "topics/fold.h"
 
 namespace newswatch {
 namespace {
@@ -15,7 +21,10 @@ constexpr int latest_version() {
   return version;
 }
 
+// Migrations that rebuild a table (SQLite's way to change a column) run with foreign keys
+// off, as SQLite prescribes, and are checked for dangling references before they commit.
 Result<void> migrate(SQLite::Database& db) {
+  db.exec("PRAGMA foreign_keys = OFF");
   for (const auto& migration : kMigrations) {
     // The version is read inside the write transaction: two processes opening a new
     // database at once apply each migration exactly once.
@@ -28,10 +37,32 @@ Result<void> migrate(SQLite::Database& db) {
     }
     if (migration.version <= current) continue;
     db.exec(migration.sql);
+    SQLite::Statement dangling(db, "PRAGMA foreign_key_check");
+    if (dangling.executeStep()) {
+      return fail("migration " + std::string(migration.name) + " left a row of " +
+                  dangling.getColumn(0).getString() + " without its " +
+                  dangling.getColumn(2).getString());
+    }
     db.exec("PRAGMA user_version = " + std::to_string(migration.version));
     transaction.commit();
   }
+  db.exec("PRAGMA foreign_keys = ON");
   return {};
+}
+
+// Switching a database to WAL needs it to itself, and SQLite does not wait for that with the
+// busy handler: another process creating or migrating it at the same moment is waited for.
+void set_wal_mode(SQLite::Database& db, int timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  for (;;) {
+    try {
+      db.exec("PRAGMA journal_mode = WAL");
+      return;
+    } catch (const SQLite::Exception& e) {
+      if (e.getErrorCode() != SQLITE_BUSY || std::chrono::steady_clock::now() > deadline) throw;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
 }
 
 void bind_value(SQLite::Statement& statement, int index, std::int64_t value) {
@@ -52,11 +83,59 @@ void bind_value(SQLite::Statement& statement, int index, const std::optional<T>&
   }
 }
 
+constexpr std::size_t kTextKeyBytes = 400;
+
+std::uint64_t fnv1a64(std::string_view text) {
+  std::uint64_t hash = 14695981039346656037ull;  // the same on every platform and run
+  for (char c : text) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ull;
+  }
+  return hash;
+}
+
+bool is_web_url(const std::string& text) {
+  return text.starts_with("http://") || text.starts_with("https://") ||
+         text.starts_with("HTTP://") || text.starts_with("HTTPS://");
+}
+
+// Every key an item's article can be known by, strongest first.
+struct ArticleKeys {
+  std::vector<std::string> urls;  // canonical link, canonical permalink GUID
+  std::string text;               // headline and lede, folded: for items without either
+};
+
+ArticleKeys article_keys(const Item& item) {
+  ArticleKeys keys;
+  if (item.link && !item.link->empty()) keys.urls.push_back(canonical_article_url(*item.link));
+  if (item.guid && is_web_url(*item.guid)) {
+    std::string guid = canonical_article_url(*item.guid);
+    if (keys.urls.empty() || keys.urls[0] != guid) keys.urls.push_back(std::move(guid));
+  }
+  const std::string& body = item.summary.empty() ? item.content : item.summary;
+  std::string text = fold(item.title) + "\n" + fold(std::string_view(body).substr(0, kTextKeyBytes));
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
+  keys.text = std::string("text:") + hex;
+  return keys;
+}
+
 // What makes an item "the same item" within one feed.
-std::optional<std::string> item_key(const Item& item) {
-  if (item.guid && !item.guid->empty()) return item.guid;
-  if (item.link && !item.link->empty()) return item.link;
-  return std::nullopt;
+std::string item_key(const Item& item, const ArticleKeys& keys) {
+  if (item.guid && !item.guid->empty()) return *item.guid;
+  if (item.link && !item.link->empty()) return *item.link;
+  return keys.text;
+}
+
+// Who published an item: the outlet an aggregator names, else the site of its link, else the
+// feed.
+std::string outlet_of(const Item& item, const ArticleKeys& keys, const FeedState& feed) {
+  if (item.source_outlet && !item.source_outlet->empty()) return *item.source_outlet;
+  if (!keys.urls.empty() && keys.urls[0].starts_with("https://")) {
+    std::string_view rest = std::string_view(keys.urls[0]).substr(8);
+    return std::string(rest.substr(0, rest.find_first_of("/?")));
+  }
+  return feed.title.empty() ? feed.url : feed.title;
 }
 
 std::int64_t feed_id(SQLite::Database& db, const std::string& url) {
@@ -65,28 +144,54 @@ std::int64_t feed_id(SQLite::Database& db, const std::string& url) {
   return query.executeStep() ? query.getColumn(0).getInt64() : 0;
 }
 
+}  // namespace
+
 // The statements that store items, compiled once per batch rather than once per item.
-struct ItemStatements {
+struct Store::ItemStatements {
   explicit ItemStatements(SQLite::Database& db)
       : db(db),
-        seen(db, "SELECT 1 FROM sightings WHERE feed_id = ? AND item_key = ?"),
-        existing(db, "SELECT id FROM articles WHERE canonical_url = ?"),
+        last_sighting(db,
+                      "SELECT article_id, title, coalesce(url, '') FROM sightings "
+                      "WHERE feed_id = ? AND item_key = ? ORDER BY id DESC LIMIT 1"),
+        by_key(db, "SELECT article_id FROM article_keys WHERE key = ?"),
+        tombstoned(db, "SELECT 1 FROM tombstones WHERE key = ?"),
+        seen_in_feed(db, "SELECT 1 FROM sightings WHERE article_id = ? AND feed_id = ? LIMIT 1"),
+        add_key(db, "INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)"),
+        edit(db,
+             "UPDATE articles SET title = ?, summary = ?, content = ?, updated_at = ?, "
+             "last_seen = ? WHERE id = ?"),
         touch(db, "UPDATE articles SET last_seen = ? WHERE id = ?"),
+        touch_story(db,
+                    "UPDATE stories SET last_seen = max(last_seen, ?) "
+                    "WHERE id = (SELECT story_id FROM articles WHERE id = ?)"),
+        story_exists(db, "SELECT 1 FROM stories WHERE id = ?"),
+        story_of(db, "SELECT story_id FROM articles WHERE id = ?"),
+        promote(db, "UPDATE articles SET story_id = ?, signature = ? WHERE id = ?"),
         story(db, "INSERT INTO stories (title, first_seen, last_seen) VALUES (?, ?, ?)"),
+        move_articles(db, "UPDATE articles SET story_id = ? WHERE story_id = ?"),
+        absorb_story(db,
+                     "UPDATE stories SET first_seen = min(first_seen, (SELECT first_seen FROM "
+                     "stories WHERE id = ?1)), last_seen = max(last_seen, (SELECT last_seen "
+                     "FROM stories WHERE id = ?1)) WHERE id = ?2"),
+        drop_story(db, "DELETE FROM stories WHERE id = ?"),
         article(db,
-                "INSERT INTO articles (canonical_url, title, summary, content, author, "
-                "published, first_seen, last_seen, feed_id, story_id) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                "INSERT INTO articles (canonical_url, url, title, summary, content, author, "
+                "published, first_seen, last_seen, feed_id, story_id, outlet, signature) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         sighting(db,
                  "INSERT INTO sightings (article_id, feed_id, item_key, url, guid, title, "
-                 "seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+                 "outlet, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
         match(db,
               "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, concept, "
               "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)") {}
 
   SQLite::Database& db;
-  SQLite::Statement seen, existing, touch, story, article, sighting, match;
+  SQLite::Statement last_sighting, by_key, tombstoned, seen_in_feed, add_key, edit, touch,
+      touch_story, story_exists, story_of, promote, story, move_articles, absorb_story, drop_story, article,
+      sighting, match;
 };
+
+namespace {
 
 // Runs a statement compiled earlier with fresh bindings.
 template <typename... Values>
@@ -98,28 +203,15 @@ void run(SQLite::Statement& statement, const Values&... values) {
   statement.exec();
 }
 
-std::int64_t article_for(ItemStatements& sql, const MatchedItem& matched, std::int64_t feed,
-                         UnixSeconds now, bool& created) {
-  const Item& item = matched.item;
-  // Without a link, nothing says two feeds' items are the same article: a GUID such as
-  // "42" is only unique within its feed.
-  std::string url = item.link ? *item.link : "feed:" + std::to_string(feed) + ":" + *item_key(item);
-  sql.existing.reset();
-  sql.existing.bind(1, url);
-  if (sql.existing.executeStep()) {
-    created = false;
-    std::int64_t id = sql.existing.getColumn(0).getInt64();
-    run(sql.touch, static_cast<int64_t>(now), id);
-    return id;
-  }
-  created = true;
-  // Until story clustering exists, every new article opens a story of its own.
-  run(sql.story, item.title, static_cast<int64_t>(now), static_cast<int64_t>(now));
-  std::int64_t story_id = sql.db.getLastInsertRowid();
-  run(sql.article, url, item.title, item.summary, item.content, item.author,
-      item.published ? item.published : item.updated, static_cast<int64_t>(now),
-      static_cast<int64_t>(now), static_cast<int64_t>(feed), static_cast<int64_t>(story_id));
-  return sql.db.getLastInsertRowid();
+// The first row's first column of a statement compiled earlier, as an integer.
+template <typename... Values>
+std::optional<std::int64_t> query_id(SQLite::Statement& statement, const Values&... values) {
+  statement.reset();
+  statement.clearBindings();
+  int index = 0;
+  (bind_value(statement, ++index, values), ...);
+  if (!statement.executeStep()) return std::nullopt;
+  return statement.getColumn(0).getInt64();
 }
 
 void save_feed_state(SQLite::Database& db, const FeedState& state) {
@@ -160,9 +252,8 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     auto db = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
     db->setBusyTimeout(options.busy_timeout_ms);
-    db->exec("PRAGMA journal_mode = WAL");
+    set_wal_mode(*db, options.busy_timeout_ms);
     db->exec("PRAGMA synchronous = NORMAL");
-    db->exec("PRAGMA foreign_keys = ON");
     if (auto migrated = migrate(*db); !migrated) return fail(migrated.error());
     return Store(std::move(db));
   } catch (const SQLite::Exception& e) {
@@ -214,42 +305,220 @@ Result<std::optional<FeedState>> Store::feed_state(const std::string& url) {
   }
 }
 
+// When an article happened: as published, unless the date is missing or in the future.
+static UnixSeconds article_time(const Item& item, UnixSeconds fetched_at) {
+  constexpr UnixSeconds kClockSkew = 24 * 3600;
+  std::optional<UnixSeconds> published = item.published ? item.published : item.updated;
+  return published && *published <= fetched_at + kClockSkew ? *published : fetched_at;
+}
+
+void Store::load_clusterer() {
+  // Only articles recent enough for a new one to join their story: a week before the newest.
+  clusterer_ = std::make_unique<StoryClusterer>();
+  SQLite::Statement recent(*db_,
+                           "SELECT id, story_id, signature FROM articles "
+                           "WHERE signature IS NOT NULL AND coalesce(published, first_seen) >= "
+                           "(SELECT max(coalesce(published, first_seen)) FROM articles) - ?");
+  recent.bind(1, static_cast<int64_t>(kClusterMemory));
+  while (recent.executeStep()) {
+    auto signature = StorySignature::from_json(recent.getColumn(2).getString());
+    if (signature)
+      clusterer_->add(recent.getColumn(0).getInt64(), recent.getColumn(1).getInt64(),
+                      std::move(*signature));
+  }
+}
+
+std::int64_t Store::story_for(ItemStatements& sql, const StorySignature& signature,
+                              const std::string& title, UnixSeconds now) {
+  auto decision = clusterer_->assign(signature);
+  // A story deleted meanwhile (newswatch forget, sqlite3) cannot be joined.
+  if (decision.story && !query_id(sql.story_exists, *decision.story)) {
+    clusterer_->merge(*decision.story, 0);
+    decision = clusterer_->assign(signature);
+  }
+  if (!decision.story) {
+    run(sql.story, title, static_cast<int64_t>(now), static_cast<int64_t>(now));
+    return sql.db.getLastInsertRowid();
+  }
+  for (std::int64_t other : decision.merged) merge_story(sql, other, *decision.story);
+  return *decision.story;
+}
+
+void Store::merge_story(ItemStatements& sql, std::int64_t from, std::int64_t into) {
+  clusterer_->merge(from, into);
+  if (!query_id(sql.story_exists, from) || !query_id(sql.story_exists, into)) return;
+  run(sql.move_articles, static_cast<int64_t>(into), static_cast<int64_t>(from));
+  run(sql.absorb_story, static_cast<int64_t>(from), static_cast<int64_t>(into));
+  run(sql.drop_story, static_cast<int64_t>(from));
+}
+
+Result<int> Store::recluster() {
+  if (!clusterer_ || unclustered_.empty()) return 0;
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    ItemStatements sql(*db_);
+    auto merges = clusterer_->recluster(unclustered_);
+    for (const auto& [from, into] : merges) merge_story(sql, from, into);
+    transaction.commit();
+    unclustered_.clear();
+    clusterer_->forget_older_than(kClusterMemory);
+    return static_cast<int>(merges.size());
+  } catch (const SQLite::Exception& e) {
+    clusterer_.reset();
+    unclustered_.clear();
+    return fail(std::string("clustering stories: ") + e.what());
+  }
+}
+
+void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed,
+                       const MatchedItem& matched, WriteStats& stats) {
+  const Item& item = matched.item;
+  const auto now = static_cast<int64_t>(batch.fetched_at);
+  ArticleKeys keys = article_keys(item);
+  for (const auto& key : keys.urls) {
+    if (query_id(sql.tombstoned, key)) {
+      ++stats.forgotten;
+      return;
+    }
+  }
+  if (query_id(sql.tombstoned, keys.text)) {
+    ++stats.forgotten;
+    return;
+  }
+  std::string key = item_key(item, keys);
+  std::string link = item.link.value_or("");
+  // The same item in the same feed: known, unless the publisher changed it.
+  std::optional<std::int64_t> article;
+  bool edited = false;
+  sql.last_sighting.reset();
+  sql.last_sighting.clearBindings();
+  sql.last_sighting.bind(1, static_cast<int64_t>(feed));
+  sql.last_sighting.bind(2, key);
+  if (sql.last_sighting.executeStep()) {
+    if (sql.last_sighting.getColumn(1).getString() == item.title &&
+        sql.last_sighting.getColumn(2).getString() == link) {
+      ++stats.known;
+      return;
+    }
+    article = sql.last_sighting.getColumn(0).getInt64();
+    edited = true;
+  }
+  // The same article under another key: another feed's copy, a new GUID, a moved link.
+  for (const auto& url : keys.urls) {
+    if (article) break;
+    article = query_id(sql.by_key, url);
+  }
+  if (!article && keys.urls.empty()) article = query_id(sql.by_key, keys.text);
+  if (article && !edited) edited = query_id(sql.seen_in_feed, *article, static_cast<int64_t>(feed)).has_value();
+
+  std::string outlet = outlet_of(item, keys, batch.feed);
+  bool relevant = matched.matches.relevant;
+  // A relevant article belongs to a story; an unmatched one to none.
+  auto join_story = [&](std::optional<StorySignature>& signature) -> std::optional<std::int64_t> {
+    if (!relevant) return std::nullopt;
+    signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at), outlet);
+    return story_for(sql, *signature, item.title, batch.fetched_at);
+  };
+  std::optional<StorySignature> signature;
+  if (article) {
+    // A publisher's edit updates the article; another feed's copy only adds a sighting.
+    if (edited) {
+      run(sql.edit, item.title, item.summary, item.content, now, now, *article);
+      ++stats.updated;
+    } else {
+      run(sql.touch, now, *article);
+    }
+    sql.story_of.reset();
+    sql.story_of.bind(1, static_cast<int64_t>(*article));
+    bool had_story = sql.story_of.executeStep() && !sql.story_of.getColumn(0).isNull();
+    if (!had_story) {
+      // Seen before without a topic; this copy (or edit) matches.
+      if (auto story = join_story(signature)) {
+        run(sql.promote, *story, signature->to_json(), *article);
+        clusterer_->add(*article, *story, std::move(*signature));
+        unclustered_.push_back(*article);
+        ++stats.new_articles;
+      }
+    }
+    run(sql.touch_story, now, *article);
+  } else {
+    std::optional<std::int64_t> story = join_story(signature);
+    std::string canonical = keys.urls.empty() ? keys.text : keys.urls[0];
+    std::optional<std::string> shown;
+    if (item.link && !item.link->empty()) shown = without_tracking(*item.link);
+    std::optional<std::string> signature_json;
+    if (signature) signature_json = signature->to_json();
+    run(sql.article, canonical, shown, item.title, item.summary, item.content, item.author,
+        item.published ? item.published : item.updated, now, now, static_cast<int64_t>(feed),
+        story, outlet, signature_json);
+    article = sql.db.getLastInsertRowid();
+    if (story) {
+      run(sql.touch_story, now, *article);
+      clusterer_->add(*article, *story, std::move(*signature));
+      unclustered_.push_back(*article);
+      ++stats.new_articles;
+    } else {
+      ++stats.unmatched;
+    }
+  }
+  for (const auto& url : keys.urls) run(sql.add_key, url, *article);
+  run(sql.add_key, keys.text, *article);
+  run(sql.sighting, *article, static_cast<int64_t>(feed), key, item.link, item.guid, item.title,
+      outlet, now);
+  ++stats.new_sightings;
+  for (const Evidence& evidence : matched.matches.evidence) {
+    run(sql.match, *article, evidence.topic, std::string(field_name(evidence.field)),
+        evidence.term, static_cast<int64_t>(evidence.offset), evidence.concept_id, evidence.rule);
+  }
+}
+
 Result<WriteStats> Store::write(const ParsedBatch& batch) {
   try {
+    if (!clusterer_) load_clusterer();
     WriteStats stats;
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     save_feed_state(*db_, batch.feed);
     std::int64_t feed = feed_id(*db_, batch.feed.url);
     if (feed == 0) return fail("feed not registered: " + batch.feed.url);
-    std::optional<ItemStatements> sql;
-    if (!batch.items.empty()) sql.emplace(*db_);
-    for (const MatchedItem& matched : batch.items) {
-      auto key = item_key(matched.item);
-      if (!key) continue;  // nothing identifies it: it could not be recognised next time
-      sql->seen.reset();
-      sql->seen.bind(1, static_cast<int64_t>(feed));
-      sql->seen.bind(2, *key);
-      if (sql->seen.executeStep()) {
-        ++stats.known;
-        continue;
-      }
-      bool created = false;
-      std::int64_t article = article_for(*sql, matched, feed, batch.fetched_at, created);
-      stats.new_articles += created ? 1 : 0;
-      ++stats.new_sightings;
-      run(sql->sighting, static_cast<int64_t>(article), static_cast<int64_t>(feed), *key,
-          matched.item.link, matched.item.guid, matched.item.title,
-          static_cast<int64_t>(batch.fetched_at));
-      for (const Evidence& evidence : matched.matches.evidence) {
-        run(sql->match, static_cast<int64_t>(article), evidence.topic,
-            std::string(field_name(evidence.field)), evidence.term,
-            static_cast<int64_t>(evidence.offset), evidence.concept_id, evidence.rule);
-      }
+    if (!batch.items.empty()) {
+      ItemStatements sql(*db_);
+      for (const MatchedItem& matched : batch.items) write_item(sql, batch, feed, matched, stats);
     }
     transaction.commit();
     return stats;
   } catch (const SQLite::Exception& e) {
+    clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time
+    unclustered_.clear();
     return fail("storing " + batch.feed.url + ": " + e.what());
+  }
+}
+
+Result<int> Store::forget_unmatched(UnixSeconds before) {
+  try {
+    SQLite::Statement prune(*db_, "DELETE FROM articles WHERE story_id IS NULL AND last_seen < ?");
+    prune.bind(1, static_cast<int64_t>(before));
+    return prune.exec();
+  } catch (const SQLite::Exception& e) {
+    return fail(std::string("forgetting unmatched items: ") + e.what());
+  }
+}
+
+Result<int> Store::forget(const std::vector<std::int64_t>& articles) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement remove(*db_, "DELETE FROM articles WHERE id = ?");
+    int removed = 0;
+    for (std::int64_t id : articles) {
+      remove.reset();
+      remove.bind(1, static_cast<int64_t>(id));
+      removed += remove.exec();
+    }
+    transaction.commit();
+    clusterer_.reset();
+    unclustered_.clear();
+    return removed;
+  } catch (const SQLite::Exception& e) {
+    return fail(std::string("forgetting articles: ") + e.what());
   }
 }
 

@@ -9,6 +9,7 @@
 
 #include "feeds/item.h"
 #include "feeds/result.h"
+#include "storage/story_clusterer.h"
 #include "topics/matcher.h"
 
 namespace SQLite {
@@ -38,10 +39,10 @@ struct FeedState {
 
 struct MatchedItem {
   Item item;
-  MatchSet matches;
+  MatchSet matches;  // relevant or not
 };
 
-// What one poll of one feed produced: the feed's new state and its matched items.
+// What one poll of one feed produced: the feed's new state and its items, with their matches.
 struct ParsedBatch {
   FeedState feed;
   UnixSeconds fetched_at = 0;
@@ -49,9 +50,12 @@ struct ParsedBatch {
 };
 
 struct WriteStats {
-  int new_articles = 0;
-  int new_sightings = 0;  // items this feed had not shown before
-  int known = 0;          // items already seen in this feed
+  int new_articles = 0;   // relevant ones
+  int new_sightings = 0;  // items this feed had not shown before, or shows changed
+  int known = 0;          // items already seen in this feed, unchanged
+  int updated = 0;        // articles whose publisher changed their title or text
+  int unmatched = 0;      // new articles no topic matched
+  int forgotten = 0;      // items of articles a user deleted
 };
 
 class Store {
@@ -69,14 +73,42 @@ class Store {
   Result<std::optional<FeedState>> feed_state(const std::string& url);
 
   // Stores one batch in one transaction: the feed's state, then for every item not yet seen
-  // in this feed a sighting, its article (new, or the one with the same URL) and its matches.
+  // in this feed (or seen with another title or link) a sighting, its article (the one
+  // known by any of its keys, or a new one in its story) and its matches. Items of deleted
+  // articles are skipped.
   Result<WriteStats> write(const ParsedBatch& batch);
+
+  // Ties together the stories that the evidence of the articles written since the last call
+  // says are one event (see StoryClusterer), in one transaction; returns how many merged.
+  // Called once the batches of a poll round are written.
+  Result<int> recluster();
+
+  // Deletes articles, leaving tombstones so that they never come back; returns how many
+  // existed.
+  Result<int> forget(const std::vector<std::int64_t>& articles);
+
+  // Deletes the articles no topic matched that were last seen before `before`, without
+  // tombstones; returns how many.
+  Result<int> forget_unmatched(UnixSeconds before);
 
   int schema_version();
 
  private:
+  struct ItemStatements;
+  // Articles a new one is compared with are at most this much older than the newest.
+  static constexpr UnixSeconds kClusterMemory = 7 * 24 * 3600;
+
   explicit Store(std::unique_ptr<SQLite::Database> db);
+  void load_clusterer();
+  void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed,
+                  const MatchedItem& matched, WriteStats& stats);
+  std::int64_t story_for(ItemStatements& sql, const StorySignature& signature,
+                         const std::string& title, UnixSeconds now);
+  void merge_story(ItemStatements& sql, std::int64_t from, std::int64_t into);
+
   std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<StoryClusterer> clusterer_;  // loaded on the first write
+  std::vector<std::int64_t> unclustered_;      // articles written since the last recluster
 };
 
 }  // namespace newswatch
