@@ -15,6 +15,10 @@ using Args = std::vector<std::string>;
 int run_command(const Args& args);    // poll feeds into the database
 int parse_command(const Args& args);  // print a feed document as contract JSON
 int match_command(const Args& args);  // match text or JSON lines against topic packs
+int forget_command(const Args& args);  // delete articles, leaving tombstones
+
+// The configuration used when none is named, if it exists.
+inline constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";
 
 // Loads the topic packs named in `paths` (the built-in pack when empty) into one matcher's
 // pack. Errors name file:line:column.

@@ -13,6 +13,7 @@ Commands:
   run      poll feeds and store the relevant items (the daemon)
   parse    print a feed document as JSON
   match    show which topics a text or JSON lines match
+  forget   delete articles for good (they leave tombstones)
 
 Options:
   --help       this help; 'newswatch COMMAND --help' for a command's options
@@ -39,6 +40,7 @@ int main(int argc, char** argv) {
   if (command == "run") return newswatch::run_command(args);
   if (command == "parse") return newswatch::parse_command(args);
   if (command == "match") return newswatch::match_command(args);
+  if (command == "forget") return newswatch::forget_command(args);
   std::fprintf(stderr, "newswatch: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }

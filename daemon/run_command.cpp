@@ -34,7 +34,6 @@ Without --once, newswatch polls each feed on its interval until SIGTERM or SIGIN
 reloads the configuration (a bad one is rejected and the running one kept).
 )";
 
-constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";
 
 struct RunOptions {
   std::string config, feeds, db, log_level;

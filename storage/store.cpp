@@ -23,6 +23,19 @@ constexpr int latest_version() {
 
 // Migrations that rebuild a table (SQLite's way to change a column) run with foreign keys
 // off, as SQLite prescribes, and are checked for dangling references before they commit.
+// Version 4 keys articles by their canonical URL; those stored before were keyed by the
+// link as published, which SQL alone cannot canonicalize.
+void add_canonical_keys(SQLite::Database& db) {
+  SQLite::Statement articles(db, "SELECT id, canonical_url FROM articles");
+  SQLite::Statement add(db, "INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)");
+  while (articles.executeStep()) {
+    add.reset();
+    add.bind(1, canonical_article_url(articles.getColumn(1).getString()));
+    add.bind(2, articles.getColumn(0).getInt64());
+    add.exec();
+  }
+}
+
 Result<void> migrate(SQLite::Database& db) {
   db.exec("PRAGMA foreign_keys = OFF");
   for (const auto& migration : kMigrations) {
@@ -37,6 +50,7 @@ Result<void> migrate(SQLite::Database& db) {
     }
     if (migration.version <= current) continue;
     db.exec(migration.sql);
+    if (migration.version == 4) add_canonical_keys(db);
     SQLite::Statement dangling(db, "PRAGMA foreign_key_check");
     if (dangling.executeStep()) {
       return fail("migration " + std::string(migration.name) + " left a row of " +

@@ -276,3 +276,213 @@ TEST_CASE("migration 3 keeps the matches of a version-2 database and adds their 
   CHECK(count(dir.file("n.db"),
               "SELECT count(*) FROM matches_v WHERE term = 'hormuz' AND concept IS NULL") == 1);
 }
+
+static int count_in(Store&, const TempDir& dir, const std::string& sql) {
+  return count(dir.file("n.db"), sql);
+}
+
+static MatchedItem unmatched_item(std::string guid, std::string link, std::string title) {
+  MatchedItem m = relevant_item(std::move(guid), std::move(link), std::move(title));
+  m.matches = MatchSet{};
+  return m;
+}
+
+TEST_CASE("an article under tracking-tagged, AMP, mobile and http variants is one article") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  const char* variants[] = {
+      "https://news.example/world/tanker-seized",
+      "https://news.example/world/tanker-seized?utm_source=rss&utm_medium=feed",
+      "http://news.example/world/tanker-seized/#comments",
+      "https://m.news.example/world/tanker-seized?fbclid=IwAR0x",
+      "https://news.example/amp/world/tanker-seized",
+      "https://www.news.example/world/tanker-seized?gclid=1&mc_cid=2",
+  };
+  const char* guids[] = {"g0", "g1", "g2", "g3", "g4", "g5"};
+  for (int n = 0; n < 6; ++n) {
+    REQUIRE(store.write(batch_for(n % 2 ? "https://b.example/rss" : "https://a.example/rss",
+                                  {relevant_item(guids[n], variants[n], "Tanker seized")})));
+  }
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v") == 6);
+  CHECK(count_in(store, dir, "SELECT count(DISTINCT article_id) FROM sightings_v") == 1);
+  // The address shown is the first one seen, without its tracking.
+  CHECK(count_in(store, dir,
+                 "SELECT count(*) FROM items_v WHERE url = 'https://news.example/world/tanker-seized'") == 1);
+}
+
+TEST_CASE("a publisher's edits update the article and each version stays on record") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  REQUIRE(store.write(batch_for("https://a.example/rss",
+                                {relevant_item("g1", "http://news.example/1", "Tanker seized")})));
+  // The title edited: the same article, a new sighting.
+  auto edited = store.write(batch_for(
+      "https://a.example/rss", {relevant_item("g1", "http://news.example/1", "Tanker seized, crew held")}));
+  REQUIRE(edited);
+  CHECK(edited->updated == 1);
+  CHECK(edited->new_articles == 0);
+  // Moved to https with a new GUID: still the same article.
+  auto moved = store.write(batch_for("https://a.example/rss",
+                                     {relevant_item("urn:new-guid", "https://news.example/1",
+                                                    "Tanker seized, crew held")}));
+  REQUIRE(moved);
+  CHECK(moved->new_articles == 0);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v WHERE title = 'Tanker seized, crew held'") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v") == 3);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v WHERE title = 'Tanker seized'") == 1);
+  // Seen again unchanged: nothing new.
+  auto again = store.write(batch_for("https://a.example/rss",
+                                     {relevant_item("urn:new-guid", "https://news.example/1",
+                                                    "Tanker seized, crew held")}));
+  REQUIRE(again);
+  CHECK(again->known == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v") == 3);
+}
+
+TEST_CASE("a forgotten article never comes back, from any feed or address") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  REQUIRE(store.write(batch_for("https://a.example/rss",
+                                {relevant_item("g1", "https://news.example/1", "Tanker seized")})));
+  std::int64_t id = count_in(store, dir, "SELECT article_id FROM items_v");
+  auto forgotten = store.forget({id, 999});
+  REQUIRE(forgotten);
+  CHECK(*forgotten == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 0);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings") == 0);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM matches") == 0);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM stories") == 0);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM tombstones_v WHERE key = 'https://news.example/1'") == 1);
+  for (const char* url : {"https://news.example/1", "http://news.example/1?utm_source=x"}) {
+    auto again = store.write(batch_for("https://b.example/rss",
+                                       {relevant_item("other", url, "Tanker seized")}));
+    REQUIRE(again);
+    CHECK(again->forgotten == 1);
+  }
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 0);
+}
+
+TEST_CASE("deleting an article in sqlite3 leaves its tombstone too") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  REQUIRE(store.write(batch_for("https://a.example/rss",
+                                {relevant_item("g1", "https://news.example/1", "Tanker seized")})));
+  {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE);  // foreign keys off, as in sqlite3
+    db.exec("DELETE FROM articles");
+  }
+  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings") == 0);
+  auto again = store.write(batch_for("https://a.example/rss",
+                                     {relevant_item("g1", "https://news.example/1", "Tanker seized")}));
+  REQUIRE(again);
+  CHECK(again->forgotten == 1);
+}
+
+TEST_CASE("unmatched items are recorded without a story and join one when a copy matches") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  auto first = store.write(batch_for("https://a.example/rss",
+                                     {unmatched_item("g1", "https://news.example/1", "Shipping news")}));
+  REQUIRE(first);
+  CHECK(first->unmatched == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 0);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v WHERE story_id IS NULL") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'shipping'") == 0);
+  auto known = store.write(batch_for("https://a.example/rss",
+                                     {unmatched_item("g1", "https://news.example/1", "Shipping news")}));
+  REQUIRE(known);
+  CHECK(known->known == 1);
+  // Another feed's copy matches: the article is kept from now on.
+  auto matched = store.write(batch_for("https://b.example/rss",
+                                       {relevant_item("b1", "https://news.example/1?ref=rss", "Shipping news")}));
+  REQUIRE(matched);
+  CHECK(matched->new_articles == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'shipping'") == 1);
+  // Unmatched articles are forgotten after retention, kept ones are not.
+  REQUIRE(store.write(batch_for("https://a.example/rss",
+                                {unmatched_item("g2", "https://news.example/2", "Weather")}, 1750000000)));
+  auto pruned = store.forget_unmatched(1750000001);
+  REQUIRE(pruned);
+  CHECK(*pruned == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM articles") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM tombstones") == 0);
+}
+
+TEST_CASE("full-text search finds kept articles by their words, diacritics folded") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  MatchedItem item = relevant_item("g1", "https://news.example/1", "Détroit d'Ormuz : un pétrolier arraisonné");
+  item.item.content = "Les Gardiens de la révolution ont saisi le navire.";
+  REQUIRE(store.write(batch_for("https://a.example/rss", {item})));
+  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'petrolier'") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'gardiens AND navire'") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'football'") == 0);
+}
+
+TEST_CASE("near-duplicates from two outlets are one story; the aggregator's source is the outlet") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  MatchedItem wire = relevant_item("a1", "https://wire.example/world/tanker",
+                                   "Iran seizes tanker carrying fuel near Bandar Abbas");
+  wire.item.summary =
+      "Iran's Revolutionary Guards said on Tuesday they had seized a foreign tanker carrying "
+      "smuggled fuel in the Gulf, the latest in a series of seizures near the Strait of Hormuz.";
+  MatchedItem copy = wire;
+  copy.item.guid = "b1";
+  copy.item.link = "https://news.google.example/rss/articles/CBMiXyz";
+  copy.item.title = "Iran seizes tanker carrying fuel near Bandar Abbas - Gulf Courier";
+  copy.item.source_outlet = "Gulf Courier";
+  MatchedItem other = relevant_item("a2", "https://wire.example/world/talks",
+                                    "Oman hosts a new round of talks between Tehran and Washington");
+  other.item.summary =
+      "Delegations met in Muscat for indirect negotiations on the nuclear programme, with Omani "
+      "mediators carrying messages between the two sides, officials said.";
+  REQUIRE(store.write(batch_for("https://a.example/rss", {wire, other})));
+  REQUIRE(store.write(batch_for("https://b.example/rss", {copy})));
+  REQUIRE(store.recluster());
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 3);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM stories_v") == 2);
+  CHECK(count_in(store, dir,
+                 "SELECT outlets FROM stories_v WHERE title LIKE 'Iran seizes tanker%'") == 2);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v WHERE outlet = 'Gulf Courier'") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v WHERE outlet = 'wire.example'") == 2);
+}
+
+TEST_CASE("migration 4 keeps a version-3 database's articles, sightings and matches") {
+  TempDir dir;
+  {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const char* file : {"0001_initial.sql", "0002_fetch_url.sql", "0003_match_provenance.sql"})
+      db.exec(test::read_file(std::string(NEWSWATCH_SOURCE_DIR "/storage/migrations/") + file));
+    db.exec("PRAGMA user_version = 3");
+    db.exec(
+        "INSERT INTO feeds (url, title, created_at) VALUES ('https://a.example/rss', 'A', 100);"
+        "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (1, 'Hormuz', 100, 100);"
+        "INSERT INTO articles (id, canonical_url, title, summary, content, first_seen, "
+        "last_seen, feed_id, story_id) "
+        "VALUES (1, 'https://a.example/1?utm_source=x', 'Hormuz', 's', 'c', 100, 100, 1, 1);"
+        "INSERT INTO sightings (article_id, feed_id, item_key, url, guid, title, seen_at) "
+        "VALUES (1, 1, 'g1', 'https://a.example/1?utm_source=x', 'g1', 'Hormuz', 100);"
+        "INSERT INTO matches VALUES (1, 'hormuz', 'title', 'hormuz', 0, 'hormuz', 'p.toml:1')");
+  }
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  CHECK(store->schema_version() == 4);
+  CHECK(count_in(*store, dir, "SELECT count(*) FROM items_v WHERE outlet = 'A'") == 1);
+  CHECK(count_in(*store, dir, "SELECT count(*) FROM sightings_v WHERE outlet = 'A'") == 1);
+  CHECK(count_in(*store, dir, "SELECT count(*) FROM matches_v WHERE rule = 'p.toml:1'") == 1);
+  CHECK(count_in(*store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'hormuz'") == 1);
+  CHECK(count_in(*store, dir, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+  // The old key still recognises the item; the canonical one the article.
+  auto again = store->write(batch_for("https://a.example/rss",
+                                      {relevant_item("g1", "https://a.example/1?utm_source=x", "Hormuz")}));
+  REQUIRE(again);
+  CHECK(again->known == 1);
+  auto other_feed = store->write(batch_for("https://a.example/rss",
+                                           {relevant_item("g9", "https://a.example/1?utm_source=x", "Hormuz")}));
+  REQUIRE(other_feed);
+  CHECK(other_feed->new_articles == 0);
+}

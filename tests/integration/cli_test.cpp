@@ -11,10 +11,12 @@
 #include <thread>
 
 #include "integration/feed_server.h"
+#include "storage/store.h"
 #include "test_support.h"
 
 extern char** environ;
 
+using namespace newswatch;
 using namespace newswatch::test;
 
 namespace {
@@ -293,4 +295,31 @@ TEST_CASE("SIGHUP with a bad topic pack keeps matching with the last good one") 
 
   kill(pid, SIGTERM);
   CHECK(exit_status(pid) == 0);
+}
+
+TEST_CASE("forget deletes an article and leaves its tombstone") {
+  TempDir dir;
+  std::string db_path = dir.file("n.db");
+  {
+    auto store = Store::open(db_path);
+    REQUIRE(store);
+    REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+    ParsedBatch batch;
+    batch.feed.url = "https://a.example/rss";
+    batch.fetched_at = 1750000000;
+    MatchedItem item;
+    item.item.guid = "g1";
+    item.item.link = "https://news.example/1";
+    item.item.title = "Tanker seized in the Strait of Hormuz";
+    item.matches.relevant = true;
+    item.matches.topics = {"hormuz"};
+    batch.items.push_back(item);
+    REQUIRE(store->write(batch));
+  }
+  CHECK(exit_status(spawn_newswatch({"forget", "--db", db_path, "1"}, dir.file("out"))) == 0);
+  CHECK_THAT(read_file(dir.file("out")), Catch::Contains("forgot 1 of 1"));
+  CHECK(exit_status(spawn_newswatch({"forget", "--db", db_path, "1"}, dir.file("out"))) == 1);
+  CHECK(exit_status(spawn_newswatch({"forget", "--db", db_path, "x"}, dir.file("out"))) == 2);
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT count(*) FROM tombstones_v WHERE key = 'https://news.example/1'").getInt() == 1);
 }
