@@ -291,6 +291,7 @@ std::vector<std::string> evidence_of(const StorySignature& s) {
 constexpr std::int64_t kDuplicateWindow = 36 * 3600;
 constexpr std::int64_t kRewriteWindow = 12 * 3600;
 constexpr std::int64_t kBurst = 24 * 3600;   // evidence this far away is not the story's
+constexpr std::int64_t kHorizon = 7 * 24 * 3600;  // how far a story's evidence is looked for
 constexpr std::size_t kMinEvidence = 3;
 constexpr double kMinEvidenceShare = 0.3;   // of the smaller side's evidence
 constexpr double kCommonShare = 0.5;        // evidence in more of the memory says nothing
@@ -408,13 +409,18 @@ bool StoryClusterer::linked_by_evidence(const Member& a, const Member& b) const 
   auto smaller = static_cast<double>(std::min(usable_count(a), usable_count(b)));
   if (static_cast<double>(shared.size()) < kMinEvidenceShare * smaller) return false;
   UnixSeconds middle = sa.time + (sb.time - sa.time) / 2;
-  auto far = [&](UnixSeconds t) { return t < middle - kBurst || t > middle + kBurst; };
+  auto far = [&](UnixSeconds t) {
+    UnixSeconds apart = t > middle ? t - middle : middle - t;
+    return apart > kBurst && apart <= kHorizon;
+  };
   // The evidence must be this event's: no article far from it carries all of it.
   const std::string* rarest = &shared.front();
   for (const auto& e : shared) {
     if (evidence_times_.at(e).size() < evidence_times_.at(*rarest).size()) rarest = &e;
   }
-  for (const auto& [time, m] : members_) {
+  for (auto it = members_.lower_bound(middle - kHorizon);
+       it != members_.end() && it->first <= middle + kHorizon; ++it) {
+    const auto& [time, m] = *it;
     if (!far(time)) continue;
     if (!std::binary_search(m.evidence.begin(), m.evidence.end(), *rarest)) continue;
     if (std::includes(m.evidence.begin(), m.evidence.end(), shared.begin(), shared.end()))
@@ -424,7 +430,7 @@ bool StoryClusterer::linked_by_evidence(const Member& a, const Member& b) const 
   if (!languages) {
     bool confined = std::any_of(shared.begin(), shared.end(), [&](const auto& e) {
       const auto& times = evidence_times_.at(e);
-      return !far(times.front()) && !far(times.back());
+      return std::none_of(times.begin(), times.end(), far);
     });
     if (!confined) return false;
   }
