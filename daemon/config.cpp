@@ -95,7 +95,7 @@ toml::value parse_toml_file(const std::string& path) {
 }
 
 // Keys of the design (../shared/DESIGN.md) that later versions implement.
-const std::set<std::string> kPlannedKeys = {"retention_days", "keep_unmatched", "alert", "metrics"};
+const std::set<std::string> kPlannedKeys = {"alert", "metrics"};
 
 void apply_key(Config& config, const std::string& key, const toml::value& value) {
   if (key == "database") {
@@ -123,6 +123,13 @@ void apply_key(Config& config, const std::string& key, const toml::value& value)
     config.log_level = string_of(value, quoted(key));
     if (!kLevels.count(config.log_level))
       reject(value, "'log_level' must be one of trace, debug, info, warn, error");
+  } else if (key == "retention_days") {
+    config.retention_days = positive_int_of(value, key);
+  } else if (key == "keep_unmatched") {
+    config.keep_unmatched = bool_of(value, key);
+  } else if (key == "wal_limit") {
+    config.wal_limit = size_of(value, key);
+    if (config.wal_limit < (1u << 20)) reject(value, "'wal_limit' must be at least 1MiB");
   } else if (key == "opml") {
     config.opml = relative_to(config.source, string_of(value, quoted(key)));
   } else if (key == "feed") {

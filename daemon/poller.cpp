@@ -14,6 +14,13 @@
 #include "feeds/parser.h"
 
 namespace newswatch {
+
+StoreOptions store_options_of(const Config& config) {
+  StoreOptions options;
+  options.wal_limit = config.wal_limit;
+  return options;
+}
+
 namespace {
 
 // Fetched bodies wait here for a parser: at most this many per worker, so memory stays
@@ -26,6 +33,10 @@ unsigned parser_workers() { return std::max(1u, std::thread::hardware_concurrenc
 
 std::string user_agent() {
   return std::string("newswatch/") + NEWSWATCH_VERSION + " (news feed monitor; polite polling)";
+}
+
+std::int64_t retention_of(const Config& config) {
+  return config.keep_unmatched ? 0 : std::int64_t{config.retention_days} * 24 * 3600;
 }
 
 FetchOptions fetch_options(const Config& config) {
@@ -83,8 +94,9 @@ Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher>
     spdlog::warn("a new database path ({}) takes effect only after a restart", config.database);
   // The writer thread owns the main connection; registering the new feeds takes a second,
   // short-lived one (SQLite serializes the two).
-  auto store = Store::open(database_);
+  auto store = Store::open(database_, store_options_);
   if (!store) return fail(store.error());
+  unmatched_retention_s_ = retention_of(config);
   auto feeds = schedule_feeds(config, *store, clock_.now(), &scheduler_);
   if (!feeds) return fail(feeds.error());
   std::size_t before = scheduler_.size();
@@ -105,6 +117,8 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
       scheduler_(std::move(scheduler)),
       fetcher_(std::make_unique<Fetcher>(fetch_options(config))),
       database_(config.database),
+      store_options_(store_options_of(config)),
+      unmatched_retention_s_(retention_of(config)),
       matcher_(std::move(matcher)),
       store_(std::move(store)),
       parse_queue_(kBodiesPerWorker * parser_workers()),
@@ -189,8 +203,13 @@ void Poller::writer() {
     if (!*job) {
       auto merged = store_.recluster();
       if (!merged) spdlog::error("{}", merged.error().message);
+      Result<int> forgotten = 0;
+      if (std::int64_t retention = unmatched_retention_s_; retention > 0)
+        forgotten = store_.forget_unmatched(clock_.now() - retention);
+      if (!forgotten) spdlog::error("{}", forgotten.error().message);
       std::lock_guard lock(stats_mutex_);
       if (merged) round_.merged_stories += *merged;
+      if (forgotten) round_.forgotten_unmatched += *forgotten;
       ++written_count_;
       written_.notify_all();
       continue;

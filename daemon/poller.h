@@ -34,7 +34,11 @@ struct RoundStats {
   int new_articles = 0;
   int new_sightings = 0;
   int merged_stories = 0;  // stories found to be one event once the round was stored
+  int forgotten_unmatched = 0;  // unmatched items past retention_days
 };
+
+// How the configuration says the database is to be kept.
+StoreOptions store_options_of(const Config& config);
 
 class Poller {
  public:
@@ -86,6 +90,9 @@ class Poller {
   Scheduler scheduler_;
   std::unique_ptr<Fetcher> fetcher_;  // replaced on reload, between rounds
   std::string database_;
+  StoreOptions store_options_;
+  // How long unmatched items are remembered; 0: for good. Set by reloads, read by the writer.
+  std::atomic<std::int64_t> unmatched_retention_s_{0};
   std::mutex matcher_mutex_;
   std::shared_ptr<const Matcher> matcher_;
   Store store_;

@@ -149,7 +149,7 @@ int run_command(const Args& args) {
   auto loaded = load_configuration(*options);
   if (!loaded) return 1;
   auto& config = loaded->config;
-  auto store = Store::open(config.database);
+  auto store = Store::open(config.database, store_options_of(config));
   if (!store) {
     spdlog::error("{}", store.error().message);
     return 1;

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <thread>
 #include <optional>
 
@@ -256,7 +257,8 @@ void save_feed_state(SQLite::Database& db, const FeedState& state) {
 
 }  // namespace
 
-Store::Store(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+Store::Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options)
+    : db_(std::move(db)), path_(std::move(path)), options_(options) {}
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&&) noexcept = default;
 Store::~Store() = default;
@@ -268,8 +270,9 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     db->setBusyTimeout(options.busy_timeout_ms);
     set_wal_mode(*db, options.busy_timeout_ms);
     db->exec("PRAGMA synchronous = NORMAL");
+    db->exec("PRAGMA journal_size_limit = " + std::to_string(options.wal_limit));
     if (auto migrated = migrate(*db); !migrated) return fail(migrated.error());
-    return Store(std::move(db));
+    return Store(std::move(db), path, options);
   } catch (const SQLite::Exception& e) {
     return fail(path + ": " + e.what());
   }
@@ -486,8 +489,30 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
   }
 }
 
+Result<void> Store::make_room_in_wal() {
+  std::error_code error;
+  auto wal_size = [&] { return std::filesystem::file_size(path_ + "-wal", error); };
+  if (wal_size() <= options_.wal_limit / 2 || error) return {};
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.wal_wait_ms);
+  for (;;) {
+    // TRUNCATE waits (busy timeout) for readers of older snapshots, then empties the log.
+    SQLite::Statement checkpoint(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
+    bool blocked = checkpoint.executeStep() && checkpoint.getColumn(0).getInt() != 0;
+    checkpoint.reset();
+    if (!blocked || wal_size() <= options_.wal_limit / 2) return {};
+    if (std::chrono::steady_clock::now() > deadline) {
+      return fail("the write-ahead log is at half its limit of " +
+                  std::to_string(options_.wal_limit >> 20) +
+                  " MiB and a reader's open transaction keeps it from being reset; writing "
+                  "later");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 Result<WriteStats> Store::write(const ParsedBatch& batch) {
   try {
+    if (auto room = make_room_in_wal(); !room) return fail(batch.feed.url + ": " + room.error().message);
     if (!clusterer_) load_clusterer();
     WriteStats stats;
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);

@@ -20,6 +20,11 @@ namespace newswatch {
 
 struct StoreOptions {
   int busy_timeout_ms = 5000;
+  // The write-ahead log is checkpointed before it reaches half of this; while a reader's
+  // transaction keeps it from being reset, writes wait (up to wal_wait_ms, then the batch
+  // fails and its feed is fetched again later) rather than grow it.
+  std::size_t wal_limit = 64u << 20;
+  int wal_wait_ms = 10000;
 };
 
 // The scheduler's state of one feed, as persisted.
@@ -98,7 +103,8 @@ class Store {
   // Articles a new one is compared with are at most this much older than the newest.
   static constexpr UnixSeconds kClusterMemory = 7 * 24 * 3600;
 
-  explicit Store(std::unique_ptr<SQLite::Database> db);
+  Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
+  Result<void> make_room_in_wal();
   void load_clusterer();
   void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed,
                   const MatchedItem& matched, WriteStats& stats);
@@ -107,6 +113,8 @@ class Store {
   void merge_story(ItemStatements& sql, std::int64_t from, std::int64_t into);
 
   std::unique_ptr<SQLite::Database> db_;
+  std::string path_;
+  StoreOptions options_;
   std::unique_ptr<StoryClusterer> clusterer_;  // loaded on the first write
   std::vector<std::int64_t> unclustered_;      // articles written since the last recluster
 };

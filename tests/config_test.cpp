@@ -29,6 +29,9 @@ per_host = 3
 timeout = "30s"
 max_body = "8MiB"
 log_level = "debug"
+retention_days = 7
+keep_unmatched = true
+wal_limit = "16MiB"
 
 [[feed]]
 url = "https://feeds.bbci.co.uk/news/world/middle_east/rss.xml"
@@ -48,6 +51,9 @@ enabled = false
   CHECK(config->timeout == std::chrono::seconds(30));
   CHECK(config->max_body == 8u << 20);
   CHECK(config->log_level == "debug");
+  CHECK(config->retention_days == 7);
+  CHECK(config->keep_unmatched);
+  CHECK(config->wal_limit == 16u << 20);
   REQUIRE(config->feeds.size() == 2);
   CHECK(config->feeds[0].title == "BBC Middle East");
   CHECK(config->feeds[0].interval == std::chrono::minutes(5));
@@ -65,7 +71,10 @@ TEST_CASE("config errors name file:line:column and what was expected") {
   CHECK_THAT(load_error("[[feed]]\nurl = \"https://x.example/\"\nevery = \"5m\"\n"),
              Catch::StartsWith("newswatch.toml:3:") && Catch::Contains("unknown key 'every'"));
   CHECK_THAT(load_error("concurrency = 0\n"), Catch::Contains("positive integer"));
-  CHECK_THAT(load_error("retention_days = 2\n"), Catch::Contains("not supported"));
+  CHECK_THAT(load_error("metrics = 2\n"), Catch::Contains("not supported"));
+  CHECK_THAT(load_error("retention_days = 0\n"), Catch::Contains("positive integer"));
+  CHECK_THAT(load_error("keep_unmatched = \"yes\"\n"), Catch::StartsWith("newswatch.toml:1:"));
+  CHECK_THAT(load_error("wal_limit = \"4KiB\"\n"), Catch::Contains("at least 1MiB"));
   CHECK_THAT(load_error("database = \n"), Catch::StartsWith("newswatch.toml:1:"));
   CHECK_THAT(load_error("log_level = \"loud\"\n"), Catch::Contains("log_level"));
 }
