@@ -181,7 +181,9 @@ struct Store::ItemStatements {
                     "WHERE id = (SELECT story_id FROM articles WHERE id = ?)"),
         story_exists(db, "SELECT 1 FROM stories WHERE id = ?"),
         story_of(db, "SELECT story_id FROM articles WHERE id = ?"),
-        promote(db, "UPDATE articles SET story_id = ?, signature = ? WHERE id = ?"),
+        promote(db,
+                "UPDATE articles SET story_id = ?, signature = ?, title = ?, summary = ?, "
+                "content = ? WHERE id = ?"),
         story(db, "INSERT INTO stories (title, first_seen, last_seen) VALUES (?, ?, ?)"),
         move_articles(db, "UPDATE articles SET story_id = ? WHERE story_id = ?"),
         absorb_story(db,
@@ -436,22 +438,26 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at), outlet);
     return story_for(sql, *signature, item.title, batch.fetched_at);
   };
+  // An unmatched item is kept to be recognised, not read: its body is left out.
+  static const std::string kNoContent;
   std::optional<StorySignature> signature;
   if (article) {
+    sql.story_of.reset();
+    sql.story_of.bind(1, static_cast<int64_t>(*article));
+    bool had_story = sql.story_of.executeStep() && !sql.story_of.getColumn(0).isNull();
     // A publisher's edit updates the article; another feed's copy only adds a sighting.
     if (edited) {
-      run(sql.edit, item.title, item.summary, item.content, now, now, *article);
+      run(sql.edit, item.title, item.summary, had_story ? item.content : kNoContent, now, now,
+          *article);
       ++stats.updated;
     } else {
       run(sql.touch, now, *article);
     }
-    sql.story_of.reset();
-    sql.story_of.bind(1, static_cast<int64_t>(*article));
-    bool had_story = sql.story_of.executeStep() && !sql.story_of.getColumn(0).isNull();
     if (!had_story) {
       // Seen before without a topic; this copy (or edit) matches.
       if (auto story = join_story(signature)) {
-        run(sql.promote, *story, signature->to_json(), *article);
+        run(sql.promote, *story, signature->to_json(), item.title, item.summary, item.content,
+            *article);
         clusterer_->add(*article, *story, std::move(*signature));
         unclustered_.push_back(*article);
         ++stats.new_articles;
@@ -465,7 +471,8 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     if (item.link && !item.link->empty()) shown = without_tracking(*item.link);
     std::optional<std::string> signature_json;
     if (signature) signature_json = signature->to_json();
-    run(sql.article, canonical, shown, item.title, item.summary, item.content, item.author,
+    run(sql.article, canonical, shown, item.title, item.summary,
+        story ? item.content : kNoContent, item.author,
         item.published ? item.published : item.updated, now, now, static_cast<int64_t>(feed),
         story, outlet, signature_json);
     article = sql.db.getLastInsertRowid();
@@ -489,19 +496,26 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
   }
 }
 
-Result<void> Store::make_room_in_wal() {
+std::uintmax_t Store::wal_size() const {
   std::error_code error;
-  auto wal_size = [&] { return std::filesystem::file_size(path_ + "-wal", error); };
-  if (wal_size() <= options_.wal_limit / 2 || error) return {};
+  auto size = std::filesystem::file_size(path_ + "-wal", error);
+  return error ? 0 : size;
+}
+
+Result<void> Store::make_room_in_wal() {
+  // Room for twice the largest batch written so far, and never less than half the log.
+  std::uintmax_t room = std::max<std::uintmax_t>(2 * largest_write_, options_.wal_limit / 2);
+  std::uintmax_t threshold = options_.wal_limit > room ? options_.wal_limit - room : 0;
+  if (wal_size() <= threshold) return {};
   auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.wal_wait_ms);
   for (;;) {
     // TRUNCATE waits (busy timeout) for readers of older snapshots, then empties the log.
     SQLite::Statement checkpoint(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
     bool blocked = checkpoint.executeStep() && checkpoint.getColumn(0).getInt() != 0;
     checkpoint.reset();
-    if (!blocked || wal_size() <= options_.wal_limit / 2) return {};
+    if (!blocked || wal_size() <= threshold) return {};
     if (std::chrono::steady_clock::now() > deadline) {
-      return fail("the write-ahead log is at half its limit of " +
+      return fail("the write-ahead log is near its limit of " +
                   std::to_string(options_.wal_limit >> 20) +
                   " MiB and a reader's open transaction keeps it from being reset; writing "
                   "later");
@@ -513,6 +527,7 @@ Result<void> Store::make_room_in_wal() {
 Result<WriteStats> Store::write(const ParsedBatch& batch) {
   try {
     if (auto room = make_room_in_wal(); !room) return fail(batch.feed.url + ": " + room.error().message);
+    std::uintmax_t wal_before = wal_size();
     if (!clusterer_) load_clusterer();
     WriteStats stats;
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
@@ -524,6 +539,8 @@ Result<WriteStats> Store::write(const ParsedBatch& batch) {
       for (const MatchedItem& matched : batch.items) write_item(sql, batch, feed, matched, stats);
     }
     transaction.commit();
+    std::uintmax_t wal_after = wal_size();
+    if (wal_after > wal_before) largest_write_ = std::max(largest_write_, wal_after - wal_before);
     return stats;
   } catch (const SQLite::Exception& e) {
     clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time

@@ -2,6 +2,7 @@
 // writes. Store owns its connection; the daemon gives it to one writer thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,9 +21,10 @@ namespace newswatch {
 
 struct StoreOptions {
   int busy_timeout_ms = 5000;
-  // The write-ahead log is checkpointed before it reaches half of this; while a reader's
-  // transaction keeps it from being reset, writes wait (up to wal_wait_ms, then the batch
-  // fails and its feed is fetched again later) rather than grow it.
+  // The write-ahead log is checkpointed before it is within twice the largest write of this
+  // (or half of it); while a reader's transaction keeps it from being reset, writes wait (up
+  // to wal_wait_ms, then the batch fails and its feed is fetched again later) rather than
+  // grow it. It must hold one poll batch.
   std::size_t wal_limit = 64u << 20;
   int wal_wait_ms = 10000;
 };
@@ -105,6 +107,7 @@ class Store {
 
   Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
   Result<void> make_room_in_wal();
+  std::uintmax_t wal_size() const;
   void load_clusterer();
   void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed,
                   const MatchedItem& matched, WriteStats& stats);
@@ -115,6 +118,7 @@ class Store {
   std::unique_ptr<SQLite::Database> db_;
   std::string path_;
   StoreOptions options_;
+  std::uintmax_t largest_write_ = 0;  // the most one write has added to the log
   std::unique_ptr<StoryClusterer> clusterer_;  // loaded on the first write
   std::vector<std::int64_t> unclustered_;      // articles written since the last recluster
 };
