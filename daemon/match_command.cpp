@@ -28,8 +28,8 @@ topic with the phrases that made it match.
   --jsonl         read JSON lines {"id", "title", "description", "categories"} and write
                   {"id", "relevant", "topics", "scores",
                    "matches": [{"topic","field","term","offset","concept","rule"}],
-                   "concepts": [every concept named in a relevant item, in order of first
-                                appearance]}
+                   "concepts": [every concept the item names, relevant or not, in order of
+                                first appearance]}
 )";
 
 json matches_json(const MatchSet& set) {

@@ -9,6 +9,8 @@
 #include <thread>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include "feeds/url.h"
 #include "storage/migrations.h"
 #include "topics/fold.h"
@@ -340,10 +342,21 @@ void Store::load_clusterer() {
                            "(SELECT max(coalesce(published, first_seen)) FROM articles) - ?");
   recent.bind(1, static_cast<int64_t>(kClusterMemory));
   while (recent.executeStep()) {
+    if (recent.getColumn(1).isNull()) continue;
     auto signature = StorySignature::from_json(recent.getColumn(2).getString());
     if (signature)
       clusterer_->add(recent.getColumn(0).getInt64(), recent.getColumn(1).getInt64(),
                       std::move(*signature));
+  }
+  // What the news that is not the story talks about, from the newest unmatched items.
+  SQLite::Statement unmatched(*db_,
+                              "SELECT signature FROM articles WHERE story_id IS NULL AND "
+                              "signature IS NOT NULL ORDER BY id DESC LIMIT ?");
+  unmatched.bind(1, kBackgroundItems);
+  while (unmatched.executeStep()) {
+    auto json = nlohmann::json::parse(unmatched.getColumn(0).getString(), nullptr, false);
+    if (json.is_object() && json.contains("concepts") && json["concepts"].is_array())
+      clusterer_->observe_unmatched(json["concepts"].get<std::vector<std::string>>());
   }
 }
 
@@ -435,7 +448,8 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
   // A relevant article belongs to a story; an unmatched one to none.
   auto join_story = [&](std::optional<StorySignature>& signature) -> std::optional<std::int64_t> {
     if (!relevant) return std::nullopt;
-    signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at), outlet);
+    signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at),
+                                {outlet, batch.feed.title});
     return story_for(sql, *signature, item.title, batch.fetched_at);
   };
   // An unmatched item is kept to be recognised, not read: its body is left out.
@@ -469,8 +483,16 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     std::string canonical = keys.urls.empty() ? keys.text : keys.urls[0];
     std::optional<std::string> shown;
     if (item.link && !item.link->empty()) shown = without_tracking(*item.link);
-    std::optional<std::string> signature_json;
-    if (signature) signature_json = signature->to_json();
+    // An unmatched article's signature is only its concepts: what news that is not the story
+    // talks about (see StoryClusterer::observe_unmatched).
+    std::vector<std::string> concepts;
+    if (!signature) {
+      for (const auto& hit : matched.matches.concepts) concepts.push_back(hit.concept_id);
+      std::sort(concepts.begin(), concepts.end());
+      concepts.erase(std::unique(concepts.begin(), concepts.end()), concepts.end());
+    }
+    std::string signature_json =
+        signature ? signature->to_json() : nlohmann::json{{"concepts", concepts}}.dump();
     run(sql.article, canonical, shown, item.title, item.summary,
         story ? item.content : kNoContent, item.author,
         item.published ? item.published : item.updated, now, now, static_cast<int64_t>(feed),
@@ -482,6 +504,7 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
       unclustered_.push_back(*article);
       ++stats.new_articles;
     } else {
+      clusterer_->observe_unmatched(concepts);
       ++stats.unmatched;
     }
   }

@@ -104,6 +104,8 @@ class Store {
   struct ItemStatements;
   // Articles a new one is compared with are at most this much older than the newest.
   static constexpr UnixSeconds kClusterMemory = 7 * 24 * 3600;
+  // Unmatched items read back at start-up to know the news's everyday concepts.
+  static constexpr int kBackgroundItems = 20000;
 
   Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
   Result<void> make_room_in_wal();

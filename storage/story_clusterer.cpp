@@ -192,17 +192,27 @@ Words content_words(const std::vector<std::string_view>& words) {
 }
 
 // Headlines often end with their outlet's name ("... - The Gulf Times"), which two outlets'
-// reports of one event never share and two reports of one outlet always do.
-std::string without_outlet_suffix(const std::string& title, const std::string& outlet) {
-  std::string folded_outlet = fold(outlet);
-  if (folded_outlet.empty()) return title;
+// reports of one event never share and two reports of one outlet always do. `publishers`
+// names it as the feed, the item or the site's host do.
+std::string without_outlet_suffix(const std::string& title,
+                                  const std::vector<std::string>& publishers) {
+  auto squeezed = [](std::string_view text) {
+    std::string folded = fold(text);
+    folded.erase(std::remove(folded.begin(), folded.end(), ' '), folded.end());
+    return folded;
+  };
   for (std::string_view separator : {" - ", " | ", " \u2014 ", " \u2013 "}) {
     std::size_t at = title.rfind(separator);
     if (at == std::string::npos) continue;
-    std::string suffix = fold(std::string_view(title).substr(at + separator.size()));
-    if (!suffix.empty() &&
-        (folded_outlet.starts_with(suffix) || suffix.starts_with(folded_outlet)))
-      return title.substr(0, at);
+    std::string suffix = squeezed(std::string_view(title).substr(at + separator.size()));
+    if (suffix.size() < 4) continue;
+    for (const auto& publisher : publishers) {
+      // A host names the outlet in its first label: "gulftimes.example".
+      std::string name = squeezed(publisher.substr(0, publisher.find('.')));
+      if (name.size() >= 4 &&
+          (suffix.find(name) != std::string::npos || name.find(suffix) != std::string::npos))
+        return title.substr(0, at);
+    }
   }
   return title;
 }
@@ -288,21 +298,23 @@ std::vector<std::string> evidence_of(const StorySignature& s) {
   return evidence;
 }
 
+constexpr int kMinBackground = 100;  // unmatched items before their concepts are counted on
 constexpr std::int64_t kDuplicateWindow = 36 * 3600;
 constexpr std::int64_t kRewriteWindow = 12 * 3600;
 constexpr std::int64_t kBurst = 24 * 3600;   // evidence this far away is not the story's
 constexpr std::int64_t kHorizon = 7 * 24 * 3600;  // how far a story's evidence is looked for
 constexpr std::size_t kMinEvidence = 3;
 constexpr double kMinEvidenceShare = 0.3;   // of the smaller side's evidence
-constexpr double kCommonShare = 0.5;        // evidence in more of the memory says nothing
+constexpr double kCommonShare = 0.5;  // evidence in more of the stories in memory says nothing
+constexpr double kBackgroundShare = 0.2;  // a concept in more unmatched items says nothing
 
 }  // namespace
 
 StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSeconds time,
-                               const std::string& outlet) {
+                               const std::vector<std::string>& publishers) {
   StorySignature s;
   s.time = time;
-  std::string title = fold(without_outlet_suffix(item.title, outlet));
+  std::string title = fold(without_outlet_suffix(item.title, publishers));
   bool lede_from_summary = !item.summary.empty();
   const std::string& source = lede_from_summary ? item.summary : item.content;
   // A summary that should be plain text but carries markup (JSON Feed's, in some feeds).
@@ -381,13 +393,21 @@ StoryClusterer::Decision StoryClusterer::assign(const StorySignature& signature)
   return decision;
 }
 
-bool StoryClusterer::linked_by_evidence(const Member& a, const Member& b) const {
+bool StoryClusterer::linked_by_evidence(
+    const Member& a, const Member& b,
+    const std::function<std::int64_t(std::int64_t)>& story_of) const {
   const StorySignature& sa = a.signature;
   const StorySignature& sb = b.signature;
   std::int64_t apart = sa.time > sb.time ? sa.time - sb.time : sb.time - sa.time;
   if (apart > kRewriteWindow || contradict(sa, sb)) return false;
   bool languages = in_other_languages(sa, sb);
   auto common = [&](const std::string& e) {
+    if (e.starts_with("c:") && unmatched_items_ >= kMinBackground) {
+      auto it = unmatched_concepts_.find(e.substr(2));
+      if (it != unmatched_concepts_.end() &&
+          it->second > kBackgroundShare * unmatched_items_)
+        return true;
+    }
     auto it = evidence_times_.find(e);
     return it != evidence_times_.end() &&
            static_cast<double>(it->second.size()) >
@@ -426,7 +446,24 @@ bool StoryClusterer::linked_by_evidence(const Member& a, const Member& b) const 
     if (std::includes(m.evidence.begin(), m.evidence.end(), shared.begin(), shared.end()))
       return false;
   }
-  // In one language, one piece of it must be found nowhere else in memory.
+  // Across languages, only concepts and numbers tie the two: another story around them that
+  // carries them too makes them ambiguous.
+  if (languages) {
+    std::int64_t story_a = story_of(a.story), story_b = story_of(b.story);
+    for (auto it = members_.lower_bound(middle - kRewriteWindow);
+         it != members_.end() && it->first <= middle + kRewriteWindow; ++it) {
+      const Member& m = it->second;
+      std::int64_t story = story_of(m.story);
+      if (story == story_a || story == story_b) continue;
+      if (std::includes(m.evidence.begin(), m.evidence.end(), shared.begin(), shared.end()))
+        return false;
+    }
+  }
+  // In one language, the headlines share a word, and one piece of the evidence is found
+  // nowhere else in memory.
+  if (!languages && std::none_of(shared.begin(), shared.end(),
+                                 [](const auto& e) { return e.starts_with("t:"); }))
+    return false;
   if (!languages) {
     bool confined = std::any_of(shared.begin(), shared.end(), [&](const auto& e) {
       const auto& times = evidence_times_.at(e);
@@ -463,7 +500,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> StoryClusterer::recluster(
     for (auto it = begin; it != end; ++it) {
       const Member& b = it->second;
       if (b.article == a.article || find(a.story) == find(b.story)) continue;
-      if (linked_by_evidence(a, b)) unite(a.story, b.story);
+      if (linked_by_evidence(a, b, find)) unite(a.story, b.story);
     }
   }
   std::vector<std::pair<std::int64_t, std::int64_t>> merges;
@@ -484,6 +521,11 @@ void StoryClusterer::add(std::int64_t article, std::int64_t story, StorySignatur
     times.insert(std::upper_bound(times.begin(), times.end(), time), time);
   }
   by_article_[article] = members_.emplace(time, std::move(member));
+}
+
+void StoryClusterer::observe_unmatched(const std::vector<std::string>& concepts) {
+  ++unmatched_items_;
+  for (const auto& c : concepts) ++unmatched_concepts_[c];
 }
 
 void StoryClusterer::merge(std::int64_t from, std::int64_t into) {

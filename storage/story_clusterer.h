@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -46,9 +47,10 @@ struct StorySignature {
   static std::optional<StorySignature> from_json(const std::string& json);
 };
 
-// `outlet` is the publisher's name, which headlines often carry as a suffix.
+// `publishers` name the outlet (the feed's title, the outlet an aggregator names, the site's
+// host), which headlines often carry as a suffix.
 StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSeconds time,
-                               const std::string& outlet);
+                               const std::vector<std::string>& publishers);
 
 class StoryClusterer {
  public:
@@ -68,6 +70,10 @@ class StoryClusterer {
   std::vector<std::pair<std::int64_t, std::int64_t>> recluster(
       const std::vector<std::int64_t>& articles);
 
+  // Counts the concepts of an item no topic matched: a concept common in news that is not
+  // the story says little about which story an article tells.
+  void observe_unmatched(const std::vector<std::string>& concepts);
+
   // Moves every member of `from` into `into`.
   void merge(std::int64_t from, std::int64_t into);
   // Forgets members older than the newest by more than `memory`.
@@ -82,11 +88,15 @@ class StoryClusterer {
     std::vector<std::string> evidence;  // sorted: "c:" concepts, "t:" words, "#" numbers
   };
   using Members = std::multimap<UnixSeconds, Member>;
-  bool linked_by_evidence(const Member& a, const Member& b) const;
+  // `story_of` maps a member's story to its story after this round's merges so far.
+  bool linked_by_evidence(const Member& a, const Member& b,
+                          const std::function<std::int64_t(std::int64_t)>& story_of) const;
 
   Members members_;  // by time
   std::map<std::string, std::vector<UnixSeconds>> evidence_times_;  // sorted times
   std::map<std::int64_t, Members::iterator> by_article_;
+  std::map<std::string, int> unmatched_concepts_;  // items no topic matched, by concept
+  int unmatched_items_ = 0;
 };
 
 }  // namespace newswatch

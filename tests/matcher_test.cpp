@@ -100,6 +100,44 @@ TEST_CASE("the shipped pack ignores look-alikes") {
   CHECK(topics_of(titled("US Navy band to perform free summer concerts")).empty());
 }
 
+TEST_CASE("the shipped pack reads the story as told in every language") {
+  // Arabic without the article: "للحرس" is li- + al- + the word.
+  CHECK(has(topics_of(titled("ضربات على مواقع تابعة للحرس الثوري")), "irgc"));
+  // Persian written with a zero-width non-joiner, or with a space.
+  CHECK(has(topics_of(titled("تحریم‌های جدید آمریکا علیه صادرات نفت ایران")), "sanctions"));
+  CHECK(has(topics_of(titled("مذاکرات هسته ای ایران و آمریکا", "دور سوم گفت‌وگوها")),
+            "nuclear_talks"));
+  // "US bases", "bases américaines", "القواعد الأمريكية": US forces next to the US.
+  CHECK(has(topics_of(titled("Guards say American bases in the region are within reach")),
+            "us_military"));
+  CHECK(has(topics_of(titled("الحرس الثوري يتوعد القواعد الأمريكية")), "us_military"));
+  // "The strait" and "the Guards", once the story has named them.
+  CHECK(has(topics_of(titled("Les pasdaran simulent la fermeture du détroit",
+                             "Des vedettes rapides encerclent un pétrolier.")),
+            "hormuz"));
+  CHECK(has(topics_of(titled("Tanker remains in the Guards' custody off Bandar Abbas")),
+            "hormuz"));
+  // Strikes on sites, new strikes threatened, and protests tied to US action.
+  CHECK(has(topics_of(titled("US jets hit drone sites near Bandar Abbas")), "strikes"));
+  CHECK(has(topics_of(titled("Trump amenaza a Irán con nuevos ataques")), "strikes"));
+  CHECK(has(topics_of(titled("Washington condemns crackdown on protesters in Zahedan")),
+            "protests_iran"));
+  CHECK(has(topics_of(titled("UK to proscribe Revolutionary Guards as terrorist organisation")),
+            "sanctions"));
+}
+
+TEST_CASE("the shipped pack leaves other straits, guards, strikes and mediations alone") {
+  CHECK(topics_of(titled("Coast guards seize cocaine boat in the Strait of Gibraltar")).empty());
+  CHECK(topics_of(titled("Houthis seize car carrier in the Red Sea")).empty());
+  CHECK(topics_of(titled("Dockworkers on strike at US Gulf Coast ports")).empty());
+  CHECK(topics_of(titled("Qatar and Egypt broker Gaza truce as both sides agree to talks"))
+            .empty());
+  CHECK(topics_of(titled("Isfahan carpet sets auction record amid sanctions row")).empty());
+  // The Gulf of Oman is a sea, not a mediator.
+  CHECK_FALSE(has(topics_of(titled("US destroyer downs Iranian drones in Gulf of Oman")),
+                  "mediation"));
+}
+
 TEST_CASE("near needs two phrases at most within words apart in one field") {
   Matcher m = matcher_for(R"(
 [[topic]]
@@ -170,7 +208,7 @@ name = "hormuz"
   CHECK(m.match(titled("Drills off Bandar Abbas")).evidence.at(0).concept_id == "places");
 }
 
-TEST_CASE("a relevant item lists every concept it names, used by a rule or not") {
+TEST_CASE("an item lists every concept it names, used by a rule or not, relevant or not") {
   Matcher m = matcher_for(R"(
 [[concept]]
 id = "tehran"
@@ -190,7 +228,11 @@ name = "capital"
     found.push_back(std::string(field_name(hit.field)) + ":" + hit.concept_id + "@" +
                     std::to_string(hit.offset));
   CHECK(found == std::vector<std::string>{"title:drones@0", "title:tehran@16", "summary:tehran@13"});
-  CHECK(m.match(titled("Drone seen over the lake")).concepts.empty());  // not relevant
+  MatchSet lake = m.match(titled("Drone seen over the lake"));
+  CHECK_FALSE(lake.relevant);
+  REQUIRE(lake.concepts.size() == 1);
+  CHECK(lake.concepts[0].concept_id == "drones");
+  CHECK(m.match(titled("Rain over the lake")).concepts.empty());
 }
 
 TEST_CASE("none_fields limits where a veto looks") {

@@ -473,7 +473,22 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
       }
     }
   }
-  if (candidates.empty()) return {};
+  // Every item's concepts, relevant or not: how common a concept is in the news at large
+  // tells storage how much it says about a story.
+  auto concepts_found = [&] {
+    std::vector<ConceptHit> found;
+    for (const Hit& hit : hits) {
+      for (std::uint32_t c : concepts_of_pattern_[hit.pattern])
+        found.push_back({pack_.concepts[c].id, static_cast<ItemField>(hit.field), hit.offset});
+    }
+    return found;
+  };
+  auto unmatched = [&] {
+    MatchSet none;
+    none.concepts = concepts_found();
+    return none;
+  };
+  if (candidates.empty()) return unmatched();
 
   if (scratch.first_of_pattern.size() < automaton_->pattern_count())
     scratch.first_of_pattern.resize(automaton_->pattern_count(), kNoHit);
@@ -490,7 +505,7 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
     std::size_t begin = found.size();
     if (rules_[r].apply(item, found)) matched.push_back({r, begin, found.size()});
   }
-  if (matched.empty()) return {};
+  if (matched.empty()) return unmatched();
   // Rules are in topic order: sorted by rule, the matches come topic by topic.
   std::sort(matched.begin(), matched.end(),
             [](const Matched& a, const Matched& b) { return a.rule < b.rule; });
@@ -521,13 +536,8 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
     result.scores.push_back(s.score);
   }
   result.relevant = !result.topics.empty();
+  result.concepts = concepts_found();
   if (!result.relevant) return result;
-  for (const Hit& hit : hits) {
-    for (std::uint32_t c : concepts_of_pattern_[hit.pattern]) {
-      result.concepts.push_back(
-          {pack_.concepts[c].id, static_cast<ItemField>(hit.field), hit.offset});
-    }
-  }
   for (const Matched& m : matched) {
     const CompiledRule& rule = rules_[m.rule];
     if (!reported(rule.topic)) continue;

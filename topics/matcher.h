@@ -26,8 +26,8 @@ struct Evidence {
   std::string rule;        // "file:line" of the rule that matched
 };
 
-// Where a concept's term occurs in a relevant item, whether or not a rule used it: what
-// storage compares to tie reports of one event together across languages.
+// Where a concept's term occurs in an item, whether or not a rule used it: what storage
+// compares to tie reports of one event together across languages.
 struct ConceptHit {
   std::string concept_id;
   ItemField field;
@@ -39,7 +39,7 @@ struct MatchSet {
   std::vector<std::string> topics;  // in pack order; empty unless relevant
   std::vector<double> scores;       // the summed weights of each topic's matching rules
   std::vector<Evidence> evidence;   // the phrases that made each topic match
-  std::vector<ConceptHit> concepts;  // by field and offset; empty unless relevant
+  std::vector<ConceptHit> concepts;  // by field and offset, relevant or not
 };
 
 // The text of an item's fields, folded once and matched against every rule.
