@@ -229,8 +229,10 @@ std::optional<std::int64_t> query_id(SQLite::Statement& statement, const Values&
   statement.clearBindings();
   int index = 0;
   (bind_value(statement, ++index, values), ...);
-  if (!statement.executeStep()) return std::nullopt;
-  return statement.getColumn(0).getInt64();
+  std::optional<std::int64_t> value;
+  if (statement.executeStep()) value = statement.getColumn(0).getInt64();
+  statement.reset();  // a statement left stepping holds its read lock
+  return value;
 }
 
 void save_feed_state(SQLite::Database& db, const FeedState& state) {
@@ -263,8 +265,24 @@ void save_feed_state(SQLite::Database& db, const FeedState& state) {
 
 Store::Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options)
     : db_(std::move(db)), path_(std::move(path)), options_(options) {}
+
+// Compiled once per store, not once per batch.
+Store::ItemStatements& Store::statements() {
+  if (!statements_) statements_ = std::make_unique<ItemStatements>(*db_);
+  return *statements_;
+}
 Store::Store(Store&&) noexcept = default;
-Store& Store::operator=(Store&&) noexcept = default;
+Store& Store::operator=(Store&& other) noexcept {
+  statements_.reset();  // finalized before the connection they belong to is closed
+  db_ = std::move(other.db_);
+  path_ = std::move(other.path_);
+  options_ = other.options_;
+  largest_write_ = other.largest_write_;
+  statements_ = std::move(other.statements_);
+  clusterer_ = std::move(other.clusterer_);
+  unclustered_ = std::move(other.unclustered_);
+  return *this;
+}
 Store::~Store() = default;
 
 Result<Store> Store::open(const std::string& path, const StoreOptions& options) {
@@ -388,7 +406,7 @@ Result<int> Store::recluster() {
   if (!clusterer_ || unclustered_.empty()) return 0;
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    ItemStatements sql(*db_);
+    ItemStatements& sql = statements();
     auto merges = clusterer_->recluster(unclustered_);
     for (const auto& [from, into] : merges) merge_story(sql, from, into);
     transaction.commit();
@@ -427,12 +445,14 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
   sql.last_sighting.bind(1, static_cast<int64_t>(feed));
   sql.last_sighting.bind(2, key);
   if (sql.last_sighting.executeStep()) {
-    if (sql.last_sighting.getColumn(1).getString() == item.title &&
-        sql.last_sighting.getColumn(2).getString() == link) {
+    bool unchanged = sql.last_sighting.getColumn(1).getString() == item.title &&
+                     sql.last_sighting.getColumn(2).getString() == link;
+    article = sql.last_sighting.getColumn(0).getInt64();
+    sql.last_sighting.reset();
+    if (unchanged) {
       ++stats.known;
       return;
     }
-    article = sql.last_sighting.getColumn(0).getInt64();
     edited = true;
   }
   // The same article under another key: another feed's copy, a new GUID, a moved link.
@@ -459,6 +479,7 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     sql.story_of.reset();
     sql.story_of.bind(1, static_cast<int64_t>(*article));
     bool had_story = sql.story_of.executeStep() && !sql.story_of.getColumn(0).isNull();
+    sql.story_of.reset();
     // A publisher's edit updates the article; another feed's copy only adds a sighting.
     if (edited) {
       run(sql.edit, item.title, item.summary, had_story ? item.content : kNoContent, now, now,
@@ -558,7 +579,7 @@ Result<WriteStats> Store::write(const ParsedBatch& batch) {
     std::int64_t feed = feed_id(*db_, batch.feed.url);
     if (feed == 0) return fail("feed not registered: " + batch.feed.url);
     if (!batch.items.empty()) {
-      ItemStatements sql(*db_);
+      ItemStatements& sql = statements();
       for (const MatchedItem& matched : batch.items) write_item(sql, batch, feed, matched, stats);
     }
     transaction.commit();

@@ -109,6 +109,7 @@ class Store {
 
   Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
   Result<void> make_room_in_wal();
+  ItemStatements& statements();
   std::uintmax_t wal_size() const;
   void load_clusterer();
   void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed,
@@ -121,6 +122,7 @@ class Store {
   std::string path_;
   StoreOptions options_;
   std::uintmax_t largest_write_ = 0;  // the most one write has added to the log
+  std::unique_ptr<ItemStatements> statements_;  // after db_: destroyed before it
   std::unique_ptr<StoryClusterer> clusterer_;  // loaded on the first write
   std::vector<std::int64_t> unclustered_;      // articles written since the last recluster
 };
