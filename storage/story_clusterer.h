@@ -1,23 +1,26 @@
 // Story clustering: which stored articles report the same event.
 //
-// Each article is reduced to a signature of its headline and lede (the first words of its
-// summary): folded content words, numbers, the topic pack's concepts (one id for a place or
-// actor in every language), its language and its time. Two articles report the same event
-// when
-//   - they are near-duplicates, at most 36 h apart: most words of the headline and lede
-//     shared (wire copy republished, an edited headline, a truncated lede); or
-//   - at most 12 h apart, they share specific evidence — at least three concepts, headline
-//     words (same language only) or headline numbers, not among the commonest of the
-//     memory — that makes up a good part of what either says, and that evidence is a burst:
-//     no article more than 24 h away carries all of it. A topic's everyday vocabulary ("the
-//     Guards", "drills", "the Gulf") recurs all month; a story's ("armada", "Larijani in
-//     Doha") is confined to its days. Reports in one language must also share one piece of
-//     evidence found nowhere else in the memory but around them.
-// Nothing contradicts it: one headline over two different texts is a recurring or templated
-// headline, headline numbers that differ are two events.
+// Each article is reduced to a signature of its headline (without the outlet's name) and
+// lede (the first 40 words of its summary): folded content words and word pairs, headline
+// numbers, the topic pack's concepts (one id for a place, actor or act in every language),
+// its language (script and function words) and its time. Two articles report one event when
+//   - they are near-duplicates, at most 36 h apart: headline words and lede word pairs
+//     mostly shared (wire copy republished, an edited headline, a lede cut short); or
+//   - at most 12 h apart, they share evidence — at least three concepts, headline words
+//     (one language only) or headline numbers — that is
+//       specific: not in over half of the stories in memory, nor (concepts) in over a fifth
+//         of the news no topic matched ("new", "talks", "shipping" say nothing);
+//       a good part of what either says (30% of the smaller side's evidence);
+//       a burst: no article 24 h to 7 days away carries all of it. A topic's everyday
+//         vocabulary ("the Guards", "drills", "the Gulf") recurs all month; a story's
+//         ("armada", "Larijani in Doha") is confined to its days;
+//       and, in one language, found in both headlines and partly nowhere else in the week;
+//       across languages, carried by no third story around them (else it is ambiguous).
+// Nothing contradicts it: one headline over two different ledes is a recurring or
+// templated headline; headline numbers that differ are two events.
 //
 // Near-duplicates join a story as they are written; evidence links are found for a round's
-// new articles against everything in memory once the round is stored (recluster), so the
+// new articles against the week in memory once the round is stored (recluster), so the
 // result does not depend on the order feeds arrive in. Stories only merge; nothing is random.
 #pragma once
 
