@@ -320,6 +320,8 @@ RoundStats Poller::poll_round(bool all) {
   {
     std::lock_guard lock(stats_mutex_);
     outcomes_.clear();  // a state-only write that failed needs no second round trip
+    stats.merged_stories = round_.merged_stories;
+    stats.forgotten_unmatched = round_.forgotten_unmatched;
   }
   stats.fetched = fetched;
   stats.not_modified = not_modified;
