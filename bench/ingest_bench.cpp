@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/corpus_files.h"
 #include "feeds/parser.h"
 #include "feeds/url.h"
 #include "storage/store.h"
@@ -35,14 +36,8 @@ struct Corpus {
 const Corpus& corpus() {
   static const Corpus loaded = [] {
     Corpus c;
-    const char* dir = std::getenv("NEWSWATCH_BENCH_CORPUS");
-    std::filesystem::path path = dir ? dir : "bench-corpus/feeds";
-    if (!std::filesystem::is_directory(path)) return c;
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(path)) files.push_back(entry.path());
-    std::sort(files.begin(), files.end());
     newswatch::Matcher matcher(newswatch::TopicPack::builtin());
-    for (const auto& file : files) {
+    for (const auto& file : newswatch::bench::corpus_files()) {
       std::ifstream in(file, std::ios::binary);
       std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
       auto feed = newswatch::parse_feed(bytes, newswatch::ParseOptions{});

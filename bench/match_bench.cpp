@@ -22,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "bench/corpus_files.h"
 #include "feeds/parser.h"
 #include "feeds/text.h"
 #include "topics/matcher.h"
@@ -73,16 +74,9 @@ void add_dev_set(std::vector<Item>& items) {
 }
 
 void add_bench_corpus(std::vector<Item>& items) {
-  const char* dir = std::getenv("NEWSWATCH_BENCH_CORPUS");
-  std::filesystem::path path = dir ? dir : "bench-corpus/feeds";
-  if (!std::filesystem::is_directory(path)) return;
-  std::vector<std::filesystem::path> files;
-  for (const auto& entry : std::filesystem::directory_iterator(path)) {
-    auto extension = entry.path().extension();
-    if (extension == ".xml" || extension == ".json") files.push_back(entry.path());
-  }
-  std::sort(files.begin(), files.end());  // the same corpus, the same synthetic pack
-  for (const auto& file : files) {
+  // In a fixed order: the same corpus, the same synthetic pack.
+  for (const auto& file : newswatch::bench::corpus_files()) {
+    if (file.extension() != ".xml" && file.extension() != ".json") continue;
     std::ifstream in(file, std::ios::binary);
     std::string bytes{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     auto feed = newswatch::parse_feed(bytes, newswatch::ParseOptions{});

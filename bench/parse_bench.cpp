@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/corpus_files.h"
 #include "feeds/parser.h"
 #include "feeds/text.h"
 
@@ -25,15 +26,8 @@ struct Corpus {
 const Corpus& corpus() {
   static const Corpus loaded = [] {
     Corpus c;
-    const char* dir = std::getenv("NEWSWATCH_BENCH_CORPUS");
-    std::filesystem::path path = dir ? dir : "bench-corpus/feeds";
-    if (!std::filesystem::is_directory(path)) return c;
-    std::vector<std::filesystem::path> files;
-    for (const auto& entry : std::filesystem::directory_iterator(path)) {
-      if (entry.path().extension() == ".xml") files.push_back(entry.path());
-    }
-    std::sort(files.begin(), files.end());
-    for (const auto& file : files) {
+    for (const auto& file : newswatch::bench::corpus_files()) {
+      if (file.extension() != ".xml") continue;
       std::ifstream in(file, std::ios::binary);
       c.xml_documents.emplace_back(std::istreambuf_iterator<char>(in),
                                    std::istreambuf_iterator<char>());
