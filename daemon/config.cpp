@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <algorithm>
 #include <set>
 #include <sstream>
 #include <toml.hpp>
@@ -15,6 +16,21 @@ namespace newswatch {
 namespace {
 
 std::string quoted(const std::string& key) { return "'" + key + "'"; }
+
+// Every mistake of a file, not only the first: each check that rejects a value is recorded
+// and the reading goes on with the next key.
+struct Problems {
+  std::vector<std::string> messages;
+
+  template <typename Check>
+  void check(Check&& check) {
+    try {
+      check();
+    } catch (const TomlValueError& e) {
+      messages.push_back(e.message);
+    }
+  }
+};
 
 bool bool_of(const toml::value& value, const std::string& key) {
   if (!value.is_boolean()) reject(value, "'" + key + "' must be true or false");
@@ -58,10 +74,10 @@ std::string relative_to(const std::string& base_file, const std::string& path) {
   return (dir / p).lexically_normal().string();
 }
 
-FeedConfig feed_of(const toml::value& table) {
+FeedConfig feed_of(const toml::value& table, Problems& problems) {
   if (!table.is_table()) reject(table, "[[feed]] must be a table");
   FeedConfig feed;
-  for (const auto& [key, value] : table.as_table()) {
+  for (const auto& [key, value] : table.as_table()) problems.check([&, &key = key, &value = value] {
     if (key == "url") {
       feed.url = string_of(value, quoted(key));
       if (!feed.url.starts_with("http://") && !feed.url.starts_with("https://"))
@@ -76,15 +92,16 @@ FeedConfig feed_of(const toml::value& table) {
       reject(value,
              "unknown key '" + key + "' in [[feed]] (expected url, title, interval, enabled)");
     }
-  }
-  if (feed.url.empty()) reject(table, "[[feed]] needs a 'url'");
+  });
+  if (feed.url.empty() && !table.as_table().count("url")) reject(table, "[[feed]] needs a 'url'");
   return feed;
 }
 
-std::vector<FeedConfig> feeds_of(const toml::value& value) {
+std::vector<FeedConfig> feeds_of(const toml::value& value, Problems& problems) {
   if (!value.is_array()) reject(value, "'feed' must be an array of tables: [[feed]]");
   std::vector<FeedConfig> feeds;
-  for (const auto& table : value.as_array()) feeds.push_back(feed_of(table));
+  for (const auto& table : value.as_array())
+    problems.check([&] { feeds.push_back(feed_of(table, problems)); });
   return feeds;
 }
 
@@ -97,13 +114,17 @@ toml::value parse_toml_file(const std::string& path) {
 // Keys of the design (../shared/DESIGN.md) that later versions implement.
 const std::set<std::string> kPlannedKeys = {"alert", "metrics"};
 
-void apply_key(Config& config, const std::string& key, const toml::value& value) {
+void apply_key(Config& config, const std::string& key, const toml::value& value,
+               Problems& problems) {
   if (key == "database") {
     config.database = relative_to(config.source, string_of(value, quoted(key)));
   } else if (key == "topics") {
     if (!value.is_array()) reject(value, "'topics' must be an array of file names");
-    for (const auto& t : value.as_array())
-      config.topics.push_back(relative_to(config.source, string_of(t, quoted(key))));
+    for (const auto& t : value.as_array()) problems.check([&] {
+      std::string pack = relative_to(config.source, string_of(t, quoted(key)));
+      if (!std::filesystem::exists(pack)) reject(t, "topic pack not found: " + pack);
+      config.topics.push_back(pack);
+    });
   } else if (key == "interval") {
     config.interval = duration_of(value, key);
   } else if (key == "honor_feed_hints") {
@@ -133,7 +154,7 @@ void apply_key(Config& config, const std::string& key, const toml::value& value)
   } else if (key == "opml") {
     config.opml = relative_to(config.source, string_of(value, quoted(key)));
   } else if (key == "feed") {
-    config.feeds = feeds_of(value);
+    config.feeds = feeds_of(value, problems);
   } else if (kPlannedKeys.count(key)) {
     // Accepting a key that does nothing yet would mislead whoever set it.
     reject(value, "'" + key + "' is not supported by this version of newswatch yet");
@@ -195,11 +216,31 @@ Result<Config> Config::load(const std::string& path) {
     toml::value root = parse_toml_file(path);
     Config config;
     config.source = path;
-    for (const auto& [key, value] : root.as_table()) apply_key(config, key, value);
+    Problems problems;
+    for (const auto& [key, value] : root.as_table())
+      problems.check([&, &key = key, &value = value] { apply_key(config, key, value, problems); });
     if (!config.opml.empty()) {
       auto extra = load_opml(config.opml);
-      if (!extra) return fail(extra.error());
-      config.feeds.insert(config.feeds.end(), extra->begin(), extra->end());
+      if (!extra) {
+        problems.messages.push_back(extra.error().message);
+      } else {
+        config.feeds.insert(config.feeds.end(), extra->begin(), extra->end());
+      }
+    }
+    if (!problems.messages.empty()) {
+      // In the order of the file, as a person reads it.
+      auto position = [](const std::string& message) {
+        std::istringstream in(message.substr(message.find(':') + 1));
+        std::size_t line = 0, column = 0;
+        char colon = 0;
+        in >> line >> colon >> column;
+        return std::pair{line, column};
+      };
+      std::stable_sort(problems.messages.begin(), problems.messages.end(),
+                       [&](const auto& a, const auto& b) { return position(a) < position(b); });
+      std::string all;
+      for (const auto& message : problems.messages) all += (all.empty() ? "" : "\n") + message;
+      return fail(all);
     }
     return config;
   } catch (const TomlValueError& e) {
@@ -217,7 +258,9 @@ Result<std::vector<FeedConfig>> load_feed_list(const std::string& path) {
     for (const auto& [key, value] : root.as_table()) {
       if (key != "feed")
         reject(value, "unknown key '" + key + "' in a feed list (expected [[feed]])");
-      feeds = feeds_of(value);
+      Problems problems;
+      feeds = feeds_of(value, problems);
+      if (!problems.messages.empty()) return fail(problems.messages.front());
     }
     return feeds;
   } catch (const TomlValueError& e) {

@@ -37,8 +37,9 @@ struct Config {
   std::string opml;  // optional OPML file whose feeds join the [[feed]] tables
   std::vector<FeedConfig> feeds;
 
-  // Loads a config file. Relative paths in it are relative to the file's directory. Errors
-  // name file:line:column and what was expected.
+  // Loads a config file. Relative paths in it are relative to the file's directory. Every
+  // error is reported, one per line, each naming file:line:column and what was expected;
+  // topic pack files named must exist.
   static Result<Config> load(const std::string& path);
 };
 

@@ -14,6 +14,7 @@ Commands:
   parse    print a feed document as JSON
   match    show which topics a text or JSON lines match
   forget   delete articles for good (they leave tombstones)
+  check-config  report every error of a configuration, its feeds and topic packs
 
 Options:
   --help       this help; 'newswatch COMMAND --help' for a command's options
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   if (command == "parse") return newswatch::parse_command(args);
   if (command == "match") return newswatch::match_command(args);
   if (command == "forget") return newswatch::forget_command(args);
+  if (command == "check-config") return newswatch::check_config_command(args);
   std::fprintf(stderr, "newswatch: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -81,12 +81,15 @@ Result<std::vector<ScheduledFeed>> schedule_feeds(const Config& config, Store& s
 
 Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store,
                                                std::shared_ptr<const Matcher> matcher,
-                                               const Clock& clock, int stop_fd) {
+                                               const Clock& clock, int stop_fd,
+                                               Notifier* notifier) {
   auto feeds = schedule_feeds(config, store, clock.now(), nullptr);
   if (!feeds) return fail(feeds.error());
   Scheduler scheduler(config, std::move(*feeds));
-  return std::unique_ptr<Poller>(new Poller(config, std::move(store), std::move(matcher), clock,
-                                            stop_fd, std::move(scheduler)));
+  auto poller = std::unique_ptr<Poller>(new Poller(config, std::move(store), std::move(matcher),
+                                                   clock, stop_fd, std::move(scheduler)));
+  poller->notifier_ = notifier;
+  return poller;
 }
 
 Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher> matcher) {
@@ -231,8 +234,35 @@ void Poller::writer() {
 }
 
 void Poller::wait_written(int expected) {
-  std::unique_lock lock(stats_mutex_);
-  written_.wait(lock, [&] { return written_count_ >= expected; });
+  // In slices, keeping the watchdog fed: a long write is not a stalled loop.
+  auto slice = keep_alive_interval().value_or(std::chrono::milliseconds(1000));
+  for (;;) {
+    {
+      std::unique_lock lock(stats_mutex_);
+      if (written_.wait_for(lock, slice, [&] { return written_count_ >= expected; })) return;
+    }
+    keep_alive();
+  }
+}
+
+void Poller::keep_alive() {
+  if (notifier_) notifier_->keep_alive();
+}
+
+std::optional<std::chrono::milliseconds> Poller::keep_alive_interval() const {
+  return notifier_ ? notifier_->keep_alive_interval() : std::nullopt;
+}
+
+std::string Poller::status_line(const RoundStats& last) const {
+  std::size_t failing = 0;
+  for (std::size_t i = 0; i < scheduler_.size(); ++i)
+    failing += scheduler_.feed(i).state.error_count > 0 ? 1 : 0;
+  return std::to_string(scheduler_.size()) + " feeds (" + std::to_string(failing) +
+         " failing); " + std::to_string(kept_since_start_) +
+         " new articles since start; last round: " + std::to_string(last.fetched) +
+         " fetched, " + std::to_string(last.not_modified) + " not modified, " +
+         std::to_string(last.failed) + " failed, " + std::to_string(last.new_articles) +
+         " new articles";
 }
 
 RoundStats Poller::poll_round(bool all) {
@@ -257,6 +287,8 @@ RoundStats Poller::poll_round(bool all) {
     index_of_feed.emplace(scheduler_.feed(index).state.url, index);
   }
   int submitted = 0, fetched = 0, not_modified = 0, failed = 0;
+  auto wait_ms = static_cast<int>(
+      keep_alive_interval().value_or(std::chrono::milliseconds(1000)).count());
   fetcher_->fetch_all(
       requests,
       [&](FetchResult result) {
@@ -288,7 +320,7 @@ RoundStats Poller::poll_round(bool all) {
         parse_queue_.push({state, std::move(result), at});
         ++submitted;
       },
-      stop_fd_);
+      stop_fd_, [this] { keep_alive(); }, std::min(wait_ms, 1000));
   wait_written(submitted);
   RoundStats stats;
   std::vector<Outcome> outcomes;
@@ -333,28 +365,43 @@ RoundStats Poller::poll_round(bool all) {
       "{} new articles, {} new sightings, {} stories merged in {:.2f}s",
       stats.feeds, stats.fetched, stats.not_modified, stats.failed, stats.items, stats.matched,
       stats.new_articles, stats.new_sightings, stats.merged_stories, seconds);
+  kept_since_start_ += stats.new_articles;
+  if (notifier_) notifier_->status(status_line(stats));
   return stats;
 }
 
 void Poller::run_until_stopped(const std::function<std::optional<Reload>()>& reload_config) {
-  while (true) {
-    poll_round(false);
-    UnixSeconds now = clock_.now();
+  RoundStats last = poll_round(false);
+  for (;;) {
+    // Until the next feed is due or a signal arrives, waking to feed the watchdog. A signal
+    // is looked for first: a round it interrupted leaves its feeds due at once.
+    keep_alive();
     auto next = scheduler_.next_due();
     // With nothing enabled, wake hourly; there is nothing to do but wait for a signal.
-    std::int64_t wait_s = next ? std::max<std::int64_t>(0, *next - now) : 3600;
+    std::int64_t wait_ms = 1000 * std::min<std::int64_t>(
+                                      next ? std::max<std::int64_t>(0, *next - clock_.now()) : 3600,
+                                      3600);
+    if (auto interval = keep_alive_interval()) wait_ms = std::min<std::int64_t>(wait_ms, interval->count());
     pollfd fd{stop_fd_, POLLIN, 0};
-    int timeout_ms = static_cast<int>(std::min<std::int64_t>(wait_s, 3600) * 1000);
-    if (::poll(&fd, stop_fd_ >= 0 ? 1 : 0, timeout_ms) <= 0 || !(fd.revents & POLLIN)) continue;
+    if (::poll(&fd, stop_fd_ >= 0 ? 1 : 0, static_cast<int>(wait_ms)) <= 0 || !(fd.revents & POLLIN)) {
+      next = scheduler_.next_due();
+      if (next && *next <= clock_.now()) last = poll_round(false);
+      continue;
+    }
     signalfd_siginfo signal{};
     if (::read(stop_fd_, &signal, sizeof signal) != sizeof signal) continue;
-    if (signal.ssi_signo != SIGHUP) return;
+    if (signal.ssi_signo != SIGHUP) {
+      if (notifier_) notifier_->stopping();
+      return;
+    }
     spdlog::info("SIGHUP: reloading the configuration");
+    if (notifier_) notifier_->reloading();
     if (auto fresh = reload_config()) {
       if (auto applied = reload(fresh->config, std::move(fresh->matcher)); !applied)
         spdlog::error("reload failed, keeping the running configuration: {}",
                       applied.error().message);
     }
+    if (notifier_) notifier_->ready(status_line(last));
   }
 }
 

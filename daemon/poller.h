@@ -17,6 +17,7 @@
 #include "daemon/bounded_queue.h"
 #include "daemon/clock.h"
 #include "daemon/config.h"
+#include "daemon/notifier.h"
 #include "daemon/scheduler.h"
 #include "feeds/fetch.h"
 #include "storage/store.h"
@@ -43,10 +44,15 @@ StoreOptions store_options_of(const Config& config);
 class Poller {
  public:
   // Registers the configured feeds in `store` and loads their saved state. `stop_fd`, when
-  // readable, ends run() (a signalfd in the daemon; -1 for none).
+  // readable, ends run() (a signalfd in the daemon; -1 for none). `notifier`, if given, is
+  // told of reloads, stops and each round, and fed from the loop.
   static Result<std::unique_ptr<Poller>> create(const Config& config, Store store,
                                                 std::shared_ptr<const Matcher> matcher,
-                                                const Clock& clock, int stop_fd);
+                                                const Clock& clock, int stop_fd,
+                                                Notifier* notifier = nullptr);
+
+  // One line on the feeds and the last round, for systemd's STATUS=.
+  std::string status_line(const RoundStats& last) const;
   ~Poller();
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
@@ -84,9 +90,13 @@ class Poller {
   void report_outcome(const std::string& url, std::optional<std::string> failure, FeedHints hints);
   void writer();
   void wait_written(int expected);
+  void keep_alive();
+  std::optional<std::chrono::milliseconds> keep_alive_interval() const;
 
   const Clock& clock_;
   int stop_fd_;
+  Notifier* notifier_ = nullptr;
+  int kept_since_start_ = 0;  // new articles over every round
   Scheduler scheduler_;
   std::unique_ptr<Fetcher> fetcher_;  // replaced on reload, between rounds
   std::string database_;

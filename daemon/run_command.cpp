@@ -1,6 +1,5 @@
 // `newswatch run`: load the config, open the database, poll until told to stop.
 #include <signal.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
@@ -11,6 +10,8 @@
 #include <filesystem>
 
 #include "daemon/commands.h"
+#include "daemon/logging.h"
+#include "daemon/notifier.h"
 #include "daemon/poller.h"
 
 namespace newswatch {
@@ -128,13 +129,13 @@ Result<TopicPack> load_topic_packs(const std::vector<std::string>& paths) {
 static std::optional<Poller::Reload> load_configuration(const RunOptions& options) {
   auto config = effective_config(options);
   if (!config) {
-    spdlog::error("{}", config.error().message);
+    log_lines(spdlog::level::err, config.error().message);
     return std::nullopt;
   }
   spdlog::set_level(spdlog::level::from_str(config->log_level));
   auto pack = load_topic_packs(config->topics);
   if (!pack) {
-    spdlog::error("{}", pack.error().message);
+    log_lines(spdlog::level::err, pack.error().message);
     return std::nullopt;
   }
   return Poller::Reload{std::move(*config), std::make_shared<const Matcher>(std::move(*pack))};
@@ -144,14 +145,13 @@ int run_command(const Args& args) {
   int status = 0;
   auto options = parse_run_args(args, status);
   if (!options) return status;
-  spdlog::set_default_logger(spdlog::stderr_color_mt("newswatch"));
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
+  setup_logging();
   auto loaded = load_configuration(*options);
   if (!loaded) return 1;
   auto& config = loaded->config;
   auto store = Store::open(config.database, store_options_of(config));
   if (!store) {
-    spdlog::error("{}", store.error().message);
+    log_lines(spdlog::level::err, store.error().message);
     return 1;
   }
   int stop_fd = stop_signal_fd();
@@ -160,14 +160,18 @@ int run_command(const Args& args) {
     return 1;
   }
   SystemClock clock;
+  Notifier notifier;
   auto matcher = loaded->matcher;
-  auto poller = Poller::create(config, std::move(*store), matcher, clock, stop_fd);
+  auto poller = Poller::create(config, std::move(*store), matcher, clock, stop_fd, &notifier);
   if (!poller) {
-    spdlog::error("{}", poller.error().message);
+    log_lines(spdlog::level::err, poller.error().message);
     return 1;
   }
   spdlog::info("newswatch {}: {} feeds, {} topics, database {}", NEWSWATCH_VERSION,
                config.feeds.size(), matcher->pack().topics.size(), config.database);
+  // Configuration loaded, database open, feeds registered: ready, before the first round,
+  // which may take long.
+  notifier.ready(std::to_string(config.feeds.size()) + " feeds; first round under way");
   if (options->once) {
     (*poller)->poll_round(true);
   } else {

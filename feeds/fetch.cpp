@@ -200,7 +200,8 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, s
 }
 
 bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
-                        const std::function<void(FetchResult)>& on_done, int interrupt_fd) {
+                        const std::function<void(FetchResult)>& on_done, int interrupt_fd,
+                        const std::function<void()>& on_wait, int max_wait_ms) {
   CURLM* multi = as_multi(multi_);
   std::unordered_map<CURL*, std::unique_ptr<Transfer>> live;
   StartQueue queue(requests, options_.per_host);
@@ -245,11 +246,12 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
     // Transfers ended and others wait: start them now rather than wait in poll for
     // sockets that may all be idle.
     if (finished_any && !queue.empty()) continue;
+    if (on_wait) on_wait();
     curl_waitfd extra{};
     extra.fd = interrupt_fd;
     extra.events = CURL_WAIT_POLLIN;
-    curl_multi_poll(multi, interrupt_fd >= 0 ? &extra : nullptr, interrupt_fd >= 0 ? 1 : 0, 1000,
-                    nullptr);
+    curl_multi_poll(multi, interrupt_fd >= 0 ? &extra : nullptr, interrupt_fd >= 0 ? 1 : 0,
+                    max_wait_ms, nullptr);
     if (interrupt_fd >= 0 && (extra.revents & CURL_WAIT_POLLIN)) {
       interrupted = true;
       break;

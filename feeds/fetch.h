@@ -57,11 +57,12 @@ class Fetcher {
   Fetcher& operator=(const Fetcher&) = delete;
 
   // Fetches every request, at most `concurrency` at once and `per_host` to one host, calling
-  // `on_done` on this thread as
-  // each one finishes. Stops early, abandoning transfers, when `interrupt_fd` (if >= 0)
-  // becomes readable; returns false then. Connections are kept for the next call.
+  // `on_done` on this thread as each one finishes, and `on_wait` (if set) at least every
+  // `max_wait_ms` while transfers run. Stops early, abandoning transfers, when `interrupt_fd`
+  // (if >= 0) becomes readable; returns false then. Connections are kept for the next call.
   bool fetch_all(const std::vector<FetchRequest>& requests,
-                 const std::function<void(FetchResult)>& on_done, int interrupt_fd = -1);
+                 const std::function<void(FetchResult)>& on_done, int interrupt_fd = -1,
+                 const std::function<void()>& on_wait = {}, int max_wait_ms = 1000);
 
  private:
   struct Transfer;

@@ -291,6 +291,11 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
     db->setBusyTimeout(options.busy_timeout_ms);
     set_wal_mode(*db, options.busy_timeout_ms);
+    // The -wal and -shm files stay when the daemon closes the database: a reader with only
+    // read permission (an admin in the service's group, sqlite3 -readonly) cannot create
+    // them, and could not open the database once the daemon has stopped.
+    int persist = 1;
+    sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     db->exec("PRAGMA synchronous = NORMAL");
     db->exec("PRAGMA journal_size_limit = " + std::to_string(options.wal_limit));
     if (auto migrated = migrate(*db); !migrated) return fail(migrated.error());

@@ -1,6 +1,7 @@
 #include "daemon/config.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "test_support.h"
 
@@ -19,6 +20,8 @@ static std::string load_error(const std::string& text) {
 
 TEST_CASE("a full config is read, with paths relative to the config file") {
   TempDir dir;
+  std::filesystem::create_directory(dir.file("packs"));
+  dir.write("packs/iran-us.toml", "");
   auto config = Config::load(dir.write("newswatch.toml", R"(
 database = "data/news.db"
 topics = ["packs/iran-us.toml"]

@@ -2,6 +2,7 @@
 // act on: "file:line:column: what was wrong".
 #pragma once
 
+#include <sstream>
 #include <string>
 #include <toml.hpp>
 
@@ -29,11 +30,30 @@ inline std::string string_of(const toml::value& value, const std::string& what) 
   return value.as_string().str;
 }
 
-// toml11 puts the location in a multi-line message of its own; keep its first line.
+// toml11 puts the location in a multi-line message of its own, with the source lines and a
+// caret under the spot ("  2 | b = [1, 2" then "    | ^--- here"); its location() gives
+// only the line. Keep the first line of the message, placed where the last caret points.
 inline std::string toml_describe(const toml::exception& e) {
   std::string what = e.what();
   if (what.starts_with("[error] ")) what.erase(0, 8);
-  return toml_where(e.location()) + ": " + what.substr(0, what.find('\n'));
+  std::size_t line = e.location().line(), column = e.location().column();
+  std::istringstream lines(what);
+  std::string text, source_line;
+  while (std::getline(lines, text)) {
+    std::size_t bar = text.find(" | ");
+    if (bar == std::string::npos) continue;
+    std::string number = text.substr(0, bar);
+    number.erase(0, number.find_first_not_of(' '));
+    std::size_t caret = text.find('^', bar);
+    if (!number.empty() && number.find_first_not_of("0123456789") == std::string::npos) {
+      source_line = number;
+    } else if (caret != std::string::npos && !source_line.empty()) {
+      line = std::stoul(source_line);
+      column = caret - (bar + 3) + 1;
+    }
+  }
+  return e.location().file_name() + ":" + std::to_string(line) + ":" + std::to_string(column) +
+         ": " + what.substr(0, what.find('\n'));
 }
 
 }  // namespace newswatch

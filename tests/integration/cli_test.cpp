@@ -281,3 +281,34 @@ TEST_CASE("forget deletes an article and leaves its tombstone") {
   SQLite::Database db(db_path, SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("SELECT count(*) FROM tombstones_v WHERE key = 'https://news.example/1'").getInt() == 1);
 }
+
+TEST_CASE("check-config prints every mistake with file:line:column and exits 1") {
+  TempDir dir;
+  std::string config = dir.write("newswatch.toml",
+                                 "database = \"n.db\"\n"
+                                 "colour = \"red\"\n"
+                                 "topics = [\"packs/missing.toml\"]\n"
+                                 "\n"
+                                 "[[feed]]\n"
+                                 "url = \"ftp://files.example/feed.xml\"\n"
+                                 "[[feed]]\n"
+                                 "url = \"https://ok.example/rss\"\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", config}, dir.file("out"))) == 1);
+  CHECK(read_file(dir.file("out")) ==
+        config + ":2:10: unknown key 'colour'\n" +
+        config + ":3:11: topic pack not found: " + dir.file("packs/missing.toml") + "\n" +
+        config + ":6:7: feed url must start with http:// or https://\n");
+  // A syntax error is placed where it is.
+  std::string broken = dir.write("broken.toml", "database = \"n.db\"\ninterval = \"15m\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", broken}, dir.file("out"))) == 1);
+  CHECK_THAT(read_file(dir.file("out")), Catch::StartsWith(broken + ":2:12: "));
+  // A pack that does not parse is reported from inside the pack.
+  std::string pack = dir.write("pack.toml", "[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = 3\n");
+  std::string with_pack = dir.write("with-pack.toml", "topics = [\"pack.toml\"]\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_pack}, dir.file("out"))) == 1);
+  CHECK_THAT(read_file(dir.file("out")), Catch::StartsWith(pack + ":4:"));
+  // A good one says so.
+  std::string good = dir.write("good.toml", "[[feed]]\nurl = \"https://ok.example/rss\"\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", good}, dir.file("out"))) == 0);
+  CHECK_THAT(read_file(dir.file("out")), Catch::Contains(": ok (1 feeds, 9 topics"));
+}

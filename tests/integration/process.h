@@ -18,8 +18,10 @@ namespace newswatch::test {
 
 // Starts newswatch with `args`, stdout and stderr to `log` (stdin from `input` if given);
 // returns its pid.
+// `environment` entries ("NAME=value") are added to this process's environment.
 inline pid_t spawn_newswatch(const std::vector<std::string>& args, const std::string& log,
-                      const std::string& input = "") {
+                             const std::string& input = "",
+                             const std::vector<std::string>& environment = {}) {
   std::vector<std::string> argv_strings = {NEWSWATCH_BINARY};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
@@ -31,7 +33,12 @@ inline pid_t spawn_newswatch(const std::vector<std::string>& args, const std::st
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   if (!input.empty()) posix_spawn_file_actions_addopen(&actions, 0, input.c_str(), O_RDONLY, 0);
   pid_t pid = 0;
-  int rc = posix_spawn(&pid, NEWSWATCH_BINARY, &actions, nullptr, argv.data(), environ);
+  std::vector<std::string> env_strings = environment;
+  for (char** e = environ; *e; ++e) env_strings.emplace_back(*e);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  int rc = posix_spawn(&pid, NEWSWATCH_BINARY, &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   REQUIRE(rc == 0);
   return pid;
