@@ -196,9 +196,24 @@ void Poller::set_back(FeedState& state, const std::string& reason) {
 }
 
 void Poller::report_outcome(const std::string& url, std::optional<std::string> failure,
-                            FeedHints hints) {
+                            FeedHints hints, bool unstored) {
   std::lock_guard lock(stats_mutex_);
-  outcomes_.push_back({url, std::move(failure), std::move(hints)});
+  outcomes_.push_back({url, std::move(failure), std::move(hints), unstored});
+}
+
+void Poller::not_stored(const ParsedBatch& batch, const std::string& reason) {
+  // "storing https://…/rss: database or disk is full": the same failure of another feed is
+  // the same news.
+  std::string kind = reason.substr(reason.rfind(": ") + 2);
+  if (kind != storage_failure_) {
+    spdlog::error("the database {} cannot be written ({}): nothing is stored until it can be; "
+                  "feeds are fetched again a minute after their failed write",
+                  database_, kind);
+  } else {
+    spdlog::debug("{}", reason);
+  }
+  storage_failure_ = kind;
+  report_outcome(batch.feed.url, reason, {}, true);
 }
 
 void Poller::writer() {
@@ -220,8 +235,10 @@ void Poller::writer() {
     auto& batch = **job;
     auto stats = store_.write(batch);
     if (!stats) {
-      spdlog::error("{}", stats.error().message);
-      set_back(batch.feed, stats.error().message);
+      not_stored(batch, stats.error().message);
+    } else if (!storage_failure_.empty()) {
+      spdlog::info("the database {} can be written again: storing resumes", database_);
+      storage_failure_.clear();
     }
     std::lock_guard lock(stats_mutex_);
     if (stats) {
@@ -334,7 +351,9 @@ RoundStats Poller::poll_round(bool all) {
   std::unordered_set<std::size_t> changed;
   for (const auto& outcome : outcomes) {
     std::size_t index = index_of_feed.at(outcome.url);
-    if (outcome.failure) {
+    if (outcome.unstored) {
+      scheduler_.record_unstored(index, *outcome.failure, clock_.now());
+    } else if (outcome.failure) {
       scheduler_.record_setback(index, *outcome.failure, clock_.now());
     } else {
       scheduler_.record_parsed(index, outcome.hints);

@@ -87,7 +87,11 @@ class Poller {
   void parse_worker();
   // Records that a fetched document could not be parsed or stored (any thread).
   void set_back(FeedState& state, const std::string& reason);
-  void report_outcome(const std::string& url, std::optional<std::string> failure, FeedHints hints);
+  void report_outcome(const std::string& url, std::optional<std::string> failure, FeedHints hints,
+                      bool unstored = false);
+  // A batch the database could not take (full, read-only, locked): logged once per kind of
+  // failure, its feed fetched again soon.
+  void not_stored(const ParsedBatch& batch, const std::string& reason);
   void writer();
   void wait_written(int expected);
   void keep_alive();
@@ -97,6 +101,7 @@ class Poller {
   int stop_fd_;
   Notifier* notifier_ = nullptr;
   int kept_since_start_ = 0;  // new articles over every round
+  std::string storage_failure_;  // the writer's last failure; empty once a write succeeds
   Scheduler scheduler_;
   std::unique_ptr<Fetcher> fetcher_;  // replaced on reload, between rounds
   std::string database_;
@@ -119,6 +124,7 @@ class Poller {
     std::string url;
     std::optional<std::string> failure;  // why it was not parsed or stored; nullopt if it was
     FeedHints hints;                     // when parsed
+    bool unstored = false;  // the database failed, not the feed
   };
   std::vector<Outcome> outcomes_;
   std::vector<std::thread> threads_;

@@ -181,6 +181,14 @@ void Scheduler::record_setback(std::size_t index, const std::string& reason, Uni
   feed.state.next_poll_at = now + backoff(feed);
 }
 
+void Scheduler::record_unstored(std::size_t index, const std::string& reason, UnixSeconds now) {
+  ScheduledFeed& feed = feeds_[index];
+  feed.state.last_error = reason;
+  feed.state.etag.clear();
+  feed.state.last_modified.clear();
+  feed.state.next_poll_at = now + std::min<std::int64_t>(interval_of(feed).count(), kRetryUnstored);
+}
+
 std::int64_t Scheduler::backoff(const ScheduledFeed& feed) const {
   std::int64_t wait = interval_of(feed).count();
   for (int i = 1; i < feed.state.error_count && wait < max_interval_.count(); ++i) wait *= 2;

@@ -21,6 +21,8 @@ struct ScheduledFeed {
 
 class Scheduler {
  public:
+  static constexpr std::int64_t kRetryUnstored = 60;  // seconds
+
   Scheduler(const Config& config, std::vector<ScheduledFeed> feeds);
 
   // Feeds whose next poll time has come.
@@ -38,6 +40,10 @@ class Scheduler {
   // A fetch that record() saw succeed, whose document then could not be parsed or stored:
   // counts as an error (backoff) and drops the validators, so the next poll refetches.
   void record_setback(std::size_t index, const std::string& reason, UnixSeconds now);
+  // The document was fine but the database could not store it (full, read-only): the
+  // feed's fault it is not, so no error is counted and no backoff grows; the validators go,
+  // and the feed is fetched again within a minute.
+  void record_unstored(std::size_t index, const std::string& reason, UnixSeconds now);
 
   const ScheduledFeed& feed(std::size_t index) const { return feeds_[index]; }
   // The feed with this (configured) URL; nullptr when there is none.

@@ -290,6 +290,10 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     auto db = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
     db->setBusyTimeout(options.busy_timeout_ms);
+    // SQLite opens a file it cannot write read-only and says so only at the first write.
+    if (sqlite3_db_readonly(db->getHandle(), "main") == 1)
+      return fail(path + ": cannot be written (attempt to write a readonly database): a "
+                         "read-only file system, or no write permission");
     set_wal_mode(*db, options.busy_timeout_ms);
     // The -wal and -shm files stay when the daemon closes the database: a reader with only
     // read permission (an admin in the service's group, sqlite3 -readonly) cannot create

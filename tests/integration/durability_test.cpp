@@ -2,9 +2,12 @@
 // leaves a sound database, and readers using the sqlite3 CLI meanwhile neither fail nor make
 // the daemon fail, with the write-ahead log kept under its limit.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <atomic>
+#include <filesystem>
 #include <catch2/catch.hpp>
 #include <random>
 #include <thread>
@@ -189,4 +192,94 @@ TEST_CASE("sqlite3 reading in a loop while the daemon ingests: no errors, WAL un
   CHECK(largest_wal <= kLimit);
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("SELECT count(*) FROM sightings").getInt() == 80 * kItemsPerFeed);
+}
+
+namespace {
+
+// A small file system of the test's own: the mount namespace is unshared first, so the
+// mount is invisible outside this process and its children, and goes away with them.
+bool mount_small_filesystem(const std::string& where, const std::string& size) {
+  if (geteuid() != 0 || unshare(CLONE_NEWNS) != 0) return false;
+  if (mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
+  return mount("tmpfs", where.c_str(), "tmpfs", 0, ("size=" + size).c_str()) == 0;
+}
+
+// Fills the file system `dir` is on; returns the file that holds the space.
+std::string fill_up(const std::string& dir) {
+  std::string filler = dir + "/filler";
+  FILE* file = std::fopen(filler.c_str(), "w");
+  std::string block(4096, 'x');
+  while (file && std::fwrite(block.data(), 1, block.size(), file) == block.size()) {
+  }
+  if (file) std::fclose(file);
+  return filler;
+}
+
+int articles(const std::string& db_path) {
+  SQLite::Database db(db_path, SQLite::OPEN_READONLY);
+  return db.execAndGet("SELECT count(*) FROM items_v").getInt();
+}
+
+}  // namespace
+
+TEST_CASE("a full disk: the daemon says so, keeps every commit, resumes; a read-only one") {
+  TempDir dir;
+  std::string fs = dir.file("fs");
+  std::filesystem::create_directory(fs);
+  if (!mount_small_filesystem(fs, "8m")) {
+    WARN("skipped: mounting a tmpfs needs root and a mount namespace");
+    return;
+  }
+  FeedServer server;  // after the unshare: its thread is in the same namespace
+  constexpr int kFeeds = 4;
+  serve_version(server, kFeeds, 0);
+  std::string config =
+      config_for(server, dir, kFeeds,
+                 "interval = \"1s\"\nhonor_feed_hints = false\nwal_limit = \"1MiB\"\n");
+  // The database on the small file system; the log at info, where "resumes" is said.
+  std::string db = fs + "/n.db";
+  std::string toml = read_file(config);
+  toml.replace(toml.find("\"n.db\""), 6, "\"" + db + "\"");
+  toml.replace(toml.find("\"warn\""), 6, "\"info\"");
+  dir.write("newswatch.toml", toml);
+  std::string log = dir.file("daemon.log");
+  pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
+  REQUIRE(await([&] { return sightings(db) == kFeeds * kItemsPerFeed; }));
+  int kept = articles(db);
+  REQUIRE(kept == kFeeds * kItemsPerFeed / 2);
+
+  // The disk fills up; new items arrive.
+  std::string filler = fill_up(fs);
+  serve_version(server, kFeeds, 5);
+  REQUIRE(await([&] { return read_file(log).find("cannot be written") != std::string::npos; }));
+  CHECK_THAT(read_file(log), Catch::Contains("the database " + db +
+                                             " cannot be written (database or disk is full)"));
+  CHECK(kill(daemon, 0) == 0);  // still running
+  CHECK(articles(db) == kept);  // everything committed is there
+  CHECK(integrity(db) == "ok");
+
+  // Room again: the new items are stored within a minute, without a restart.
+  std::filesystem::remove(filler);
+  REQUIRE(await([&] { return articles(db) == kept + kFeeds * 25; }, 90));
+  CHECK_THAT(read_file(log), Catch::Contains("can be written again: storing resumes"));
+
+  REQUIRE(kill(daemon, SIGTERM) == 0);
+  CHECK(exit_status(daemon) == 0);
+  CHECK(integrity(db) == "ok");
+
+  // A database on a read-only file system: a clear error at start, and exit status 1 (for
+  // systemd to try again later); writable again, the daemon goes on.
+  REQUIRE(mount(nullptr, fs.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0);
+  serve_version(server, kFeeds, 10);
+  CHECK(exit_status(spawn_newswatch({"run", "--once", "--config", config}, dir.file("ro.log"))) == 1);
+  CHECK_THAT(read_file(dir.file("ro.log")), Catch::Contains(db) &&
+                                                Catch::Contains("readonly database"));
+  REQUIRE(mount(nullptr, fs.c_str(), nullptr, MS_REMOUNT, nullptr) == 0);
+  CHECK(exit_status(spawn_newswatch({"run", "--once", "--config", config}, dir.file("rw.log"))) == 0);
+  CHECK(articles(db) == kept + kFeeds * 50);
+  CHECK(integrity(db) == "ok");
+  // The log line a user sees:
+  std::string text = read_file(log);
+  auto at = text.find("cannot be written (database or disk is full)");
+  WARN(text.substr(text.rfind('\n', at) + 1, text.find('\n', at) - text.rfind('\n', at) - 1));
 }

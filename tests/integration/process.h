@@ -51,10 +51,10 @@ inline int exit_status(pid_t pid) {
   return WEXITSTATUS(status);
 }
 
-// Waits (up to 20 s) until `predicate` holds.
+// Waits (up to `seconds`) until `predicate` holds.
 template <typename Predicate>
-bool await(Predicate predicate) {
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+bool await(Predicate predicate, int seconds = 20) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
   while (std::chrono::steady_clock::now() < deadline) {
     if (predicate()) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
