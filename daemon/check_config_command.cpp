@@ -53,20 +53,22 @@ int check_config_command(const Args& args) {
     print_lines(config.error().message);
     return 1;
   }
-  std::size_t topics = 0;
+  std::vector<std::string> topics;
   for (const auto& pack_path : config->topics) {
     auto pack = TopicPack::load(pack_path);
     if (!pack) {
       print_lines(pack.error().message);
       ++errors;
     } else {
-      topics += pack->topics.size();
+      for (const auto& topic : pack->topics) topics.push_back(topic.name);
     }
   }
   if (errors) return 1;
-  if (config->topics.empty()) topics = TopicPack::builtin().topics.size();
-  std::printf("%s: ok (%zu feeds, %zu topics, database %s)\n", path.c_str(), config->feeds.size(),
-              topics, config->database.c_str());
+  if (config->topics.empty()) {
+    for (const auto& topic : TopicPack::builtin().topics) topics.push_back(topic.name);
+  }
+  std::printf("%s: ok (%zu feeds, %zu topics, %zu alerts, database %s)\n", path.c_str(),
+              config->feeds.size(), topics.size(), config->alerts.size(), config->database.c_str());
   return 0;
 }
 

@@ -17,6 +17,7 @@ int parse_command(const Args& args);  // print a feed document as contract JSON
 int match_command(const Args& args);  // match text or JSON lines against topic packs
 int forget_command(const Args& args);  // delete articles, leaving tombstones
 int check_config_command(const Args& args);  // report every error of a configuration
+int stats_command(const Args& args);         // a one-screen summary of a database
 
 // The configuration used when none is named, if it exists.
 inline constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";

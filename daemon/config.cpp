@@ -8,9 +8,11 @@
 #include <set>
 #include <sstream>
 #include <toml.hpp>
+#include <unistd.h>
 
 #include "daemon/opml.h"
 #include "topics/toml_errors.h"
+#include "topics/topic_pack.h"
 
 namespace newswatch {
 namespace {
@@ -111,8 +113,88 @@ toml::value parse_toml_file(const std::string& path) {
   return toml::parse(file, path);
 }
 
-// Keys of the design (../shared/DESIGN.md) that later versions implement.
-const std::set<std::string> kPlannedKeys = {"alert", "metrics"};
+// A program a hook runs: a path to an executable file, or a name found on PATH.
+bool is_runnable(const std::string& program) {
+  if (program.find('/') != std::string::npos) return access(program.c_str(), X_OK) == 0;
+  const char* path = std::getenv("PATH");
+  std::istringstream dirs(path ? path : "/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (!dir.empty() && access((dir + "/" + program).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+AlertConfig alert_of(const toml::value& table, Problems& problems) {
+  if (!table.is_table()) reject(table, "[[alert]] must be a table");
+  AlertConfig alert;
+  const toml::value* action = nullptr;
+  for (const auto& [key, value] : table.as_table()) problems.check([&, &key = key, &value = value] {
+    if (key == "name") {
+      alert.name = string_of(value, quoted(key));
+    } else if (key == "topics") {
+      if (!value.is_array()) reject(value, "'topics' must be an array of topic names");
+      for (const auto& t : value.as_array()) {
+        alert.topics.push_back(string_of(t, "a topic"));
+        alert.topic_locations.push_back(toml_where(t));
+      }
+    } else if (key == "min_outlets") {
+      alert.min_outlets = positive_int_of(value, key);
+    } else if (key == "timeout") {
+      alert.timeout = duration_of(value, key);
+    } else if (key == "exec") {
+      if (!value.is_array() || value.as_array().empty())
+        reject(value, "'exec' must be a program and its arguments: [\"/path/to/program\", ...]");
+      for (const auto& arg : value.as_array()) alert.exec.push_back(string_of(arg, "an argument"));
+      if (!is_runnable(alert.exec.front()))
+        reject(value.as_array().front(), "alert program not found or not executable: " +
+                                             alert.exec.front());
+      action = &value;
+    } else if (key == "webhook") {
+      alert.webhook = string_of(value, quoted(key));
+      if (!alert.webhook.starts_with("http://") && !alert.webhook.starts_with("https://"))
+        reject(value, "webhook url must start with http:// or https://");
+      action = &value;
+    } else {
+      reject(value, "unknown key '" + key +
+                        "' in [[alert]] (expected name, topics, min_outlets, exec, webhook, timeout)");
+    }
+  });
+  if (!table.as_table().count("name")) reject(table, "[[alert]] needs a 'name'");
+  if (table.as_table().count("exec") && table.as_table().count("webhook"))
+    reject(action ? *action : table, "[[alert]] '" + alert.name + "' has both 'exec' and 'webhook'; choose one");
+  if (!table.as_table().count("exec") && !table.as_table().count("webhook"))
+    reject(table, "[[alert]] '" + alert.name + "' needs an action: 'exec' or 'webhook'");
+  return alert;
+}
+
+std::vector<AlertConfig> alerts_of(const toml::value& value, Problems& problems) {
+  if (!value.is_array()) reject(value, "'alert' must be an array of tables: [[alert]]");
+  std::vector<AlertConfig> alerts;
+  std::set<std::string> names;
+  for (const auto& table : value.as_array()) problems.check([&] {
+    AlertConfig alert = alert_of(table, problems);
+    if (!names.insert(alert.name).second)
+      reject(table, "[[alert]] name '" + alert.name + "' is used twice");
+    alerts.push_back(std::move(alert));
+  });
+  return alerts;
+}
+
+std::string metrics_listen_of(const toml::value& value) {
+  if (!value.is_table()) reject(value, "'metrics' must be a table: [metrics]");
+  std::string listen = "127.0.0.1:9464";  // loopback unless said otherwise
+  for (const auto& [key, v] : value.as_table()) {
+    if (key != "listen") reject(v, "unknown key '" + key + "' in [metrics] (expected listen)");
+    listen = string_of(v, "'listen'");
+    std::size_t colon = listen.rfind(':');
+    bool port_ok = colon != std::string::npos && colon + 1 < listen.size() &&
+                   listen.find_first_not_of("0123456789", colon + 1) == std::string::npos &&
+                   listen.size() - colon - 1 <= 5;
+    if (!port_ok) reject(v, "'listen' must be host:port, such as \"127.0.0.1:9464\"");
+  }
+  return listen;
+}
 
 void apply_key(Config& config, const std::string& key, const toml::value& value,
                Problems& problems) {
@@ -155,9 +237,12 @@ void apply_key(Config& config, const std::string& key, const toml::value& value,
     config.opml = relative_to(config.source, string_of(value, quoted(key)));
   } else if (key == "feed") {
     config.feeds = feeds_of(value, problems);
-  } else if (kPlannedKeys.count(key)) {
-    // Accepting a key that does nothing yet would mislead whoever set it.
-    reject(value, "'" + key + "' is not supported by this version of newswatch yet");
+  } else if (key == "alert") {
+    config.alerts = alerts_of(value, problems);
+  } else if (key == "alert_max_age") {
+    config.alert_max_age = duration_of(value, key);
+  } else if (key == "metrics") {
+    config.metrics_listen = metrics_listen_of(value);
   } else {
     reject(value, "unknown key '" + key + "'");
   }
@@ -211,11 +296,46 @@ std::optional<std::size_t> parse_size(std::string_view text) {
   return static_cast<std::size_t>(value * scale);
 }
 
+// Alert topics the configured packs do not define, each at its file:line:column. A pack
+// that does not load is someone else's error (check-config reports it), not this check's.
+static void check_alert_topics(const Config& config, std::vector<std::string>& problems) {
+  if (config.alerts.empty()) return;
+  std::vector<std::string> topics;
+  if (config.topics.empty()) {
+    for (const auto& topic : TopicPack::builtin().topics) topics.push_back(topic.name);
+  }
+  for (const auto& path : config.topics) {
+    auto pack = TopicPack::load(path);
+    if (!pack) return;
+    for (const auto& topic : pack->topics) topics.push_back(topic.name);
+  }
+  std::string known;
+  for (const auto& t : topics) known += (known.empty() ? "" : ", ") + t;
+  for (const auto& alert : config.alerts) {
+    for (std::size_t i = 0; i < alert.topics.size(); ++i) {
+      if (std::find(topics.begin(), topics.end(), alert.topics[i]) != topics.end()) continue;
+      problems.push_back(alert.topic_locations[i] + ": alert '" + alert.name +
+                         "' follows unknown topic '" + alert.topics[i] + "' (the topic packs have " +
+                         known + ")");
+    }
+  }
+}
+
 Result<Config> Config::load(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return fail(path + ": cannot open file");
+  std::ostringstream text;
+  text << file.rdbuf();
+  return parse(text.str(), path);
+}
+
+Result<Config> Config::parse(const std::string& text, const std::string& origin) {
   try {
-    toml::value root = parse_toml_file(path);
+    std::istringstream stream(text);
+    require_utf8(text, origin);
+    toml::value root = toml::parse(stream, origin);
     Config config;
-    config.source = path;
+    config.source = origin;
     Problems problems;
     for (const auto& [key, value] : root.as_table())
       problems.check([&, &key = key, &value = value] { apply_key(config, key, value, problems); });
@@ -227,6 +347,7 @@ Result<Config> Config::load(const std::string& path) {
         config.feeds.insert(config.feeds.end(), extra->begin(), extra->end());
       }
     }
+    check_alert_topics(config, problems.messages);
     if (!problems.messages.empty()) {
       // In the order of the file, as a person reads it.
       auto position = [](const std::string& message) {
@@ -247,6 +368,9 @@ Result<Config> Config::load(const std::string& path) {
     return fail(e.message);
   } catch (const toml::exception& e) {
     return fail(toml_describe(e));
+  } catch (const std::exception& e) {
+    // toml11 meets some malformed bytes (Latin-1 in a literal string) with std exceptions.
+    return fail(origin + ":1:1: not a readable TOML file (" + e.what() + ")");
   }
 }
 

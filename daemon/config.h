@@ -19,6 +19,17 @@ struct FeedConfig {
   bool enabled = true;
 };
 
+// An [[alert]] hook: the stories it announces and what it does with each.
+struct AlertConfig {
+  std::string name;
+  std::vector<std::string> topics;           // empty: every topic
+  std::vector<std::string> topic_locations;  // file:line:column of each, for later checks
+  int min_outlets = 1;
+  std::vector<std::string> exec;  // a program and its arguments, run without a shell
+  std::string webhook;            // or an http(s) URL to POST to
+  std::chrono::seconds timeout{10};
+};
+
 struct Config {
   std::string source;  // the file it came from; empty for built-in defaults
   std::string database = "newswatch.db";
@@ -36,11 +47,18 @@ struct Config {
   std::size_t wal_limit = 64u << 20;  // the write-ahead log stays under this
   std::string opml;  // optional OPML file whose feeds join the [[feed]] tables
   std::vector<FeedConfig> feeds;
+  std::vector<AlertConfig> alerts;
+  std::chrono::seconds alert_max_age{24 * 3600};  // older news raises no alert
+  std::optional<std::string> metrics_listen;      // [metrics] listen = "host:port"; absent: off
 
   // Loads a config file. Relative paths in it are relative to the file's directory. Every
   // error is reported, one per line, each naming file:line:column and what was expected;
-  // topic pack files named must exist.
+  // topic pack files named must exist, and alerts follow topics the packs define.
   static Result<Config> load(const std::string& path);
+  // Reads config text as load() reads a file: `origin` is the file it stands for, named in
+  // errors and the directory relative paths start from (the packs and OPML file they name are
+  // still looked up on disk).
+  static Result<Config> parse(const std::string& text, const std::string& origin);
 };
 
 // Reads a feed list: OPML (outlines with xmlUrl, nested folders) or TOML ([[feed]] tables),

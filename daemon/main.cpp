@@ -15,6 +15,7 @@ Commands:
   match    show which topics a text or JSON lines match
   forget   delete articles for good (they leave tombstones)
   check-config  report every error of a configuration, its feeds and topic packs
+  stats    a one-screen summary: failing feeds, the last day by topic, the newest stories
 
 Options:
   --help       this help; 'newswatch COMMAND --help' for a command's options
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   if (command == "match") return newswatch::match_command(args);
   if (command == "forget") return newswatch::forget_command(args);
   if (command == "check-config") return newswatch::check_config_command(args);
+  if (command == "stats") return newswatch::stats_command(args);
   std::fprintf(stderr, "newswatch: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }

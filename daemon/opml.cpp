@@ -20,8 +20,15 @@ std::string line_column(const std::string& text, std::ptrdiff_t offset) {
   return std::to_string(line) + ":" + std::to_string(column);
 }
 
-void collect(const pugi::xml_node& parent, std::vector<FeedConfig>& feeds) {
-  for (auto outline : parent.children("outline")) {
+// Every outline with an xmlUrl, in document order, folders at any depth: without recursion,
+// which a file nesting folders thousands deep would turn into a stack overflow.
+void collect(const pugi::xml_node& body, std::vector<FeedConfig>& feeds) {
+  std::vector<pugi::xml_node> pending;
+  for (auto outline = body.last_child(); outline; outline = outline.previous_sibling())
+    if (std::string_view(outline.name()) == "outline") pending.push_back(outline);
+  while (!pending.empty()) {
+    pugi::xml_node outline = pending.back();
+    pending.pop_back();
     std::string url = outline.attribute("xmlUrl").value();
     if (!url.empty()) {
       FeedConfig feed;
@@ -30,7 +37,8 @@ void collect(const pugi::xml_node& parent, std::vector<FeedConfig>& feeds) {
       if (feed.title.empty()) feed.title = outline.attribute("text").value();
       feeds.push_back(std::move(feed));
     }
-    collect(outline, feeds);
+    for (auto child = outline.last_child(); child; child = child.previous_sibling())
+      if (std::string_view(child.name()) == "outline") pending.push_back(child);
   }
 }
 
@@ -41,13 +49,16 @@ Result<std::vector<FeedConfig>> load_opml(const std::string& path) {
   if (!file) return fail(path + ": cannot open file");
   std::ostringstream buffer;
   buffer << file.rdbuf();
-  std::string text = buffer.str();
+  return parse_opml(buffer.str(), path);
+}
+
+Result<std::vector<FeedConfig>> parse_opml(const std::string& text, const std::string& origin) {
   pugi::xml_document doc;
   auto status = doc.load_buffer(text.data(), text.size());
   if (!status)
-    return fail(path + ":" + line_column(text, status.offset) + ": " + status.description());
+    return fail(origin + ":" + line_column(text, status.offset) + ": " + status.description());
   auto body = doc.child("opml").child("body");
-  if (!body) return fail(path + ": not an OPML file (no <opml><body>)");
+  if (!body) return fail(origin + ": not an OPML file (no <opml><body>)");
   std::vector<FeedConfig> feeds;
   collect(body, feeds);
   return feeds;

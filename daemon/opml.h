@@ -12,4 +12,7 @@ namespace newswatch {
 // file:line:column.
 Result<std::vector<FeedConfig>> load_opml(const std::string& path);
 
+// The same for OPML text; `origin` names it in errors.
+Result<std::vector<FeedConfig>> parse_opml(const std::string& text, const std::string& origin);
+
 }  // namespace newswatch

@@ -1,5 +1,9 @@
 #include "daemon/poller.h"
 
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <filesystem>
+
 #include <poll.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +18,10 @@
 #include "feeds/parser.h"
 
 namespace newswatch {
+namespace {
+constexpr std::chrono::seconds kStallLimit{30};  // /healthz fails past this without a heartbeat
+constexpr std::int64_t kIdleWakeMs = 5000;
+}  // namespace
 
 StoreOptions store_options_of(const Config& config) {
   StoreOptions options;
@@ -89,6 +97,15 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
   auto poller = std::unique_ptr<Poller>(new Poller(config, std::move(store), std::move(matcher),
                                                    clock, stop_fd, std::move(scheduler)));
   poller->notifier_ = notifier;
+  if (config.metrics_listen) {
+    auto server = MetricsServer::start(*config.metrics_listen, poller->metrics_,
+                                       [p = poller.get()] { return p->metrics_snapshot(); },
+                                       kStallLimit);
+    if (!server) return fail(server.error());
+    poller->metrics_server_ = std::move(*server);
+    spdlog::info("metrics at http://{}/metrics (port {})", *config.metrics_listen,
+                 poller->metrics_server_->port());
+  }
   return poller;
 }
 
@@ -109,6 +126,9 @@ Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher>
     std::lock_guard lock(matcher_mutex_);
     matcher_ = std::move(matcher);
   }
+  set_alerts(config);
+  if (config.metrics_listen.has_value() != (metrics_server_ != nullptr))
+    spdlog::warn("turning [metrics] on or off takes effect only after a restart");
   spdlog::info("configuration reloaded: {} feeds (was {})", scheduler_.size(), before);
   return {};
 }
@@ -126,16 +146,62 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
       store_(std::move(store)),
       parse_queue_(kBodiesPerWorker * parser_workers()),
       write_queue_(kPendingBatches) {
+  set_alerts(config);
+  dispatcher_ = std::make_unique<AlertDispatcher>(
+      [this](const std::string& hook) -> std::optional<AlertAction> {
+        std::lock_guard lock(alerts_mutex_);
+        auto it = alert_actions_.find(hook);
+        if (it == alert_actions_.end()) return std::nullopt;
+        return it->second;
+      },
+      [this](AlertOutcome outcome) { write_queue_.push(std::move(outcome)); });
   unsigned workers = parser_workers();
   for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { parse_worker(); });
   threads_.emplace_back([this] { writer(); });
 }
 
 Poller::~Poller() {
+  metrics_server_.reset();
   parse_queue_.close();
   for (std::size_t i = 0; i + 1 < threads_.size(); ++i) threads_[i].join();
+  dispatcher_.reset();  // the action under way finishes; its outcome is still written
   write_queue_.close();
   threads_.back().join();
+}
+
+void Poller::set_alerts(const Config& config) {
+  // Failed alerts are tried again on later rounds: after an interval, at most a minute.
+  alert_retry_base_s_ = std::min<std::int64_t>(config.interval.count(), 60);
+  std::lock_guard lock(alerts_mutex_);
+  alert_rules_.clear();
+  alert_actions_.clear();
+  for (const AlertConfig& alert : config.alerts) {
+    alert_rules_.push_back({alert.name, alert.topics, alert.min_outlets,
+                            static_cast<UnixSeconds>(config.alert_max_age.count())});
+    alert_actions_[alert.name] = AlertAction{alert.exec, alert.webhook, alert.timeout};
+  }
+}
+
+Metrics::Snapshot Poller::metrics_snapshot() {
+  Metrics::Snapshot snapshot;
+  {
+    std::lock_guard lock(stats_mutex_);
+    snapshot.feeds_by_state = feeds_by_state_;
+  }
+  std::error_code error;
+  for (const char* suffix : {"", "-wal"}) {
+    auto size = std::filesystem::file_size(database_ + suffix, error);
+    if (!error) snapshot.database_bytes += static_cast<std::int64_t>(size);
+  }
+  // A reader of its own on the metrics thread: WAL lets it read while the writer writes.
+  try {
+    SQLite::Database db(database_, SQLite::OPEN_READONLY);
+    db.setBusyTimeout(1000);
+    snapshot.articles = db.execAndGet("SELECT count(*) FROM articles WHERE story_id IS NOT NULL").getInt64();
+    snapshot.stories = db.execAndGet("SELECT count(*) FROM stories").getInt64();
+  } catch (const SQLite::Exception&) {
+  }
+  return snapshot;
 }
 
 void Poller::parse_worker() {
@@ -165,11 +231,14 @@ void Poller::parse_worker() {
         report_outcome(batch.feed.url, std::nullopt, parsed->hints);
         items = static_cast<int>(parsed->items.size());
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
+        std::map<std::string, int> by_topic;
         for (auto& item : parsed->items) {
           MatchSet matches = matcher->match(item);
           matched += matches.relevant ? 1 : 0;
+          for (const auto& topic : matches.topics) ++by_topic[topic];
           batch.items.push_back({std::move(item), std::move(matches)});
         }
+        metrics_.items_parsed(items, by_topic, matched);
         for (const auto& warning : parsed->warnings)
           spdlog::debug("feed {}: {}", batch.feed.url, warning);
       }
@@ -213,33 +282,33 @@ void Poller::not_stored(const ParsedBatch& batch, const std::string& reason) {
     spdlog::debug("{}", reason);
   }
   storage_failure_ = kind;
+  metrics_.storage_failure(kind);
   report_outcome(batch.feed.url, reason, {}, true);
 }
 
 void Poller::writer() {
   while (auto job = write_queue_.pop()) {
-    if (!*job) {
-      auto merged = store_.recluster();
-      if (!merged) spdlog::error("{}", merged.error().message);
-      Result<int> forgotten = 0;
-      if (std::int64_t retention = unmatched_retention_s_; retention > 0)
-        forgotten = store_.forget_unmatched(clock_.now() - retention);
-      if (!forgotten) spdlog::error("{}", forgotten.error().message);
+    if (std::holds_alternative<EndOfRound>(*job)) {
+      end_round_in_writer();
       std::lock_guard lock(stats_mutex_);
-      if (merged) round_.merged_stories += *merged;
-      if (forgotten) round_.forgotten_unmatched += *forgotten;
       ++written_count_;
       written_.notify_all();
       continue;
     }
-    auto& batch = **job;
+    if (auto* outcome = std::get_if<AlertOutcome>(&*job)) {
+      record_alert_in_writer(*outcome);
+      continue;
+    }
+    auto& batch = std::get<ParsedBatch>(*job);
     auto stats = store_.write(batch);
     if (!stats) {
       not_stored(batch, stats.error().message);
     } else if (!storage_failure_.empty()) {
       spdlog::info("the database {} can be written again: storing resumes", database_);
       storage_failure_.clear();
+      metrics_.storage_failure("");
     }
+    if (stats) metrics_.stored(stats->new_articles);
     std::lock_guard lock(stats_mutex_);
     if (stats) {
       round_.new_articles += stats->new_articles;
@@ -247,6 +316,50 @@ void Poller::writer() {
     }
     ++written_count_;
     written_.notify_all();
+  }
+}
+
+void Poller::end_round_in_writer() {
+  auto merged = store_.recluster();
+  if (!merged) spdlog::error("{}", merged.error().message);
+  Result<int> forgotten = 0;
+  if (std::int64_t retention = unmatched_retention_s_; retention > 0)
+    forgotten = store_.forget_unmatched(clock_.now() - retention);
+  if (!forgotten) spdlog::error("{}", forgotten.error().message);
+  std::vector<AlertRule> rules;
+  {
+    std::lock_guard lock(alerts_mutex_);
+    rules = alert_rules_;
+  }
+  int handed = 0;
+  if (!rules.empty()) {
+    auto due = store_.due_alerts(rules, clock_.now());
+    if (!due) spdlog::error("{}", due.error().message);
+    for (auto& alert : due ? *due : std::vector<DueAlert>{}) {
+      if (!alerts_in_flight_.insert({alert.hook, alert.story_id}).second) continue;
+      dispatcher_->send(std::move(alert));
+      ++handed;
+    }
+  }
+  std::lock_guard lock(stats_mutex_);
+  if (merged) round_.merged_stories += *merged;
+  if (forgotten) round_.forgotten_unmatched += *forgotten;
+  round_.alerts_due += handed;
+}
+
+void Poller::record_alert_in_writer(const AlertOutcome& outcome) {
+  alerts_in_flight_.erase({outcome.hook, outcome.story_id});
+  UnixSeconds now = clock_.now();
+  std::int64_t delay = alert_retry_delay(outcome.attempts + 1, alert_retry_base_s_);
+  auto recorded = store_.record_alert(outcome.hook, outcome.story_id, outcome.error.empty(),
+                                      outcome.error, now, now + delay);
+  if (!recorded) spdlog::error("{}", recorded.error().message);
+  metrics_.alert_done(outcome.hook, outcome.error.empty());
+  if (outcome.error.empty()) {
+    spdlog::info("alert '{}' sent for story {}", outcome.hook, outcome.story_id);
+  } else {
+    spdlog::warn("alert '{}' for story {} failed ({}); trying again in {} s", outcome.hook,
+                 outcome.story_id, outcome.error, delay);
   }
 }
 
@@ -263,6 +376,7 @@ void Poller::wait_written(int expected) {
 }
 
 void Poller::keep_alive() {
+  metrics_.heartbeat();
   if (notifier_) notifier_->keep_alive();
 }
 
@@ -314,6 +428,7 @@ RoundStats Poller::poll_round(bool all) {
         std::string previous_error = scheduler_.feed(index).state.last_error;
         scheduler_.record(index, result, at);
         const FeedState& state = scheduler_.feed(index).state;
+        metrics_.poll_done(result.status, result.error, result.body.size());
         spdlog::debug("GET {} -> {} {} bytes in {:.3f}s{}", result.url, result.status,
                       result.body.size(), result.seconds,
                       result.error.empty() ? "" : " (" + result.error + ")");
@@ -366,7 +481,7 @@ RoundStats Poller::poll_round(bool all) {
     state_only.fetched_at = clock_.now();
     write_queue_.push(std::move(state_only));
   }
-  write_queue_.push(std::nullopt);  // the round is stored: cluster its stories
+  write_queue_.push(EndOfRound{});  // the round is stored: cluster its stories, find alerts
   wait_written(submitted + static_cast<int>(changed.size()) + 1);
   {
     std::lock_guard lock(stats_mutex_);
@@ -385,6 +500,16 @@ RoundStats Poller::poll_round(bool all) {
       stats.feeds, stats.fetched, stats.not_modified, stats.failed, stats.items, stats.matched,
       stats.new_articles, stats.new_sightings, stats.merged_stories, seconds);
   kept_since_start_ += stats.new_articles;
+  metrics_.round_done(seconds);
+  {
+    std::map<std::string, int> by_state = {{"ok", 0}, {"failing", 0}, {"disabled", 0}};
+    for (std::size_t i = 0; i < scheduler_.size(); ++i) {
+      const FeedState& state = scheduler_.feed(i).state;
+      ++by_state[state.disabled ? "disabled" : state.error_count > 0 ? "failing" : "ok"];
+    }
+    std::lock_guard lock(stats_mutex_);
+    feeds_by_state_ = std::move(by_state);
+  }
   if (notifier_) notifier_->status(status_line(stats));
   return stats;
 }
@@ -401,6 +526,8 @@ void Poller::run_until_stopped(const std::function<std::optional<Reload>()>& rel
                                       next ? std::max<std::int64_t>(0, *next - clock_.now()) : 3600,
                                       3600);
     if (auto interval = keep_alive_interval()) wait_ms = std::min<std::int64_t>(wait_ms, interval->count());
+    // The heartbeat /healthz reads, and alerts retried, even with no feed due for hours.
+    wait_ms = std::min<std::int64_t>(wait_ms, kIdleWakeMs);
     pollfd fd{stop_fd_, POLLIN, 0};
     if (::poll(&fd, stop_fd_ >= 0 ? 1 : 0, static_cast<int>(wait_ms)) <= 0 || !(fd.revents & POLLIN)) {
       next = scheduler_.next_due();

@@ -1,7 +1,9 @@
 // The polling pipeline: the loop thread fetches due feeds (libcurl multi) and keeps the
-// schedule; parser workers parse and match; one writer thread owns the database.
+// schedule; parser workers parse and match; one writer thread owns the database; an alert
+// thread runs the [[alert]] actions the writer finds due after each round.
 //
-//   loop thread ──FetchJob──► parser workers ──ParsedBatch──► writer (Store)
+//   loop thread ──FetchJob──► parser workers ──ParsedBatch──► writer (Store) ──► alerts
+//                                                                 ▲─────outcome────┘
 //
 // The loop thread never parses and never touches SQLite, so a slow parse or a long write
 // cannot stall fetching. Queues are bounded: a full queue pauses new transfers.
@@ -11,12 +13,17 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <map>
+#include <set>
 #include <thread>
+#include <variant>
 #include <vector>
 
+#include "daemon/alerts.h"
 #include "daemon/bounded_queue.h"
 #include "daemon/clock.h"
 #include "daemon/config.h"
+#include "daemon/metrics.h"
 #include "daemon/notifier.h"
 #include "daemon/scheduler.h"
 #include "feeds/fetch.h"
@@ -36,6 +43,7 @@ struct RoundStats {
   int new_sightings = 0;
   int merged_stories = 0;  // stories found to be one event once the round was stored
   int forgotten_unmatched = 0;  // unmatched items past retention_days
+  int alerts_due = 0;           // alerts handed to their actions after the round
 };
 
 // How the configuration says the database is to be kept.
@@ -53,6 +61,8 @@ class Poller {
 
   // One line on the feeds and the last round, for systemd's STATUS=.
   std::string status_line(const RoundStats& last) const;
+  // The port the metrics endpoint listens on; 0 when [metrics] is off.
+  int metrics_port() const { return metrics_server_ ? metrics_server_->port() : 0; }
   ~Poller();
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
@@ -112,8 +122,25 @@ class Poller {
   std::shared_ptr<const Matcher> matcher_;
   Store store_;
   BoundedQueue<FetchJob> parse_queue_;
-  // A batch to store, or (nullopt) the end of a round: time to cluster its stories.
-  BoundedQueue<std::optional<ParsedBatch>> write_queue_;
+  // What the writer does: store a batch; at the end of a round, cluster its stories and find
+  // the alerts due; record what an alert's action did.
+  struct EndOfRound {};
+  using WriteJob = std::variant<ParsedBatch, EndOfRound, AlertOutcome>;
+  BoundedQueue<WriteJob> write_queue_;
+  void end_round_in_writer();
+  void record_alert_in_writer(const AlertOutcome& outcome);
+  void set_alerts(const Config& config);
+  Metrics::Snapshot metrics_snapshot();
+  // [[alert]] hooks as configured now (a reload replaces them), read by writer and alerts.
+  std::mutex alerts_mutex_;
+  std::vector<AlertRule> alert_rules_;
+  std::map<std::string, AlertAction> alert_actions_;
+  std::set<std::pair<std::string, std::int64_t>> alerts_in_flight_;  // writer thread only
+  std::atomic<std::int64_t> alert_retry_base_s_{60};
+  Metrics metrics_;
+  std::map<std::string, int> feeds_by_state_;  // under stats_mutex_, refreshed each round
+  std::unique_ptr<AlertDispatcher> dispatcher_;
+  std::unique_ptr<MetricsServer> metrics_server_;
   std::mutex stats_mutex_;
   std::condition_variable written_;
   RoundStats round_;

@@ -486,6 +486,13 @@ std::string html_to_text(std::string_view html) {
       std::size_t end = find_end_tag(html, name, i);
       i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
       sink.space();
+    } else if (!closing && name == "textarea" && html[i - 1] == '>') {
+      // RCDATA (HTML5): up to </textarea> everything is text, markup included; only
+      // character references are read.
+      std::size_t end = find_end_tag(html, name, i);
+      std::size_t stop = end == std::string_view::npos ? html.size() : end;
+      sink.text(html.substr(i, stop - i));
+      i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
     }
     text_start = i;
   }

@@ -152,36 +152,51 @@ std::string canonical_article_url(std::string_view url) {
   if (!parts) return std::string(url.substr(0, url.find('#')));
   std::string scheme = lower(parts->scheme);
   if (scheme != "http" && scheme != "https") return std::string(url.substr(0, url.find('#')));
-  std::string host = lower(parts->authority.substr(parts->authority.rfind('@') + 1));
-  if (host.ends_with(":80") || host.ends_with(":443")) host.erase(host.rfind(':'));
+  std::string authority(parts->authority);
   std::string path(parts->path);
-  // Google's AMP cache serves a page under its own host: /c/s/HOST/PATH (s: https).
-  if (host.ends_with(".cdn.ampproject.org")) {
-    std::string_view cached = parts->path;
+  // Google's AMP cache serves a page under its own host: /c/s/HOST/PATH (s: https), even a
+  // cached cache page.
+  while (lower(authority).ends_with(".cdn.ampproject.org")) {
+    bool unwrapped = false;
     for (std::string_view lead : {"/c/s/", "/v/s/", "/c/", "/v/"}) {
-      if (cached.starts_with(lead)) {
-        cached.remove_prefix(lead.size());
-        std::size_t slash = cached.find('/');
-        host = lower(cached.substr(0, slash));
-        path = slash == std::string_view::npos ? "/" : std::string(cached.substr(slash));
+      if (path.starts_with(lead)) {
+        std::string rest = path.substr(lead.size());
+        std::size_t slash = rest.find('/');
+        authority = rest.substr(0, slash);
+        path = slash == std::string::npos ? "/" : rest.substr(slash);
+        unwrapped = true;
         break;
       }
     }
+    if (!unwrapped) break;
   }
-  // One site under its desktop, mobile and AMP hosts.
-  for (std::string_view prefix : {"www.", "m.", "mobile.", "amp."}) {
-    if (host.starts_with(prefix) && host.find('.', prefix.size()) != std::string::npos) {
-      host.erase(0, prefix.size());
-      break;
+  std::string host = lower(authority.substr(authority.rfind('@') + 1));
+  while (host.ends_with(":80") || host.ends_with(":443")) host.erase(host.rfind(':'));
+  // One site under its desktop, mobile and AMP hosts ("www.m." included): stripped until
+  // none is left, so that the canonical form of a canonical form is itself.
+  for (bool stripped = true; stripped;) {
+    stripped = false;
+    for (std::string_view prefix : {"www.", "m.", "mobile.", "amp."}) {
+      if (host.starts_with(prefix) && host.find('.', prefix.size()) != std::string::npos) {
+        host.erase(0, prefix.size());
+        stripped = true;
+      }
     }
   }
-  // AMP pages under the article's path: /amp/..., .../amp, .../amp.html
-  if (iequals_prefix(path, "/amp/")) path.erase(0, 4);
-  while (path.size() > 1 && path.back() == '/') path.pop_back();
-  for (std::string_view suffix : {"/amp", ".amp", "/amp.html"}) {
-    if (path.size() > suffix.size() && lower(path.substr(path.size() - suffix.size())) == suffix) {
-      path.erase(path.size() - suffix.size());
-      break;
+  // AMP pages under the article's path: /amp/..., .../amp, .../amp.html, and trailing
+  // slashes, however they nest.
+  for (bool stripped = true; stripped;) {
+    stripped = false;
+    if (iequals_prefix(path, "/amp/")) {
+      path.erase(0, 4);
+      stripped = true;
+    }
+    while (path.size() > 1 && path.back() == '/') path.pop_back();
+    for (std::string_view suffix : {"/amp", ".amp", "/amp.html"}) {
+      if (path.size() > suffix.size() && lower(path.substr(path.size() - suffix.size())) == suffix) {
+        path.erase(path.size() - suffix.size());
+        stripped = true;
+      }
     }
   }
   if (path.empty()) path.assign(1, '/');

@@ -3,11 +3,13 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <thread>
 #include <optional>
+#include <set>
 
 #include <nlohmann/json.hpp>
 
@@ -193,6 +195,8 @@ struct Store::ItemStatements {
                      "stories WHERE id = ?1)), last_seen = max(last_seen, (SELECT last_seen "
                      "FROM stories WHERE id = ?1)) WHERE id = ?2"),
         drop_story(db, "DELETE FROM stories WHERE id = ?"),
+        move_alerts(db, "UPDATE OR IGNORE alerts SET story_id = ? WHERE story_id = ?"),
+        drop_alerts(db, "DELETE FROM alerts WHERE story_id = ?"),
         article(db,
                 "INSERT INTO articles (canonical_url, url, title, summary, content, author, "
                 "published, first_seen, last_seen, feed_id, story_id, outlet, signature) "
@@ -206,7 +210,8 @@ struct Store::ItemStatements {
 
   SQLite::Database& db;
   SQLite::Statement last_sighting, by_key, tombstoned, seen_in_feed, add_key, edit, touch,
-      touch_story, story_exists, story_of, promote, story, move_articles, absorb_story, drop_story, article,
+      touch_story, story_exists, story_of, promote, story, move_articles, absorb_story, drop_story,
+      move_alerts, drop_alerts, article,
       sighting, match;
 };
 
@@ -242,7 +247,11 @@ void save_feed_state(SQLite::Database& db, const FeedState& state) {
                            "last_error = ?, error_count = ?, last_polled_at = ?, "
                            "next_poll_at = ?, disabled = ?, "
                            "title = coalesce(nullif(title, ''), nullif(?, '')), "
-                           "fetch_url = nullif(?, '') WHERE url = ?");
+                           "fetch_url = nullif(?, ''), "
+                           // the first poll that delivered: what it finds is not news
+                           "first_success_at = coalesce(first_success_at, "
+                           "CASE WHEN ?3 BETWEEN 200 AND 399 AND ?4 IS NULL THEN ?6 END) "
+                           "WHERE url = ?");
   update.bind(1, state.etag);
   update.bind(2, state.last_modified);
   update.bind(3, static_cast<int64_t>(state.last_status));
@@ -409,6 +418,9 @@ void Store::merge_story(ItemStatements& sql, std::int64_t from, std::int64_t int
   run(sql.move_articles, static_cast<int64_t>(into), static_cast<int64_t>(from));
   run(sql.absorb_story, static_cast<int64_t>(from), static_cast<int64_t>(into));
   run(sql.drop_story, static_cast<int64_t>(from));
+  // A story announced under its old id stays announced: no hook fires twice for one event.
+  run(sql.move_alerts, static_cast<int64_t>(into), static_cast<int64_t>(from));
+  run(sql.drop_alerts, static_cast<int64_t>(from));
 }
 
 Result<int> Store::recluster() {
@@ -599,6 +611,138 @@ Result<WriteStats> Store::write(const ParsedBatch& batch) {
     clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time
     unclustered_.clear();
     return fail("storing " + batch.feed.url + ": " + e.what());
+  }
+}
+
+Result<std::vector<DueAlert>> Store::due_alerts(const std::vector<AlertRule>& rules,
+                                               UnixSeconds now) {
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    SQLite::Statement fire(*db_, R"sql(
+      INSERT INTO alerts (hook, story_id, state, next_attempt_at, created_at)
+      SELECT ?1, s.id, 'pending', ?2, ?2 FROM stories s
+       WHERE s.last_seen >= ?2 - ?3
+         AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.hook = ?1 AND a.story_id = s.id)
+         AND EXISTS (SELECT 1 FROM articles a JOIN feeds f ON f.id = a.feed_id
+                      WHERE a.story_id = s.id
+                        AND coalesce(a.published, a.first_seen) >= ?2 - ?3
+                        AND coalesce(a.published, a.first_seen) > f.first_success_at)
+         AND (SELECT count(DISTINCT x.outlet) FROM sightings x
+                JOIN articles a ON a.id = x.article_id WHERE a.story_id = s.id) >= ?4
+         AND (json_array_length(?5) = 0 OR EXISTS (
+              SELECT 1 FROM matches m JOIN articles a ON a.id = m.article_id
+               WHERE a.story_id = s.id AND m.topic IN (SELECT value FROM json_each(?5))))
+    )sql");
+    for (const AlertRule& rule : rules) {
+      fire.reset();
+      fire.bind(1, rule.name);
+      fire.bind(2, static_cast<int64_t>(now));
+      fire.bind(3, static_cast<int64_t>(rule.max_age));
+      fire.bind(4, rule.min_outlets);
+      fire.bind(5, nlohmann::json(rule.topics).dump());
+      fire.exec();
+    }
+    transaction.commit();
+
+    std::vector<DueAlert> due;
+    SQLite::Statement pending(*db_,
+                              "SELECT hook, story_id, attempts FROM alerts WHERE state = 'pending' "
+                              "AND next_attempt_at <= ? ORDER BY created_at, story_id, hook");
+    pending.bind(1, static_cast<int64_t>(now));
+    std::set<std::string> hooks;
+    for (const auto& rule : rules) hooks.insert(rule.name);
+    while (pending.executeStep()) {
+      DueAlert alert;
+      alert.hook = pending.getColumn(0).getString();
+      if (!hooks.count(alert.hook)) continue;  // a hook no longer configured
+      alert.story_id = pending.getColumn(1).getInt64();
+      alert.attempts = pending.getColumn(2).getInt();
+      due.push_back(std::move(alert));
+    }
+    SQLite::Statement story(*db_,
+                            "SELECT title, strftime('%Y-%m-%dT%H:%M:%SZ', first_seen, 'unixepoch'), "
+                            "strftime('%Y-%m-%dT%H:%M:%SZ', last_seen, 'unixepoch') "
+                            "FROM stories WHERE id = ?");
+    SQLite::Statement topics(*db_,
+                             "SELECT DISTINCT m.topic FROM matches m JOIN articles a "
+                             "ON a.id = m.article_id WHERE a.story_id = ? ORDER BY m.topic");
+    SQLite::Statement outlets(*db_,
+                              "SELECT DISTINCT x.outlet FROM sightings x JOIN articles a "
+                              "ON a.id = x.article_id WHERE a.story_id = ? AND x.outlet IS NOT NULL "
+                              "ORDER BY x.outlet");
+    SQLite::Statement articles(*db_,
+                               "SELECT title, coalesce(url, canonical_url), outlet, "
+                               "strftime('%Y-%m-%dT%H:%M:%SZ', published, 'unixepoch') "
+                               "FROM articles WHERE story_id = ? ORDER BY first_seen, id");
+    auto strings = [](SQLite::Statement& q, std::int64_t id) {
+      std::vector<std::string> out;
+      q.reset();
+      q.bind(1, static_cast<int64_t>(id));
+      while (q.executeStep()) out.push_back(q.getColumn(0).getString());
+      return out;
+    };
+    for (DueAlert& alert : due) {
+      story.reset();
+      story.bind(1, static_cast<int64_t>(alert.story_id));
+      nlohmann::json j = {{"alert", alert.hook}, {"story_id", alert.story_id}};
+      if (story.executeStep()) {
+        alert.title = story.getColumn(0).getString();
+        j["title"] = alert.title;
+        j["first_seen"] = story.getColumn(1).getString();
+        j["last_seen"] = story.getColumn(2).getString();
+      }
+      story.reset();
+      alert.topics = strings(topics, alert.story_id);
+      alert.outlets = strings(outlets, alert.story_id);
+      nlohmann::json list = nlohmann::json::array();
+      articles.reset();
+      articles.bind(1, static_cast<int64_t>(alert.story_id));
+      while (articles.executeStep()) {
+        std::string url = articles.getColumn(1).getString();
+        if (std::find(alert.urls.begin(), alert.urls.end(), url) == alert.urls.end())
+          alert.urls.push_back(url);
+        list.push_back({{"title", articles.getColumn(0).getString()},
+                        {"url", url},
+                        {"outlet", articles.getColumn(2).isNull() ? nlohmann::json(nullptr)
+                                                                  : nlohmann::json(articles.getColumn(2).getString())},
+                        {"published", articles.getColumn(3).isNull() ? nlohmann::json(nullptr)
+                                                                     : nlohmann::json(articles.getColumn(3).getString())}});
+      }
+      articles.reset();
+      j["topics"] = alert.topics;
+      j["outlets"] = alert.outlets;
+      j["urls"] = alert.urls;
+      j["articles"] = list;
+      alert.json = j.dump();
+    }
+    return due;
+  } catch (const SQLite::Exception& e) {
+    return fail(std::string("finding alerts: ") + e.what());
+  }
+}
+
+Result<void> Store::record_alert(const std::string& hook, std::int64_t story, bool sent,
+                                 const std::string& error, UnixSeconds now, UnixSeconds retry_at) {
+  try {
+    SQLite::Statement update(*db_,
+                             "UPDATE alerts SET state = ?, attempts = attempts + ?, "
+                             "last_error = nullif(?, ''), sent_at = ?, next_attempt_at = ? "
+                             "WHERE hook = ? AND story_id = ?");
+    update.bind(1, sent ? "sent" : "pending");
+    update.bind(2, sent ? 0 : 1);
+    update.bind(3, error);
+    if (sent) {
+      update.bind(4, static_cast<int64_t>(now));
+    } else {
+      update.bind(4);
+    }
+    update.bind(5, static_cast<int64_t>(sent ? now : retry_at));
+    update.bind(6, hook);
+    update.bind(7, static_cast<int64_t>(story));
+    update.exec();
+    return {};
+  } catch (const SQLite::Exception& e) {
+    return fail("recording alert " + hook + ": " + e.what());
   }
 }
 

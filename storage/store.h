@@ -65,6 +65,24 @@ struct WriteStats {
   int forgotten = 0;      // items of articles a user deleted
 };
 
+// What an [[alert]] hook announces: stories of its topics carried by enough outlets.
+struct AlertRule {
+  std::string name;
+  std::vector<std::string> topics;  // empty: any topic
+  int min_outlets = 1;
+  UnixSeconds max_age = 24 * 3600;  // older news never fires
+};
+
+// A story a hook is to announce now: new, or after failed attempts.
+struct DueAlert {
+  std::string hook;
+  std::int64_t story_id = 0;
+  int attempts = 0;  // failed so far
+  std::string title;
+  std::vector<std::string> topics, outlets, urls;
+  std::string json;  // the story, as the hook receives it
+};
+
 class Store {
  public:
   // Opens (creating if needed) the database at `path` and migrates it to the current schema.
@@ -89,6 +107,16 @@ class Store {
   // says are one event (see StoryClusterer), in one transaction; returns how many merged.
   // Called once the batches of a poll round are written.
   Result<int> recluster();
+
+  // Records the stories that now call for an alert under `rules` (each hook announces a story
+  // once, ever), and returns every alert due at `now`: those just recorded and those whose
+  // earlier attempts failed. A story fires when it has a topic of the rule, at least
+  // min_outlets outlets, and an article published within max_age and after its feed's first
+  // successful poll (what a feed held when newswatch first read it is not news).
+  Result<std::vector<DueAlert>> due_alerts(const std::vector<AlertRule>& rules, UnixSeconds now);
+  // What became of an alert's action; a failed one is tried again at `retry_at`.
+  Result<void> record_alert(const std::string& hook, std::int64_t story, bool sent,
+                            const std::string& error, UnixSeconds now, UnixSeconds retry_at);
 
   // Deletes articles, leaving tombstones so that they never come back; returns how many
   // existed.

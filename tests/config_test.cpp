@@ -74,7 +74,7 @@ TEST_CASE("config errors name file:line:column and what was expected") {
   CHECK_THAT(load_error("[[feed]]\nurl = \"https://x.example/\"\nevery = \"5m\"\n"),
              Catch::StartsWith("newswatch.toml:3:") && Catch::Contains("unknown key 'every'"));
   CHECK_THAT(load_error("concurrency = 0\n"), Catch::Contains("positive integer"));
-  CHECK_THAT(load_error("metrics = 2\n"), Catch::Contains("not supported"));
+  CHECK_THAT(load_error("metrics = 2\n"), Catch::Contains("1:11: 'metrics' must be a table"));
   CHECK_THAT(load_error("retention_days = 0\n"), Catch::Contains("positive integer"));
   CHECK_THAT(load_error("keep_unmatched = \"yes\"\n"), Catch::StartsWith("newswatch.toml:1:"));
   CHECK_THAT(load_error("wal_limit = \"4KiB\"\n"), Catch::Contains("at least 1MiB"));

@@ -53,7 +53,7 @@ TEST_CASE("a new database is created at the latest schema version, in WAL mode")
   TempDir dir;
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 5);
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
@@ -67,7 +67,7 @@ TEST_CASE("reopening a database keeps its data and its version") {
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 5);
   CHECK(store->feed_state("https://a.example/rss").value());
 }
 
@@ -130,7 +130,7 @@ TEST_CASE("two processes opening a new database at once both succeed") {
     openers.emplace_back([&] { opened += Store::open(dir.file("n.db")).has_value() ? 1 : 0; });
   for (auto& t : openers) t.join();
   CHECK(opened == 4);
-  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 4);
+  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 5);
 }
 
 TEST_CASE("items without a GUID are recognised by their link") {
@@ -235,7 +235,7 @@ TEST_CASE("migration 2 from a version-1 database keeps every feed and adds fetch
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 5);
   auto state = store->feed_state("https://a.example/rss").value();
   REQUIRE(state);
   CHECK(state->etag == "\"v1\"");
@@ -272,7 +272,7 @@ TEST_CASE("migration 3 keeps the matches of a version-2 database and adds their 
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 5);
   CHECK(count(dir.file("n.db"),
               "SELECT count(*) FROM matches_v WHERE term = 'hormuz' AND concept IS NULL") == 1);
 }
@@ -470,7 +470,7 @@ TEST_CASE("migration 4 keeps a version-3 database's articles, sightings and matc
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == 5);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM items_v WHERE outlet = 'A'") == 1);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM sightings_v WHERE outlet = 'A'") == 1);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM matches_v WHERE rule = 'p.toml:1'") == 1);

@@ -24,6 +24,31 @@ struct TomlValueError {
   throw TomlValueError{toml_where(value) + ": " + what};
 }
 
+// TOML files are UTF-8; toml11 meets some other bytes with exceptions that carry no place.
+// Throws, with the file:line:column of the first byte that is not UTF-8.
+inline void require_utf8(const std::string& text, const std::string& origin) {
+  std::size_t line = 1, column = 1;
+  for (std::size_t i = 0; i < text.size();) {
+    auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = byte < 0x80 ? 1 : (byte >> 5) == 0x6 ? 2 : (byte >> 4) == 0xE ? 3
+                                         : (byte >> 3) == 0x1E ? 4 : 0;
+    bool valid = length > 0 && i + length <= text.size() && (length != 2 || byte >= 0xC2);
+    for (std::size_t k = 1; valid && k < length; ++k)
+      valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
+    if (!valid) {
+      throw TomlValueError{origin + ":" + std::to_string(line) + ":" + std::to_string(column) +
+                           ": not UTF-8 (a TOML file is UTF-8 text)"};
+    }
+    if (byte == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += length;
+  }
+}
+
 // The string `value` holds; `what` names it in the error ("'name'", "a phrase").
 inline std::string string_of(const toml::value& value, const std::string& what) {
   if (!value.is_string()) reject(value, what + " must be a string");

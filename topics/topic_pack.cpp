@@ -1,5 +1,7 @@
 #include "topics/topic_pack.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -46,6 +48,11 @@ Phrase phrase_of(const toml::value& value) {
   }
   phrase.folded = fold(body);
   if (phrase.folded.empty()) reject(value, "phrase '" + phrase.text + "' has no letters or digits");
+  // What the matcher's automaton can hold: a phrase is a few words, not a paragraph.
+  if (phrase.folded.size() > kMaxPhraseBytes ||
+      std::count(phrase.folded.begin(), phrase.folded.end(), ' ') >= kMaxPhraseWords)
+    reject(value, "a phrase of at most " + std::to_string(kMaxPhraseWords) + " words and " +
+                      std::to_string(kMaxPhraseBytes) + " bytes is expected");
   return phrase;
 }
 
@@ -180,6 +187,7 @@ const char* field_name(ItemField field) {
 Result<TopicPack> TopicPack::parse(const std::string& text, const std::string& origin) {
   try {
     std::istringstream stream(text);
+    require_utf8(text, origin);
     toml::value root = toml::parse(stream, origin);
     check_keys(root, {"name", "description", "threshold", "concept", "topic"}, "the pack");
     TopicPack pack;
@@ -220,6 +228,9 @@ Result<TopicPack> TopicPack::parse(const std::string& text, const std::string& o
     return fail(e.message);
   } catch (const toml::exception& e) {
     return fail(toml_describe(e));
+  } catch (const std::exception& e) {
+    // toml11 meets some malformed bytes (Latin-1 in a literal string) with std exceptions.
+    return fail(origin + ":1:1: not a readable TOML file (" + e.what() + ")");
   }
 }
 

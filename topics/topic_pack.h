@@ -33,6 +33,10 @@ inline constexpr ItemField kAllFields[] = {ItemField::kTitle, ItemField::kSummar
                                            ItemField::kContent, ItemField::kCategories};
 const char* field_name(ItemField field);
 
+// The longest phrase a pack may hold.
+inline constexpr std::size_t kMaxPhraseBytes = 1024;
+inline constexpr long kMaxPhraseWords = 64;
+
 struct Phrase {
   std::string text;     // as the pack wrote it, for provenance
   std::string folded;   // fold(text) without the trailing '*'

@@ -312,3 +312,41 @@ TEST_CASE("check-config prints every mistake with file:line:column and exits 1")
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", good}, dir.file("out"))) == 0);
   CHECK_THAT(read_file(dir.file("out")), Catch::Contains(": ok (1 feeds, 9 topics"));
 }
+
+TEST_CASE("stats summarizes feeds, the last day by topic and the newest stories") {
+  TempDir dir;
+  std::string db_path = dir.file("n.db");
+  {
+    auto store = Store::open(db_path);
+    REQUIRE(store);
+    REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+    REQUIRE(store->register_feed("https://b.example/rss", "B", 100));
+    ParsedBatch ok;
+    ok.feed.url = "https://a.example/rss";
+    ok.feed.last_status = 200;
+    ok.fetched_at = 1750000000;
+    MatchedItem item;
+    item.item.guid = "g1";
+    item.item.link = "https://news.example/1";
+    item.item.title = "Tanker seized in the Strait of Hormuz";
+    item.matches.relevant = true;
+    item.matches.topics = {"hormuz"};
+    item.matches.evidence = {{"hormuz", ItemField::kTitle, "strait of hormuz", 17, "", "p:1"}};
+    ok.items.push_back(item);
+    REQUIRE(store->write(ok));
+    ParsedBatch failing;
+    failing.feed.url = "https://b.example/rss";
+    failing.feed.last_status = 500;
+    failing.feed.last_error = "HTTP 500";
+    failing.feed.error_count = 3;
+    failing.fetched_at = 1750000000;
+    REQUIRE(store->write(failing));
+  }
+  CHECK(exit_status(spawn_newswatch({"stats", "--db", db_path}, dir.file("out"))) == 0);
+  std::string out = read_file(dir.file("out"));
+  CHECK_THAT(out, Catch::Contains("Feeds: 2 (1 ok, 1 failing, 0 disabled)") &&
+                      Catch::Contains("https://b.example/rss\n    HTTP 500 (3 in a row") &&
+                      Catch::Matches("(.|\n)*hormuz +1 +1\n(.|\n)*") &&
+                      Catch::Contains("Tanker seized in the Strait of Hormuz"));
+  CHECK(exit_status(spawn_newswatch({"stats", "--db", dir.file("none.db")}, dir.file("out"))) == 1);
+}

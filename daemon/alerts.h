@@ -1,0 +1,61 @@
+// Alert actions: telling someone that a story broke. Each [[alert]] hook runs a program (no
+// shell; the story as JSON on its stdin, its key fields in NEWSWATCH_* environment
+// variables) or POSTs the same JSON to a webhook, with a timeout. Which stories fire, once,
+// is the store's business (Store::due_alerts); this runs the actions, off the writer thread.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <optional>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "daemon/bounded_queue.h"
+#include "storage/store.h"
+
+namespace newswatch {
+
+struct AlertAction {
+  std::vector<std::string> exec;  // program and arguments; empty for a webhook
+  std::string webhook;            // http(s) URL; empty for a program
+  std::chrono::seconds timeout{10};
+};
+
+struct AlertOutcome {
+  std::string hook;
+  std::int64_t story_id = 0;
+  int attempts = 0;    // failed before this one
+  std::string error;   // empty: sent
+};
+
+// Runs one alert's action and says how it went: a program that exits 0, or a webhook that
+// answers 2xx, has sent it.
+AlertOutcome run_alert(const AlertAction& action, const DueAlert& alert);
+
+// When to try a failed alert again, in seconds: `base` after the first failure, doubling,
+// at most an hour.
+std::int64_t alert_retry_delay(int failed_attempts, std::int64_t base);
+
+// A thread that runs alert actions one at a time and hands each outcome to `done`.
+class AlertDispatcher {
+ public:
+  // The action of a hook, as configured now; nullopt once a reload removed the hook.
+  using Lookup = std::function<std::optional<AlertAction>(const std::string& hook)>;
+  AlertDispatcher(Lookup action_of, std::function<void(AlertOutcome)> done);
+  ~AlertDispatcher();  // finishes the action under way, drops the rest (they stay pending)
+  AlertDispatcher(const AlertDispatcher&) = delete;
+  AlertDispatcher& operator=(const AlertDispatcher&) = delete;
+
+  void send(DueAlert alert);
+
+ private:
+  Lookup action_of_;
+  std::function<void(AlertOutcome)> done_;
+  std::atomic<bool> stopping_{false};
+  BoundedQueue<DueAlert> queue_{1u << 20};  // alerts are few; never blocks the writer
+  std::thread thread_;
+};
+
+}  // namespace newswatch

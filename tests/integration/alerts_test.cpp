@@ -1,0 +1,291 @@
+// Alerts and metrics as a watcher and an admin meet them: the daemon run as a process against
+// loopback feeds, a loopback webhook receiver, an exec hook, and its /metrics endpoint.
+#include <SQLiteCpp/SQLiteCpp.h>
+#include <httplib.h>
+
+#include <catch2/catch.hpp>
+#include <ctime>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "integration/feed_server.h"
+#include "integration/process.h"
+#include "test_support.h"
+
+using namespace newswatch::test;
+
+namespace {
+
+std::string rfc822(std::time_t t) {
+  char buffer[64];
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  std::strftime(buffer, sizeof buffer, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buffer;
+}
+
+struct Story {
+  std::string title, lede, link;
+  std::time_t published;
+};
+
+// An outlet's feed: its stories, then 50 old items of its own.
+std::string feed_of(const std::string& outlet, const std::vector<Story>& stories, int old_items) {
+  std::string xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>" + outlet +
+                    "</title>";
+  for (const Story& s : stories) {
+    xml += "<item><title>" + s.title + "</title><link>" + s.link + "</link><guid>" + s.link +
+           "</guid><pubDate>" + rfc822(s.published) + "</pubDate><description>" + s.lede +
+           "</description></item>";
+  }
+  for (int i = 0; i < old_items; ++i) {
+    std::string id = outlet + "-" + std::to_string(i);
+    xml += "<item><title>Iran's Revolutionary Guards seize tanker " + id +
+           " in the Strait of Hormuz</title><link>https://" + outlet + "/old/" + id +
+           "</link><pubDate>Tue, 10 Jun 2025 04:00:00 GMT</pubDate><description>Tanker " + id +
+           " was boarded near Bandar Abbas, officials said.</description></item>";
+  }
+  return xml + "</channel></rss>";
+}
+
+// A webhook receiver on loopback that records what it is sent and fails the first `failures`.
+class Receiver {
+ public:
+  explicit Receiver(int failures) : failures_(failures) {
+    server_.Post("/hook", [this](const httplib::Request& request, httplib::Response& response) {
+      std::lock_guard lock(mutex_);
+      ++requests_;
+      if (failures_ > 0) {
+        --failures_;
+        response.status = 500;
+        return;
+      }
+      bodies_.push_back(request.body);
+      response.status = 204;
+    });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+  }
+  ~Receiver() {
+    server_.stop();
+    thread_.join();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  std::vector<std::string> bodies() {
+    std::lock_guard lock(mutex_);
+    return bodies_;
+  }
+  int requests() {
+    std::lock_guard lock(mutex_);
+    return requests_;
+  }
+
+ private:
+  httplib::Server server_;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::vector<std::string> bodies_;
+  int failures_;
+  int requests_ = 0;
+  int port_ = 0;
+};
+
+int rounds_in(const std::string& log) {
+  int rounds = 0;
+  for (std::size_t at = log.find("poll round:"); at != std::string::npos;
+       at = log.find("poll round:", at + 1))
+    ++rounds;
+  return rounds;
+}
+
+// Waits until the daemon logging to `log` has finished `more` rounds beyond now.
+void await_rounds(const std::string& log, int more) {
+  int target = rounds_in(read_file(log)) + more;
+  REQUIRE(await([&] { return rounds_in(read_file(log)) >= target; }, 30));
+}
+
+const Story kSeizure = {
+    "Iran seizes a tanker in the Strait of Hormuz",
+    "Iran's Revolutionary Guards seized a Marshall Islands-flagged tanker in the Strait of "
+    "Hormuz on Tuesday, the US Navy's Fifth Fleet said, calling the boarding unlawful.",
+    "", 0};
+
+}  // namespace
+
+TEST_CASE("a webhook alert fires once per story, after its second outlet, across restarts") {
+  TempDir dir;
+  FeedServer feeds;
+  Receiver receiver(2);  // fails twice, then takes it
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 50)));
+  feeds.serve("/b.xml", FeedServer::Resource(200, feed_of("b.example", {}, 50)));
+  std::string config = dir.write(
+      "newswatch.toml",
+      "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
+      "[[feed]]\nurl = \"" + feeds.url("/a.xml") + "\"\n[[feed]]\nurl = \"" + feeds.url("/b.xml") +
+          "\"\n[[alert]]\nname = \"hormuz-desk\"\ntopics = [\"hormuz\"]\nmin_outlets = 2\n"
+          "webhook = \"" + receiver.url() + "\"\ntimeout = \"5s\"\n");
+  std::string log = dir.file("log");
+  pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
+  await_rounds(log, 2);
+  // 100 old items, 2 feeds' first polls: nothing fires.
+  CHECK(receiver.requests() == 0);
+
+  // The story breaks at one outlet (a tracking-tagged link): one outlet is not enough.
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  Story at_a = kSeizure;
+  at_a.link = "https://a.example/world/tanker-seized?utm_source=rss";
+  at_a.published = std::time(nullptr);
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {at_a}, 50)));
+  await_rounds(log, 3);
+  CHECK(receiver.requests() == 0);
+
+  // The second outlet carries it: the alert fires, fails twice, is sent on a later round.
+  Story at_b = kSeizure;
+  at_b.title = "Iran seizes a tanker in the Strait of Hormuz - B News";
+  at_b.link = "https://b.example/news/tanker?fbclid=IwAR0";
+  at_b.published = std::time(nullptr);
+  feeds.serve("/b.xml", FeedServer::Resource(200, feed_of("b.example", {at_b}, 50)));
+  REQUIRE(await([&] { return receiver.bodies().size() == 1; }, 30));
+  CHECK(receiver.requests() == 3);
+  auto story = nlohmann::json::parse(receiver.bodies()[0]);
+  CHECK(story["alert"] == "hormuz-desk");
+  CHECK_THAT(story["title"].get<std::string>(), Catch::Contains("Strait of Hormuz"));
+  CHECK(story["outlets"] == nlohmann::json::array({"a.example", "b.example"}));
+  CHECK(story["topics"].get<std::vector<std::string>>().front() == "hormuz");
+  CHECK(story["urls"].size() == 2);
+  await_rounds(log, 3);
+  CHECK(receiver.requests() == 3);  // once, ever
+
+  // A restart and more rounds do not fire it again.
+  REQUIRE(kill(daemon, SIGTERM) == 0);
+  REQUIRE(exit_status(daemon) == 0);
+  daemon = spawn_newswatch({"run", "--config", config}, log);
+  await_rounds(log, 3);
+  CHECK(receiver.requests() == 3);
+  REQUIRE(kill(daemon, SIGTERM) == 0);
+  CHECK(exit_status(daemon) == 0);
+  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT count(*) FROM alerts_v WHERE state = 'sent' AND attempts = 2")
+            .getInt() == 1);
+  CHECK(db.execAndGet("SELECT count(*) FROM alerts").getInt() == 1);
+}
+
+TEST_CASE("an exec alert gets the story as JSON on stdin and its fields in the environment") {
+  TempDir dir;
+  FeedServer feeds;
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 3)));
+  std::string record = dir.file("story.json");
+  std::string script = dir.write("record.sh",
+                                 "#!/bin/sh\ncat > " + record + "\necho \"$NEWSWATCH_ALERT|"
+                                 "$NEWSWATCH_TOPICS|$NEWSWATCH_OUTLETS|$NEWSWATCH_URL\" > " +
+                                     record + ".env\n");
+  REQUIRE(chmod(script.c_str(), 0755) == 0);
+  std::string config = dir.write(
+      "newswatch.toml", "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
+                        "[[feed]]\nurl = \"" + feeds.url("/a.xml") +
+                            "\"\n[[alert]]\nname = \"desk\"\nexec = [\"" + script + "\"]\n");
+  std::string log = dir.file("log");
+  pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
+  await_rounds(log, 1);
+  std::this_thread::sleep_for(std::chrono::seconds(1));
+  Story story = kSeizure;
+  story.link = "https://a.example/world/tanker-seized";
+  story.published = std::time(nullptr);
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {story}, 3)));
+  REQUIRE(await([&] { return !read_file(record + ".env").empty(); }, 30));
+  REQUIRE(kill(daemon, SIGTERM) == 0);
+  CHECK(exit_status(daemon) == 0);
+  auto json = nlohmann::json::parse(read_file(record));
+  CHECK(json["title"] == kSeizure.title);
+  CHECK(json["topics"].size() >= 1);
+  CHECK(json["outlets"] == nlohmann::json::array({"a.example"}));
+  CHECK(json["urls"] == nlohmann::json::array({"https://a.example/world/tanker-seized"}));
+  CHECK(json["articles"][0]["published"].is_string());
+  CHECK_THAT(read_file(record + ".env"),
+             Catch::StartsWith("desk|") && Catch::Contains("|a.example|https://a.example/world/tanker-seized"));
+}
+
+TEST_CASE("GET /metrics is valid Prometheus text, and /healthz says ok") {
+  TempDir dir;
+  FeedServer feeds;
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 5), "\"v1\""));
+  std::string config = dir.write(
+      "newswatch.toml", "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
+                        "[metrics]\nlisten = \"127.0.0.1:0\"\n[[feed]]\nurl = \"" +
+                            feeds.url("/a.xml") + "\"\n");
+  std::string log = dir.file("log");
+  pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
+  int port = 0;
+  REQUIRE(await([&] {
+    std::smatch m;
+    std::string text = read_file(log);
+    if (!std::regex_search(text, m, std::regex("metrics at http://[^ ]+ \\(port ([0-9]+)\\)")))
+      return false;
+    port = std::stoi(m[1]);
+    return true;
+  }));
+  await_rounds(log, 2);  // one fetch, then a 304
+  httplib::Client client("127.0.0.1", port);
+  auto metrics = client.Get("/metrics");
+  REQUIRE(metrics);
+  CHECK(metrics->status == 200);
+  CHECK_THAT(metrics->get_header_value("Content-Type"), Catch::StartsWith("text/plain; version=0.0.4"));
+  // Every line is a comment (# HELP / # TYPE) or `name{labels} value`, every sample's family
+  // is declared before it, and the figures are those of the rounds that ran.
+  std::istringstream lines(metrics->body);
+  std::string line;
+  std::set<std::string> families;
+  std::map<std::string, double> samples;
+  std::regex help("# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) .+");
+  std::regex sample("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\"(,[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\")*\\})? (-?[0-9.e+-]+|\\+Inf|NaN)");
+  while (std::getline(lines, line)) {
+    INFO(line);
+    std::smatch m;
+    if (std::regex_match(line, m, help)) {
+      families.insert(m[2]);
+      continue;
+    }
+    REQUIRE(std::regex_match(line, m, sample));
+    std::string name = m[1];
+    std::string family = std::regex_replace(name, std::regex("_(bucket|sum|count)$"), "");
+    CHECK((families.count(name) || families.count(family)));
+    samples[name + std::string(m[2])] = std::stod(m[4]);
+  }
+  CHECK(samples["newswatch_polls_total{status=\"200\"}"] == 1);
+  CHECK(samples["newswatch_polls_total{status=\"304\"}"] >= 1);
+  CHECK(samples["newswatch_items_parsed_total"] == 5);
+  CHECK(samples["newswatch_matches_total{topic=\"hormuz\"}"] == 5);
+  CHECK(samples["newswatch_articles"] == 5);
+  CHECK(samples["newswatch_feeds{state=\"ok\"}"] == 1);
+  CHECK(samples["newswatch_poll_round_seconds_count"] >= 2);
+  CHECK(samples["newswatch_database_bytes"] > 0);
+  auto health = client.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(health->body == "ok\n");
+  CHECK(client.Get("/elsewhere")->status == 404);
+  REQUIRE(kill(daemon, SIGTERM) == 0);
+  CHECK(exit_status(daemon) == 0);
+}
+
+TEST_CASE("check-config reports a bad alert: unknown topic, missing program, non-http webhook") {
+  TempDir dir;
+  std::string config = dir.write("newswatch.toml",
+                                 "[[alert]]\n"
+                                 "name = \"desk\"\n"
+                                 "topics = [\"hormuz\", \"weather\"]\n"
+                                 "exec = [\"/no/such/program\"]\n"
+                                 "[[alert]]\n"
+                                 "name = \"chat\"\n"
+                                 "webhook = \"ftp://chat.example/hook\"\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", config}, dir.file("out"))) == 1);
+  CHECK(read_file(dir.file("out")) ==
+        config + ":3:21: alert 'desk' follows unknown topic 'weather' (the topic packs have "
+                 "hormuz, nuclear_talks, irgc, us_military, mediation, sanctions, strikes, "
+                 "protests_iran, us_iran)\n" +
+            config + ":4:9: alert program not found or not executable: /no/such/program\n" +
+            config + ":7:11: webhook url must start with http:// or https://\n");
+}
