@@ -6,8 +6,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,8 +26,8 @@ struct AlertAction {
 struct AlertOutcome {
   std::string hook;
   std::int64_t story_id = 0;
-  int attempts = 0;    // failed before this one
-  std::string error;   // empty: sent
+  int attempts = 0;   // failed before this one
+  std::string error;  // empty: sent
 };
 
 // Runs one alert's action and says how it went: a program that exits 0, or a webhook that

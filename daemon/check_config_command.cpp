@@ -46,7 +46,8 @@ int check_config_command(const Args& args) {
                  kCheckUsage);
     return 2;
   }
-  if (path.empty()) path = std::filesystem::exists(kSystemConfig) ? kSystemConfig : "newswatch.toml";
+  if (path.empty())
+    path = std::filesystem::exists(kSystemConfig) ? kSystemConfig : "newswatch.toml";
   int errors = 0;
   auto config = Config::load(path);
   if (!config) {

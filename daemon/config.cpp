@@ -1,14 +1,15 @@
 #include "daemon/config.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <limits>
-#include <algorithm>
 #include <set>
 #include <sstream>
 #include <toml.hpp>
-#include <unistd.h>
 
 #include "daemon/opml.h"
 #include "topics/toml_errors.h"
@@ -79,22 +80,23 @@ std::string relative_to(const std::string& base_file, const std::string& path) {
 FeedConfig feed_of(const toml::value& table, Problems& problems) {
   if (!table.is_table()) reject(table, "[[feed]] must be a table");
   FeedConfig feed;
-  for (const auto& [key, value] : table.as_table()) problems.check([&, &key = key, &value = value] {
-    if (key == "url") {
-      feed.url = string_of(value, quoted(key));
-      if (!feed.url.starts_with("http://") && !feed.url.starts_with("https://"))
-        reject(value, "feed url must start with http:// or https://");
-    } else if (key == "title") {
-      feed.title = string_of(value, quoted(key));
-    } else if (key == "interval") {
-      feed.interval = duration_of(value, key);
-    } else if (key == "enabled") {
-      feed.enabled = bool_of(value, key);
-    } else {
-      reject(value,
-             "unknown key '" + key + "' in [[feed]] (expected url, title, interval, enabled)");
-    }
-  });
+  for (const auto& [key, value] : table.as_table())
+    problems.check([&, &key = key, &value = value] {
+      if (key == "url") {
+        feed.url = string_of(value, quoted(key));
+        if (!feed.url.starts_with("http://") && !feed.url.starts_with("https://"))
+          reject(value, "feed url must start with http:// or https://");
+      } else if (key == "title") {
+        feed.title = string_of(value, quoted(key));
+      } else if (key == "interval") {
+        feed.interval = duration_of(value, key);
+      } else if (key == "enabled") {
+        feed.enabled = bool_of(value, key);
+      } else {
+        reject(value,
+               "unknown key '" + key + "' in [[feed]] (expected url, title, interval, enabled)");
+      }
+    });
   if (feed.url.empty() && !table.as_table().count("url")) reject(table, "[[feed]] needs a 'url'");
   return feed;
 }
@@ -129,40 +131,44 @@ AlertConfig alert_of(const toml::value& table, Problems& problems) {
   if (!table.is_table()) reject(table, "[[alert]] must be a table");
   AlertConfig alert;
   const toml::value* action = nullptr;
-  for (const auto& [key, value] : table.as_table()) problems.check([&, &key = key, &value = value] {
-    if (key == "name") {
-      alert.name = string_of(value, quoted(key));
-    } else if (key == "topics") {
-      if (!value.is_array()) reject(value, "'topics' must be an array of topic names");
-      for (const auto& t : value.as_array()) {
-        alert.topics.push_back(string_of(t, "a topic"));
-        alert.topic_locations.push_back(toml_where(t));
+  for (const auto& [key, value] : table.as_table())
+    problems.check([&, &key = key, &value = value] {
+      if (key == "name") {
+        alert.name = string_of(value, quoted(key));
+      } else if (key == "topics") {
+        if (!value.is_array()) reject(value, "'topics' must be an array of topic names");
+        for (const auto& t : value.as_array()) {
+          alert.topics.push_back(string_of(t, "a topic"));
+          alert.topic_locations.push_back(toml_where(t));
+        }
+      } else if (key == "min_outlets") {
+        alert.min_outlets = positive_int_of(value, key);
+      } else if (key == "timeout") {
+        alert.timeout = duration_of(value, key);
+      } else if (key == "exec") {
+        if (!value.is_array() || value.as_array().empty())
+          reject(value, "'exec' must be a program and its arguments: [\"/path/to/program\", ...]");
+        for (const auto& arg : value.as_array())
+          alert.exec.push_back(string_of(arg, "an argument"));
+        if (!is_runnable(alert.exec.front()))
+          reject(value.as_array().front(),
+                 "alert program not found or not executable: " + alert.exec.front());
+        action = &value;
+      } else if (key == "webhook") {
+        alert.webhook = string_of(value, quoted(key));
+        if (!alert.webhook.starts_with("http://") && !alert.webhook.starts_with("https://"))
+          reject(value, "webhook url must start with http:// or https://");
+        action = &value;
+      } else {
+        reject(value,
+               "unknown key '" + key +
+                   "' in [[alert]] (expected name, topics, min_outlets, exec, webhook, timeout)");
       }
-    } else if (key == "min_outlets") {
-      alert.min_outlets = positive_int_of(value, key);
-    } else if (key == "timeout") {
-      alert.timeout = duration_of(value, key);
-    } else if (key == "exec") {
-      if (!value.is_array() || value.as_array().empty())
-        reject(value, "'exec' must be a program and its arguments: [\"/path/to/program\", ...]");
-      for (const auto& arg : value.as_array()) alert.exec.push_back(string_of(arg, "an argument"));
-      if (!is_runnable(alert.exec.front()))
-        reject(value.as_array().front(), "alert program not found or not executable: " +
-                                             alert.exec.front());
-      action = &value;
-    } else if (key == "webhook") {
-      alert.webhook = string_of(value, quoted(key));
-      if (!alert.webhook.starts_with("http://") && !alert.webhook.starts_with("https://"))
-        reject(value, "webhook url must start with http:// or https://");
-      action = &value;
-    } else {
-      reject(value, "unknown key '" + key +
-                        "' in [[alert]] (expected name, topics, min_outlets, exec, webhook, timeout)");
-    }
-  });
+    });
   if (!table.as_table().count("name")) reject(table, "[[alert]] needs a 'name'");
   if (table.as_table().count("exec") && table.as_table().count("webhook"))
-    reject(action ? *action : table, "[[alert]] '" + alert.name + "' has both 'exec' and 'webhook'; choose one");
+    reject(action ? *action : table,
+           "[[alert]] '" + alert.name + "' has both 'exec' and 'webhook'; choose one");
   if (!table.as_table().count("exec") && !table.as_table().count("webhook"))
     reject(table, "[[alert]] '" + alert.name + "' needs an action: 'exec' or 'webhook'");
   return alert;
@@ -172,12 +178,13 @@ std::vector<AlertConfig> alerts_of(const toml::value& value, Problems& problems)
   if (!value.is_array()) reject(value, "'alert' must be an array of tables: [[alert]]");
   std::vector<AlertConfig> alerts;
   std::set<std::string> names;
-  for (const auto& table : value.as_array()) problems.check([&] {
-    AlertConfig alert = alert_of(table, problems);
-    if (!names.insert(alert.name).second)
-      reject(table, "[[alert]] name '" + alert.name + "' is used twice");
-    alerts.push_back(std::move(alert));
-  });
+  for (const auto& table : value.as_array())
+    problems.check([&] {
+      AlertConfig alert = alert_of(table, problems);
+      if (!names.insert(alert.name).second)
+        reject(table, "[[alert]] name '" + alert.name + "' is used twice");
+      alerts.push_back(std::move(alert));
+    });
   return alerts;
 }
 
@@ -202,11 +209,12 @@ void apply_key(Config& config, const std::string& key, const toml::value& value,
     config.database = relative_to(config.source, string_of(value, quoted(key)));
   } else if (key == "topics") {
     if (!value.is_array()) reject(value, "'topics' must be an array of file names");
-    for (const auto& t : value.as_array()) problems.check([&] {
-      std::string pack = relative_to(config.source, string_of(t, quoted(key)));
-      if (!std::filesystem::exists(pack)) reject(t, "topic pack not found: " + pack);
-      config.topics.push_back(pack);
-    });
+    for (const auto& t : value.as_array())
+      problems.check([&] {
+        std::string pack = relative_to(config.source, string_of(t, quoted(key)));
+        if (!std::filesystem::exists(pack)) reject(t, "topic pack not found: " + pack);
+        config.topics.push_back(pack);
+      });
   } else if (key == "interval") {
     config.interval = duration_of(value, key);
   } else if (key == "honor_feed_hints") {
@@ -315,8 +323,8 @@ static void check_alert_topics(const Config& config, std::vector<std::string>& p
     for (std::size_t i = 0; i < alert.topics.size(); ++i) {
       if (std::find(topics.begin(), topics.end(), alert.topics[i]) != topics.end()) continue;
       problems.push_back(alert.topic_locations[i] + ": alert '" + alert.name +
-                         "' follows unknown topic '" + alert.topics[i] + "' (the topic packs have " +
-                         known + ")");
+                         "' follows unknown topic '" + alert.topics[i] +
+                         "' (the topic packs have " + known + ")");
     }
   }
 }

@@ -42,10 +42,10 @@ struct Config {
   std::chrono::seconds timeout{60};
   std::size_t max_body = 16u << 20;
   std::string log_level = "info";
-  int retention_days = 30;      // how long items no topic matched are remembered
-  bool keep_unmatched = false;  // remember them for good instead
+  int retention_days = 30;            // how long items no topic matched are remembered
+  bool keep_unmatched = false;        // remember them for good instead
   std::size_t wal_limit = 64u << 20;  // the write-ahead log stays under this
-  std::string opml;  // optional OPML file whose feeds join the [[feed]] tables
+  std::string opml;                   // optional OPML file whose feeds join the [[feed]] tables
   std::vector<FeedConfig> feeds;
   std::vector<AlertConfig> alerts;
   std::chrono::seconds alert_max_age{24 * 3600};  // older news raises no alert

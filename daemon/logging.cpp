@@ -35,11 +35,16 @@ class JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
  private:
   static int priority(spdlog::level::level_enum level) {
     switch (level) {
-      case spdlog::level::critical: return 2;  // LOG_CRIT
-      case spdlog::level::err: return 3;       // LOG_ERR
-      case spdlog::level::warn: return 4;      // LOG_WARNING
-      case spdlog::level::info: return 6;      // LOG_INFO
-      default: return 7;                       // LOG_DEBUG
+      case spdlog::level::critical:
+        return 2;  // LOG_CRIT
+      case spdlog::level::err:
+        return 3;  // LOG_ERR
+      case spdlog::level::warn:
+        return 4;  // LOG_WARNING
+      case spdlog::level::info:
+        return 6;  // LOG_INFO
+      default:
+        return 7;  // LOG_DEBUG
     }
   }
 };

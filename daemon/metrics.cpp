@@ -99,7 +99,8 @@ std::string Metrics::health_problem(std::chrono::seconds stall_limit) const {
 
 std::string Metrics::prometheus_text(const Snapshot& snapshot) const {
   std::ostringstream out;
-  family(out, "newswatch_feeds", "gauge", "Feeds by state: ok, failing (last poll failed), disabled.");
+  family(out, "newswatch_feeds", "gauge",
+         "Feeds by state: ok, failing (last poll failed), disabled.");
   for (const auto& [state, n] : snapshot.feeds_by_state)
     out << "newswatch_feeds{state=\"" << label(state) << "\"} " << n << '\n';
   std::lock_guard lock(mutex_);
@@ -114,7 +115,8 @@ std::string Metrics::prometheus_text(const Snapshot& snapshot) const {
   auto not_modified = polls_by_status_.find("304");
   family(out, "newswatch_not_modified_ratio", "gauge", "Share of polls answered 304 Not Modified.");
   out << "newswatch_not_modified_ratio "
-      << (polls ? static_cast<double>(not_modified == polls_by_status_.end() ? 0 : not_modified->second) /
+      << (polls ? static_cast<double>(
+                      not_modified == polls_by_status_.end() ? 0 : not_modified->second) /
                       static_cast<double>(polls)
                 : 0.0)
       << '\n';
@@ -153,8 +155,8 @@ std::string Metrics::prometheus_text(const Snapshot& snapshot) const {
 }
 
 Result<std::unique_ptr<MetricsServer>> MetricsServer::start(
-    const std::string& listen, const Metrics& metrics,
-    std::function<Metrics::Snapshot()> snapshot, std::chrono::seconds stall_limit) {
+    const std::string& listen, const Metrics& metrics, std::function<Metrics::Snapshot()> snapshot,
+    std::chrono::seconds stall_limit) {
   std::size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return fail("metrics: listen must be host:port, not " + listen);
   std::string host = listen.substr(0, colon);
@@ -218,8 +220,8 @@ void MetricsServer::answer(int client) {
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (request.find("\r\n\r\n") == std::string::npos && request.size() < 16384) {
     pollfd fd{client, POLLIN, 0};
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline -
-                                                                      std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0 || poll(&fd, 1, static_cast<int>(left.count())) <= 0) return;
     ssize_t n = read(client, buffer, sizeof buffer);
     if (n <= 0) return;
@@ -229,8 +231,8 @@ void MetricsServer::answer(int client) {
   std::string status = "200 OK", type = "text/plain; version=0.0.4; charset=utf-8", body;
   auto is = [&](const char* method_and_path) {
     return line.starts_with(method_and_path) &&
-           (line.size() == std::strlen(method_and_path) || line[std::strlen(method_and_path)] == ' ' ||
-            line[std::strlen(method_and_path)] == '?');
+           (line.size() == std::strlen(method_and_path) ||
+            line[std::strlen(method_and_path)] == ' ' || line[std::strlen(method_and_path)] == '?');
   };
   if (is("GET /metrics")) {
     body = metrics_->prometheus_text(snapshot_());

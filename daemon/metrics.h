@@ -60,9 +60,10 @@ class MetricsServer {
  public:
   // Listens on "host:port" (an IPv4 address or "localhost"; port 0 picks one). `snapshot` is
   // called on the server's thread at each scrape.
-  static Result<std::unique_ptr<MetricsServer>> start(
-      const std::string& listen, const Metrics& metrics,
-      std::function<Metrics::Snapshot()> snapshot, std::chrono::seconds stall_limit);
+  static Result<std::unique_ptr<MetricsServer>> start(const std::string& listen,
+                                                      const Metrics& metrics,
+                                                      std::function<Metrics::Snapshot()> snapshot,
+                                                      std::chrono::seconds stall_limit);
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;

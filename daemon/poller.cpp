@@ -1,9 +1,6 @@
 #include "daemon/poller.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
-
-#include <filesystem>
-
 #include <poll.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -11,6 +8,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <filesystem>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -98,9 +96,9 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
                                                    clock, stop_fd, std::move(scheduler)));
   poller->notifier_ = notifier;
   if (config.metrics_listen) {
-    auto server = MetricsServer::start(*config.metrics_listen, poller->metrics_,
-                                       [p = poller.get()] { return p->metrics_snapshot(); },
-                                       kStallLimit);
+    auto server = MetricsServer::start(
+        *config.metrics_listen, poller->metrics_,
+        [p = poller.get()] { return p->metrics_snapshot(); }, kStallLimit);
     if (!server) return fail(server.error());
     poller->metrics_server_ = std::move(*server);
     spdlog::info("metrics at http://{}/metrics (port {})", *config.metrics_listen,
@@ -197,7 +195,8 @@ Metrics::Snapshot Poller::metrics_snapshot() {
   try {
     SQLite::Database db(database_, SQLite::OPEN_READONLY);
     db.setBusyTimeout(1000);
-    snapshot.articles = db.execAndGet("SELECT count(*) FROM articles WHERE story_id IS NOT NULL").getInt64();
+    snapshot.articles =
+        db.execAndGet("SELECT count(*) FROM articles WHERE story_id IS NOT NULL").getInt64();
     snapshot.stories = db.execAndGet("SELECT count(*) FROM stories").getInt64();
   } catch (const SQLite::Exception&) {
   }
@@ -275,9 +274,10 @@ void Poller::not_stored(const ParsedBatch& batch, const std::string& reason) {
   // the same news.
   std::string kind = reason.substr(reason.rfind(": ") + 2);
   if (kind != storage_failure_) {
-    spdlog::error("the database {} cannot be written ({}): nothing is stored until it can be; "
-                  "feeds are fetched again a minute after their failed write",
-                  database_, kind);
+    spdlog::error(
+        "the database {} cannot be written ({}): nothing is stored until it can be; "
+        "feeds are fetched again a minute after their failed write",
+        database_, kind);
   } else {
     spdlog::debug("{}", reason);
   }
@@ -388,12 +388,11 @@ std::string Poller::status_line(const RoundStats& last) const {
   std::size_t failing = 0;
   for (std::size_t i = 0; i < scheduler_.size(); ++i)
     failing += scheduler_.feed(i).state.error_count > 0 ? 1 : 0;
-  return std::to_string(scheduler_.size()) + " feeds (" + std::to_string(failing) +
-         " failing); " + std::to_string(kept_since_start_) +
-         " new articles since start; last round: " + std::to_string(last.fetched) +
-         " fetched, " + std::to_string(last.not_modified) + " not modified, " +
-         std::to_string(last.failed) + " failed, " + std::to_string(last.new_articles) +
-         " new articles";
+  return std::to_string(scheduler_.size()) + " feeds (" + std::to_string(failing) + " failing); " +
+         std::to_string(kept_since_start_) +
+         " new articles since start; last round: " + std::to_string(last.fetched) + " fetched, " +
+         std::to_string(last.not_modified) + " not modified, " + std::to_string(last.failed) +
+         " failed, " + std::to_string(last.new_articles) + " new articles";
 }
 
 RoundStats Poller::poll_round(bool all) {
@@ -418,8 +417,8 @@ RoundStats Poller::poll_round(bool all) {
     index_of_feed.emplace(scheduler_.feed(index).state.url, index);
   }
   int submitted = 0, fetched = 0, not_modified = 0, failed = 0;
-  auto wait_ms = static_cast<int>(
-      keep_alive_interval().value_or(std::chrono::milliseconds(1000)).count());
+  auto wait_ms =
+      static_cast<int>(keep_alive_interval().value_or(std::chrono::milliseconds(1000)).count());
   fetcher_->fetch_all(
       requests,
       [&](FetchResult result) {
@@ -522,14 +521,16 @@ void Poller::run_until_stopped(const std::function<std::optional<Reload>()>& rel
     keep_alive();
     auto next = scheduler_.next_due();
     // With nothing enabled, wake hourly; there is nothing to do but wait for a signal.
-    std::int64_t wait_ms = 1000 * std::min<std::int64_t>(
-                                      next ? std::max<std::int64_t>(0, *next - clock_.now()) : 3600,
-                                      3600);
-    if (auto interval = keep_alive_interval()) wait_ms = std::min<std::int64_t>(wait_ms, interval->count());
+    std::int64_t wait_ms =
+        1000 *
+        std::min<std::int64_t>(next ? std::max<std::int64_t>(0, *next - clock_.now()) : 3600, 3600);
+    if (auto interval = keep_alive_interval())
+      wait_ms = std::min<std::int64_t>(wait_ms, interval->count());
     // The heartbeat /healthz reads, and alerts retried, even with no feed due for hours.
     wait_ms = std::min<std::int64_t>(wait_ms, kIdleWakeMs);
     pollfd fd{stop_fd_, POLLIN, 0};
-    if (::poll(&fd, stop_fd_ >= 0 ? 1 : 0, static_cast<int>(wait_ms)) <= 0 || !(fd.revents & POLLIN)) {
+    if (::poll(&fd, stop_fd_ >= 0 ? 1 : 0, static_cast<int>(wait_ms)) <= 0 ||
+        !(fd.revents & POLLIN)) {
       next = scheduler_.next_due();
       if (next && *next <= clock_.now()) last = poll_round(false);
       continue;

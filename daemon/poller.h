@@ -11,9 +11,9 @@
 
 #include <atomic>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
-#include <map>
 #include <set>
 #include <thread>
 #include <variant>
@@ -41,7 +41,7 @@ struct RoundStats {
   int matched = 0;       // items the topic pack kept
   int new_articles = 0;
   int new_sightings = 0;
-  int merged_stories = 0;  // stories found to be one event once the round was stored
+  int merged_stories = 0;       // stories found to be one event once the round was stored
   int forgotten_unmatched = 0;  // unmatched items past retention_days
   int alerts_due = 0;           // alerts handed to their actions after the round
 };
@@ -110,7 +110,7 @@ class Poller {
   const Clock& clock_;
   int stop_fd_;
   Notifier* notifier_ = nullptr;
-  int kept_since_start_ = 0;  // new articles over every round
+  int kept_since_start_ = 0;     // new articles over every round
   std::string storage_failure_;  // the writer's last failure; empty once a write succeeds
   Scheduler scheduler_;
   std::unique_ptr<Fetcher> fetcher_;  // replaced on reload, between rounds
@@ -151,7 +151,7 @@ class Poller {
     std::string url;
     std::optional<std::string> failure;  // why it was not parsed or stored; nullopt if it was
     FeedHints hints;                     // when parsed
-    bool unstored = false;  // the database failed, not the feed
+    bool unstored = false;               // the database failed, not the feed
   };
   std::vector<Outcome> outcomes_;
   std::vector<std::thread> threads_;

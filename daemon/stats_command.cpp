@@ -66,10 +66,10 @@ int stats_command(const Args& args) {
                             "SELECT count(*), sum(disabled), "
                             "sum(last_error IS NOT NULL AND NOT disabled) FROM feeds");
     feeds.executeStep();
-    std::printf("Feeds: %d (%d ok, %d failing, %d disabled)\n", feeds.getColumn(0).getInt(),
-                feeds.getColumn(0).getInt() - feeds.getColumn(1).getInt() -
-                    feeds.getColumn(2).getInt(),
-                feeds.getColumn(2).getInt(), feeds.getColumn(1).getInt());
+    std::printf(
+        "Feeds: %d (%d ok, %d failing, %d disabled)\n", feeds.getColumn(0).getInt(),
+        feeds.getColumn(0).getInt() - feeds.getColumn(1).getInt() - feeds.getColumn(2).getInt(),
+        feeds.getColumn(2).getInt(), feeds.getColumn(1).getInt());
     SQLite::Statement failing(db,
                               "SELECT url, last_error, error_count, next_poll_at FROM feeds_v "
                               "WHERE last_error IS NOT NULL ORDER BY error_count DESC, url");

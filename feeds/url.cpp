@@ -98,11 +98,15 @@ bool iequals_prefix(std::string_view text, std::string_view prefix) {
 bool is_tracking_parameter(std::string_view name) {
   static constexpr std::string_view kPrefixes[] = {"utm_", "at_", "ns_", "pk_", "mtm_", "hsa_"};
   static constexpr std::string_view kNames[] = {
-      "fbclid", "gclid",  "dclid",   "gbraid", "wbraid",    "msclkid", "yclid",   "twclid",
-      "ttclid", "igshid", "mc_cid",  "mc_eid", "_ga",       "_gl",     "_hsenc",  "_hsmi",
-      "mkt_tok", "ref",   "ref_src", "ref_url", "cmpid",    "ocid",    "smid",    "smtyp",
-      "s_cid",  "ito",    "wt_mc",   "wt.mc_id", "sr_share", "cmp",    "amp",
-      "__twitter_impression", "via", "rss",    "guccounter"};
+      "fbclid",   "gclid",   "dclid",     "gbraid",
+      "wbraid",   "msclkid", "yclid",     "twclid",
+      "ttclid",   "igshid",  "mc_cid",    "mc_eid",
+      "_ga",      "_gl",     "_hsenc",    "_hsmi",
+      "mkt_tok",  "ref",     "ref_src",   "ref_url",
+      "cmpid",    "ocid",    "smid",      "smtyp",
+      "s_cid",    "ito",     "wt_mc",     "wt.mc_id",
+      "sr_share", "cmp",     "amp",       "__twitter_impression",
+      "via",      "rss",     "guccounter"};
   std::string lowered = lower(name);
   for (auto prefix : kPrefixes) {
     if (lowered.starts_with(prefix)) return true;
@@ -193,7 +197,8 @@ std::string canonical_article_url(std::string_view url) {
     }
     while (path.size() > 1 && path.back() == '/') path.pop_back();
     for (std::string_view suffix : {"/amp", ".amp", "/amp.html"}) {
-      if (path.size() > suffix.size() && lower(path.substr(path.size() - suffix.size())) == suffix) {
+      if (path.size() > suffix.size() &&
+          lower(path.substr(path.size() - suffix.size())) == suffix) {
         path.erase(path.size() - suffix.size());
         stripped = true;
       }

@@ -7,11 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <thread>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
-
-#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "feeds/url.h"
 #include "storage/migrations.h"
@@ -132,7 +131,8 @@ ArticleKeys article_keys(const Item& item) {
     if (keys.urls.empty() || keys.urls[0] != guid) keys.urls.push_back(std::move(guid));
   }
   const std::string& body = item.summary.empty() ? item.content : item.summary;
-  std::string text = fold(item.title) + "\n" + fold(std::string_view(body).substr(0, kTextKeyBytes));
+  std::string text =
+      fold(item.title) + "\n" + fold(std::string_view(body).substr(0, kTextKeyBytes));
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
   keys.text = std::string("text:") + hex;
@@ -211,8 +211,7 @@ struct Store::ItemStatements {
   SQLite::Database& db;
   SQLite::Statement last_sighting, by_key, tombstoned, seen_in_feed, add_key, edit, touch,
       touch_story, story_exists, story_of, promote, story, move_articles, absorb_story, drop_story,
-      move_alerts, drop_alerts, article,
-      sighting, match;
+      move_alerts, drop_alerts, article, sighting, match;
 };
 
 namespace {
@@ -301,8 +300,9 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     db->setBusyTimeout(options.busy_timeout_ms);
     // SQLite opens a file it cannot write read-only and says so only at the first write.
     if (sqlite3_db_readonly(db->getHandle(), "main") == 1)
-      return fail(path + ": cannot be written (attempt to write a readonly database): a "
-                         "read-only file system, or no write permission");
+      return fail(path +
+                  ": cannot be written (attempt to write a readonly database): a "
+                  "read-only file system, or no write permission");
     set_wal_mode(*db, options.busy_timeout_ms);
     // The -wal and -shm files stay when the daemon closes the database: a reader with only
     // read permission (an admin in the service's group, sqlite3 -readonly) cannot create
@@ -482,7 +482,8 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     article = query_id(sql.by_key, url);
   }
   if (!article && keys.urls.empty()) article = query_id(sql.by_key, keys.text);
-  if (article && !edited) edited = query_id(sql.seen_in_feed, *article, static_cast<int64_t>(feed)).has_value();
+  if (article && !edited)
+    edited = query_id(sql.seen_in_feed, *article, static_cast<int64_t>(feed)).has_value();
 
   std::string outlet = outlet_of(item, keys, batch.feed);
   bool relevant = matched.matches.relevant;
@@ -535,10 +536,9 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     }
     std::string signature_json =
         signature ? signature->to_json() : nlohmann::json{{"concepts", concepts}}.dump();
-    run(sql.article, canonical, shown, item.title, item.summary,
-        story ? item.content : kNoContent, item.author,
-        item.published ? item.published : item.updated, now, now, static_cast<int64_t>(feed),
-        story, outlet, signature_json);
+    run(sql.article, canonical, shown, item.title, item.summary, story ? item.content : kNoContent,
+        item.author, item.published ? item.published : item.updated, now, now,
+        static_cast<int64_t>(feed), story, outlet, signature_json);
     article = sql.db.getLastInsertRowid();
     if (story) {
       run(sql.touch_story, now, *article);
@@ -556,8 +556,8 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
       outlet, now);
   ++stats.new_sightings;
   for (const Evidence& evidence : matched.matches.evidence) {
-    run(sql.match, *article, evidence.topic, std::string(field_name(evidence.field)),
-        evidence.term, static_cast<int64_t>(evidence.offset), evidence.concept_id, evidence.rule);
+    run(sql.match, *article, evidence.topic, std::string(field_name(evidence.field)), evidence.term,
+        static_cast<int64_t>(evidence.offset), evidence.concept_id, evidence.rule);
   }
 }
 
@@ -572,7 +572,8 @@ Result<void> Store::make_room_in_wal() {
   std::uintmax_t room = std::max<std::uintmax_t>(2 * largest_write_, options_.wal_limit / 2);
   std::uintmax_t threshold = options_.wal_limit > room ? options_.wal_limit - room : 0;
   if (wal_size() <= threshold) return {};
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.wal_wait_ms);
+  auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.wal_wait_ms);
   for (;;) {
     // TRUNCATE waits (busy timeout) for readers of older snapshots, then empties the log.
     SQLite::Statement checkpoint(*db_, "PRAGMA wal_checkpoint(TRUNCATE)");
@@ -591,7 +592,8 @@ Result<void> Store::make_room_in_wal() {
 
 Result<WriteStats> Store::write(const ParsedBatch& batch) {
   try {
-    if (auto room = make_room_in_wal(); !room) return fail(batch.feed.url + ": " + room.error().message);
+    if (auto room = make_room_in_wal(); !room)
+      return fail(batch.feed.url + ": " + room.error().message);
     std::uintmax_t wal_before = wal_size();
     if (!clusterer_) load_clusterer();
     WriteStats stats;
@@ -615,7 +617,7 @@ Result<WriteStats> Store::write(const ParsedBatch& batch) {
 }
 
 Result<std::vector<DueAlert>> Store::due_alerts(const std::vector<AlertRule>& rules,
-                                               UnixSeconds now) {
+                                                UnixSeconds now) {
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     SQLite::Statement fire(*db_, R"sql(
@@ -659,17 +661,19 @@ Result<std::vector<DueAlert>> Store::due_alerts(const std::vector<AlertRule>& ru
       alert.attempts = pending.getColumn(2).getInt();
       due.push_back(std::move(alert));
     }
-    SQLite::Statement story(*db_,
-                            "SELECT title, strftime('%Y-%m-%dT%H:%M:%SZ', first_seen, 'unixepoch'), "
-                            "strftime('%Y-%m-%dT%H:%M:%SZ', last_seen, 'unixepoch') "
-                            "FROM stories WHERE id = ?");
+    SQLite::Statement story(
+        *db_,
+        "SELECT title, strftime('%Y-%m-%dT%H:%M:%SZ', first_seen, 'unixepoch'), "
+        "strftime('%Y-%m-%dT%H:%M:%SZ', last_seen, 'unixepoch') "
+        "FROM stories WHERE id = ?");
     SQLite::Statement topics(*db_,
                              "SELECT DISTINCT m.topic FROM matches m JOIN articles a "
                              "ON a.id = m.article_id WHERE a.story_id = ? ORDER BY m.topic");
-    SQLite::Statement outlets(*db_,
-                              "SELECT DISTINCT x.outlet FROM sightings x JOIN articles a "
-                              "ON a.id = x.article_id WHERE a.story_id = ? AND x.outlet IS NOT NULL "
-                              "ORDER BY x.outlet");
+    SQLite::Statement outlets(
+        *db_,
+        "SELECT DISTINCT x.outlet FROM sightings x JOIN articles a "
+        "ON a.id = x.article_id WHERE a.story_id = ? AND x.outlet IS NOT NULL "
+        "ORDER BY x.outlet");
     SQLite::Statement articles(*db_,
                                "SELECT title, coalesce(url, canonical_url), outlet, "
                                "strftime('%Y-%m-%dT%H:%M:%SZ', published, 'unixepoch') "
@@ -703,10 +707,12 @@ Result<std::vector<DueAlert>> Store::due_alerts(const std::vector<AlertRule>& ru
           alert.urls.push_back(url);
         list.push_back({{"title", articles.getColumn(0).getString()},
                         {"url", url},
-                        {"outlet", articles.getColumn(2).isNull() ? nlohmann::json(nullptr)
-                                                                  : nlohmann::json(articles.getColumn(2).getString())},
-                        {"published", articles.getColumn(3).isNull() ? nlohmann::json(nullptr)
-                                                                     : nlohmann::json(articles.getColumn(3).getString())}});
+                        {"outlet", articles.getColumn(2).isNull()
+                                       ? nlohmann::json(nullptr)
+                                       : nlohmann::json(articles.getColumn(2).getString())},
+                        {"published", articles.getColumn(3).isNull()
+                                          ? nlohmann::json(nullptr)
+                                          : nlohmann::json(articles.getColumn(3).getString())}});
       }
       articles.reset();
       j["topics"] = alert.topics;

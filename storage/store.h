@@ -149,10 +149,10 @@ class Store {
   std::unique_ptr<SQLite::Database> db_;
   std::string path_;
   StoreOptions options_;
-  std::uintmax_t largest_write_ = 0;  // the most one write has added to the log
+  std::uintmax_t largest_write_ = 0;            // the most one write has added to the log
   std::unique_ptr<ItemStatements> statements_;  // after db_: destroyed before it
-  std::unique_ptr<StoryClusterer> clusterer_;  // loaded on the first write
-  std::vector<std::int64_t> unclustered_;      // articles written since the last recluster
+  std::unique_ptr<StoryClusterer> clusterer_;   // loaded on the first write
+  std::vector<std::int64_t> unclustered_;       // articles written since the last recluster
 };
 
 }  // namespace newswatch

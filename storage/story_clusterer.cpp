@@ -146,9 +146,8 @@ std::string ascii_digits(std::string_view word) {
 }
 
 bool is_number(std::string_view word) {
-  return !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
-    return c >= '0' && c <= '9';
-  });
+  return !word.empty() &&
+         std::all_of(word.begin(), word.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // Years date every report of a period; they tell no event from another.
@@ -244,7 +243,8 @@ double jaccard(const std::vector<T>& a, const std::vector<T>& b) {
 template <typename T>
 double overlap(const std::vector<T>& a, const std::vector<T>& b) {
   if (a.empty() || b.empty()) return 0;
-  return static_cast<double>(shared_count(a, b)) / static_cast<double>(std::min(a.size(), b.size()));
+  return static_cast<double>(shared_count(a, b)) /
+         static_cast<double>(std::min(a.size(), b.size()));
 }
 
 constexpr std::size_t kMinLedeWords = 4;  // word pairs: a lede shorter than this says too little
@@ -301,12 +301,12 @@ std::vector<std::string> evidence_of(const StorySignature& s) {
 constexpr int kMinBackground = 100;  // unmatched items before their concepts are counted on
 constexpr std::int64_t kDuplicateWindow = 36 * 3600;
 constexpr std::int64_t kRewriteWindow = 12 * 3600;
-constexpr std::int64_t kBurst = 24 * 3600;   // evidence this far away is not the story's
+constexpr std::int64_t kBurst = 24 * 3600;        // evidence this far away is not the story's
 constexpr std::int64_t kHorizon = 7 * 24 * 3600;  // how far a story's evidence is looked for
 constexpr std::size_t kMinEvidence = 3;
-constexpr double kMinEvidenceShare = 0.3;   // of the smaller side's evidence
-constexpr double kCommonShare = 0.5;  // evidence in more of the stories in memory says nothing
-constexpr double kBackgroundShare = 0.2;  // a concept in more unmatched items says nothing
+constexpr double kMinEvidenceShare = 0.3;  // of the smaller side's evidence
+constexpr double kCommonShare = 0.5;       // evidence in more of the stories in memory says nothing
+constexpr double kBackgroundShare = 0.2;   // a concept in more unmatched items says nothing
 
 }  // namespace
 
@@ -383,8 +383,7 @@ StoryClusterer::Decision StoryClusterer::assign(const StorySignature& signature)
   auto end = members_.upper_bound(signature.time + kDuplicateWindow);
   for (auto it = begin; it != end; ++it) {
     const Member& m = it->second;
-    if (!stories.count(m.story) && near_duplicates(signature, m.signature))
-      stories.insert(m.story);
+    if (!stories.count(m.story) && near_duplicates(signature, m.signature)) stories.insert(m.story);
   }
   if (stories.empty()) return decision;
   // The oldest story (the lowest id) absorbs the others.
@@ -404,24 +403,23 @@ bool StoryClusterer::linked_by_evidence(
   auto common = [&](const std::string& e) {
     if (e.starts_with("c:") && unmatched_items_ >= kMinBackground) {
       auto it = unmatched_concepts_.find(e.substr(2));
-      if (it != unmatched_concepts_.end() &&
-          it->second > kBackgroundShare * unmatched_items_)
+      if (it != unmatched_concepts_.end() && it->second > kBackgroundShare * unmatched_items_)
         return true;
     }
     auto it = evidence_times_.find(e);
-    return it != evidence_times_.end() &&
-           static_cast<double>(it->second.size()) >
-               kCommonShare * static_cast<double>(members_.size());
+    return it != evidence_times_.end() && static_cast<double>(it->second.size()) >
+                                              kCommonShare * static_cast<double>(members_.size());
   };
   // Words only tie reports in one language.
   auto usable = [&](const std::string& e) {
     return !common(e) && !(languages && e.starts_with("t:"));
   };
   std::vector<std::string> shared;
-  std::set_intersection(a.evidence.begin(), a.evidence.end(), b.evidence.begin(),
-                        b.evidence.end(), std::back_inserter(shared));
-  shared.erase(std::remove_if(shared.begin(), shared.end(), [&](const auto& e) { return !usable(e); }),
-               shared.end());
+  std::set_intersection(a.evidence.begin(), a.evidence.end(), b.evidence.begin(), b.evidence.end(),
+                        std::back_inserter(shared));
+  shared.erase(
+      std::remove_if(shared.begin(), shared.end(), [&](const auto& e) { return !usable(e); }),
+      shared.end());
   if (shared.size() < kMinEvidence) return false;
   auto usable_count = [&](const Member& m) {
     return std::count_if(m.evidence.begin(), m.evidence.end(), usable);
@@ -461,8 +459,8 @@ bool StoryClusterer::linked_by_evidence(
   }
   // In one language, the headlines share a word, and one piece of the evidence is found
   // nowhere else in memory.
-  if (!languages && std::none_of(shared.begin(), shared.end(),
-                                 [](const auto& e) { return e.starts_with("t:"); }))
+  if (!languages &&
+      std::none_of(shared.begin(), shared.end(), [](const auto& e) { return e.starts_with("t:"); }))
     return false;
   if (!languages) {
     bool confined = std::any_of(shared.begin(), shared.end(), [&](const auto& e) {

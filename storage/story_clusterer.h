@@ -37,8 +37,8 @@
 namespace newswatch {
 
 struct StorySignature {
-  UnixSeconds time = 0;  // published, else first seen
-  std::string language;  // "en", "fr", "de", "es", "ar", "fa"; "" when unknown
+  UnixSeconds time = 0;                    // published, else first seen
+  std::string language;                    // "en", "fr", "de", "es", "ar", "fa"; "" when unknown
   std::vector<std::uint32_t> title_words;  // hashes of folded content words, sorted, unique
   std::vector<std::uint32_t> lede_words;   // word pairs of the first 40 words
   std::vector<std::uint32_t> body_words;   // of the first 80: where a truncated lede is found
@@ -95,7 +95,7 @@ class StoryClusterer {
   bool linked_by_evidence(const Member& a, const Member& b,
                           const std::function<std::int64_t(std::int64_t)>& story_of) const;
 
-  Members members_;  // by time
+  Members members_;                                                 // by time
   std::map<std::string, std::vector<UnixSeconds>> evidence_times_;  // sorted times
   std::map<std::int64_t, Members::iterator> by_article_;
   std::map<std::string, int> unmatched_concepts_;  // items no topic matched, by concept

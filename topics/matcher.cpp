@@ -4,8 +4,8 @@
 #include <map>
 #include <optional>
 #include <stdexcept>
-#include <tuple>
 #include <string_view>
+#include <tuple>
 
 #include "topics/fold.h"
 
@@ -40,10 +40,10 @@ bool is_arabic_proclitics(std::string_view clitics) {
     return true;
   };
   if (clitics.empty()) return false;
-  take("\u0648") || take("\u0641");                         // wa-, fa-
-  bool li = take("\u0644");                                 // li-
-  if (!li) take("\u0628") || take("\u06A9");                // bi-, ka- (folded kaf)
-  take("\u0627\u0644") || (li && take("\u0644"));           // al-, or li- + al- = "lil"
+  take("\u0648") || take("\u0641");                // wa-, fa-
+  bool li = take("\u0644");                        // li-
+  if (!li) take("\u0628") || take("\u06A9");       // bi-, ka- (folded kaf)
+  take("\u0627\u0644") || (li && take("\u0644"));  // al-, or li- + al- = "lil"
   return clitics.empty();
 }
 
@@ -155,7 +155,8 @@ class PhraseAutomaton {
       state = next(state, byte, previous);
       if (!(state & kReports)) continue;
       state &= kStateMask;
-      std::uint32_t out = reports_[state].begin != reports_[state].end ? state : reports_[state].link;
+      std::uint32_t out =
+          reports_[state].begin != reports_[state].end ? state : reports_[state].link;
       for (; out != 0; out = reports_[out].link) {
         for (auto k = reports_[out].begin; k < reports_[out].end; ++k) {
           const Output& p = outputs_[k];
@@ -524,8 +525,9 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
   auto reported = [&](std::uint32_t t) {
     const Topic& topic = pack_.topics[t];
     // A little slack, so that weights such as 0.1 + 0.2 + 0.7 reach a threshold of 1.
-    auto it = std::lower_bound(scored.begin(), scored.end(), t,
-                               [](const Scored& s, std::uint32_t topic) { return s.topic < topic; });
+    auto it =
+        std::lower_bound(scored.begin(), scored.end(), t,
+                         [](const Scored& s, std::uint32_t topic) { return s.topic < topic; });
     return it->score > 0 && totals[topic.pack] + 1e-9 >= pack_.thresholds[topic.pack];
   };
 
@@ -543,9 +545,9 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
     if (!reported(rule.topic)) continue;
     for (std::size_t i = m.begin; i < m.end; ++i) {
       result.evidence.push_back({pack_.topics[rule.topic].name,
-                                 static_cast<ItemField>(found[i].hit->field),
-                                 found[i].phrase->text, found[i].hit->offset,
-                                 found[i].phrase->concept_id, rule.rule->origin});
+                                 static_cast<ItemField>(found[i].hit->field), found[i].phrase->text,
+                                 found[i].hit->offset, found[i].phrase->concept_id,
+                                 rule.rule->origin});
     }
   }
   return result;
