@@ -1,6 +1,7 @@
 #include "daemon/poller.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <malloc.h>
 #include <poll.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -548,6 +549,9 @@ void Poller::run_until_stopped(const std::function<std::optional<Reload>()>& rel
         spdlog::error("reload failed, keeping the running configuration: {}",
                       applied.error().message);
     }
+    // A reload holds two compiled packs for a moment; give the pages of the old one back
+    // rather than keep a daemon's heap at its reload peak for good.
+    malloc_trim(0);
     if (notifier_) notifier_->ready(status_line(last));
   }
 }

@@ -35,7 +35,6 @@ Without --once, newswatch polls each feed on its interval until SIGTERM or SIGIN
 reloads the configuration (a bad one is rejected and the running one kept).
 )";
 
-
 struct RunOptions {
   std::string config, feeds, db, log_level;
   bool once = false;
@@ -161,14 +160,17 @@ int run_command(const Args& args) {
   }
   SystemClock clock;
   Notifier notifier;
-  auto matcher = loaded->matcher;
-  auto poller = Poller::create(config, std::move(*store), matcher, clock, stop_fd, &notifier);
+  std::size_t topics = loaded->matcher->pack().topics.size();
+  // The poller holds the only reference to the matcher, so that the one a reload replaces is
+  // freed.
+  auto poller = Poller::create(config, std::move(*store), std::move(loaded->matcher), clock,
+                               stop_fd, &notifier);
   if (!poller) {
     log_lines(spdlog::level::err, poller.error().message);
     return 1;
   }
   spdlog::info("newswatch {}: {} feeds, {} topics, database {}", NEWSWATCH_VERSION,
-               config.feeds.size(), matcher->pack().topics.size(), config.database);
+               config.feeds.size(), topics, config.database);
   // Configuration loaded, database open, feeds registered: ready, before the first round,
   // which may take long.
   notifier.ready(std::to_string(config.feeds.size()) + " feeds; first round under way");
