@@ -22,6 +22,10 @@ int stats_command(const Args& args);         // a one-screen summary of a databa
 // The configuration used when none is named, if it exists.
 inline constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";
 
+// The database a configuration names: `config_path`'s, else the system configuration's if
+// it exists, else the default (./newswatch.db).
+Result<std::string> configured_database(std::string config_path);
+
 // Loads the topic packs named in `paths` (the built-in pack when empty) into one matcher's
 // pack. Errors name file:line:column.
 Result<TopicPack> load_topic_packs(const std::vector<std::string>& paths);

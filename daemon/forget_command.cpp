@@ -56,17 +56,12 @@ int forget_command(const Args& args) {
     return 2;
   }
   if (db.empty()) {
-    if (config_path.empty() && std::filesystem::exists(kSystemConfig)) config_path = kSystemConfig;
-    Config config;
-    if (!config_path.empty()) {
-      auto loaded = Config::load(config_path);
-      if (!loaded) {
-        std::fprintf(stderr, "newswatch forget: %s\n", loaded.error().message.c_str());
-        return 1;
-      }
-      config = std::move(*loaded);
+    auto configured = configured_database(config_path);
+    if (!configured) {
+      std::fprintf(stderr, "newswatch forget: %s\n", configured.error().message.c_str());
+      return 1;
     }
-    db = config.database;
+    db = *configured;
   }
   auto store = Store::open(db);
   if (!store) {

@@ -112,6 +112,14 @@ int stop_signal_fd() {
 
 }  // namespace
 
+Result<std::string> configured_database(std::string config_path) {
+  if (config_path.empty() && std::filesystem::exists(kSystemConfig)) config_path = kSystemConfig;
+  if (config_path.empty()) return Config{}.database;
+  auto loaded = Config::load(config_path);
+  if (!loaded) return fail(loaded.error());
+  return loaded->database;
+}
+
 Result<TopicPack> load_topic_packs(const std::vector<std::string>& paths) {
   if (paths.empty()) return TopicPack::builtin();
   TopicPack merged;

@@ -45,17 +45,12 @@ int stats_command(const Args& args) {
     return 2;
   }
   if (db_path.empty()) {
-    if (config_path.empty() && std::filesystem::exists(kSystemConfig)) config_path = kSystemConfig;
-    Config config;
-    if (!config_path.empty()) {
-      auto loaded = Config::load(config_path);
-      if (!loaded) {
-        std::fprintf(stderr, "newswatch stats: %s\n", loaded.error().message.c_str());
-        return 1;
-      }
-      config = std::move(*loaded);
+    auto configured = configured_database(config_path);
+    if (!configured) {
+      std::fprintf(stderr, "newswatch stats: %s\n", configured.error().message.c_str());
+      return 1;
     }
-    db_path = config.database;
+    db_path = *configured;
   }
   try {
     SQLite::Database db(db_path, SQLite::OPEN_READONLY);

@@ -194,6 +194,7 @@ class TextSink {
     text(s.substr(start));
   }
   void space() { pending_space_ = true; }
+  bool empty() const { return out_.empty(); }
   std::string finish() {
     if (!non_ascii_ || is_quick_nfc(out_)) return std::move(out_);
     return to_nfc(out_);
@@ -482,7 +483,11 @@ std::string html_to_text(std::string_view html) {
     i = skip_tag_rest(html, name_end);
     std::size_t block = block_index(name);
     if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
-    if (!closing && is_dropped_element(name) && html[i - 1] == '>' && html[i - 2] != '/') {
+    // A <head> after the body has begun is a stray tag (HTML5 ignores it): what follows is
+    // still text.
+    bool stray_head = name == "head" && !sink.empty();
+    if (!closing && !stray_head && is_dropped_element(name) && html[i - 1] == '>' &&
+        html[i - 2] != '/') {
       std::size_t end = find_end_tag(html, name, i);
       i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
       sink.space();

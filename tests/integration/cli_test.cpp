@@ -255,25 +255,32 @@ TEST_CASE("SIGHUP with a bad topic pack keeps matching with the last good one") 
   CHECK(exit_status(pid) == 0);
 }
 
+// A database with one kept article, "Tanker seized in the Strait of Hormuz", seen by the feed
+// https://a.example/rss; returns the open store for more.
+static Store store_with_one_article(const std::string& db_path) {
+  auto store = Store::open(db_path);
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  ParsedBatch batch;
+  batch.feed.url = "https://a.example/rss";
+  batch.feed.last_status = 200;
+  batch.fetched_at = 1750000000;
+  MatchedItem item;
+  item.item.guid = "g1";
+  item.item.link = "https://news.example/1";
+  item.item.title = "Tanker seized in the Strait of Hormuz";
+  item.matches.relevant = true;
+  item.matches.topics = {"hormuz"};
+  item.matches.evidence = {{"hormuz", ItemField::kTitle, "strait of hormuz", 17, "", "p:1"}};
+  batch.items.push_back(item);
+  REQUIRE(store->write(batch));
+  return std::move(*store);
+}
+
 TEST_CASE("forget deletes an article and leaves its tombstone") {
   TempDir dir;
   std::string db_path = dir.file("n.db");
-  {
-    auto store = Store::open(db_path);
-    REQUIRE(store);
-    REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
-    ParsedBatch batch;
-    batch.feed.url = "https://a.example/rss";
-    batch.fetched_at = 1750000000;
-    MatchedItem item;
-    item.item.guid = "g1";
-    item.item.link = "https://news.example/1";
-    item.item.title = "Tanker seized in the Strait of Hormuz";
-    item.matches.relevant = true;
-    item.matches.topics = {"hormuz"};
-    batch.items.push_back(item);
-    REQUIRE(store->write(batch));
-  }
+  store_with_one_article(db_path);
   CHECK(exit_status(spawn_newswatch({"forget", "--db", db_path, "1"}, dir.file("out"))) == 0);
   CHECK_THAT(read_file(dir.file("out")), Catch::Contains("forgot 1 of 1"));
   CHECK(exit_status(spawn_newswatch({"forget", "--db", db_path, "1"}, dir.file("out"))) == 1);
@@ -317,30 +324,15 @@ TEST_CASE("stats summarizes feeds, the last day by topic and the newest stories"
   TempDir dir;
   std::string db_path = dir.file("n.db");
   {
-    auto store = Store::open(db_path);
-    REQUIRE(store);
-    REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
-    REQUIRE(store->register_feed("https://b.example/rss", "B", 100));
-    ParsedBatch ok;
-    ok.feed.url = "https://a.example/rss";
-    ok.feed.last_status = 200;
-    ok.fetched_at = 1750000000;
-    MatchedItem item;
-    item.item.guid = "g1";
-    item.item.link = "https://news.example/1";
-    item.item.title = "Tanker seized in the Strait of Hormuz";
-    item.matches.relevant = true;
-    item.matches.topics = {"hormuz"};
-    item.matches.evidence = {{"hormuz", ItemField::kTitle, "strait of hormuz", 17, "", "p:1"}};
-    ok.items.push_back(item);
-    REQUIRE(store->write(ok));
+    Store store = store_with_one_article(db_path);
+    REQUIRE(store.register_feed("https://b.example/rss", "B", 100));
     ParsedBatch failing;
     failing.feed.url = "https://b.example/rss";
     failing.feed.last_status = 500;
     failing.feed.last_error = "HTTP 500";
     failing.feed.error_count = 3;
     failing.fetched_at = 1750000000;
-    REQUIRE(store->write(failing));
+    REQUIRE(store.write(failing));
   }
   CHECK(exit_status(spawn_newswatch({"stats", "--db", db_path}, dir.file("out"))) == 0);
   std::string out = read_file(dir.file("out"));
