@@ -12,6 +12,7 @@
 #include <cstring>
 #include <iterator>
 #include <optional>
+#include <vector>
 
 #include "feeds/encoding.h"
 
@@ -44,8 +45,8 @@ char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) :
 
 // Elements whose contents are not text a reader sees.
 bool is_dropped_element(std::string_view name) {
-  static constexpr std::string_view kDropped[] = {"script", "style", "noscript", "template",
-                                                  "applet", "head",  "title"};
+  static constexpr std::string_view kDropped[] = {"script",   "style",  "noscript",
+                                                  "template", "applet", "title"};
   return std::find(std::begin(kDropped), std::end(kDropped), name) != std::end(kDropped);
 }
 
@@ -58,37 +59,62 @@ constexpr std::string_view kBlocks[] = {
 constexpr std::size_t kNotBlock = std::size(kBlocks);
 
 // The index of a block element in kBlocks, or kNotBlock.
-std::size_t block_index(std::string_view name) {
+constexpr std::size_t block_index(std::string_view name) {
   return static_cast<std::size_t>(std::find(std::begin(kBlocks), std::end(kBlocks), name) -
                                   std::begin(kBlocks));
 }
 
-// Which block elements are open, so that a stray end tag (</div> with no <div>), which a
-// browser ignores, does not split a word. </p> and </br> always act: HTML5 turns them into
-// an empty paragraph and a line break.
+// The block elements open, innermost last, so that a stray end tag (</div> with no <div>),
+// which a browser ignores, does not split a word. </p> and </br> always act: HTML5 turns
+// them into an empty paragraph and a line break. <li> closes an open list item, <dd> and
+// <dt> an open definition, with whatever is open inside them (HTML5's tree builder).
 class OpenBlocks {
  public:
   bool start(std::string_view name, std::size_t block) {
     if (block == kNotBlock) return false;
+    if (name == "br" || name == "hr" || name == "img") return true;  // void: never open
     // Table parts outside a table are ignored by HTML5's tree builder.
     bool table_part = name == "td" || name == "th" || name == "tr" || name == "caption";
-    if (table_part && open_[kTable] == 0) return false;
-    ++open_[block];
+    if (table_part && count_[kTable] == 0) return false;
+    if (name == "li") close_item({kLi, kLi});
+    if (name == "dd" || name == "dt") close_item({kDd, kDt});
+    stack_.push_back(static_cast<std::uint8_t>(block));
+    ++count_[block];
     return true;
   }
   bool end(std::string_view name, std::size_t block) {
     if (block == kNotBlock) return false;
-    if (open_[block] > 0) {
-      --open_[block];
-      return true;
-    }
-    return name == "p" || name == "br";
+    if (count_[block] == 0) return name == "p" || name == "br";
+    pop_through(block);
+    return true;
   }
 
  private:
-  static constexpr std::size_t kTable = 33;  // "table" in kBlocks
-  static_assert(kBlocks[kTable] == "table");
-  std::array<int, kNotBlock> open_{};
+  // Closes the innermost open element of either kind, unless a block other than address,
+  // div or p encloses the start tag first (a nested list keeps its outer item open). The
+  // search is bounded: HTML5 would walk the whole stack, which hostile input makes deep.
+  void close_item(std::array<std::size_t, 2> kinds) {
+    if (count_[kinds[0]] == 0 && count_[kinds[1]] == 0) return;
+    std::size_t looked = 0;
+    for (auto it = stack_.rbegin(); it != stack_.rend() && looked < 256; ++it, ++looked) {
+      if (*it == kinds[0] || *it == kinds[1]) return pop_through(*it);
+      if (*it != kAddress && *it != kDiv && *it != kP) return;
+    }
+  }
+  void pop_through(std::size_t block) {
+    while (!stack_.empty()) {
+      std::size_t top = stack_.back();
+      stack_.pop_back();
+      --count_[top];
+      if (top == block) return;
+    }
+  }
+  static constexpr std::size_t kTable = block_index("table"), kLi = block_index("li"),
+                               kDd = block_index("dd"), kDt = block_index("dt"),
+                               kAddress = block_index("address"), kDiv = block_index("div"),
+                               kP = block_index("p");
+  std::vector<std::uint8_t> stack_;
+  std::array<int, kNotBlock> count_{};
 };
 
 // Length of the whitespace character at s[i] (ASCII or one of Unicode's spaces: no-break,
@@ -483,20 +509,21 @@ std::string html_to_text(std::string_view html) {
     i = skip_tag_rest(html, name_end);
     std::size_t block = block_index(name);
     if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
-    // A <head> after the body has begun is a stray tag (HTML5 ignores it): what follows is
-    // still text.
-    bool stray_head = name == "head" && !sink.empty();
-    if (!closing && !stray_head && is_dropped_element(name) && html[i - 1] == '>' &&
-        html[i - 2] != '/') {
+    if (!closing && is_dropped_element(name) && html[i - 1] == '>' && html[i - 2] != '/') {
       std::size_t end = find_end_tag(html, name, i);
       i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
       sink.space();
     } else if (!closing && name == "textarea" && html[i - 1] == '>') {
       // RCDATA (HTML5): up to </textarea> everything is text, markup included; only
       // character references are read.
+      // A newline right after the start tag is not part of the text.
+      if (html.substr(i, 2) == "\r\n")
+        i += 2;
+      else if (i < html.size() && (html[i] == '\n' || html[i] == '\r'))
+        ++i;
       std::size_t end = find_end_tag(html, name, i);
       std::size_t stop = end == std::string_view::npos ? html.size() : end;
-      sink.text(html.substr(i, stop - i));
+      sink.characters(html.substr(i, stop - i));
       i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
     }
     text_start = i;
