@@ -84,6 +84,13 @@ class OpenBlocks {
   }
   bool end(std::string_view name, std::size_t block) {
     if (block == kNotBlock) return false;
+    if (is_heading(block)) {
+      // Any heading's end tag closes the innermost open heading: <h2>..</h1> ends the h2.
+      if (std::all_of(&count_[kH1], &count_[kH1] + 6, [](int n) { return n == 0; })) return false;
+      for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
+        if (is_heading(*it)) return pop_through(*it), true;
+      return false;
+    }
     if (count_[block] == 0) return name == "p" || name == "br";
     pop_through(block);
     return true;
@@ -101,6 +108,7 @@ class OpenBlocks {
       if (*it != kAddress && *it != kDiv && *it != kP) return;
     }
   }
+  static bool is_heading(std::size_t block) { return block >= kH1 && block <= kH1 + 5; }
   void pop_through(std::size_t block) {
     while (!stack_.empty()) {
       std::size_t top = stack_.back();
@@ -112,7 +120,8 @@ class OpenBlocks {
   static constexpr std::size_t kTable = block_index("table"), kLi = block_index("li"),
                                kDd = block_index("dd"), kDt = block_index("dt"),
                                kAddress = block_index("address"), kDiv = block_index("div"),
-                               kP = block_index("p");
+                               kP = block_index("p"), kH1 = block_index("h1");
+  static_assert(kBlocks[kH1 + 5] == "h6");
   std::vector<std::uint8_t> stack_;
   std::array<int, kNotBlock> count_{};
 };

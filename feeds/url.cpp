@@ -151,7 +151,11 @@ std::string without_tracking(std::string_view url) {
   return out;
 }
 
-std::string canonical_article_url(std::string_view url) {
+namespace {
+
+// One pass of canonical_article_url's rewrites. One pass can uncover work for another (an
+// AMP cache page whose path, once /amp/ is stripped, is again under the cache's host).
+std::string canonical_once(std::string_view url) {
   auto parts = split_url(url);
   if (!parts) return std::string(url.substr(0, url.find('#')));
   std::string scheme = lower(parts->scheme);
@@ -210,6 +214,19 @@ std::string canonical_article_url(std::string_view url) {
   out.append(host).append(path);
   if (!query.empty()) out.append("?").append(query);
   return out;
+}
+
+}  // namespace
+
+std::string canonical_article_url(std::string_view url) {
+  std::string canonical = canonical_once(url);
+  // Every pass after the first only removes text, so this ends; the bound is a backstop.
+  for (int pass = 0; pass < 64; ++pass) {
+    std::string again = canonical_once(canonical);
+    if (again == canonical) break;
+    canonical = std::move(again);
+  }
+  return canonical;
 }
 
 }  // namespace newswatch

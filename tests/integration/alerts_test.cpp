@@ -4,6 +4,7 @@
 #include <httplib.h>
 
 #include <catch2/catch.hpp>
+#include <cstdlib>
 #include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -262,6 +263,18 @@ TEST_CASE("GET /metrics is valid Prometheus text, and /healthz says ok") {
   CHECK(samples["newswatch_feeds{state=\"ok\"}"] == 1);
   CHECK(samples["newswatch_poll_round_seconds_count"] >= 2);
   CHECK(samples["newswatch_database_bytes"] > 0);
+  // promtool, Prometheus's own checker, lints the same text when it is at hand.
+  if (std::string promtool = NEWSWATCH_PROMTOOL; !promtool.empty()) {
+    std::string exposition = dir.write("metrics.txt", metrics->body);
+    std::string verdict = dir.file("promtool.out");
+    int status = std::system(
+        (promtool + " check metrics < " + exposition + " > " + verdict + " 2>&1").c_str());
+    INFO("promtool: " << read_file(verdict));
+    CHECK(status == 0);
+    CHECK(read_file(verdict).empty());
+  } else {
+    WARN("promtool not found: the text was checked by this test's parser only");
+  }
   auto health = client.Get("/healthz");
   REQUIRE(health);
   CHECK(health->status == 200);
