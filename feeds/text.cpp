@@ -64,36 +64,80 @@ constexpr std::size_t block_index(std::string_view name) {
                                   std::begin(kBlocks));
 }
 
+// Elements outside kBlocks whose start tag closes an open paragraph, as a block's does.
+bool closes_paragraph(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"center", "dir",     "fieldset", "hgroup",
+                                                "menu",   "listing", "search"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
+// Elements outside kBlocks that have no end tag, so never enclose what follows.
+bool is_void_element(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"area",  "base",   "col",   "embed",
+                                                "input", "keygen", "link",  "meta",
+                                                "param", "source", "track", "wbr"};
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
 // The block elements open, innermost last, so that a stray end tag (</div> with no <div>),
 // which a browser ignores, does not split a word. </p> and </br> always act: HTML5 turns
 // them into an empty paragraph and a line break. <li> closes an open list item, <dd> and
-// <dt> an open definition, with whatever is open inside them (HTML5's tree builder).
+// <dt> an open definition, with whatever is open inside them, and a heading the heading
+// just opened (HTML5's tree builder).
 class OpenBlocks {
  public:
   bool start(std::string_view name, std::size_t block) {
     if (block == kNotBlock) return false;
-    if (name == "br" || name == "hr" || name == "img") return true;  // void: never open
     // Table parts outside a table are ignored by HTML5's tree builder.
     bool table_part = name == "td" || name == "th" || name == "tr" || name == "caption";
     if (table_part && count_[kTable] == 0) return false;
+    if (block == kHr) close_paragraph();
+    if (block == kBr || block == kHr || block == kImg) return true;  // void: never open
+    // Every block but a table part, a line break or an image closes an open paragraph.
+    if (!table_part && name != "table" && block != kBr && block != kImg) close_paragraph();
+    // A heading right inside another closes it.
+    if (is_heading(block) && inline_depth_ == 0 && !stack_.empty() && is_heading(stack_.back()))
+      pop_through(stack_.back());
     if (name == "li") close_item({kLi, kLi});
     if (name == "dd" || name == "dt") close_item({kDd, kDt});
     stack_.push_back(static_cast<std::uint8_t>(block));
     ++count_[block];
+    inline_depth_ = 0;
     return true;
+  }
+  // Elements other than blocks, opened and closed inside the innermost block: while one is
+  // open, that block is not the current node HTML5 looks at.
+  void start_inline() { ++inline_depth_; }
+  void end_inline() {
+    if (inline_depth_ > 0) --inline_depth_;
   }
   bool end(std::string_view name, std::size_t block) {
     if (block == kNotBlock) return false;
-    if (is_heading(block)) {
-      // Any heading's end tag closes the innermost open heading: <h2>..</h1> ends the h2.
-      if (std::all_of(&count_[kH1], &count_[kH1] + 6, [](int n) { return n == 0; })) return false;
-      for (auto it = stack_.rbegin(); it != stack_.rend(); ++it)
-        if (is_heading(*it)) return pop_through(*it), true;
-      return false;
+    bool heading = is_heading(block);
+    if (heading ? std::all_of(&count_[kH1], &count_[kH1] + 6, [](int n) { return n == 0; })
+                : count_[block] == 0)
+      return name == "p" || name == "br";
+    // HTML5 acts on an end tag only when its element is in scope: not behind a table or a
+    // cell opened after it (nor, for </li>, a list). Any heading's end tag closes the
+    // innermost heading. Bounded as in close_item().
+    std::size_t looked = 0;
+    for (auto it = stack_.rbegin(); it != stack_.rend() && looked < 256; ++it, ++looked) {
+      if (*it == block || (heading && is_heading(*it))) return pop_through(*it), true;
+      if (*it == kTable || *it == kTd || *it == kTh || *it == kCaption) break;
+      if (block == kLi && (*it == kUl || *it == kOl)) break;
     }
-    if (count_[block] == 0) return name == "p" || name == "br";
-    pop_through(block);
-    return true;
+    return name == "p";  // HTML5 opens an empty paragraph for a </p> with none in scope
+  }
+
+  // Closes the paragraph open in scope, if any; says whether there was one.
+  bool close_paragraph() {
+    if (count_[kP] == 0) return false;
+    std::size_t looked = 0;
+    for (auto it = stack_.rbegin(); it != stack_.rend() && looked < 256; ++it, ++looked) {
+      if (*it == kP) return pop_through(kP), true;
+      if (*it == kTable || *it == kTd || *it == kTh || *it == kCaption) return false;
+    }
+    return false;
   }
 
  private:
@@ -113,6 +157,7 @@ class OpenBlocks {
     while (!stack_.empty()) {
       std::size_t top = stack_.back();
       stack_.pop_back();
+      inline_depth_ = 0;
       --count_[top];
       if (top == block) return;
     }
@@ -120,10 +165,15 @@ class OpenBlocks {
   static constexpr std::size_t kTable = block_index("table"), kLi = block_index("li"),
                                kDd = block_index("dd"), kDt = block_index("dt"),
                                kAddress = block_index("address"), kDiv = block_index("div"),
-                               kP = block_index("p"), kH1 = block_index("h1");
+                               kP = block_index("p"), kH1 = block_index("h1"),
+                               kTd = block_index("td"), kTh = block_index("th"),
+                               kCaption = block_index("caption"), kUl = block_index("ul"),
+                               kOl = block_index("ol"), kBr = block_index("br"),
+                               kHr = block_index("hr"), kImg = block_index("img");
   static_assert(kBlocks[kH1 + 5] == "h6");
   std::vector<std::uint8_t> stack_;
   std::array<int, kNotBlock> count_{};
+  int inline_depth_ = 0;
 };
 
 // Length of the whitespace character at s[i] (ASCII or one of Unicode's spaces: no-break,
@@ -517,11 +567,29 @@ std::string html_to_text(std::string_view html) {
     }
     i = skip_tag_rest(html, name_end);
     std::size_t block = block_index(name);
-    if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
+    if (block != kNotBlock) {
+      if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
+    } else if (closing) {
+      blocks.end_inline();
+    } else if (closes_paragraph(name)) {
+      if (blocks.close_paragraph()) sink.space();
+    } else if (!is_void_element(name)) {
+      blocks.start_inline();
+    }
     if (!closing && is_dropped_element(name) && html[i - 1] == '>' && html[i - 2] != '/') {
       std::size_t end = find_end_tag(html, name, i);
       i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
       sink.space();
+    } else if (!closing && name == "plaintext") {
+      sink.text(html.substr(i));  // HTML5: the rest is text, end tags included
+      i = html.size();
+    } else if (!closing && name == "xmp" && html[i - 1] == '>') {
+      // RAWTEXT shown as it is: up to </xmp> markup and references are text.
+      if (blocks.close_paragraph()) sink.space();
+      std::size_t end = find_end_tag(html, name, i);
+      std::size_t stop = end == std::string_view::npos ? html.size() : end;
+      sink.text(html.substr(i, stop - i));
+      i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
     } else if (!closing && name == "textarea" && html[i - 1] == '>') {
       // RCDATA (HTML5): up to </textarea> everything is text, markup included; only
       // character references are read.

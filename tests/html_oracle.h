@@ -15,8 +15,9 @@
 namespace newswatch::test {
 
 inline bool oracle_dropped(std::string_view tag) {
-  static constexpr std::string_view kDropped[] = {"script",   "style",  "noscript",
-                                                  "template", "applet", "title"};
+  static constexpr std::string_view kDropped[] = {"script",   "style",   "noscript",
+                                                  "template", "applet",  "title",
+                                                  "iframe",   "noembed", "noframes"};
   return std::find(std::begin(kDropped), std::end(kDropped), tag) != std::end(kDropped);
 }
 
