@@ -101,6 +101,7 @@ class OpenBlocks {
     if (name == "li") close_item({kLi, kLi});
     if (name == "dd" || name == "dt") close_item({kDd, kDt});
     stack_.push_back(static_cast<std::uint8_t>(block));
+    enclosing_inline_depth_.push_back(inline_depth_);
     ++count_[block];
     inline_depth_ = 0;
     return true;
@@ -157,7 +158,8 @@ class OpenBlocks {
     while (!stack_.empty()) {
       std::size_t top = stack_.back();
       stack_.pop_back();
-      inline_depth_ = 0;
+      inline_depth_ = enclosing_inline_depth_.back();
+      enclosing_inline_depth_.pop_back();
       --count_[top];
       if (top == block) return;
     }
@@ -174,6 +176,7 @@ class OpenBlocks {
   std::vector<std::uint8_t> stack_;
   std::array<int, kNotBlock> count_{};
   int inline_depth_ = 0;
+  std::vector<int> enclosing_inline_depth_;  // inline_depth_ when each open block started
 };
 
 // Length of the whitespace character at s[i] (ASCII or one of Unicode's spaces: no-break,
