@@ -311,7 +311,49 @@ std::size_t find_case_insensitive(std::string_view haystack, std::string_view ne
 
 // Where the end tag of a raw-text element `name` starts: "</name" followed by a space, '/'
 // or '>' ("</scripts>" does not end a script).
+// Where "<script" or "</script" at html[at] is a whole tag name (followed by a space, '/' or
+// '>'), the position after the name; else npos.
+std::size_t after_script_name(std::string_view html, std::size_t at) {
+  std::size_t after = at + (html[at + 1] == '/' ? 8 : 7);
+  if (after >= html.size()) return std::string_view::npos;
+  std::string_view name = html.substr(at + (html[at + 1] == '/' ? 2 : 1), 6);
+  bool is_script =
+      std::equal(name.begin(), name.end(), "script", [](char a, char b) { return lower(a) == b; });
+  if (!is_script || !(is_space(html[after]) || html[after] == '/' || html[after] == '>'))
+    return std::string_view::npos;
+  return after;
+}
+
+// The "</script" that ends a script's text, from `from` on, or npos. HTML5's script data
+// states: after "<!--" a "<script" starts a nested (double-escaped) script whose "</script>"
+// does not end the outer one; "-->" leaves the escape. Old pages wrap document.write() so.
+std::size_t find_script_end(std::string_view html, std::size_t from) {
+  enum class State { kData, kEscaped, kDoubleEscaped } state = State::kData;
+  for (std::size_t at = html.find_first_of("<-", from); at != std::string_view::npos;
+       at = html.find_first_of("<-", at + 1)) {
+    if (html[at] == '-') {
+      if (state != State::kData && html.substr(at, 3) == "-->") state = State::kData;
+      continue;
+    }
+    if (state == State::kData && html.substr(at, 4) == "<!--") {
+      state = State::kEscaped;
+      ++at;  // the next look is at its dashes: "<!-->" escapes and leaves at once
+      continue;
+    }
+    if (at + 1 >= html.size()) break;
+    bool closing = html[at + 1] == '/';
+    if (after_script_name(html, at) == std::string_view::npos) continue;
+    if (closing && state != State::kDoubleEscaped) return at;
+    if (closing)
+      state = State::kEscaped;
+    else if (state == State::kEscaped)
+      state = State::kDoubleEscaped;
+  }
+  return std::string_view::npos;
+}
+
 std::size_t find_end_tag(std::string_view html, const std::string& name, std::size_t from) {
+  if (name == "script") return find_script_end(html, from);
   const std::string opening = "</" + name;
   for (std::size_t at = find_case_insensitive(html, opening, from); at != std::string_view::npos;
        at = find_case_insensitive(html, opening, at + 1)) {
