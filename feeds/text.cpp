@@ -96,21 +96,25 @@ class OpenBlocks {
     // Every block but a table part, a line break or an image closes an open paragraph.
     if (!table_part && name != "table" && block != kBr && block != kImg) close_paragraph();
     // A heading right inside another closes it.
-    if (is_heading(block) && inline_depth_ == 0 && !stack_.empty() && is_heading(stack_.back()))
+    if (is_heading(block) && !stack_.empty() && is_heading(stack_.back()) &&
+        inlines_.size() == enclosing_inlines_.back())
       pop_through(stack_.back());
     if (name == "li") close_item({kLi, kLi});
     if (name == "dd" || name == "dt") close_item({kDd, kDt});
     stack_.push_back(static_cast<std::uint8_t>(block));
-    enclosing_inline_depth_.push_back(inline_depth_);
+    enclosing_inlines_.push_back(inlines_.size());
     ++count_[block];
-    inline_depth_ = 0;
     return true;
   }
-  // Elements other than blocks, opened and closed inside the innermost block: while one is
-  // open, that block is not the current node HTML5 looks at.
-  void start_inline() { ++inline_depth_; }
-  void end_inline() {
-    if (inline_depth_ > 0) --inline_depth_;
+  // Elements other than blocks, open inside the innermost block: while one is, that block
+  // is not the current node HTML5 looks at. An end tag closes the innermost of its name in
+  // the block, or nothing (a block is a boundary); the search is bounded.
+  void start_inline(std::string_view name) { inlines_.emplace_back(name); }
+  void end_inline(std::string_view name) {
+    std::size_t base = enclosing_inlines_.empty() ? 0 : enclosing_inlines_.back();
+    for (std::size_t k = inlines_.size(); k > base && inlines_.size() - k < 256; --k) {
+      if (inlines_[k - 1] == name) return inlines_.resize(k - 1);
+    }
   }
   bool end(std::string_view name, std::size_t block) {
     if (block == kNotBlock) return false;
@@ -158,8 +162,8 @@ class OpenBlocks {
     while (!stack_.empty()) {
       std::size_t top = stack_.back();
       stack_.pop_back();
-      inline_depth_ = enclosing_inline_depth_.back();
-      enclosing_inline_depth_.pop_back();
+      inlines_.resize(enclosing_inlines_.back());
+      enclosing_inlines_.pop_back();
       --count_[top];
       if (top == block) return;
     }
@@ -175,8 +179,8 @@ class OpenBlocks {
   static_assert(kBlocks[kH1 + 5] == "h6");
   std::vector<std::uint8_t> stack_;
   std::array<int, kNotBlock> count_{};
-  int inline_depth_ = 0;
-  std::vector<int> enclosing_inline_depth_;  // inline_depth_ when each open block started
+  std::vector<std::string> inlines_;
+  std::vector<std::size_t> enclosing_inlines_;  // inlines_.size() when each open block started
 };
 
 // Length of the whitespace character at s[i] (ASCII or one of Unicode's spaces: no-break,
@@ -615,11 +619,11 @@ std::string html_to_text(std::string_view html) {
     if (block != kNotBlock) {
       if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
     } else if (closing) {
-      blocks.end_inline();
+      blocks.end_inline(name);
     } else if (closes_paragraph(name)) {
       if (blocks.close_paragraph()) sink.space();
     } else if (!is_void_element(name)) {
-      blocks.start_inline();
+      blocks.start_inline(name);
     }
     if (!closing && is_dropped_element(name) && html[i - 1] == '>' && html[i - 2] != '/') {
       std::size_t end = find_end_tag(html, name, i);

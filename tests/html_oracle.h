@@ -67,6 +67,24 @@ inline bool has_markup_in_dropped_container(std::string_view html) {
   return false;
 }
 
+// Whether an end tag names an element gumbo does not know: gumbo 0.10 tells elements apart
+// by its tag enum, so any unknown end tag closes any open unknown element, where HTML5 (and
+// html_to_text) close only one of the same name.
+inline bool has_unknown_end_tag(std::string_view html) {
+  for (std::size_t at = html.find("</"); at != std::string_view::npos;
+       at = html.find("</", at + 2)) {
+    std::size_t name_end = at + 2;
+    while (name_end < html.size() && !std::isspace(static_cast<unsigned char>(html[name_end])) &&
+           html[name_end] != '/' && html[name_end] != '>')
+      ++name_end;
+    if (name_end == at + 2 || !std::isalpha(static_cast<unsigned char>(html[at + 2]))) continue;
+    std::string name(html.substr(at + 2, name_end - at - 2));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (gumbo_tag_enum(name.c_str()) == GUMBO_TAG_UNKNOWN) return true;
+  }
+  return false;
+}
+
 inline bool oracle_block(std::string_view tag) {
   static constexpr std::string_view kBlocks[] = {
       "address", "article", "aside", "blockquote", "br",         "caption", "dd",     "details",
@@ -156,11 +174,12 @@ inline bool has_self_closed_dropped_element(std::string_view html) {
 // opens no comment or DOCTYPE are kept as text (feeds double-wrap CDATA; the conformance
 // suite expects "<!'" as text), where a browser would drop them as bogus comments; &lang;
 // and &rang; keep their HTML 4 code points, which feeds were written against; self-closed
-// script/style/title/... elements end there; tables are read in source order; the contents
+// of noscript and template are dropped without building their tree. And where gumbo, not
+// html_to_text, departs from HTML5: end tags of elements it does not know.
 // of noscript and template are dropped without building their tree.
 inline bool has_intended_difference(std::string_view html) {
   if (has_self_closed_dropped_element(html) || has_table_tag(html) ||
-      has_markup_in_dropped_container(html))
+      has_markup_in_dropped_container(html) || has_unknown_end_tag(html))
     return true;
   // Numeric references too long for any code point: HTML5 says U+FFFD, as html_to_text
   // does; gumbo 0.10 lets the number wrap around.
