@@ -174,9 +174,9 @@ inline bool has_self_closed_dropped_element(std::string_view html) {
 // opens no comment or DOCTYPE are kept as text (feeds double-wrap CDATA; the conformance
 // suite expects "<!'" as text), where a browser would drop them as bogus comments; &lang;
 // and &rang; keep their HTML 4 code points, which feeds were written against; self-closed
+// script/style/title/... elements end there; tables are read in source order; the contents
 // of noscript and template are dropped without building their tree. And where gumbo, not
 // html_to_text, departs from HTML5: end tags of elements it does not know.
-// of noscript and template are dropped without building their tree.
 inline bool has_intended_difference(std::string_view html) {
   if (has_self_closed_dropped_element(html) || has_table_tag(html) ||
       has_markup_in_dropped_container(html) || has_unknown_end_tag(html))
