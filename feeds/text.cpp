@@ -51,24 +51,18 @@ bool is_dropped_element(std::string_view name) {
 }
 
 constexpr std::string_view kBlocks[] = {
-    "address", "article", "aside", "blockquote", "br",         "caption", "dd",     "details",
-    "dialog",  "div",     "dl",    "dt",         "figcaption", "figure",  "footer", "form",
-    "h1",      "h2",      "h3",    "h4",         "h5",         "h6",      "header", "hr",
-    "img",     "li",      "main",  "nav",        "ol",         "p",       "pre",    "section",
-    "summary", "table",   "td",    "th",         "tr",         "ul"};
+    "address",  "article", "aside",   "blockquote", "br",         "caption", "dd",     "details",
+    "dialog",   "div",     "dl",      "dt",         "figcaption", "figure",  "footer", "form",
+    "h1",       "h2",      "h3",      "h4",         "h5",         "h6",      "header", "hr",
+    "img",      "li",      "main",    "nav",        "ol",         "p",       "pre",    "section",
+    "summary",  "table",   "td",      "th",         "tr",         "ul",      "center", "dir",
+    "fieldset", "hgroup",  "listing", "menu"};
 constexpr std::size_t kNotBlock = std::size(kBlocks);
 
 // The index of a block element in kBlocks, or kNotBlock.
 constexpr std::size_t block_index(std::string_view name) {
   return static_cast<std::size_t>(std::find(std::begin(kBlocks), std::end(kBlocks), name) -
                                   std::begin(kBlocks));
-}
-
-// Elements outside kBlocks whose start tag closes an open paragraph, as a block's does.
-bool closes_paragraph(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"center", "dir",     "fieldset", "hgroup",
-                                                "menu",   "listing", "search"};
-  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
 // Elements outside kBlocks that have no end tag, so never enclose what follows.
@@ -620,8 +614,6 @@ std::string html_to_text(std::string_view html) {
       if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
     } else if (closing) {
       blocks.end_inline(name);
-    } else if (closes_paragraph(name)) {
-      if (blocks.close_paragraph()) sink.space();
     } else if (!is_void_element(name)) {
       blocks.start_inline(name);
     }

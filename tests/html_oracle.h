@@ -87,11 +87,12 @@ inline bool has_unknown_end_tag(std::string_view html) {
 
 inline bool oracle_block(std::string_view tag) {
   static constexpr std::string_view kBlocks[] = {
-      "address", "article", "aside", "blockquote", "br",         "caption", "dd",     "details",
-      "dialog",  "div",     "dl",    "dt",         "figcaption", "figure",  "footer", "form",
-      "h1",      "h2",      "h3",    "h4",         "h5",         "h6",      "header", "hr",
-      "img",     "li",      "main",  "nav",        "ol",         "p",       "pre",    "section",
-      "summary", "table",   "td",    "th",         "tr",         "ul"};
+      "address",  "article", "aside",   "blockquote", "br",         "caption", "dd",     "details",
+      "dialog",   "div",     "dl",      "dt",         "figcaption", "figure",  "footer", "form",
+      "h1",       "h2",      "h3",      "h4",         "h5",         "h6",      "header", "hr",
+      "img",      "li",      "main",    "nav",        "ol",         "p",       "pre",    "section",
+      "summary",  "table",   "td",      "th",         "tr",         "ul",      "center", "dir",
+      "fieldset", "hgroup",  "listing", "menu"};
   return std::find(std::begin(kBlocks), std::end(kBlocks), tag) != std::end(kBlocks);
 }
 
