@@ -356,7 +356,8 @@ std::size_t find_end_tag(std::string_view html, const std::string& name, std::si
   for (std::size_t at = find_case_insensitive(html, opening, from); at != std::string_view::npos;
        at = find_case_insensitive(html, opening, at + 1)) {
     std::size_t after = at + opening.size();
-    if (after >= html.size() || is_space(html[after]) || html[after] == '/' || html[after] == '>')
+    // At the end of the text "</name" is text (HTML5: no end tag without what ends its name).
+    if (after < html.size() && (is_space(html[after]) || html[after] == '/' || html[after] == '>'))
       return at;
   }
   return std::string_view::npos;

@@ -36,7 +36,7 @@ static FetchResult transport_error() {
 
 constexpr UnixSeconds kNow = 1750000000;
 
-TEST_CASE("feeds never polled are due at once; after a poll, one interval later") {
+TEST_CASE("feeds never polled are due at once, and after a poll one interval later") {
   Scheduler s = scheduler_with(2);
   CHECK(s.due(kNow).size() == 2);
   s.record(0, response(200, "\"e1\""), kNow);

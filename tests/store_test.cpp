@@ -422,7 +422,7 @@ TEST_CASE("full-text search finds kept articles by their words, diacritics folde
   CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'football'") == 0);
 }
 
-TEST_CASE("near-duplicates from two outlets are one story; the aggregator's source is the outlet") {
+TEST_CASE("near-duplicates from two outlets are one story, and the aggregator's source is the outlet") {
   TempDir dir;
   Store store = store_with_two_feeds(dir);
   MatchedItem wire = relevant_item("a1", "https://wire.example/world/tanker",

@@ -222,7 +222,7 @@ int articles(const std::string& db_path) {
 
 }  // namespace
 
-TEST_CASE("a full disk: the daemon says so, keeps every commit, resumes; a read-only one") {
+TEST_CASE("a full disk: the daemon says so, keeps every commit, resumes, and a read-only one is refused") {
   TempDir dir;
   std::string fs = dir.file("fs");
   std::filesystem::create_directory(fs);
