@@ -85,6 +85,28 @@ inline bool has_unknown_end_tag(std::string_view html) {
   return false;
 }
 
+// Whether a formatting element (<b>, <a>, <i>, ...) and a heading both open: when a block
+// closes over an open <b>, HTML5 reopens the <b> at the next text (reconstructing the active
+// formatting elements), and a heading that follows is then not the current node, so another
+// heading nests in it instead of closing it. html_to_text does not reconstruct.
+inline bool has_formatting_and_heading(std::string_view html) {
+  static constexpr std::string_view kFormatting[] = {"a",      "b",      "big",  "code", "em",
+                                                     "font",   "i",      "nobr", "s",    "small",
+                                                     "strike", "strong", "tt",   "u"};
+  bool formatting = false, heading = false;
+  for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
+    std::size_t name_end = at + 1;
+    while (name_end < html.size() && std::isalnum(static_cast<unsigned char>(html[name_end])))
+      ++name_end;
+    std::string name(html.substr(at + 1, name_end - at - 1));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6') heading = true;
+    if (std::find(std::begin(kFormatting), std::end(kFormatting), name) != std::end(kFormatting))
+      formatting = true;
+  }
+  return formatting && heading;
+}
+
 inline bool oracle_block(std::string_view tag) {
   static constexpr std::string_view kBlocks[] = {
       "address",  "article", "aside",   "blockquote", "br",         "caption", "dd",     "details",
@@ -176,11 +198,13 @@ inline bool has_self_closed_dropped_element(std::string_view html) {
 // suite expects "<!'" as text), where a browser would drop them as bogus comments; &lang;
 // and &rang; keep their HTML 4 code points, which feeds were written against; self-closed
 // script/style/title/... elements end there; tables are read in source order; the contents
-// of noscript and template are dropped without building their tree. And where gumbo, not
+// of noscript and template are dropped without building their tree; formatting elements
+// are not reopened after a block closes over them. And where gumbo, not
 // html_to_text, departs from HTML5: end tags of elements it does not know.
 inline bool has_intended_difference(std::string_view html) {
   if (has_self_closed_dropped_element(html) || has_table_tag(html) ||
-      has_markup_in_dropped_container(html) || has_unknown_end_tag(html))
+      has_markup_in_dropped_container(html) || has_unknown_end_tag(html) ||
+      has_formatting_and_heading(html))
     return true;
   // Numeric references too long for any code point: HTML5 says U+FFFD, as html_to_text
   // does; gumbo 0.10 lets the number wrap around.
