@@ -65,11 +65,12 @@ constexpr std::size_t block_index(std::string_view name) {
                                   std::begin(kBlocks));
 }
 
-// Elements outside kBlocks that have no end tag, so never enclose what follows.
-bool is_void_element(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"area",  "base",   "col",   "embed",
-                                                "input", "keygen", "link",  "meta",
-                                                "param", "source", "track", "wbr"};
+// Tags outside kBlocks that open no element to enclose what follows: void elements, and
+// html, head and body, which HTML5 ignores inside a fragment's body.
+bool opens_no_element(std::string_view name) {
+  static constexpr std::string_view kNames[] = {"area",   "base", "col",  "embed", "input",
+                                                "keygen", "link", "meta", "param", "source",
+                                                "track",  "wbr",  "html", "head",  "body"};
   return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
 }
 
@@ -615,7 +616,7 @@ std::string html_to_text(std::string_view html) {
       if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
     } else if (closing) {
       blocks.end_inline(name);
-    } else if (!is_void_element(name)) {
+    } else if (!opens_no_element(name)) {
       blocks.start_inline(name);
     }
     if (!closing && is_dropped_element(name) && html[i - 1] == '>' && html[i - 2] != '/') {
