@@ -9,6 +9,7 @@
 #include <cctype>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "feeds/text.h"
 
@@ -107,6 +108,45 @@ inline bool has_formatting_and_heading(std::string_view html) {
   return formatting && heading;
 }
 
+inline bool oracle_block(std::string_view tag);
+
+// Whether a formatting element's end tag comes while a block opened inside it is still open
+// (<b><p>x</b>): HTML5's adoption agency then moves the block's content out and around,
+// reordering the text; html_to_text keeps the source order. Tags are followed on a plain
+// stack of names, which is enough to spot the pattern.
+inline bool has_misnested_formatting(std::string_view html) {
+  static constexpr std::string_view kFormatting[] = {"a",      "b",      "big",  "code", "em",
+                                                     "font",   "i",      "nobr", "s",    "small",
+                                                     "strike", "strong", "tt",   "u"};
+  auto is_formatting = [](std::string_view name) {
+    return std::find(std::begin(kFormatting), std::end(kFormatting), name) != std::end(kFormatting);
+  };
+  std::vector<std::string> open;
+  for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
+    bool closing = at + 1 < html.size() && html[at + 1] == '/';
+    std::size_t name_start = at + 1 + closing, name_end = name_start;
+    while (name_end < html.size() && !std::isspace(static_cast<unsigned char>(html[name_end])) &&
+           html[name_end] != '/' && html[name_end] != '>')
+      ++name_end;
+    if (name_end == name_start || !std::isalpha(static_cast<unsigned char>(html[name_start])))
+      continue;
+    std::string name(html.substr(name_start, name_end - name_start));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!closing) {
+      open.push_back(name);
+      continue;
+    }
+    auto match = std::find(open.rbegin(), open.rend(), name);
+    if (match == open.rend()) continue;
+    if (is_formatting(name) && std::any_of(open.rbegin(), match, [](const std::string& inner) {
+          return oracle_block(inner) || inner == "li";
+        }))
+      return true;
+    open.erase(std::prev(match.base()), open.end());
+  }
+  return false;
+}
+
 inline bool oracle_block(std::string_view tag) {
   static constexpr std::string_view kBlocks[] = {
       "address",  "article", "aside",   "blockquote", "br",         "caption", "dd",     "details",
@@ -199,12 +239,13 @@ inline bool has_self_closed_dropped_element(std::string_view html) {
 // and &rang; keep their HTML 4 code points, which feeds were written against; self-closed
 // script/style/title/... elements end there; tables are read in source order; the contents
 // of noscript and template are dropped without building their tree; formatting elements
-// are not reopened after a block closes over them. And where gumbo, not
+// are not reopened after a block closes over them, nor is a block moved out of a misnested
+// one (the adoption agency). And where gumbo, not
 // html_to_text, departs from HTML5: end tags of elements it does not know.
 inline bool has_intended_difference(std::string_view html) {
   if (has_self_closed_dropped_element(html) || has_table_tag(html) ||
       has_markup_in_dropped_container(html) || has_unknown_end_tag(html) ||
-      has_formatting_and_heading(html))
+      has_formatting_and_heading(html) || has_misnested_formatting(html))
     return true;
   // Numeric references too long for any code point: HTML5 says U+FFFD, as html_to_text
   // does; gumbo 0.10 lets the number wrap around.
