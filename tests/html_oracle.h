@@ -110,18 +110,19 @@ inline bool has_formatting_and_heading(std::string_view html) {
 
 inline bool oracle_block(std::string_view tag);
 
-// Whether a formatting element's end tag comes while a block opened inside it is still open
-// (<b><p>x</b>): HTML5's adoption agency then moves the block's content out and around,
-// reordering the text; html_to_text keeps the source order. Tags are followed on a plain
-// stack of names, which is enough to spot the pattern.
+// Whether a formatting element's end tag comes after a block's start tag that followed its
+// own (<b><p>x</b>, or <p><b></p><p>x</b>, where HTML5 reopens the <b> first): HTML5's
+// adoption agency may then move a block's content out and around, reordering the text;
+// html_to_text keeps the source order. Conservative: it also flags harmless nestings.
 inline bool has_misnested_formatting(std::string_view html) {
   static constexpr std::string_view kFormatting[] = {"a",      "b",      "big",  "code", "em",
                                                      "font",   "i",      "nobr", "s",    "small",
                                                      "strike", "strong", "tt",   "u"};
-  auto is_formatting = [](std::string_view name) {
-    return std::find(std::begin(kFormatting), std::end(kFormatting), name) != std::end(kFormatting);
+  struct Open {
+    std::string name;
+    bool block_since = false;
   };
-  std::vector<std::string> open;
+  std::vector<Open> formatting;
   for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
     bool closing = at + 1 < html.size() && html[at + 1] == '/';
     std::size_t name_start = at + 1 + closing, name_end = name_start;
@@ -132,17 +133,19 @@ inline bool has_misnested_formatting(std::string_view html) {
       continue;
     std::string name(html.substr(name_start, name_end - name_start));
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!closing) {
-      open.push_back(name);
-      continue;
+    bool is_formatting =
+        std::find(std::begin(kFormatting), std::end(kFormatting), name) != std::end(kFormatting);
+    if (!closing && is_formatting) {
+      formatting.push_back({name, false});
+    } else if (!closing && (oracle_block(name) || name == "li")) {
+      for (Open& open : formatting) open.block_since = true;
+    } else if (closing && is_formatting) {
+      auto match = std::find_if(formatting.rbegin(), formatting.rend(),
+                                [&](const Open& open) { return open.name == name; });
+      if (match == formatting.rend()) continue;
+      if (match->block_since) return true;
+      formatting.erase(std::prev(match.base()));
     }
-    auto match = std::find(open.rbegin(), open.rend(), name);
-    if (match == open.rend()) continue;
-    if (is_formatting(name) && std::any_of(open.rbegin(), match, [](const std::string& inner) {
-          return oracle_block(inner) || inner == "li";
-        }))
-      return true;
-    open.erase(std::prev(match.base()), open.end());
   }
   return false;
 }
