@@ -136,6 +136,11 @@ inline bool has_misnested_formatting(std::string_view html) {
     bool is_formatting =
         std::find(std::begin(kFormatting), std::end(kFormatting), name) != std::end(kFormatting);
     if (!closing && is_formatting) {
+      // A second <a> (or <nobr>) ends the open one first, by the same algorithm.
+      if (name == "a" || name == "nobr") {
+        for (const Open& open : formatting)
+          if (open.name == name && open.block_since) return true;
+      }
       formatting.push_back({name, false});
     } else if (!closing && (oracle_block(name) || name == "li")) {
       for (Open& open : formatting) open.block_since = true;
