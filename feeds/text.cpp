@@ -636,11 +636,16 @@ std::string html_to_text(std::string_view html) {
     } else if (!closing && name == "textarea" && html[i - 1] == '>') {
       // RCDATA (HTML5): up to </textarea> everything is text, markup included; only
       // character references are read.
-      // A newline right after the start tag is not part of the text.
+      // A newline right after the start tag is not part of the text, even written "&#10;".
+      std::size_t after_reference = i;
+      std::string first;
       if (html.substr(i, 2) == "\r\n")
         i += 2;
       else if (i < html.size() && (html[i] == '\n' || html[i] == '\r'))
         ++i;
+      else if (i < html.size() && html[i] == '&' &&
+               decode_reference(html, after_reference, first) && first == "\n")
+        i = after_reference;
       std::size_t end = find_end_tag(html, name, i);
       std::size_t stop = end == std::string_view::npos ? html.size() : end;
       sink.characters(html.substr(i, stop - i));
