@@ -291,7 +291,18 @@ Store& Store::operator=(Store&& other) noexcept {
   unclustered_ = std::move(other.unclustered_);
   return *this;
 }
-Store::~Store() = default;
+Store::~Store() {
+  if (!db_) return;  // moved from
+  // Empties the log for readers who come after, without the exclusive lock SQLite's own
+  // checkpoint on close takes (turned off in open()): a sqlite3 reader starting then would
+  // be told "database is locked".
+  statements_.reset();
+  try {
+    db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  } catch (const SQLite::Exception&) {
+    // A full disk or a reader holding on: the log stays, and is read or replayed as it is.
+  }
+}
 
 Result<Store> Store::open(const std::string& path, const StoreOptions& options) {
   try {
@@ -309,6 +320,7 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     // them, and could not open the database once the daemon has stopped.
     int persist = 1;
     sqlite3_file_control(db->getHandle(), "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    sqlite3_db_config(db->getHandle(), SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, nullptr);
     db->exec("PRAGMA synchronous = NORMAL");
     db->exec("PRAGMA journal_size_limit = " + std::to_string(options.wal_limit));
     if (auto migrated = migrate(*db); !migrated) return fail(migrated.error());
