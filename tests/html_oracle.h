@@ -22,22 +22,41 @@ inline bool oracle_dropped(std::string_view tag) {
   return std::find(std::begin(kDropped), std::end(kDropped), tag) != std::end(kDropped);
 }
 
+// A tag as HTML5's tokenizer names it: from the letter after "<" or "</" up to a space, '/'
+// or '>', lowercased.
+struct OracleTag {
+  bool closing;
+  std::string name;
+  std::size_t name_end;  // in the fragment
+};
+
+// Calls visit(tag) on every tag of the fragment until it returns true; says whether it did.
+template <typename Visit>
+bool any_tag(std::string_view html, Visit visit) {
+  for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
+    bool closing = at + 1 < html.size() && html[at + 1] == '/';
+    std::size_t name_start = at + 1 + closing, name_end = name_start;
+    while (name_end < html.size() && !std::isspace(static_cast<unsigned char>(html[name_end])) &&
+           html[name_end] != '/' && html[name_end] != '>')
+      ++name_end;
+    if (name_end == name_start || !std::isalpha(static_cast<unsigned char>(html[name_start])))
+      continue;
+    std::string name(html.substr(name_start, name_end - name_start));
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (visit(OracleTag{closing, std::move(name), name_end})) return true;
+  }
+  return false;
+}
+
 // Whether the fragment has a tag of table structure (<table>, <tr>, <td>, ...):
 // html_to_text reads a table's text in source order, where HTML5 moves text found between
 // cells out in front of the table (foster parenting) and ignores cell tags outside a table.
 inline bool has_table_tag(std::string_view html) {
   static constexpr std::string_view kTable[] = {"table", "caption", "colgroup", "col", "tbody",
                                                 "thead", "tfoot",   "tr",       "td",  "th"};
-  for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
-    std::size_t name_start = at + 1 + (at + 1 < html.size() && html[at + 1] == '/');
-    std::size_t name_end = name_start;
-    while (name_end < html.size() && std::isalpha(static_cast<unsigned char>(html[name_end])))
-      ++name_end;
-    std::string name(html.substr(name_start, name_end - name_start));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (std::find(std::begin(kTable), std::end(kTable), name) != std::end(kTable)) return true;
-  }
-  return false;
+  return any_tag(html, [](const OracleTag& tag) {
+    return std::find(std::begin(kTable), std::end(kTable), tag.name) != std::end(kTable);
+  });
 }
 
 // Whether a <noscript>, <template> or <applet> holds markup or is never closed:
@@ -72,39 +91,31 @@ inline bool has_markup_in_dropped_container(std::string_view html) {
 // by its tag enum, so any unknown end tag closes any open unknown element, where HTML5 (and
 // html_to_text) close only one of the same name.
 inline bool has_unknown_end_tag(std::string_view html) {
-  for (std::size_t at = html.find("</"); at != std::string_view::npos;
-       at = html.find("</", at + 2)) {
-    std::size_t name_end = at + 2;
-    while (name_end < html.size() && !std::isspace(static_cast<unsigned char>(html[name_end])) &&
-           html[name_end] != '/' && html[name_end] != '>')
-      ++name_end;
-    if (name_end == at + 2 || !std::isalpha(static_cast<unsigned char>(html[at + 2]))) continue;
-    std::string name(html.substr(at + 2, name_end - at - 2));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (gumbo_tag_enum(name.c_str()) == GUMBO_TAG_UNKNOWN) return true;
-  }
-  return false;
+  return any_tag(html, [](const OracleTag& tag) {
+    return tag.closing && gumbo_tag_enum(tag.name.c_str()) == GUMBO_TAG_UNKNOWN;
+  });
 }
 
 // Whether a formatting element (<b>, <a>, <i>, ...) and a heading both open: when a block
 // closes over an open <b>, HTML5 reopens the <b> at the next text (reconstructing the active
 // formatting elements), and a heading that follows is then not the current node, so another
 // heading nests in it instead of closing it. html_to_text does not reconstruct.
-inline bool has_formatting_and_heading(std::string_view html) {
+inline bool is_formatting_element(std::string_view name) {
   static constexpr std::string_view kFormatting[] = {"a",      "b",      "big",  "code", "em",
                                                      "font",   "i",      "nobr", "s",    "small",
                                                      "strike", "strong", "tt",   "u"};
+  return std::find(std::begin(kFormatting), std::end(kFormatting), name) != std::end(kFormatting);
+}
+
+inline bool has_formatting_and_heading(std::string_view html) {
   bool formatting = false, heading = false;
-  for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
-    std::size_t name_end = at + 1;
-    while (name_end < html.size() && std::isalnum(static_cast<unsigned char>(html[name_end])))
-      ++name_end;
-    std::string name(html.substr(at + 1, name_end - at - 1));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  any_tag(html, [&](const OracleTag& tag) {
+    if (tag.closing) return false;
+    const std::string& name = tag.name;
     if (name.size() == 2 && name[0] == 'h' && name[1] >= '1' && name[1] <= '6') heading = true;
-    if (std::find(std::begin(kFormatting), std::end(kFormatting), name) != std::end(kFormatting))
-      formatting = true;
-  }
+    if (is_formatting_element(name)) formatting = true;
+    return false;
+  });
   return formatting && heading;
 }
 
@@ -115,44 +126,32 @@ inline bool oracle_block(std::string_view tag);
 // adoption agency may then move a block's content out and around, reordering the text;
 // html_to_text keeps the source order. Conservative: it also flags harmless nestings.
 inline bool has_misnested_formatting(std::string_view html) {
-  static constexpr std::string_view kFormatting[] = {"a",      "b",      "big",  "code", "em",
-                                                     "font",   "i",      "nobr", "s",    "small",
-                                                     "strike", "strong", "tt",   "u"};
   struct Open {
     std::string name;
     bool block_since = false;
   };
   std::vector<Open> formatting;
-  for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
-    bool closing = at + 1 < html.size() && html[at + 1] == '/';
-    std::size_t name_start = at + 1 + closing, name_end = name_start;
-    while (name_end < html.size() && !std::isspace(static_cast<unsigned char>(html[name_end])) &&
-           html[name_end] != '/' && html[name_end] != '>')
-      ++name_end;
-    if (name_end == name_start || !std::isalpha(static_cast<unsigned char>(html[name_start])))
-      continue;
-    std::string name(html.substr(name_start, name_end - name_start));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    bool is_formatting =
-        std::find(std::begin(kFormatting), std::end(kFormatting), name) != std::end(kFormatting);
-    if (!closing && is_formatting) {
+  return any_tag(html, [&](const OracleTag& tag) {
+    const std::string& name = tag.name;
+    bool is_formatting = is_formatting_element(name);
+    if (!tag.closing && is_formatting) {
       // A second <a> (or <nobr>) ends the open one first, by the same algorithm.
       if (name == "a" || name == "nobr") {
         for (const Open& open : formatting)
           if (open.name == name && open.block_since) return true;
       }
       formatting.push_back({name, false});
-    } else if (!closing && (oracle_block(name) || name == "li")) {
+    } else if (!tag.closing && (oracle_block(name) || name == "li")) {
       for (Open& open : formatting) open.block_since = true;
-    } else if (closing && is_formatting) {
+    } else if (tag.closing && is_formatting) {
       auto match = std::find_if(formatting.rbegin(), formatting.rend(),
                                 [&](const Open& open) { return open.name == name; });
-      if (match == formatting.rend()) continue;
+      if (match == formatting.rend()) return false;
       if (match->block_since) return true;
       formatting.erase(std::prev(match.base()));
     }
-  }
-  return false;
+    return false;
+  });
 }
 
 inline bool oracle_block(std::string_view tag) {
@@ -210,23 +209,18 @@ inline std::string gumbo_text(std::string_view html) {
 // A self-closed "<script/>", "<title/>", ... : XHTML in Atom feeds writes empty elements so,
 // and html_to_text honours it, where an HTML5 parser would swallow the rest of the text.
 inline bool has_self_closed_dropped_element(std::string_view html) {
-  for (std::size_t at = html.find('<'); at != std::string_view::npos; at = html.find('<', at + 1)) {
-    std::size_t name_end = at + 1;
-    while (name_end < html.size() && std::isalpha(static_cast<unsigned char>(html[name_end])))
-      ++name_end;
-    std::string name(html.substr(at + 1, name_end - at - 1));
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (!oracle_dropped(name)) continue;
+  return any_tag(html, [&](const OracleTag& tag) {
+    if (tag.closing || !oracle_dropped(tag.name)) return false;
     // The tag's '>', skipping quoted attribute values (a quote after '=' opens one).
     char quote = 0;
-    std::size_t close = name_end;
+    std::size_t close = tag.name_end;
     for (; close < html.size(); ++close) {
       char c = html[close];
       if (quote) {
         if (c == quote) quote = 0;
       } else if (c == '"' || c == '\'') {
         std::size_t j = close;
-        while (j > name_end && std::isspace(static_cast<unsigned char>(html[j - 1]))) --j;
+        while (j > tag.name_end && std::isspace(static_cast<unsigned char>(html[j - 1]))) --j;
         if (html[j - 1] == '=') quote = c;
       } else if (c == '>') {
         break;
@@ -235,10 +229,9 @@ inline bool has_self_closed_dropped_element(std::string_view html) {
     if (close < html.size() && html[close - 1] == '/') return true;
     // Where a quote does not open a value after all ("<script = "...", an attribute named
     // "=" then one named '"...'), the tag ends at the first '>'.
-    std::size_t first = html.find('>', name_end);
-    if (first != std::string_view::npos && html[first - 1] == '/') return true;
-  }
-  return false;
+    std::size_t first = html.find('>', tag.name_end);
+    return first != std::string_view::npos && html[first - 1] == '/';
+  });
 }
 
 // Inputs where html_to_text departs from HTML5 on purpose: CDATA sections and "<!" that
