@@ -86,10 +86,10 @@ class OpenBlocks {
     // Table parts outside a table are ignored by HTML5's tree builder.
     bool table_part = name == "td" || name == "th" || name == "tr" || name == "caption";
     if (table_part && count_[kTable] == 0) return false;
-    if (block == kHr) close_paragraph();
+    // Every block but a table, a table part, a line break or an image closes an open
+    // paragraph.
+    if (!table_part && block != kTable && block != kBr && block != kImg) close_paragraph();
     if (block == kBr || block == kHr || block == kImg) return true;  // void: never open
-    // Every block but a table part, a line break or an image closes an open paragraph.
-    if (!table_part && name != "table" && block != kBr && block != kImg) close_paragraph();
     // A heading right inside another closes it.
     if (is_heading(block) && !stack_.empty() && is_heading(stack_.back()) &&
         inlines_.size() == enclosing_inlines_.back())
@@ -107,47 +107,41 @@ class OpenBlocks {
   void start_inline(std::string_view name) { inlines_.emplace_back(name); }
   void end_inline(std::string_view name) {
     std::size_t base = enclosing_inlines_.empty() ? 0 : enclosing_inlines_.back();
-    for (std::size_t k = inlines_.size(); k > base && inlines_.size() - k < 256; --k) {
+    for (std::size_t k = inlines_.size(); k > base && inlines_.size() - k < kSearchLimit; --k) {
       if (inlines_[k - 1] == name) return inlines_.resize(k - 1);
     }
   }
   bool end(std::string_view name, std::size_t block) {
     if (block == kNotBlock) return false;
+    // A </p> with no paragraph in scope opens an empty one, and </br> is a <br> (HTML5).
+    return close_in_scope(block) || name == "p" || name == "br";
+  }
+  bool close_paragraph() { return close_in_scope(kP); }
+
+ private:
+  // Closes the innermost open `block` (for a heading, any heading), with what is open inside
+  // it, when it is in scope: not behind a table or a cell opened after it (nor, for a list
+  // item, a list); says whether it did. The search is bounded: HTML5 would walk the whole
+  // stack, which hostile input makes deep.
+  bool close_in_scope(std::size_t block) {
     bool heading = is_heading(block);
     if (heading ? std::all_of(&count_[kH1], &count_[kH1] + 6, [](int n) { return n == 0; })
                 : count_[block] == 0)
-      return name == "p" || name == "br";
-    // HTML5 acts on an end tag only when its element is in scope: not behind a table or a
-    // cell opened after it (nor, for </li>, a list). Any heading's end tag closes the
-    // innermost heading. Bounded as in close_item().
+      return false;
     std::size_t looked = 0;
-    for (auto it = stack_.rbegin(); it != stack_.rend() && looked < 256; ++it, ++looked) {
+    for (auto it = stack_.rbegin(); it != stack_.rend() && looked < kSearchLimit; ++it, ++looked) {
       if (*it == block || (heading && is_heading(*it))) return pop_through(*it), true;
-      if (*it == kTable || *it == kTd || *it == kTh || *it == kCaption) break;
-      if (block == kLi && (*it == kUl || *it == kOl)) break;
-    }
-    return name == "p";  // HTML5 opens an empty paragraph for a </p> with none in scope
-  }
-
-  // Closes the paragraph open in scope, if any; says whether there was one.
-  bool close_paragraph() {
-    if (count_[kP] == 0) return false;
-    std::size_t looked = 0;
-    for (auto it = stack_.rbegin(); it != stack_.rend() && looked < 256; ++it, ++looked) {
-      if (*it == kP) return pop_through(kP), true;
       if (*it == kTable || *it == kTd || *it == kTh || *it == kCaption) return false;
+      if (block == kLi && (*it == kUl || *it == kOl)) return false;
     }
     return false;
   }
-
- private:
   // Closes the innermost open element of either kind, unless a block other than address,
-  // div or p encloses the start tag first (a nested list keeps its outer item open). The
-  // search is bounded: HTML5 would walk the whole stack, which hostile input makes deep.
+  // div or p encloses the start tag first (a nested list keeps its outer item open).
   void close_item(std::array<std::size_t, 2> kinds) {
     if (count_[kinds[0]] == 0 && count_[kinds[1]] == 0) return;
     std::size_t looked = 0;
-    for (auto it = stack_.rbegin(); it != stack_.rend() && looked < 256; ++it, ++looked) {
+    for (auto it = stack_.rbegin(); it != stack_.rend() && looked < kSearchLimit; ++it, ++looked) {
       if (*it == kinds[0] || *it == kinds[1]) return pop_through(*it);
       if (*it != kAddress && *it != kDiv && *it != kP) return;
     }
@@ -172,6 +166,7 @@ class OpenBlocks {
                                kOl = block_index("ol"), kBr = block_index("br"),
                                kHr = block_index("hr"), kImg = block_index("img");
   static_assert(kBlocks[kH1 + 5] == "h6");
+  static constexpr std::size_t kSearchLimit = 256;
   std::vector<std::uint8_t> stack_;
   std::array<int, kNotBlock> count_{};
   std::vector<std::string> inlines_;
@@ -308,8 +303,6 @@ std::size_t find_case_insensitive(std::string_view haystack, std::string_view ne
   return std::string_view::npos;
 }
 
-// Where the end tag of a raw-text element `name` starts: "</name" followed by a space, '/'
-// or '>' ("</scripts>" does not end a script).
 // Where "<script" or "</script" at html[at] is a whole tag name (followed by a space, '/' or
 // '>'), the position after the name; else npos.
 std::size_t after_script_name(std::string_view html, std::size_t at) {
@@ -351,6 +344,8 @@ std::size_t find_script_end(std::string_view html, std::size_t from) {
   return std::string_view::npos;
 }
 
+// Where the end tag of a raw-text element `name` starts: "</name" followed by a space, '/'
+// or '>' ("</scripts>" does not end a script).
 std::size_t find_end_tag(std::string_view html, const std::string& name, std::size_t from) {
   if (name == "script") return find_script_end(html, from);
   const std::string opening = "</" + name;
