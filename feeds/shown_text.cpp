@@ -1,0 +1,109 @@
+#include "feeds/shown_text.h"
+
+#include <cstdint>
+#include <cstdio>
+
+namespace newswatch {
+namespace {
+
+// The length of the UTF-8 sequence at `i` and its code point; 0 when it is not one.
+std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& code) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) {
+    code = lead;
+    return 1;
+  }
+  std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+  if (length == 0 || lead > 0xF4 || i + length > text.size()) return 0;
+  code = lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    code = code << 6 | (byte(i + k) & 0x3F);
+  }
+  // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
+  static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < kSmallest[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return 0;
+  return length;
+}
+
+bool acts_on_display(char32_t code) {
+  return (code >= 0x80 && code <= 0x9F) ||      // C1 controls (CSI, OSC, ...)
+         code == 0x061C ||                      // Arabic letter mark
+         code == 0x200E || code == 0x200F ||    // left-to-right and right-to-left marks
+         (code >= 0x202A && code <= 0x202E) ||  // embeddings and overrides
+         (code >= 0x2066 && code <= 0x2069) ||  // isolates
+         code == 0x2028 || code == 0x2029;      // line and paragraph separators
+}
+
+void append_escape(std::string& out, const char* format, unsigned value) {
+  char escape[16];
+  std::snprintf(escape, sizeof escape, format, value);
+  out += escape;
+}
+
+}  // namespace
+
+std::string printable(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    char32_t code = 0;
+    std::size_t length = decode_utf8(text, i, code);
+    if (length == 0) {
+      append_escape(out, "\\x%02x", static_cast<unsigned char>(text[i]));
+      ++i;
+      continue;
+    }
+    if (code == '\n') {
+      out += "\\n";
+    } else if (code == '\r') {
+      out += "\\r";
+    } else if (code == '\t') {
+      out += "\\t";
+    } else if (code < 0x20 || code == 0x7F) {
+      append_escape(out, "\\x%02x", static_cast<unsigned>(code));
+    } else if (acts_on_display(code)) {
+      append_escape(out, "\\u%04x", static_cast<unsigned>(code));
+    } else {
+      out.append(text.substr(i, length));
+    }
+    i += length;
+  }
+  return out;
+}
+
+std::string without_credentials(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  std::size_t copied = 0;
+  for (std::size_t scheme_end = text.find("://"); scheme_end != std::string_view::npos;
+       scheme_end = text.find("://", scheme_end + 3)) {
+    std::size_t authority = scheme_end + 3;
+    std::size_t end = text.find_first_of("/?#\\ \t\r\n\"'<>", authority);
+    if (end == std::string_view::npos) end = text.size();
+    std::size_t at = text.rfind('@', end == authority ? authority : end - 1);
+    if (at == std::string_view::npos || at < authority || at >= end) continue;
+    out.append(text.substr(copied, authority - copied));
+    out += "***";
+    copied = at;  // from the '@' on
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
+std::string url_origin(std::string_view url) {
+  std::size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return "…";
+  std::size_t authority = scheme_end + 3;
+  std::size_t end = url.find_first_of("/?#", authority);
+  if (end == std::string_view::npos) end = url.size();
+  std::string_view host = url.substr(authority, end - authority);
+  if (std::size_t at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  std::string origin(url.substr(0, authority));
+  origin += host;
+  if (end < url.size()) origin += "/…";
+  return origin;
+}
+
+}  // namespace newswatch
