@@ -1,6 +1,13 @@
-// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) through simdjson: parsing JSON
-// feeds with a DOM of std::maps cost more than all the XML feeds of the bench corpus.
+// JSON Feed 1.0 and 1.1 (https://jsonfeed.org/version/1.1) through simdjson's On Demand API,
+// in one forward pass: the fields the contract names are read, every other value is checked
+// to be JSON and skipped. Numbers are checked against JSON's grammar but never converted; a
+// field that takes text takes a number as written ("id": 42 is the id "42"). A number that
+// no double or 64-bit integer holds ("1e400", a 30-digit id) is valid JSON, and simdjson's
+// DOM parser, which converts every number it meets, refused the whole feed over one in an
+// extension nobody reads.
 #include <simdjson.h>
+
+#include <algorithm>
 
 #include "feeds/dates.h"
 #include "feeds/parser.h"
@@ -10,94 +17,407 @@
 namespace newswatch {
 namespace {
 
-using simdjson::dom::element;
+namespace od = simdjson::ondemand;
 
-// A string member, or a number's text ("id": 42 is the id "42").
-std::optional<std::string> string_field(element object, const char* key) {
-  element value;
-  if (!object.is_object() || object[key].get(value) != simdjson::SUCCESS) return std::nullopt;
-  if (value.is_string()) return std::string(value.get_string().value_unsafe());
-  if (value.is_number()) return simdjson::minify(value);
-  return std::nullopt;
+// Deeper documents are refused, as simdjson's DOM parser refused them (On Demand leaves the
+// limit to its caller, and checking a value recurses).
+constexpr int kMaxDepth = 1024;
+
+// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, RFC 8259's number.
+bool is_json_number(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i > start;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (!digits()) {
+    return false;
+  }
+  if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digits()) return false;
+  }
+  return i == s.size();
 }
 
-std::optional<UnixSeconds> date_field(element object, const char* key, ParsedFeed& feed) {
-  auto text = string_field(object, key);
-  if (!text) return std::nullopt;
-  auto parsed = parse_date(*text);
-  if (!parsed)
-    feed.warnings.push_back(std::string("unparseable date in ") + key + ": '" + *text + "'");
-  return parsed;
+// "line 3, column 7" of a byte offset; columns count characters.
+std::string line_and_column(std::string_view text, std::size_t offset) {
+  offset = std::min(offset, text.size());
+  std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
+  line_start = line_start == std::string_view::npos || offset == 0 ? 0 : line_start + 1;
+  std::size_t line =
+      1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + line_start, '\n'));
+  std::size_t column = 1;
+  for (std::size_t i = line_start; i < offset; ++i)
+    column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
-std::optional<std::string> author_of(element object) {
-  // 1.1 has "authors" (an array); 1.0 has "author" (an object).
-  simdjson::dom::array authors;
-  if (object["authors"].get(authors) == simdjson::SUCCESS && authors.size() > 0) {
-    if (auto name = string_field(authors.at(0).value_unsafe(), "name")) return clean_text(*name);
-  }
-  element author;
-  if (object["author"].get(author) == simdjson::SUCCESS) {
-    if (auto name = string_field(author, "name")) return clean_text(*name);
-  }
-  return std::nullopt;
-}
-
-Item json_item(element object, const std::string& base,
-               const std::optional<std::string>& feed_author, ParsedFeed& feed) {
-  Item item;
-  if (auto id = string_field(object, "id")) item.guid = plain_text(*id);
-  item.title = clean_text(string_field(object, "title").value_or(""));
-  if (auto url = string_field(object, "url"); url && !plain_text(*url).empty())
-    item.link = resolve_url(base, plain_text(*url));
-  item.published = date_field(object, "date_published", feed);
-  item.updated = date_field(object, "date_modified", feed);
-  item.author = author_of(object);
-  if (!item.author) item.author = feed_author;  // a feed-level author covers every item
-  item.summary = clean_text(string_field(object, "summary").value_or(""));
-  if (auto html = string_field(object, "content_html")) {
-    item.content = html_to_text(*html);
-  } else if (auto text = string_field(object, "content_text")) {
-    item.content = clean_text(*text);
-  }
-  simdjson::dom::array tags;
-  if (object["tags"].get(tags) == simdjson::SUCCESS) {
-    for (element tag : tags) {
-      if (tag.is_string()) item.categories.push_back(clean_text(tag.get_string().value_unsafe()));
+// What went wrong where, when simdjson's first pass or its check of the root object fails,
+// which say what but not where: a control character in a string, a string never closed, a
+// bracket closing what it did not open, an array or object the document ends inside, or
+// more after the root object. nullopt when the strings and brackets are sound.
+struct Flaw {
+  simdjson::error_code code;
+  std::size_t offset;
+};
+std::optional<Flaw> find_flaw(std::string_view text) {
+  std::string open;  // the brackets open, innermost last
+  bool root_closed = false;
+  std::size_t string_start = std::string_view::npos;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (string_start != std::string_view::npos) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        string_start = std::string_view::npos;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        return Flaw{simdjson::UNESCAPED_CHARS, i};
+      }
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (root_closed) return Flaw{simdjson::TRAILING_CONTENT, i};
+    if (c == '"') {
+      string_start = i;
+    } else if (c == '{' || c == '[') {
+      open.push_back(c);
+    } else if (c == '}' || c == ']') {
+      if (open.empty() || open.back() != (c == '}' ? '{' : '['))
+        return Flaw{simdjson::TAPE_ERROR, i};
+      open.pop_back();
+      root_closed = open.empty();
     }
   }
-  return item;
+  if (string_start != std::string_view::npos) return Flaw{simdjson::UNCLOSED_STRING, string_start};
+  if (!open.empty()) return Flaw{simdjson::INCOMPLETE_ARRAY_OR_OBJECT, text.size()};
+  return std::nullopt;
 }
+
+const char* describe(simdjson::error_code code) {
+  switch (code) {
+    case simdjson::TAPE_ERROR:
+      return "a comma, colon, bracket or brace missing or out of place";
+    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
+      return "the document ends inside an array or object";
+    case simdjson::INCORRECT_TYPE:
+    case simdjson::T_ATOM_ERROR:
+    case simdjson::F_ATOM_ERROR:
+    case simdjson::N_ATOM_ERROR:
+      return "not a JSON value";
+    case simdjson::STRING_ERROR:
+      return "invalid escape in a string";
+    case simdjson::NUMBER_ERROR:
+      return "invalid number";
+    case simdjson::UNCLOSED_STRING:
+      return "unclosed string";
+    case simdjson::UNESCAPED_CHARS:
+      return "control character in a string";
+    case simdjson::DEPTH_ERROR:
+      return "nested more than 1024 levels deep";
+    case simdjson::TRAILING_CONTENT:
+      return "more after the end of the document";
+    default:
+      return simdjson::error_message(code);
+  }
+}
+
+// An item's fields as read, before they become an Item.
+struct ItemFields {
+  std::optional<std::string> id, url, title, summary, content_html, content_text, published,
+      modified, author, first_author;
+  std::vector<std::string> tags;
+};
+
+// The forward pass. Each method returns false, with error_ set, on invalid JSON.
+class Reader {
+ public:
+  explicit Reader(ParsedFeed& feed, std::size_t max_items) : feed_(feed), max_items_(max_items) {}
+
+  bool feed(od::object root, std::optional<std::string>& version,
+            std::optional<std::string>& home_page_url, std::optional<std::string>& feed_author) {
+    std::optional<std::string> title, language, first_author;
+    bool good = members(root, 1, [&](std::string_view key, od::value value) {
+      if (key == "version") return text(value, version, 1);
+      if (key == "title") return text(value, title, 1);
+      if (key == "home_page_url") return text(value, home_page_url, 1);
+      if (key == "language") return text(value, language, 1);
+      if (key == "author") return author(value, feed_author, 1);
+      if (key == "authors") return first_author_of(value, first_author, 1);
+      if (key == "items") return items(value, 1);
+      return skip(value, 1);
+    });
+    feed_.title = clean_text(title.value_or(""));
+    feed_.language = language;
+    if (first_author) feed_author = first_author;  // 1.1's "authors" outranks 1.0's "author"
+    return good;
+  }
+
+  simdjson::error_code error() const { return error_; }
+  // Where the error was, when the pass knows it better than the iterator does.
+  const char* error_at() const { return error_at_; }
+
+ private:
+  bool ok(simdjson::error_code code) {
+    if (code != simdjson::SUCCESS && error_ == simdjson::SUCCESS) error_ = code;
+    return code == simdjson::SUCCESS;
+  }
+
+  // Calls read(key, value) for each member of `object`, in document order.
+  template <typename Read>
+  bool members(od::object object, int depth, Read read) {
+    if (depth > kMaxDepth) return ok(simdjson::DEPTH_ERROR);
+    for (auto member : object) {
+      od::field field;
+      std::string_view key;
+      if (!ok(std::move(member).get(field)) || !ok(field.unescaped_key().get(key)) ||
+          !read(key, field.value()))
+        return false;
+    }
+    return true;
+  }
+
+  template <typename Read>
+  bool elements(od::value value, int depth, Read read) {
+    if (depth > kMaxDepth) return ok(simdjson::DEPTH_ERROR);
+    od::array array;
+    if (!ok(value.get_array().get(array))) return false;
+    for (auto element : array) {
+      od::value child;
+      if (!ok(std::move(element).get(child)) || !read(child)) return false;
+    }
+    return true;
+  }
+
+  // A number's text as written, once it is known to be one.
+  bool number(od::value value, std::string_view& out) {
+    std::string_view token = value.raw_json_token();
+    const char* at = token.data();
+    while (!token.empty() && (token.back() == ' ' || token.back() == '\t' || token.back() == '\n' ||
+                              token.back() == '\r'))
+      token.remove_suffix(1);
+    if (!is_json_number(token)) {
+      error_at_ = at;
+      return ok(simdjson::NUMBER_ERROR);
+    }
+    out = token;
+    return true;
+  }
+
+  // Checks that `value` is JSON, down to its last nested value, and reads none of it.
+  bool skip(od::value value, int depth) {
+    od::json_type type;
+    if (!ok(value.type().get(type))) return false;
+    switch (type) {
+      case od::json_type::object: {
+        od::object object;
+        return ok(value.get_object().get(object)) &&
+               members(object, depth + 1,
+                       [&](std::string_view, od::value child) { return skip(child, depth + 1); });
+      }
+      case od::json_type::array:
+        return elements(value, depth + 1, [&](od::value child) { return skip(child, depth + 1); });
+      case od::json_type::string: {
+        std::string_view ignored;
+        return ok(value.get_string().get(ignored));
+      }
+      case od::json_type::number: {
+        std::string_view ignored;
+        return number(value, ignored);
+      }
+      case od::json_type::boolean: {
+        bool ignored;
+        return ok(value.get_bool().get(ignored));
+      }
+      case od::json_type::null: {
+        bool is_null = false;
+        return ok(value.is_null().get(is_null)) && (is_null || ok(simdjson::N_ATOM_ERROR));
+      }
+    }
+    return ok(simdjson::UNEXPECTED_ERROR);
+  }
+
+  // The text of a string or a number into `out` (unless a member of that name came first);
+  // any other value is checked and leaves `out` alone.
+  bool text(od::value value, std::optional<std::string>& out, int depth) {
+    od::json_type type;
+    if (!ok(value.type().get(type))) return false;
+    std::string_view read;
+    if (type == od::json_type::string) {
+      if (!ok(value.get_string().get(read))) return false;
+    } else if (type == od::json_type::number) {
+      if (!number(value, read)) return false;
+    } else {
+      return skip(value, depth);
+    }
+    if (!out) out = std::string(read);
+    return true;
+  }
+
+  // The name of an author object.
+  bool author(od::value value, std::optional<std::string>& name, int depth) {
+    od::json_type type;
+    if (!ok(value.type().get(type))) return false;
+    if (type != od::json_type::object) return skip(value, depth);
+    od::object object;
+    return ok(value.get_object().get(object)) &&
+           members(object, depth + 1, [&](std::string_view key, od::value child) {
+             return key == "name" ? text(child, name, depth + 1) : skip(child, depth + 1);
+           });
+  }
+
+  // The name of the first author of an "authors" array.
+  bool first_author_of(od::value value, std::optional<std::string>& name, int depth) {
+    od::json_type type;
+    if (!ok(value.type().get(type))) return false;
+    if (type != od::json_type::array) return skip(value, depth);
+    bool first = true;
+    return elements(value, depth + 1, [&](od::value child) {
+      bool good = first ? author(child, name, depth + 1) : skip(child, depth + 1);
+      first = false;
+      return good;
+    });
+  }
+
+  bool items(od::value value, int depth) {
+    od::json_type type;
+    if (!ok(value.type().get(type))) return false;
+    if (type != od::json_type::array) return skip(value, depth);
+    return elements(value, depth + 1, [&](od::value child) {
+      if (!ok(child.type().get(type))) return false;
+      if (type != od::json_type::object) return skip(child, depth + 1);
+      if (feed_.items.size() >= max_items_) {
+        if (!capped_)
+          feed_.warnings.push_back("more than " + std::to_string(max_items_) +
+                                   " items; the rest are ignored");
+        capped_ = true;
+        return skip(child, depth + 1);
+      }
+      return item(child, depth + 1);
+    });
+  }
+
+  bool item(od::value value, int depth) {
+    ItemFields f;
+    od::object object;
+    bool good = ok(value.get_object().get(object)) &&
+                members(object, depth + 1, [&](std::string_view key, od::value child) {
+                  int d = depth + 1;
+                  if (key == "id") return text(child, f.id, d);
+                  if (key == "url") return text(child, f.url, d);
+                  if (key == "title") return text(child, f.title, d);
+                  if (key == "summary") return text(child, f.summary, d);
+                  if (key == "content_html") return text(child, f.content_html, d);
+                  if (key == "content_text") return text(child, f.content_text, d);
+                  if (key == "date_published") return text(child, f.published, d);
+                  if (key == "date_modified") return text(child, f.modified, d);
+                  if (key == "author") return author(child, f.author, d);
+                  if (key == "authors") return first_author_of(child, f.first_author, d);
+                  if (key == "tags") return tags(child, f.tags, d);
+                  return skip(child, d);
+                });
+    if (good) feed_.items.push_back(to_item(std::move(f)));
+    return good;
+  }
+
+  bool tags(od::value value, std::vector<std::string>& out, int depth) {
+    od::json_type type;
+    if (!ok(value.type().get(type))) return false;
+    if (type != od::json_type::array) return skip(value, depth);
+    return elements(value, depth + 1, [&](od::value child) {
+      if (!ok(child.type().get(type))) return false;
+      if (type != od::json_type::string) return skip(child, depth + 1);
+      std::string_view tag;
+      if (!ok(child.get_string().get(tag))) return false;
+      out.push_back(clean_text(tag));
+      return true;
+    });
+  }
+
+  std::optional<UnixSeconds> date(const std::optional<std::string>& text, const char* key) {
+    if (!text) return std::nullopt;
+    auto parsed = parse_date(*text);
+    if (!parsed)
+      feed_.warnings.push_back(std::string("unparseable date in ") + key + ": '" + *text + "'");
+    return parsed;
+  }
+
+  // The item as the contract has it, but for its link, which is resolved once the feed's
+  // home page is known (it may come after the items), and a missing author, which the
+  // feed's covers.
+  Item to_item(ItemFields f) {
+    Item item;
+    if (f.id) item.guid = plain_text(*f.id);
+    item.title = clean_text(f.title.value_or(""));
+    if (f.url && !plain_text(*f.url).empty()) item.link = plain_text(*f.url);
+    item.published = date(f.published, "date_published");
+    item.updated = date(f.modified, "date_modified");
+    if (f.first_author) f.author = std::move(f.first_author);
+    if (f.author) item.author = clean_text(*f.author);
+    item.summary = clean_text(f.summary.value_or(""));
+    if (f.content_html) {
+      item.content = html_to_text(*f.content_html);
+    } else if (f.content_text) {
+      item.content = clean_text(*f.content_text);
+    }
+    item.categories = std::move(f.tags);
+    return item;
+  }
+
+  ParsedFeed& feed_;
+  std::size_t max_items_;
+  bool capped_ = false;
+  simdjson::error_code error_ = simdjson::SUCCESS;
+  const char* error_at_ = nullptr;
+};
 
 }  // namespace
 
 Result<ParsedFeed> parse_json_feed(std::string_view bytes, const ParseOptions& options) {
-  thread_local simdjson::dom::parser parser;  // reuses its buffers across documents
-  element document;
-  if (parser.parse(bytes.data(), bytes.size()).get(document) != simdjson::SUCCESS ||
-      !document.is_object())
-    return fail("not a feed: invalid JSON");
-  auto version = string_field(document, "version");
-  if (!version || version->find("jsonfeed.org/version/") == std::string::npos)
-    return fail("not a feed: JSON without a JSON Feed version");
+  thread_local od::parser parser;  // reuses its buffers across documents
+  simdjson::padded_string padded(bytes.data(), bytes.size());
+  std::string_view text(padded.data(), padded.size());
+  // Where an error is: found by looking at the strings and brackets when simdjson's checks
+  // of the whole document failed, else where its iterator stopped.
+  auto invalid = [&](simdjson::error_code code, const char* at) {
+    std::size_t offset = at ? static_cast<std::size_t>(at - text.data()) : text.size();
+    if (auto flaw = find_flaw(text); flaw && flaw->offset <= offset) {
+      code = flaw->code;
+      offset = flaw->offset;
+    }
+    return fail("not a feed: invalid JSON at " + line_and_column(text, offset) + ": " +
+                describe(code));
+  };
+  od::document document;
+  if (auto code = parser.iterate(padded).get(document)) return invalid(code, nullptr);
+  od::object root;
+  if (auto code = document.get_object().get(root)) return invalid(code, nullptr);
   ParsedFeed feed;
   feed.format = FeedFormat::kJsonFeed;
-  feed.title = clean_text(string_field(document, "title").value_or(""));
-  feed.link = string_field(document, "home_page_url");
-  feed.language = string_field(document, "language");
-  auto author = author_of(document);
+  Reader reader(feed, options.max_items);
+  std::optional<std::string> version, home_page_url, author;
+  const char* at = nullptr;
+  if (!reader.feed(root, version, home_page_url, author)) {
+    if (!(at = reader.error_at()) && document.current_location().get(at) != simdjson::SUCCESS)
+      at = nullptr;
+    return invalid(reader.error(), at);
+  }
+  if (document.current_location().get(at) == simdjson::SUCCESS)
+    return invalid(simdjson::TRAILING_CONTENT, at);  // a second value after the root object
+  if (!version || version->find("jsonfeed.org/version/") == std::string::npos)
+    return fail("not a feed: JSON without a JSON Feed version");
+  feed.link = home_page_url;
   std::string base = options.base_url.empty() ? feed.link.value_or("") : options.base_url;
-  simdjson::dom::array items;
-  if (document["items"].get(items) == simdjson::SUCCESS) {
-    for (element object : items) {
-      if (!object.is_object()) continue;
-      if (feed.items.size() >= options.max_items) {
-        feed.warnings.push_back("more than " + std::to_string(options.max_items) +
-                                " items; the rest are ignored");
-        break;
-      }
-      feed.items.push_back(json_item(object, base, author, feed));
-    }
+  for (Item& item : feed.items) {
+    if (item.link) item.link = resolve_url(base, *item.link);
+    if (!item.author && author) item.author = clean_text(*author);
   }
   return feed;
 }

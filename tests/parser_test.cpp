@@ -332,3 +332,42 @@ TEST_CASE("feed hints: ttl, the syndication module, skipHours and skipDays") {
   auto none = parse("<rss><channel><title>t</title><ttl>soon</ttl></channel></rss>");
   CHECK_FALSE(none.hints.ttl_seconds);
 }
+
+TEST_CASE("a number no double or integer holds never rejects a JSON Feed") {
+  auto feed = parse(R"({"version": "https://jsonfeed.org/version/1.1", "title": "J",
+    "_ext": {"n": 1e400, "m": [-1e999, 123456789012345678901234567890]},
+    "items": [{"id": 18446744073709551616, "title": "a", "_rank": 1e400,
+               "attachments": [{"url": "https://j.example/a.mp3", "size_in_bytes": 1e999}]},
+              {"id": 18446744073709551617, "title": "b"},
+              {"id": -1.5e-400, "title": "c"}]})");
+  REQUIRE(feed.items.size() == 3);
+  // Ids are text: two ids no double tells apart stay two ids, as written.
+  CHECK(feed.items[0].guid == "18446744073709551616");
+  CHECK(feed.items[1].guid == "18446744073709551617");
+  CHECK(feed.items[2].guid == "-1.5e-400");
+  CHECK(feed.items[2].title == "c");
+  CHECK(feed.warnings.empty());
+}
+
+TEST_CASE("invalid JSON is an error that says where") {
+  auto error_of = [](std::string_view json) {
+    auto feed = parse_feed(json, {});
+    REQUIRE_FALSE(feed);
+    return feed.error().message;
+  };
+  std::string head = "{\"version\": \"https://jsonfeed.org/version/1.1\",\n";
+  CHECK_THAT(error_of(head + "  \"title\": tru,\n  \"items\": []}"),
+             Catch::StartsWith("not a feed: invalid JSON at line 2, column 12"));
+  CHECK_THAT(error_of(head + "  \"items\": [{\"id\": 1} {\"id\": 2}]}"),
+             Catch::StartsWith("not a feed: invalid JSON at line 2, column 23"));
+  CHECK_THAT(error_of(head + "  \"items\": [{\"id\": 01}]}"),
+             Catch::Contains("line 2, column 20: invalid number"));
+  CHECK_THAT(error_of(head + "  \"title\": \"T\xC3\xA9h\xC3\xA9ran"),
+             Catch::Contains("line 2, column 12: unclosed string"));
+  CHECK_THAT(error_of(head + "  \"title\": \"a\\qb\"}"), Catch::Contains("line 2, column"));
+  CHECK_THAT(error_of(head + "  \"items\": []} []"), Catch::Contains("line 2, column 16"));
+  CHECK_THAT(error_of(head + "  \"items\": [{\"id\": 1},\n"),
+             Catch::Contains("line 3, column 1: the document ends inside an array or object"));
+  CHECK_THAT(error_of(head + "  \"_x\": " + std::string(2000, '[') + std::string(2000, ']') + "}"),
+             Catch::Contains("line 2, column 1032: nested more than 1024 levels deep"));
+}
