@@ -155,7 +155,7 @@ class Reader {
       return skip(value, 1);
     });
     feed_.title = clean_text(title.value_or(""));
-    feed_.language = language;
+    if (language) feed_.language = clean_text(*language);
     if (first_author) feed_author = first_author;  // 1.1's "authors" outranks 1.0's "author"
     return good;
   }

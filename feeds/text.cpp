@@ -220,6 +220,13 @@ std::size_t skip_plain_words(std::string_view s, std::size_t start, std::size_t 
   return run;
 }
 
+// The bytes TextSink::text() stops copying at: those of kMayStartSpace, and NUL.
+constexpr auto kStopsCopy = [] {
+  std::array<bool, 256> table = kMayStartSpace;
+  table[0] = true;
+  return table;
+}();
+
 // Collapses whitespace as text is appended: one space between words, none at the ends.
 class TextSink {
  public:
@@ -231,11 +238,11 @@ class TextSink {
       run = skip_plain_words(s, i, run);
       while (run < s.size()) {
         unsigned char c = static_cast<unsigned char>(s[run]);
-        if (!kMayStartSpace[c]) {
+        if (!kStopsCopy[c]) {
           non_ascii_ |= c >= 0x80;
           ++run;
         } else if (c == ' ' && run > i && run + 1 < s.size() &&
-                   !kMayStartSpace[static_cast<unsigned char>(s[run + 1])]) {
+                   !kStopsCopy[static_cast<unsigned char>(s[run + 1])]) {
           non_ascii_ |= static_cast<unsigned char>(s[run + 1]) >= 0x80;
           run += 2;
         } else {
@@ -252,6 +259,13 @@ class TextSink {
       if (space > 0) {
         pending_space_ = true;
         i += space;
+      } else if (s[i] == '\0') {
+        // No text field holds a NUL, whatever decoded it (a JSON "\u0000", base64): C
+        // strings end there. U+FFFD, as HTML5 reads a reference to NUL.
+        flush_space();
+        non_ascii_ = true;
+        out_.append("\uFFFD");
+        ++i;
       } else {
         flush_space();
         non_ascii_ = true;  // a lead byte of a character that is not a space

@@ -1,5 +1,6 @@
 #include "feeds/xml_repair.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -20,6 +21,49 @@ bool is_name_char(char c) {
 
 bool is_xml_entity(std::string_view name) {
   return name == "amp" || name == "lt" || name == "gt" || name == "quot" || name == "apos";
+}
+
+// The code point of the numeric reference whose digits start at text[i] (after "&#" or
+// "&#x"), capped at 0x110000, and where the digits end.
+char32_t reference_value(std::string_view text, std::size_t& i, bool hex) {
+  char32_t value = 0;
+  for (; i < text.size(); ++i) {
+    char c = text[i];
+    int digit = c >= '0' && c <= '9'                     ? c - '0'
+                : !hex                                   ? -1
+                : (c | 0x20) >= 'a' && (c | 0x20) <= 'f' ? (c | 0x20) - 'a' + 10
+                                                         : -1;
+    if (digit < 0) break;
+    value = std::min<char32_t>(value * (hex ? 16 : 10) + static_cast<char32_t>(digit), 0x110000);
+  }
+  return value;
+}
+
+// NUL, surrogates and numbers beyond U+10FFFF are no characters: pugixml would end the text
+// at a NUL and write the others as bytes that are not UTF-8.
+bool is_no_character(char32_t c) { return c == 0 || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF; }
+
+// C0 controls but tab, LF and CR: XML 1.0 forbids references to them; HTML5 keeps them.
+bool is_forbidden_control(char32_t c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
+
+// The document with each NUL byte, which ends pugixml's text (and its document: what follows
+// is lost), replaced by U+FFFD; nullopt when it has none.
+std::optional<std::string> without_nul_bytes(std::string_view document,
+                                             std::vector<std::string>& warnings) {
+  std::size_t nul = document.find('\0');
+  if (nul == std::string_view::npos) return std::nullopt;
+  std::string out;
+  out.reserve(document.size() + 16);
+  std::size_t count = 0, copied = 0;
+  for (; nul != std::string_view::npos; nul = document.find('\0', nul + 1), ++count) {
+    out.append(document.substr(copied, nul - copied));
+    out.append("\uFFFD");
+    copied = nul + 1;
+  }
+  out.append(document.substr(copied));
+  warnings.push_back(count == 1 ? "a NUL byte replaced by U+FFFD"
+                                : std::to_string(count) + " NUL bytes replaced by U+FFFD");
+  return out;
 }
 
 // <!ENTITY name "value"> and <!ENTITY name 'value'> from the internal subset. Parameter and
@@ -87,6 +131,9 @@ class Repairer {
       std::size_t section_end = end_of_section_around(amp);
       i = section_end > amp ? section_end : reference(amp);
     }
+    report(warnings, no_characters_,
+           "references to NUL, surrogates or beyond U+10FFFF replaced by U+FFFD");
+    report(warnings, controls_, "references to control characters (not allowed in XML) kept");
     if (!changed_) return std::nullopt;
     out_.append(doc_.substr(copied_));
     report(warnings, html_entities_, "HTML named entities used without a declaration");
@@ -113,7 +160,7 @@ class Repairer {
   }
 
   // Where the reference at `at` ends when it is one pugixml understands (&amp; &lt; &gt;
-  // &quot; &apos; &#N; &#xH;), else 0.
+  // &quot; &apos; &#N; &#xH;) and that needs no warning, else 0.
   std::size_t xml_reference_end(std::size_t at) const {
     std::size_t i = at + 1, n = doc_.size();
     if (i < n && doc_[i] == '#') {
@@ -121,9 +168,8 @@ class Repairer {
       bool hex = j < n && (doc_[j] == 'x' || doc_[j] == 'X');
       if (hex) ++j;
       std::size_t digits = j;
-      while (j < n && (hex ? std::isxdigit(static_cast<unsigned char>(doc_[j]))
-                           : (doc_[j] >= '0' && doc_[j] <= '9')))
-        ++j;
+      char32_t value = reference_value(doc_, j, hex);
+      if (is_no_character(value) || is_forbidden_control(value)) return 0;
       return j > digits && j < n && doc_[j] == ';' ? j + 1 : 0;
     }
     for (std::string_view name : {"lt;", "gt;", "amp;", "quot;", "apos;"}) {
@@ -194,11 +240,16 @@ class Repairer {
       bool hex = j < doc_.size() && (doc_[j] == 'x' || doc_[j] == 'X');
       if (hex) ++j;
       std::size_t digits = j;
-      while (j < doc_.size() && (hex ? std::isxdigit(static_cast<unsigned char>(doc_[j]))
-                                     : std::isdigit(static_cast<unsigned char>(doc_[j]))))
-        ++j;
-      if (j > digits && j < doc_.size() && doc_[j] == ';') return j + 1;
-      return bare_ampersand(at);
+      char32_t value = reference_value(doc_, j, hex);
+      if (j == digits || j >= doc_.size() || doc_[j] != ';') return bare_ampersand(at);
+      std::string_view whole = doc_.substr(at, j + 1 - at);
+      if (is_no_character(value)) {
+        replace(at, j + 1, "&#xFFFD;");  // what HTML5 reads them as
+        tally(no_characters_, whole);
+      } else if (is_forbidden_control(value)) {
+        tally(controls_, whole);
+      }
+      return j + 1;
     }
     std::size_t j = i;
     if (j < doc_.size() && is_name_start(doc_[j])) {
@@ -253,14 +304,16 @@ class Repairer {
   bool changed_ = false;
   std::size_t expansion_ = 0;
   bool expansion_capped_ = false;
-  Tally html_entities_, unknown_entities_, bare_ampersands_, expanded_;
+  Tally html_entities_, unknown_entities_, bare_ampersands_, expanded_, no_characters_, controls_;
 };
 
 }  // namespace
 
 std::optional<std::string> repair_xml(std::string_view document, std::vector<std::string>& warnings,
                                       const XmlRepairLimits& limits) {
-  return Repairer(document, limits).run(warnings);
+  std::optional<std::string> without_nul = without_nul_bytes(document, warnings);
+  auto repaired = Repairer(without_nul ? *without_nul : document, limits).run(warnings);
+  return repaired ? std::move(repaired) : std::move(without_nul);
 }
 
 }  // namespace newswatch

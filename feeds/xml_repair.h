@@ -19,8 +19,11 @@ struct XmlRepairLimits {
 // Rewrites `document` (UTF-8) so that every '&' in text and attribute values starts a
 // reference pugixml understands: HTML named entities become numeric references, entities
 // declared in the internal DTD subset are replaced by their text, unknown names and bare
-// ampersands become "&amp;". CDATA sections and comments are left alone. Each kind of repair
-// adds one warning. Returns nullopt when the document needed no repair.
+// ampersands become "&amp;". NUL bytes, and references to NUL, surrogates or numbers beyond
+// U+10FFFF, become U+FFFD: pugixml would cut the text at a NUL. CDATA sections and comments are
+// otherwise left alone. Each kind of repair adds one warning, as do references to the control
+// characters XML forbids (kept, as HTML5 keeps them). Returns nullopt when the document needed
+// no repair.
 std::optional<std::string> repair_xml(std::string_view document, std::vector<std::string>& warnings,
                                       const XmlRepairLimits& limits = {});
 

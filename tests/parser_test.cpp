@@ -371,3 +371,53 @@ TEST_CASE("invalid JSON is an error that says where") {
   CHECK_THAT(error_of(head + "  \"_x\": " + std::string(2000, '[') + std::string(2000, ']') + "}"),
              Catch::Contains("line 2, column 1032: nested more than 1024 levels deep"));
 }
+
+TEST_CASE("a reference to NUL becomes U+FFFD and the text after it is kept") {
+  auto feed = parse(R"(<rss version="2.0"><channel><title>a&#0;b</title>
+<item><title>c&#x0;d&#x00;e</title><description>&lt;p&gt;f&amp;#0;g&lt;/p&gt;</description>
+<guid>id&#0;1</guid></item></channel></rss>)");
+  CHECK(feed.title == "a\uFFFDb");
+  REQUIRE(feed.items.size() == 1);
+  CHECK(feed.items[0].title == "c\uFFFDd\uFFFDe");
+  CHECK(feed.items[0].summary == "f\uFFFDg");
+  CHECK(feed.items[0].guid == "id\uFFFD1");
+  REQUIRE(feed.warnings.size() == 1);
+  CHECK_THAT(feed.warnings[0], Catch::Contains("U+FFFD") && Catch::Contains("&#0;"));
+
+  auto json = parse(R"({"version": "https://jsonfeed.org/version/1.1", "title": "a\u0000b",
+    "items": [{"id": "1\u0000", "title": "c\u0000d", "tags": ["e\u0000"]}]})");
+  CHECK(json.title == "a\uFFFDb");
+  CHECK(json.items.at(0).guid == "1\uFFFD");
+  CHECK(json.items.at(0).title == "c\uFFFDd");
+  CHECK(json.items.at(0).categories == std::vector<std::string>{"e\uFFFD"});
+  CHECK(json.warnings.empty());  // \u0000 is valid JSON
+}
+
+TEST_CASE("a NUL byte in an XML document is U+FFFD, and the document goes on after it") {
+  using namespace std::string_literals;
+  auto feed = parse(
+      "<rss><channel><title>a\0b</title><item><title>one</title></item><item><title>two</title>"
+      "</item><item><description><![CDATA[c\0d]]></description></item></channel></rss>"s);
+  CHECK(feed.title == "a\uFFFDb");
+  REQUIRE(feed.items.size() == 3);
+  CHECK(feed.items[1].title == "two");
+  CHECK(feed.items[2].summary == "c\uFFFDd");
+  REQUIRE(feed.warnings.size() == 1);
+  CHECK_THAT(feed.warnings[0], Catch::Contains("2 NUL bytes replaced by U+FFFD"));
+}
+
+TEST_CASE("no NUL reaches a text field, whatever decoded it") {
+  // Atom content in base64 ("a\0b"): bytes the document could not carry itself.
+  auto feed = parse(R"(<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>
+<entry><title>e</title><content type="text/plain" mode="base64">YQBi</content></entry></feed>)");
+  CHECK(feed.items.at(0).content == "a\uFFFDb");
+}
+
+TEST_CASE("references to other control characters are kept, with a warning") {
+  auto feed = parse(R"(<rss><channel><title>a&#27;[2Jb&#x7;c&#9;d</title></channel></rss>)");
+  CHECK(feed.title ==
+        "a\x1b[2Jb\x07"
+        "c d");
+  REQUIRE(feed.warnings.size() == 1);
+  CHECK_THAT(feed.warnings[0], Catch::Contains("control characters") && Catch::Contains("&#27;"));
+}

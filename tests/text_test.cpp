@@ -122,3 +122,10 @@ TEST_CASE("whitespace collapsing and NFC agree with a slow reference on random t
     REQUIRE(newswatch::plain_text(s) == reference_plain_text(s));
   }
 }
+
+TEST_CASE("a NUL in text becomes U+FFFD: no text field holds one") {
+  using namespace std::string_literals;
+  CHECK(newswatch::plain_text("a\0b"s) == "a\uFFFDb");
+  CHECK(newswatch::clean_text(" \0 x\0"s) == "\uFFFD x\uFFFD");
+  CHECK(newswatch::html_to_text("<p>a\0</p>b &#0;"s) == "a\uFFFD b \uFFFD");
+}

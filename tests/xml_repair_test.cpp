@@ -68,3 +68,31 @@ TEST_CASE("the parser reports repairs as warnings and keeps the decoded text") {
   CHECK(feed->title == "testing â entity");
   CHECK_FALSE(feed->warnings.empty());
 }
+
+TEST_CASE("references to NUL, surrogates and beyond U+10FFFF become U+FFFD, with one warning") {
+  std::vector<std::string> warnings;
+  CHECK(repaired("<t>a&#0;b&#x00;c&#xD800;d&#1114112;e&#99999999999999;f</t>"
+                 "<![CDATA[&#0;]]><!-- &#0; -->",
+                 warnings) ==
+        "<t>a&#xFFFD;b&#xFFFD;c&#xFFFD;d&#xFFFD;e&#xFFFD;f</t><![CDATA[&#0;]]><!-- &#0; -->");
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::StartsWith("references to NUL, surrogates or beyond U+10FFFF "
+                                            "replaced by U+FFFD: &#0; and 4 more"));
+}
+
+TEST_CASE("NUL bytes become U+FFFD wherever they are, with a warning") {
+  using namespace std::string_literals;
+  std::vector<std::string> warnings;
+  CHECK(repaired("<t>a\0b</t><![CDATA[\0]]>&eacute;"s, warnings) ==
+        "<t>a\uFFFDb</t><![CDATA[\uFFFD]]>&#233;");
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0] == "2 NUL bytes replaced by U+FFFD");
+}
+
+TEST_CASE("references to the control characters XML forbids are kept, with a warning") {
+  std::vector<std::string> warnings;
+  CHECK_FALSE(repair_xml("<t>&#27;[31m &#x1B; &#9; &#10; &#13; &#127;</t>", warnings));
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0],
+             Catch::Contains("control characters") && Catch::Contains("&#27; and 1 more"));
+}
