@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <mutex>
 
+#include "feeds/shown_text.h"
+
 namespace newswatch {
 namespace {
 
@@ -49,16 +51,41 @@ class JournalSink final : public spdlog::sinks::base_sink<std::mutex> {
   }
 };
 
+// Log messages quote what feeds and servers sent (titles, dates, element names, errors) and
+// the URLs of feeds: in a line, none of it may start a line of its own (forging one), act on
+// the terminal that shows it, or show a password.
+class ShownSink final : public spdlog::sinks::sink {
+ public:
+  explicit ShownSink(std::shared_ptr<spdlog::sinks::sink> inner) : inner_(std::move(inner)) {}
+  void log(const spdlog::details::log_msg& msg) override {
+    std::string text =
+        printable(without_credentials(std::string_view(msg.payload.data(), msg.payload.size())));
+    spdlog::details::log_msg shown = msg;
+    shown.payload = text;
+    inner_->log(shown);
+  }
+  void flush() override { inner_->flush(); }
+  void set_pattern(const std::string& pattern) override { inner_->set_pattern(pattern); }
+  void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
+    inner_->set_formatter(std::move(formatter));
+  }
+
+ private:
+  std::shared_ptr<spdlog::sinks::sink> inner_;
+};
+
 }  // namespace
 
 void setup_logging() {
   if (stderr_is_journal()) {
-    auto logger = std::make_shared<spdlog::logger>("newswatch", std::make_shared<JournalSink>());
-    spdlog::set_default_logger(logger);
+    auto sink = std::make_shared<ShownSink>(std::make_shared<JournalSink>());
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("newswatch", sink));
     spdlog::set_pattern("%v");
     spdlog::flush_on(spdlog::level::trace);  // each line reaches the journal as it is logged
   } else {
-    spdlog::set_default_logger(spdlog::stderr_color_mt("newswatch"));
+    auto sink =
+        std::make_shared<ShownSink>(std::make_shared<spdlog::sinks::stderr_color_sink_mt>());
+    spdlog::set_default_logger(std::make_shared<spdlog::logger>("newswatch", sink));
     spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ %v");
   }
 }

@@ -7,9 +7,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <deque>
 #include <sstream>
 
 namespace newswatch {
@@ -176,11 +178,11 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(
   server->metrics_ = &metrics;
   server->snapshot_ = std::move(snapshot);
   server->stall_limit_ = stall_limit;
-  server->listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  server->listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   int yes = 1;
   setsockopt(server->listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   if (bind(server->listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(server->listener_, 16) != 0)
+      ::listen(server->listener_, 128) != 0)
     return fail("metrics: cannot listen on " + listen + ": " + std::strerror(errno));
   socklen_t length = sizeof address;
   getsockname(server->listener_, reinterpret_cast<sockaddr*>(&address), &length);
@@ -200,34 +202,82 @@ MetricsServer::~MetricsServer() {
   }
 }
 
+namespace {
+
+// Connections are served side by side, each with its own deadline, so that clients that
+// send slowly or not at all (slowloris) cannot keep a scrape or a health check waiting: when
+// all slots are taken, the oldest connection is dropped for the new one.
+constexpr std::size_t kMaxClients = 64;
+constexpr std::chrono::seconds kClientDeadline{2};
+constexpr std::size_t kMaxRequestHead = 16384;
+
+}  // namespace
+
+struct MetricsServer::Client {
+  int fd = -1;
+  std::chrono::steady_clock::time_point deadline;
+  std::string request;   // the head read so far
+  std::string response;  // once the head is complete
+  std::size_t sent = 0;
+};
+
 void MetricsServer::serve() {
+  std::deque<Client> clients;  // oldest first
+  auto drop = [&](std::deque<Client>::iterator it) {
+    close(it->fd);
+    return clients.erase(it);
+  };
   for (;;) {
-    pollfd fds[2] = {{listener_, POLLIN, 0}, {stop_[0], POLLIN, 0}};
-    if (poll(fds, 2, -1) < 0) continue;
-    if (fds[1].revents & POLLIN) return;
-    if (!(fds[0].revents & POLLIN)) continue;
-    int client = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (client < 0) continue;
-    answer(client);
-    close(client);
+    std::vector<pollfd> fds = {{stop_[0], POLLIN, 0}, {listener_, POLLIN, 0}};
+    auto now = std::chrono::steady_clock::now();
+    auto wake = now + std::chrono::hours(1);
+    for (const Client& c : clients) {
+      fds.push_back({c.fd, static_cast<short>(c.response.empty() ? POLLIN : POLLOUT), 0});
+      wake = std::min(wake, c.deadline);
+    }
+    auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count();
+    if (poll(fds.data(), fds.size(), static_cast<int>(std::max<long>(wait, 0) + 1)) < 0) continue;
+    if (fds[0].revents & POLLIN) break;
+    // Each client as poll saw it; those accepted below wait for the next turn.
+    auto it = clients.begin();
+    for (std::size_t i = 2; i < fds.size(); ++i) {
+      Client& c = *it;
+      bool done = false;
+      if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
+        done = !read_request(c);
+      } else if (fds[i].revents & POLLOUT) {
+        ssize_t n = send(c.fd, c.response.data() + c.sent, c.response.size() - c.sent,
+                         MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) c.sent += static_cast<std::size_t>(n);
+        done = n <= 0 || c.sent == c.response.size();
+      }
+      done = done || std::chrono::steady_clock::now() > c.deadline;
+      it = done ? drop(it) : std::next(it);
+    }
+    if (fds[1].revents & POLLIN) {
+      for (;;) {
+        int fd = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (fd < 0) break;
+        if (clients.size() >= kMaxClients) drop(clients.begin());
+        clients.push_back({fd, std::chrono::steady_clock::now() + kClientDeadline, "", "", 0});
+      }
+    }
   }
+  for (Client& c : clients) close(c.fd);
 }
 
-void MetricsServer::answer(int client) {
-  // One request per connection, its head read within two seconds.
-  std::string request;
+bool MetricsServer::read_request(Client& c) {
   char buffer[2048];
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
-  while (request.find("\r\n\r\n") == std::string::npos && request.size() < 16384) {
-    pollfd fd{client, POLLIN, 0};
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0 || poll(&fd, 1, static_cast<int>(left.count())) <= 0) return;
-    ssize_t n = read(client, buffer, sizeof buffer);
-    if (n <= 0) return;
-    request.append(buffer, static_cast<std::size_t>(n));
-  }
-  std::string line = request.substr(0, request.find("\r\n"));
+  ssize_t n = recv(c.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+  if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return false;
+  if (n > 0) c.request.append(buffer, static_cast<std::size_t>(n));
+  if (c.request.find("\r\n\r\n") == std::string::npos && c.request.size() < kMaxRequestHead)
+    return true;
+  c.response = answer(c.request.substr(0, c.request.find("\r\n")));
+  return true;
+}
+
+std::string MetricsServer::answer(const std::string& line) {
   std::string status = "200 OK", type = "text/plain; version=0.0.4; charset=utf-8", body;
   auto is = [&](const char* method_and_path) {
     return line.starts_with(method_and_path) &&
@@ -250,14 +300,9 @@ void MetricsServer::answer(int client) {
     type = "text/plain; charset=utf-8";
     body = "GET /metrics or /healthz\n";
   }
-  std::string response = "HTTP/1.1 " + status + "\r\nContent-Type: " + type +
-                         "\r\nContent-Length: " + std::to_string(body.size()) +
-                         "\r\nConnection: close\r\n\r\n" + body;
-  for (std::size_t sent = 0; sent < response.size();) {
-    ssize_t n = send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return;
-    sent += static_cast<std::size_t>(n);
-  }
+  return "HTTP/1.1 " + status + "\r\nContent-Type: " + type +
+         "\r\nContent-Length: " + std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" +
+         body;
 }
 
 }  // namespace newswatch

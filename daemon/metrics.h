@@ -1,7 +1,8 @@
 // The daemon's health for Prometheus and for humans with curl: counters the pipeline bumps as
 // it works, rendered in the Prometheus text format at GET /metrics, and GET /healthz, which
 // fails (503) when the event loop has stalled or the database cannot be written. Served by a
-// small HTTP/1.1 server of its own thread, off unless [metrics] is configured.
+// small HTTP/1.1 server of its own thread (one request per connection, many connections at
+// once, each given two seconds), off unless [metrics] is configured.
 #pragma once
 
 #include <atomic>
@@ -71,9 +72,13 @@ class MetricsServer {
   int port() const { return port_; }
 
  private:
+  struct Client;
   MetricsServer() = default;
   void serve();
-  void answer(int client);
+  // Reads what a client sent; false when it closed or failed. Once its request's head is
+  // complete, the response is ready to send.
+  bool read_request(Client& client);
+  std::string answer(const std::string& request_line);
 
   const Metrics* metrics_ = nullptr;
   std::function<Metrics::Snapshot()> snapshot_;

@@ -163,7 +163,7 @@ Poller::~Poller() {
   metrics_server_.reset();
   parse_queue_.close();
   for (std::size_t i = 0; i + 1 < threads_.size(); ++i) threads_[i].join();
-  dispatcher_.reset();  // the action under way finishes; its outcome is still written
+  dispatcher_.reset();  // the action under way is stopped; it and the rest stay pending
   write_queue_.close();
   threads_.back().join();
 }
@@ -314,6 +314,8 @@ void Poller::writer() {
     if (stats) {
       round_.new_articles += stats->new_articles;
       round_.new_sightings += stats->new_sightings;
+    } else {
+      ++round_.unstored;
     }
     ++written_count_;
     written_.notify_all();
@@ -513,6 +515,8 @@ RoundStats Poller::poll_round(bool all) {
   if (notifier_) notifier_->status(status_line(stats));
   return stats;
 }
+
+bool Poller::wait_for_alerts() { return dispatcher_->wait_idle(stop_fd_); }
 
 void Poller::run_until_stopped(const std::function<std::optional<Reload>()>& reload_config) {
   RoundStats last = poll_round(false);

@@ -44,6 +44,7 @@ struct RoundStats {
   int merged_stories = 0;       // stories found to be one event once the round was stored
   int forgotten_unmatched = 0;  // unmatched items past retention_days
   int alerts_due = 0;           // alerts handed to their actions after the round
+  int unstored = 0;             // documents parsed but not stored: the database failed
 };
 
 // How the configuration says the database is to be kept.
@@ -70,6 +71,10 @@ class Poller {
   // Polls one round: every enabled feed when `all` (--once), else the feeds that are due.
   // Returns when everything fetched has been written.
   RoundStats poll_round(bool all);
+
+  // Waits until the alerts handed to their actions so far have run, each within its timeout
+  // (what --once does before it exits); false when a stop signal came first.
+  bool wait_for_alerts();
 
   // A configuration to reload, with the topic packs it names.
   struct Reload {

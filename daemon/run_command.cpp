@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "daemon/commands.h"
+#include "daemon/instance_lock.h"
 #include "daemon/logging.h"
 #include "daemon/notifier.h"
 #include "daemon/poller.h"
@@ -156,6 +157,11 @@ int run_command(const Args& args) {
   auto loaded = load_configuration(*options);
   if (!loaded) return 1;
   auto& config = loaded->config;
+  auto lock = InstanceLock::acquire(config.database);
+  if (!lock) {
+    log_lines(spdlog::level::err, lock.error().message);
+    return 1;
+  }
   auto store = Store::open(config.database, store_options_of(config));
   if (!store) {
     log_lines(spdlog::level::err, store.error().message);
@@ -182,15 +188,23 @@ int run_command(const Args& args) {
   // Configuration loaded, database open, feeds registered: ready, before the first round,
   // which may take long.
   notifier.ready(std::to_string(config.feeds.size()) + " feeds; first round under way");
+  int exit_status = 0;
   if (options->once) {
-    (*poller)->poll_round(true);
+    RoundStats round = (*poller)->poll_round(true);
+    if (!(*poller)->wait_for_alerts())
+      spdlog::info("stopping on signal; alerts not sent stay pending");
+    if (round.unstored > 0) {
+      spdlog::error("{} of the {} feeds fetched could not be stored (see above)", round.unstored,
+                    round.fetched);
+      exit_status = 1;
+    }
   } else {
     (*poller)->run_until_stopped([&] { return load_configuration(*options); });
     spdlog::info("stopping on signal");
   }
   poller->reset();
   close(stop_fd);
-  return 0;
+  return exit_status;
 }
 
 }  // namespace newswatch

@@ -9,6 +9,7 @@
 
 #include "daemon/commands.h"
 #include "daemon/config.h"
+#include "feeds/shown_text.h"
 
 namespace newswatch {
 namespace {
@@ -23,8 +24,11 @@ error), articles and stories of the last 24 hours by topic, and the five newest 
   --db PATH       the database (overrides the config's)
 )";
 
-std::string text(const SQLite::Column& column) {
-  return column.isNull() ? std::string("-") : column.getString();
+// Text from the database as a terminal may show it: feed titles and errors are the
+// publisher's, and an escape sequence in one would act on the terminal; URLs lose their
+// passwords.
+std::string shown(const SQLite::Column& column) {
+  return column.isNull() ? std::string("-") : printable(without_credentials(column.getString()));
 }
 
 }  // namespace
@@ -55,7 +59,7 @@ int stats_command(const Args& args) {
   try {
     SQLite::Database db(db_path, SQLite::OPEN_READONLY);
     db.setBusyTimeout(5000);
-    std::printf("%s\n\n", db_path.c_str());
+    std::printf("%s\n\n", printable(db_path).c_str());
 
     SQLite::Statement feeds(db,
                             "SELECT count(*), sum(disabled), "
@@ -69,9 +73,9 @@ int stats_command(const Args& args) {
                               "SELECT url, last_error, error_count, next_poll_at FROM feeds_v "
                               "WHERE last_error IS NOT NULL ORDER BY error_count DESC, url");
     while (failing.executeStep()) {
-      std::printf("  %s\n    %s (%d in a row; next try %s)\n", failing.getColumn(0).getText(),
-                  failing.getColumn(1).getText(), failing.getColumn(2).getInt(),
-                  text(failing.getColumn(3)).c_str());
+      std::printf("  %s\n    %s (%d in a row; next try %s)\n", shown(failing.getColumn(0)).c_str(),
+                  shown(failing.getColumn(1)).c_str(), failing.getColumn(2).getInt(),
+                  shown(failing.getColumn(3)).c_str());
     }
 
     std::printf("\nLast 24 hours (by first seen):\n");
@@ -85,7 +89,7 @@ int stats_command(const Args& args) {
     bool any = false;
     while (day.executeStep()) {
       any = true;
-      std::printf("  %-16s %9d %8d\n", day.getColumn(0).getText(), day.getColumn(1).getInt(),
+      std::printf("  %-16s %9d %8d\n", shown(day.getColumn(0)).c_str(), day.getColumn(1).getInt(),
                   day.getColumn(2).getInt());
     }
     if (!any) std::printf("  (nothing kept)\n");
@@ -98,13 +102,13 @@ int stats_command(const Args& args) {
     while (stories.executeStep()) {
       std::printf("  #%-6lld %s  %d articles, %d outlets  [%s]\n    %s\n",
                   static_cast<long long>(stories.getColumn(0).getInt64()),
-                  stories.getColumn(1).getText(), stories.getColumn(2).getInt(),
-                  stories.getColumn(3).getInt(), stories.getColumn(4).getText(),
-                  stories.getColumn(5).getText());
+                  shown(stories.getColumn(1)).c_str(), stories.getColumn(2).getInt(),
+                  stories.getColumn(3).getInt(), shown(stories.getColumn(4)).c_str(),
+                  shown(stories.getColumn(5)).c_str());
     }
     return 0;
   } catch (const SQLite::Exception& e) {
-    std::fprintf(stderr, "newswatch stats: %s: %s\n", db_path.c_str(), e.what());
+    std::fprintf(stderr, "newswatch stats: %s: %s\n", printable(db_path).c_str(), e.what());
     return 1;
   }
 }

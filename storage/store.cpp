@@ -157,6 +157,13 @@ std::string outlet_of(const Item& item, const ArticleKeys& keys, const FeedState
   return feed.title.empty() ? feed.url : feed.title;
 }
 
+// Whether a poll of the feed has delivered a document before.
+bool has_succeeded(SQLite::Database& db, const std::string& url) {
+  SQLite::Statement query(db, "SELECT first_success_at IS NOT NULL FROM feeds WHERE url = ?");
+  query.bind(1, url);
+  return query.executeStep() && query.getColumn(0).getInt() == 1;
+}
+
 std::int64_t feed_id(SQLite::Database& db, const std::string& url) {
   SQLite::Statement query(db, "SELECT id FROM feeds WHERE url = ?");
   query.bind(1, url);
@@ -203,7 +210,7 @@ struct Store::ItemStatements {
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         sighting(db,
                  "INSERT INTO sightings (article_id, feed_id, item_key, url, guid, title, "
-                 "outlet, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+                 "outlet, seen_at, news) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         match(db,
               "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, concept, "
               "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)") {}
@@ -454,7 +461,7 @@ Result<int> Store::recluster() {
 }
 
 void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed,
-                       const MatchedItem& matched, WriteStats& stats) {
+                       bool first_poll, const MatchedItem& matched, WriteStats& stats) {
   const Item& item = matched.item;
   const auto now = static_cast<int64_t>(batch.fetched_at);
   ArticleKeys keys = article_keys(item);
@@ -564,8 +571,10 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
   }
   for (const auto& url : keys.urls) run(sql.add_key, url, *article);
   run(sql.add_key, keys.text, *article);
+  // What the feed held at its first poll, or an edit of what it showed before, is not news.
+  std::int64_t news = !first_poll && !edited ? 1 : 0;
   run(sql.sighting, *article, static_cast<int64_t>(feed), key, item.link, item.guid, item.title,
-      outlet, now);
+      outlet, now, news);
   ++stats.new_sightings;
   for (const Evidence& evidence : matched.matches.evidence) {
     run(sql.match, *article, evidence.topic, std::string(field_name(evidence.field)), evidence.term,
@@ -610,12 +619,14 @@ Result<WriteStats> Store::write(const ParsedBatch& batch) {
     if (!clusterer_) load_clusterer();
     WriteStats stats;
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    bool first_poll = !has_succeeded(*db_, batch.feed.url);
     save_feed_state(*db_, batch.feed);
     std::int64_t feed = feed_id(*db_, batch.feed.url);
     if (feed == 0) return fail("feed not registered: " + batch.feed.url);
     if (!batch.items.empty()) {
       ItemStatements& sql = statements();
-      for (const MatchedItem& matched : batch.items) write_item(sql, batch, feed, matched, stats);
+      for (const MatchedItem& matched : batch.items)
+        write_item(sql, batch, feed, first_poll, matched, stats);
     }
     transaction.commit();
     std::uintmax_t wal_after = wal_size();
@@ -637,10 +648,9 @@ Result<std::vector<DueAlert>> Store::due_alerts(const std::vector<AlertRule>& ru
       SELECT ?1, s.id, 'pending', ?2, ?2 FROM stories s
        WHERE s.last_seen >= ?2 - ?3
          AND NOT EXISTS (SELECT 1 FROM alerts a WHERE a.hook = ?1 AND a.story_id = s.id)
-         AND EXISTS (SELECT 1 FROM articles a JOIN feeds f ON f.id = a.feed_id
-                      WHERE a.story_id = s.id
-                        AND coalesce(a.published, a.first_seen) >= ?2 - ?3
-                        AND coalesce(a.published, a.first_seen) > f.first_success_at)
+         AND EXISTS (SELECT 1 FROM articles a JOIN sightings x ON x.article_id = a.id
+                      WHERE a.story_id = s.id AND x.news = 1
+                        AND coalesce(a.published, a.first_seen) >= ?2 - ?3)
          AND (SELECT count(DISTINCT x.outlet) FROM sightings x
                 JOIN articles a ON a.id = x.article_id WHERE a.story_id = s.id) >= ?4
          AND (json_array_length(?5) = 0 OR EXISTS (

@@ -111,8 +111,9 @@ class Store {
   // Records the stories that now call for an alert under `rules` (each hook announces a story
   // once, ever), and returns every alert due at `now`: those just recorded and those whose
   // earlier attempts failed. A story fires when it has a topic of the rule, at least
-  // min_outlets outlets, and an article published within max_age and after its feed's first
-  // successful poll (what a feed held when newswatch first read it is not news).
+  // min_outlets outlets, and an article published (or first seen) within max_age that some
+  // feed brought as news: an item it had not shown before, after its first successful poll.
+  // What a feed held when newswatch first read it is not news, whatever its date.
   Result<std::vector<DueAlert>> due_alerts(const std::vector<AlertRule>& rules, UnixSeconds now);
   // What became of an alert's action; a failed one is tried again at `retry_at`.
   Result<void> record_alert(const std::string& hook, std::int64_t story, bool sent,
@@ -140,7 +141,7 @@ class Store {
   ItemStatements& statements();
   std::uintmax_t wal_size() const;
   void load_clusterer();
-  void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed,
+  void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed, bool first_poll,
                   const MatchedItem& matched, WriteStats& stats);
   std::int64_t story_for(ItemStatements& sql, const StorySignature& signature,
                          const std::string& title, UnixSeconds now);

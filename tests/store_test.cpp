@@ -30,6 +30,7 @@ static ParsedBatch batch_for(const std::string& feed_url, std::vector<MatchedIte
   ParsedBatch batch;
   batch.feed.url = feed_url;
   batch.feed.last_status = 200;
+  batch.feed.last_polled_at = at;
   batch.fetched_at = at;
   batch.items = std::move(items);
   return batch;
@@ -53,7 +54,7 @@ TEST_CASE("a new database is created at the latest schema version, in WAL mode")
   TempDir dir;
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 5);
+  CHECK(store->schema_version() == 6);
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
@@ -67,7 +68,7 @@ TEST_CASE("reopening a database keeps its data and its version") {
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 5);
+  CHECK(store->schema_version() == 6);
   CHECK(store->feed_state("https://a.example/rss").value());
 }
 
@@ -130,7 +131,7 @@ TEST_CASE("two processes opening a new database at once both succeed") {
     openers.emplace_back([&] { opened += Store::open(dir.file("n.db")).has_value() ? 1 : 0; });
   for (auto& t : openers) t.join();
   CHECK(opened == 4);
-  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 5);
+  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 6);
 }
 
 TEST_CASE("items without a GUID are recognised by their link") {
@@ -235,7 +236,7 @@ TEST_CASE("migration 2 from a version-1 database keeps every feed and adds fetch
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 5);
+  CHECK(store->schema_version() == 6);
   auto state = store->feed_state("https://a.example/rss").value();
   REQUIRE(state);
   CHECK(state->etag == "\"v1\"");
@@ -272,7 +273,7 @@ TEST_CASE("migration 3 keeps the matches of a version-2 database and adds their 
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 5);
+  CHECK(store->schema_version() == 6);
   CHECK(count(dir.file("n.db"),
               "SELECT count(*) FROM matches_v WHERE term = 'hormuz' AND concept IS NULL") == 1);
 }
@@ -470,7 +471,7 @@ TEST_CASE("migration 4 keeps a version-3 database's articles, sightings and matc
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 5);
+  CHECK(store->schema_version() == 6);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM items_v WHERE outlet = 'A'") == 1);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM sightings_v WHERE outlet = 'A'") == 1);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM matches_v WHERE rule = 'p.toml:1'") == 1);
@@ -485,4 +486,69 @@ TEST_CASE("migration 4 keeps a version-3 database's articles, sightings and matc
                                            {relevant_item("g9", "https://a.example/1?utm_source=x", "Hormuz")}));
   REQUIRE(other_feed);
   CHECK(other_feed->new_articles == 0);
+}
+
+TEST_CASE("what a feed held at its first poll never alerts, and what it shows later does, whatever its date") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  const UnixSeconds t0 = 1750000000;
+  const std::vector<AlertRule> rules = {{"desk", {}, 1, 24 * 3600}};
+  MatchedItem held = relevant_item("a-1", "https://a.example/1", "Tanker seized in the Strait of Hormuz");
+  held.item.published = t0 - 60;  // fresh, but there at the first poll
+  REQUIRE(store.write(batch_for("https://a.example/rss", {held}, t0)));
+  REQUIRE(store.due_alerts(rules, t0)->empty());
+
+  // Published before the first poll, surfaced after it (a scheduled post, wire copy): news.
+  MatchedItem late = relevant_item("a-2", "https://a.example/2", "Oman hosts a round of talks");
+  late.item.published = t0 - 600;
+  late.matches.topics = {"mediation"};
+  late.matches.evidence = {{"mediation", ItemField::kTitle, "oman", 0, "oman", "test.toml:9"}};
+  REQUIRE(store.write(batch_for("https://a.example/rss", {held, late}, t0 + 60)));
+  auto due = store.due_alerts(rules, t0 + 60);
+  REQUIRE(due);
+  REQUIRE(due->size() == 1);
+  CHECK(due->front().title == "Oman hosts a round of talks");
+  CHECK(count(dir.file("n.db"), "SELECT sum(news) FROM sightings") == 1);
+}
+
+TEST_CASE("an edit of an item a feed held at its first poll is not news") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  const UnixSeconds t0 = 1750000000;
+  const std::vector<AlertRule> rules = {{"desk", {}, 1, 24 * 3600}};
+  MatchedItem item = relevant_item("b-1", "https://b.example/1", "Tanker seized in Hormuz");
+  item.item.published = t0 - 60;
+  REQUIRE(store.write(batch_for("https://b.example/rss", {item}, t0)));
+  item.item.title = "UPDATE: Tanker seized in Hormuz, crew safe";
+  auto edited = store.write(batch_for("https://b.example/rss", {item}, t0 + 60));
+  REQUIRE(edited);
+  CHECK(edited->updated == 1);
+  CHECK(store.due_alerts(rules, t0 + 60)->empty());
+  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM sightings WHERE news = 0") == 2);
+}
+
+TEST_CASE("migration 6 takes a version-5 database's sightings after a feed's first poll for news") {
+  TempDir dir;
+  {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const char* file : {"0001_initial.sql", "0002_fetch_url.sql", "0003_match_provenance.sql",
+                             "0004_articles_and_stories.sql", "0005_alerts.sql"})
+      db.exec(test::read_file(std::string(NEWSWATCH_SOURCE_DIR "/storage/migrations/") + file));
+    db.exec("PRAGMA user_version = 5");
+    db.exec(
+        "INSERT INTO feeds (id, url, title, created_at, first_success_at) "
+        "VALUES (1, 'https://a.example/rss', 'A', 100, 100);"
+        "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (1, 'Hormuz', 100, 300);"
+        "INSERT INTO articles (id, canonical_url, title, summary, content, first_seen, last_seen, "
+        "feed_id, story_id) VALUES (1, 'https://a.example/1', 'Hormuz', 's', 'c', 100, 300, 1, 1),"
+        "(2, 'https://a.example/2', 'Hormuz 2', 's', 'c', 200, 200, 1, 1);"
+        "INSERT INTO sightings (article_id, feed_id, item_key, title, seen_at) VALUES "
+        "(1, 1, 'g1', 'Hormuz', 100), (2, 1, 'g2', 'Hormuz 2', 200), (1, 1, 'g1', 'Hormuz!', 300)");
+  }
+  auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  CHECK(store->schema_version() == 6);
+  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT group_concat(news, ',') FROM (SELECT news FROM sightings ORDER BY id)")
+            .getString() == "0,1,0");
 }

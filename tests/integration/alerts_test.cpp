@@ -1,10 +1,15 @@
 // Alerts and metrics as a watcher and an admin meet them: the daemon run as a process against
 // loopback feeds, a loopback webhook receiver, an exec hook, and its /metrics endpoint.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
+#include <filesystem>
+#include <set>
 #include <ctime>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -301,4 +306,225 @@ TEST_CASE("check-config reports a bad alert: unknown topic, missing program, non
                  "protests_iran, us_iran)\n" +
             config + ":4:9: alert program not found or not executable: /no/such/program\n" +
             config + ":7:11: webhook url must start with http:// or https://\n");
+}
+
+namespace {
+
+// A feed's configuration for the alert tests: the feeds, then `extra` TOML.
+std::string alert_config(const TempDir& dir, const std::vector<std::string>& feeds,
+                         const std::string& extra) {
+  std::string toml = "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n";
+  for (const auto& feed : feeds) toml += "[[feed]]\nurl = \"" + feed + "\"\n";
+  return dir.write("newswatch.toml", toml + extra);
+}
+
+int run_once(const std::string& config, const std::string& log) {
+  return exit_status(spawn_newswatch({"run", "--once", "--config", config}, log));
+}
+
+// The processes whose parent is `parent` and whose name is `name`.
+std::vector<pid_t> children_named(pid_t parent, const std::string& name) {
+  std::vector<pid_t> found;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::string pid = entry.path().filename();
+    if (pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string stat = read_file("/proc/" + pid + "/stat");
+    std::size_t open = stat.find('('), close = stat.rfind(')');
+    if (open == std::string::npos || close == std::string::npos) continue;
+    std::istringstream rest(stat.substr(close + 2));
+    char state = 0;
+    pid_t ppid = 0;
+    rest >> state >> ppid;
+    if (ppid == parent && state != 'Z' && stat.substr(open + 1, close - open - 1) == name)
+      found.push_back(std::stoi(pid));
+  }
+  return found;
+}
+
+std::string status_field(pid_t pid, const std::string& field) {
+  std::istringstream status(read_file("/proc/" + std::to_string(pid) + "/status"));
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with(field + ":")) {
+      std::string value = line.substr(field.size() + 1);
+      return value.substr(value.find_first_not_of(" \t"));
+    }
+  }
+  return "";
+}
+
+std::set<std::string> open_fds(pid_t pid) {
+  std::set<std::string> fds;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+    fds.insert(entry.path().filename());
+  return fds;
+}
+
+}  // namespace
+
+TEST_CASE("a story surfaced late with an old pubDate alerts once, after its second outlet") {
+  TempDir dir;
+  FeedServer feeds;
+  Receiver receiver(0);
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 5)));
+  feeds.serve("/b.xml", FeedServer::Resource(200, feed_of("b.example", {}, 5)));
+  std::string config = alert_config(
+      dir, {feeds.url("/a.xml"), feeds.url("/b.xml")},
+      "[[alert]]\nname = \"desk\"\nmin_outlets = 2\nwebhook = \"" + receiver.url() + "\"\n");
+  // Each --once is a start and a stop; it sends what it raised before it exits.
+  REQUIRE(run_once(config, dir.file("1.log")) == 0);
+  CHECK(receiver.requests() == 0);  // what the feeds held at their first poll
+
+  // The story surfaces at the first outlet dated ten minutes ago, before the first poll.
+  Story at_a = kSeizure;
+  at_a.link = "https://a.example/world/tanker-seized";
+  at_a.published = std::time(nullptr) - 600;
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {at_a}, 5)));
+  REQUIRE(run_once(config, dir.file("2.log")) == 0);
+  CHECK(receiver.requests() == 0);  // one outlet is not enough
+
+  Story at_b = kSeizure;
+  at_b.title = "Iran seizes a tanker in the Strait of Hormuz - B News";
+  at_b.link = "https://b.example/news/tanker";
+  at_b.published = std::time(nullptr) - 300;
+  feeds.serve("/b.xml", FeedServer::Resource(200, feed_of("b.example", {at_b}, 5)));
+  REQUIRE(run_once(config, dir.file("3.log")) == 0);
+  CHECK(receiver.requests() == 1);
+  REQUIRE(run_once(config, dir.file("4.log")) == 0);
+  CHECK(receiver.requests() == 1);
+
+  // The daemon, restarted on the same database, polls on and does not fire it again.
+  std::string log = dir.file("daemon.log");
+  pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
+  await_rounds(log, 2);
+  REQUIRE(kill(daemon, SIGTERM) == 0);
+  CHECK(exit_status(daemon) == 0);
+  CHECK(receiver.requests() == 1);
+  CHECK(receiver.bodies().size() == 1);
+}
+
+TEST_CASE("run --once sends every alert it raised before it exits") {
+  TempDir dir;
+  FeedServer feeds;
+  Receiver receiver(0);
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 2)));
+  std::string hooks;
+  for (int i = 0; i < 10; ++i) {
+    hooks += "[[alert]]\nname = \"hook-" + std::to_string(i) + "\"\nwebhook = \"" +
+             receiver.url() + "\"\n";
+  }
+  std::string config = alert_config(dir, {feeds.url("/a.xml")}, hooks);
+  REQUIRE(run_once(config, dir.file("1.log")) == 0);
+  Story story = kSeizure;
+  story.link = "https://a.example/world/tanker-seized";
+  story.published = std::time(nullptr);
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {story}, 2)));
+  REQUIRE(run_once(config, dir.file("2.log")) == 0);
+  CHECK(receiver.requests() == 10);
+  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT count(*) FROM alerts WHERE state = 'sent'").getInt() == 10);
+}
+
+TEST_CASE("a hook that never reads its stdin is killed at its timeout, and cannot hold up a stop") {
+  TempDir dir;
+  FeedServer feeds;
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 2)));
+  std::string record = dir.file("story.json");
+  std::string script = dir.write(
+      "record.sh", "#!/bin/sh\ncat > " + record + ".part\nprintf %s \"$NEWSWATCH_TITLE\" > " +
+                       record + ".title\nmv " + record + ".part " + record + "\n");
+  REQUIRE(chmod(script.c_str(), 0755) == 0);
+  // "a-slow" runs first (alerts are run in order of story, then hook name).
+  std::string config =
+      alert_config(dir, {feeds.url("/a.xml")},
+                   "[[alert]]\nname = \"a-slow\"\nexec = [\"/bin/sleep\", \"600\"]\n"
+                   "timeout = \"3s\"\n[[alert]]\nname = \"b-record\"\nexec = [\"" + script +
+                       "\"]\n");
+  std::string log = dir.file("daemon.log");
+  pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
+  await_rounds(log, 1);
+
+  // A story whose JSON is over 200 KB: its title is 200,000 bytes, past the kernel's limit
+  // for one environment string (128 KiB).
+  Story story = kSeizure;
+  story.title += " " + std::string(200000, 'x');
+  story.link = "https://a.example/world/tanker-seized";
+  story.published = std::time(nullptr);
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {story}, 2)));
+  std::vector<pid_t> sleeping;
+  REQUIRE(await([&] { return !(sleeping = children_named(daemon, "sleep")).empty(); }, 30));
+  auto seen = std::chrono::steady_clock::now();
+  pid_t hook = sleeping.front();
+  // It starts as any program does: nothing blocked or ignored, only stdin, stdout, stderr.
+  CHECK(status_field(hook, "SigBlk") == "0000000000000000");
+  // Signals 1-31: glibc's posix_spawn leaves its own two internal real-time signals (32, 33)
+  // ignored in every program it starts.
+  CHECK((std::stoull(status_field(hook, "SigIgn"), nullptr, 16) & 0x7fffffffull) == 0);
+  CHECK(open_fds(hook) == std::set<std::string>{"0", "1", "2"});
+  REQUIRE(await([&] { return kill(hook, 0) != 0; }, 10));
+  CHECK(std::chrono::steady_clock::now() - seen < std::chrono::seconds(4));
+  CHECK_THAT(read_file(log), Catch::Contains("alert 'a-slow' for story") &&
+                                 Catch::Contains("no exit within 3 s; killed"));
+
+  // The next alert is sent: the story whole on stdin, its title cut in the environment.
+  REQUIRE(await([&] { return std::filesystem::exists(record); }, 10));
+  auto json = nlohmann::json::parse(read_file(record));
+  CHECK(json["title"].get<std::string>().size() == story.title.size());
+  std::string title = read_file(record + ".title");
+  CHECK(title.size() <= 4096);
+  CHECK_THAT(title, Catch::StartsWith("Iran seizes a tanker in the Strait of Hormuz xxx"));
+
+  // The failed alert is tried again; SIGTERM while it sleeps stops the daemon at once.
+  REQUIRE(await([&] { return !(sleeping = children_named(daemon, "sleep")).empty(); }, 30));
+  auto stopping = std::chrono::steady_clock::now();
+  REQUIRE(kill(daemon, SIGTERM) == 0);
+  CHECK(exit_status(daemon) == 0);
+  CHECK(std::chrono::steady_clock::now() - stopping < std::chrono::seconds(5));
+  CHECK(kill(sleeping.front(), 0) != 0);
+  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT state FROM alerts WHERE hook = 'a-slow'").getString() == "pending");
+  CHECK(db.execAndGet("SELECT state FROM alerts WHERE hook = 'b-record'").getString() == "sent");
+}
+
+TEST_CASE("clients that send slowly or not at all cannot keep /healthz from answering") {
+  TempDir dir;
+  FeedServer feeds;
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 2)));
+  std::string config = alert_config(dir, {feeds.url("/a.xml")},
+                                    "[metrics]\nlisten = \"127.0.0.1:0\"\n");
+  std::string log = dir.file("log");
+  pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
+  int port = 0;
+  REQUIRE(await([&] {
+    std::smatch m;
+    std::string text = read_file(log);
+    if (!std::regex_search(text, m, std::regex("metrics at http://[^ ]+ \\(port ([0-9]+)\\)")))
+      return false;
+    port = std::stoi(m[1]);
+    return true;
+  }));
+  await_rounds(log, 1);
+  // 200 connections that send the start of a request and then nothing.
+  std::vector<int> slow;
+  for (int i = 0; i < 200; ++i) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    REQUIRE(send(fd, "GET /heal", 9, MSG_NOSIGNAL) == 9);
+    slow.push_back(fd);
+  }
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(5);
+  client.set_read_timeout(5);
+  auto started = std::chrono::steady_clock::now();
+  auto health = client.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(3));
+  for (int fd : slow) close(fd);
+  REQUIRE(kill(daemon, SIGTERM) == 0);
+  CHECK(exit_status(daemon) == 0);
 }

@@ -270,10 +270,26 @@ TEST_CASE("a full disk: the daemon says so, keeps every commit, resumes, and a r
   CHECK(exit_status(daemon) == 0);
   CHECK(integrity(db) == "ok");
 
+  // --once when the disk fills up under an open database (a reader keeps it open): it stores
+  // nothing and says so with its exit status, not 0.
+  {
+    SQLite::Database reader(db, SQLite::OPEN_READONLY);
+    CHECK(reader.execAndGet("SELECT count(*) FROM items_v").getInt() == kept + kFeeds * 25);
+    filler = fill_up(fs);
+    serve_version(server, kFeeds, 10);
+    CHECK(exit_status(spawn_newswatch({"run", "--once", "--config", config},
+                                      dir.file("full.log"))) == 1);
+    CHECK_THAT(read_file(dir.file("full.log")),
+               Catch::Contains("database or disk is full") &&
+                   Catch::Contains(std::to_string(kFeeds) + " of the " + std::to_string(kFeeds) +
+                                   " feeds fetched could not be stored"));
+    CHECK(reader.execAndGet("SELECT count(*) FROM items_v").getInt() == kept + kFeeds * 25);
+    std::filesystem::remove(filler);
+  }
+
   // A database on a read-only file system: a clear error at start, and exit status 1 (for
   // systemd to try again later); writable again, the daemon goes on.
   REQUIRE(mount(nullptr, fs.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0);
-  serve_version(server, kFeeds, 10);
   CHECK(exit_status(spawn_newswatch({"run", "--once", "--config", config}, dir.file("ro.log"))) == 1);
   CHECK_THAT(read_file(dir.file("ro.log")), Catch::Contains(db) &&
                                                 Catch::Contains("readonly database"));
