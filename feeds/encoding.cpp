@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "feeds/shown_text.h"
 #include "feeds/text.h"
 
 namespace newswatch {
@@ -64,6 +65,30 @@ std::string declared_encoding(std::string_view bytes) {
 }
 
 bool is_utf8_label(const std::string& label) { return label == "utf-8" || label == "utf8"; }
+
+// UTF-16, UTF-32, UCS-2, UCS-4 and their aliases: encodings in which every ASCII character
+// has a zero byte.
+bool is_wide_label(std::string_view label) {
+  std::string name;  // "UTF-16LE" → "utf16le"
+  for (char c : label) {
+    if (std::isalnum(static_cast<unsigned char>(c)))
+      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  for (std::string_view prefix : {"utf16", "utf32", "ucs2", "ucs4", "iso10646ucs", "csucs4"}) {
+    if (name.starts_with(prefix)) return true;
+  }
+  for (std::string_view alias :
+       {"unicode", "csunicode", "unicodefeff", "unicodefffe", "unicodebig", "unicodelittle"}) {
+    if (name == alias) return true;
+  }
+  return false;
+}
+
+// Two ASCII bytes first, neither zero ("<?xml", "<rss", "{\""): a document that begins so is
+// in no wide encoding, whatever it says.
+bool starts_in_ascii(std::string_view bytes) {
+  return bytes.size() >= 2 && bytes[0] > 0 && bytes[1] > 0;
+}
 
 // WHATWG's rule: documents labelled Latin-1 or ASCII are decoded as windows-1252, whose
 // printable 0x80-0x9F range is what such documents contain in practice.
@@ -192,8 +217,20 @@ std::string charset_of(std::string_view content_type) {
 std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
                          std::string& storage, std::vector<std::string>& warnings) {
   std::string label(sniff_unicode(bytes));
-  if (label.empty()) label = lower(declared_encoding(bytes));
-  if (label.empty()) label = lower(http_charset);
+  std::vector<std::string> impossible;  // wide encodings named for bytes that are not
+  for (std::string named : {lower(declared_encoding(bytes)), lower(http_charset)}) {
+    if (!label.empty() || named.empty()) continue;
+    if (is_wide_label(named) && starts_in_ascii(bytes)) {
+      impossible.push_back(std::move(named));
+    } else {
+      label = std::move(named);
+    }
+  }
+  for (const auto& named : impossible) {
+    warnings.push_back("encoding '" + printable(named) +
+                       "' ignored: the document begins in ASCII, which it cannot be; read as " +
+                       (label.empty() ? std::string("UTF-8") : printable(label)));
+  }
   if (!label.empty() && !is_utf8_label(label)) {
     std::string name = iconv_name(label);
     std::size_t bad = 0;

@@ -13,7 +13,9 @@ namespace newswatch {
 // `http_charset` is the charset parameter of the response's Content-Type ("" when unknown).
 // Bytes that are invalid in the chosen encoding are repaired (in UTF-8, each bad byte is read
 // as windows-1252, which is what mislabelled feeds almost always are) and reported in
-// `warnings`; an encoding iconv does not know is read as UTF-8 with a warning.
+// `warnings`; an encoding iconv does not know is read as UTF-8 with a warning. A UTF-16 or
+// UTF-32 label (declared or HTTP) on bytes that begin in ASCII, which such a document cannot,
+// is ignored with a warning, and the next source decides.
 std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
                          std::string& storage, std::vector<std::string>& warnings);
 

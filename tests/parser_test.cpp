@@ -421,3 +421,31 @@ TEST_CASE("references to other control characters are kept, with a warning") {
   REQUIRE(feed.warnings.size() == 1);
   CHECK_THAT(feed.warnings[0], Catch::Contains("control characters") && Catch::Contains("&#27;"));
 }
+
+TEST_CASE("a declared UTF-16 or UTF-32 that the bytes cannot be is ignored, with a warning") {
+  std::string body = "<rss><channel><title>T\xC3\xA9h\xC3\xA9ran</title></channel></rss>";
+  for (std::string label : {"utf-16", "UTF-16LE", "utf-16be", "utf-32", "UCS-2", "ucs-4",
+                            "iso-10646-ucs-2", "utf-32le"}) {
+    INFO(label);
+    auto feed = parse("<?xml version=\"1.0\" encoding=\"" + label + "\"?>" + body);
+    CHECK(feed.title == "Téhéran");
+    REQUIRE(feed.warnings.size() == 1);
+    CHECK_THAT(feed.warnings[0], Catch::Contains("'" + label + "'", Catch::CaseSensitive::No) &&
+                                     Catch::Contains("ignored") && Catch::Contains("UTF-8"));
+  }
+  // The HTTP charset is the next in line, and can be as wrong.
+  ParseOptions served_as_utf16;
+  served_as_utf16.http_charset = "utf-16";
+  auto served = parse_feed(body, served_as_utf16);
+  REQUIRE(served);
+  CHECK(served->title == "Téhéran");
+  CHECK_FALSE(served->warnings.empty());
+  ParseOptions served_as_1252;
+  served_as_1252.http_charset = "windows-1252";
+  auto latin = parse_feed(
+      "<?xml version=\"1.0\" encoding=\"utf-16\"?><rss><channel><title>T\xE9h\xE9ran</title>"
+      "</channel></rss>",
+      served_as_1252);
+  REQUIRE(latin);
+  CHECK(latin->title == "Téhéran");
+}
