@@ -1,14 +1,26 @@
+// The fetcher: one libcurl multi handle, an easy handle per transfer, a queue
+// that keeps each host's share. What a server sends is distrusted on the way:
+// the address every request actually goes to is checked against the address
+// policy (a redirect may lead into internal space only from a feed that is
+// there itself).
 #include "feeds/fetch.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
+
+#include "feeds/shown_text.h"
 
 namespace newswatch {
 namespace {
@@ -27,11 +39,90 @@ bool header_is(std::string_view line, std::string_view name) {
   return true;
 }
 
+std::uint32_t ipv4_at(const unsigned char* bytes) {
+  return std::uint32_t{bytes[0]} << 24 | std::uint32_t{bytes[1]} << 16 |
+         std::uint32_t{bytes[2]} << 8 | bytes[3];
+}
+
+bool is_internal_ipv4(std::uint32_t address) {
+  struct Range {
+    std::uint32_t network;
+    int bits;
+  };
+  static constexpr Range kInternal[] = {
+      {0x00000000, 8},   // "this network": 0.0.0.0 reaches this host
+      {0x0a000000, 8},   // private
+      {0x64400000, 10},  // carrier-grade NAT; 100.100.100.200 is a cloud metadata service
+      {0x7f000000, 8},   // loopback
+      {0xa9fe0000, 16},  // link-local; 169.254.169.254 is the usual cloud metadata service
+      {0xac100000, 12},  // private
+      {0xc0000000, 24},  // IETF protocol assignments
+      {0xc0000200, 24},  // documentation
+      {0xc0a80000, 16},  // private
+      {0xc6120000, 15},  // benchmarking
+      {0xc6336400, 24},  // documentation
+      {0xcb007100, 24},  // documentation
+      {0xe0000000, 3},   // multicast, reserved, broadcast
+  };
+  return std::any_of(std::begin(kInternal), std::end(kInternal), [&](const Range& range) {
+    return address >> (32 - range.bits) == range.network >> (32 - range.bits);
+  });
+}
+
+bool is_internal_ipv6(const unsigned char* b) {
+  auto zero = [&](int from, int to) {
+    return std::all_of(b + from, b + to, [](auto x) { return x == 0; });
+  };
+  if (zero(0, 10) && b[10] == 0xff && b[11] == 0xff) return is_internal_ipv4(ipv4_at(b + 12));
+  if (zero(0, 12)) return true;  // ::, ::1 and the IPv4-compatible ::a.b.c.d, long deprecated
+  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && zero(4, 12))
+    return is_internal_ipv4(ipv4_at(b + 12));  // NAT64, 64:ff9b::a.b.c.d
+  if (b[0] == 0x20 && b[1] == 0x02) return is_internal_ipv4(ipv4_at(b + 2));      // 6to4
+  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // documentation
+  // Outside 2000::/3, global unicast: unique local fc00::/7, link-local
+  // fe80::/10, multicast ff00::/8 and what is reserved.
+  return (b[0] & 0xe0) != 0x20;
+}
+
+// `address` (numeric text) as the address policy sees it: an IPv4-mapped IPv6
+// address in its IPv4 form, so that a policy written for IPv4 also holds for
+// the same host over IPv6.
+std::string policy_form(const char* address) {
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, address, &v6) != 1 || !IN6_IS_ADDR_V4MAPPED(&v6)) return address;
+  char text[INET_ADDRSTRLEN] = "";
+  inet_ntop(AF_INET, v6.s6_addr + 12, text, sizeof text);
+  return text;
+}
+
+std::string policy_form(const curl_sockaddr& address) {
+  char text[INET6_ADDRSTRLEN] = "";
+  if (address.family == AF_INET) {
+    sockaddr_in v4{};
+    std::memcpy(&v4, &address.addr, std::min<std::size_t>(address.addrlen, sizeof v4));
+    inet_ntop(AF_INET, &v4.sin_addr, text, sizeof text);
+  } else if (address.family == AF_INET6) {
+    sockaddr_in6 v6{};
+    std::memcpy(&v6, &address.addr, std::min<std::size_t>(address.addrlen, sizeof v6));
+    inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
+  }
+  return policy_form(text);
+}
+
 CURLM* as_multi(void* p) { return static_cast<CURLM*>(p); }
 
 }  // namespace
 
-// Requests waiting to start, by host, handing out the next one whose host has room.
+bool is_internal_address(std::string_view address) {
+  std::string text(address);
+  unsigned char bytes[16];
+  if (inet_pton(AF_INET, text.c_str(), bytes) == 1) return is_internal_ipv4(ipv4_at(bytes));
+  if (inet_pton(AF_INET6, text.c_str(), bytes) == 1) return is_internal_ipv6(bytes);
+  return true;  // not an address: nothing to vouch for it
+}
+
+// Requests waiting to start, by host, handing out the next one whose host has
+// room.
 class StartQueue {
  public:
   StartQueue(const std::vector<FetchRequest>& requests, int per_host)
@@ -49,7 +140,8 @@ class StartQueue {
     remaining_ = requests.size();
   }
 
-  // A request that may start now, in order per host and round-robin across hosts.
+  // A request that may start now, in order per host and round-robin across
+  // hosts.
   std::optional<std::size_t> next() {
     for (std::size_t n = 0; n < waiting_.size(); ++n, cursor_ = (cursor_ + 1) % waiting_.size()) {
       auto& queue = waiting_[cursor_];
@@ -67,7 +159,8 @@ class StartQueue {
   bool empty() const { return remaining_ == 0; }
 
  private:
-  // "host:port" as libcurl counts connections; the URL itself when it has no host.
+  // "host:port" as libcurl counts connections; the URL itself when it has no
+  // host.
   static std::string host_key(const std::string& url) {
     std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
     char* host = nullptr;
@@ -101,10 +194,50 @@ struct Fetcher::Transfer {
   FetchResult result;
   std::size_t max_body = 0;
   bool body_too_large = false;
+  const std::function<bool(std::string_view)>* is_internal = nullptr;
+  // Whether the request's own URL was reached at an internal address: set when
+  // its request is sent, before any redirect can be followed.
+  std::optional<bool> feed_is_internal;
+  std::string refused_address;  // internal, where a redirect led and no
+                                // connection was made
 
   ~Transfer() {
     curl_slist_free_all(headers);
     curl_easy_cleanup(easy);
+  }
+
+  // Whether this transfer may talk to `address` now. Before the first response
+  // every connection serves the request's own URL, which may be anywhere; after
+  // it, a redirect target, which may be internal only if the feed is.
+  bool may_reach(const std::string& address) {
+    if (statuses.empty() || feed_is_internal.value_or(false) || !(*is_internal)(address))
+      return true;
+    refused_address = address;
+    return false;
+  }
+
+  // Called for each address libcurl tries to connect to (happy eyeballs tries
+  // several): an address refused here is skipped, and the next one tried,
+  // before a packet is sent to it.
+  static curl_socket_t on_open_socket(void* self, curlsocktype, curl_sockaddr* address) {
+    auto* t = static_cast<Transfer*>(self);
+    if (!t->may_reach(policy_form(*address))) return CURL_SOCKET_BAD;
+    return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
+  }
+
+  // Called before each request is sent, with the address the connection
+  // reached, also when it was reused from the pool and on_open_socket never saw
+  // it: the check that holds.
+  static int on_request(void* self, char* address, char*, int, int) {
+    auto* t = static_cast<Transfer*>(self);
+    std::string connected = policy_form(address);
+    if (t->statuses.empty()) {
+      t->feed_is_internal = (*t->is_internal)(connected);
+    } else if (!t->may_reach(connected)) {
+      return CURL_PREREQFUNC_ABORT;
+    }
+    t->refused_address.clear();  // another of the host's addresses was fine
+    return CURL_PREREQFUNC_OK;
   }
 
   static std::size_t on_body(char* data, std::size_t size, std::size_t count, void* self) {
@@ -128,7 +261,8 @@ struct Fetcher::Transfer {
                       ? 0
                       : std::atol(std::string(line.substr(space + 1, 3)).c_str());
       if (code >= 200) t->statuses.push_back(code);
-      // A new response (after a redirect or a 100 Continue): forget the previous headers.
+      // A new response (after a redirect or a 100 Continue): forget the
+      // previous headers.
       t->result.etag.clear();
       t->result.last_modified.clear();
       t->result.content_type.clear();
@@ -150,9 +284,24 @@ struct Fetcher::Transfer {
     }
     return size * count;
   }
+
+  // Why the transfer that ended with `code` brought no usable response; "" when
+  // it did.
+  std::string failure(CURLcode code) const {
+    if (code == CURLE_OK && !body_too_large) return "";
+    if (!refused_address.empty()) {
+      return "redirected to an internal address " + refused_address + " (" +
+             printable(without_credentials(result.effective_url)) +
+             "); refused: the feed is not internal";
+    }
+    if (body_too_large || code == CURLE_FILESIZE_EXCEEDED)
+      return "response body larger than " + std::to_string(max_body) + " bytes";
+    return curl_easy_strerror(code);
+  }
 };
 
 Fetcher::Fetcher(FetchOptions options) : options_(std::move(options)) {
+  if (!options_.is_internal_address) options_.is_internal_address = &is_internal_address;
   static std::once_flag curl_initialized;
   std::call_once(curl_initialized, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   multi_ = curl_multi_init();
@@ -169,6 +318,7 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, s
   t->index = index;
   t->result.url = request.url;
   t->max_body = options_.max_body_bytes;
+  t->is_internal = &options_.is_internal_address;
   t->easy = curl_easy_init();
   CURL* e = t->easy;
   curl_easy_setopt(e, CURLOPT_URL, request.url.c_str());
@@ -177,11 +327,13 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, s
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING,
+                   "");  // every encoding this libcurl decodes
   curl_easy_setopt(e, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
   curl_easy_setopt(e, CURLOPT_TIMEOUT, options_.timeout_seconds);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);  // abort a server stalled for 30 s
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT,
+                   1L);  // abort a server stalled for 30 s
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 30L);
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -189,6 +341,10 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, s
   curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, &Transfer::on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, &Transfer::on_open_socket);
+  curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &Transfer::on_request);
+  curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
   if (!request.etag.empty())
     t->headers = curl_slist_append(t->headers, ("If-None-Match: " + request.etag).c_str());
   if (!request.last_modified.empty())
@@ -227,24 +383,20 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
       if (effective) t.result.effective_url = effective;
       curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME, &t.result.seconds);
+      t.result.error = t.failure(msg->data.result);
+      // A refused redirect moves nothing, however permanent it claimed to be.
       t.result.moved_permanently =
-          t.statuses.size() > 1 &&
+          t.statuses.size() > 1 && t.refused_address.empty() &&
           std::all_of(t.statuses.begin(), t.statuses.end() - 1,
                       [](long code) { return code == 301 || code == 308; });
-      CURLcode code = msg->data.result;
-      if (t.body_too_large || code == CURLE_FILESIZE_EXCEEDED) {
-        t.result.error = "response body larger than " + std::to_string(t.max_body) + " bytes";
-      } else if (code != CURLE_OK) {
-        t.result.error = curl_easy_strerror(code);
-      }
       curl_multi_remove_handle(multi, t.easy);
       queue.finished(t.index);
       finished_any = true;
       on_done(std::move(t.result));
     }
     if (queue.empty() && live.empty()) break;
-    // Transfers ended and others wait: start them now rather than wait in poll for
-    // sockets that may all be idle.
+    // Transfers ended and others wait: start them now rather than wait in poll
+    // for sockets that may all be idle.
     if (finished_any && !queue.empty()) continue;
     if (on_wait) on_wait();
     curl_waitfd extra{};
@@ -257,7 +409,8 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       break;
     }
   }
-  // Transfers still live were interrupted: abandon them; the next round starts afresh.
+  // Transfers still live were interrupted: abandon them; the next round starts
+  // afresh.
   for (auto& [easy, transfer] : live) curl_multi_remove_handle(multi, easy);
   return !interrupted;
 }

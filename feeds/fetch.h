@@ -1,5 +1,6 @@
 // HTTP fetching with libcurl's multi interface: many feeds at once on one thread, politely
-// (conditional GET, compression, timeouts, a body cap, http/https only).
+// (conditional GET, compression, timeouts, a body cap, http/https only), and warily: a feed's
+// redirect may not lead into the network the daemon runs in.
 #pragma once
 
 #include <cstddef>
@@ -7,9 +8,18 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace newswatch {
+
+// Whether `address` (numeric IPv4 or IPv6 text, as "10.1.2.3" or "fe80::1") is not a public
+// Internet address: this host (0/8, 127/8, ::, ::1), private networks (10/8, 172.16/12,
+// 192.168/16, fc00::/7), carrier-grade NAT (100.64/10, where some clouds keep their metadata
+// service), link-local (169.254/16, fe80::/10), multicast, reserved and documentation ranges,
+// and IPv6 forms that carry an IPv4 address (::ffff:a.b.c.d, 64:ff9b::a.b.c.d, 2002:AABB:CCDD::)
+// when that address is one. Text that is not an address counts as internal.
+bool is_internal_address(std::string_view address);
 
 struct FetchRequest {
   std::string url;
@@ -47,6 +57,11 @@ struct FetchOptions {
   int concurrency = 16;
   // Transfers at once to one host (name and port): publishers ban pollers that open many.
   int per_host = 2;
+  // Which addresses are internal (see is_internal_address; IPv4-mapped IPv6 addresses are
+  // passed in their IPv4 form). A redirect may reach an internal address only when the
+  // request's own URL did; tests, whose servers all live on 127/8, choose their own.
+  std::function<bool(std::string_view address)> is_internal_address =
+      &newswatch::is_internal_address;
 };
 
 class Fetcher {
