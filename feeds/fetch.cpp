@@ -2,7 +2,7 @@
 // that keeps each host's share. What a server sends is distrusted on the way:
 // the address every request actually goes to is checked against the address
 // policy (a redirect may lead into internal space only from a feed that is
-// there itself).
+// there itself), and header values holding controls are dropped.
 #include "feeds/fetch.h"
 
 #include <arpa/inet.h>
@@ -25,18 +25,38 @@
 namespace newswatch {
 namespace {
 
-std::string trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return std::string(s);
+// The value of `line` if it is a header named `name` (in lower case): after the
+// colon, without the line ending and the spaces and tabs around it. A CR inside
+// stays, to be seen.
+std::optional<std::string_view> header_value(std::string_view line, std::string_view name) {
+  if (line.size() <= name.size() || line[name.size()] != ':') return std::nullopt;
+  for (std::size_t i = 0; i < name.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return std::nullopt;
+  }
+  line.remove_prefix(name.size() + 1);
+  if (line.ends_with('\n')) line.remove_suffix(1);
+  if (line.ends_with('\r')) line.remove_suffix(1);
+  auto blank = [](char c) { return c == ' ' || c == '\t'; };
+  while (!line.empty() && blank(line.front())) line.remove_prefix(1);
+  while (!line.empty() && blank(line.back())) line.remove_suffix(1);
+  return line;
 }
 
-bool header_is(std::string_view line, std::string_view name) {
-  if (line.size() <= name.size() || line[name.size()] != ':') return false;
-  for (std::size_t i = 0; i < name.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(line[i])) != name[i]) return false;
-  }
-  return true;
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
+
+// A validator (an entity tag, an HTTP-date) has no room for any control, a tab
+// included; one that holds a CR would end the header line it is sent back in,
+// wherever that goes next.
+bool is_clean_validator(std::string_view value) {
+  return std::none_of(value.begin(), value.end(), is_control);
+}
+
+// `value`, or "" when it holds a control other than a tab (which may separate
+// its parts).
+std::string clean_value(std::string_view value) {
+  bool clean =
+      std::none_of(value.begin(), value.end(), [](char c) { return c != '\t' && is_control(c); });
+  return clean ? std::string(value) : std::string();
 }
 
 std::uint32_t ipv4_at(const unsigned char* bytes) {
@@ -269,18 +289,18 @@ struct Fetcher::Transfer {
       t->result.retry_after.clear();
       t->result.cache_control.clear();
       t->result.expires.clear();
-    } else if (header_is(line, "etag")) {
-      t->result.etag = trim(line.substr(5));
-    } else if (header_is(line, "last-modified")) {
-      t->result.last_modified = trim(line.substr(14));
-    } else if (header_is(line, "content-type")) {
-      t->result.content_type = trim(line.substr(13));
-    } else if (header_is(line, "retry-after")) {
-      t->result.retry_after = trim(line.substr(12));
-    } else if (header_is(line, "cache-control")) {
-      t->result.cache_control = trim(line.substr(14));
-    } else if (header_is(line, "expires")) {
-      t->result.expires = trim(line.substr(8));
+    } else if (auto etag = header_value(line, "etag")) {
+      t->result.etag = is_clean_validator(*etag) ? *etag : "";
+    } else if (auto last_modified = header_value(line, "last-modified")) {
+      t->result.last_modified = is_clean_validator(*last_modified) ? *last_modified : "";
+    } else if (auto content_type = header_value(line, "content-type")) {
+      t->result.content_type = clean_value(*content_type);
+    } else if (auto retry_after = header_value(line, "retry-after")) {
+      t->result.retry_after = clean_value(*retry_after);
+    } else if (auto cache_control = header_value(line, "cache-control")) {
+      t->result.cache_control = clean_value(*cache_control);
+    } else if (auto expires = header_value(line, "expires")) {
+      t->result.expires = clean_value(*expires);
     }
     return size * count;
   }
@@ -345,11 +365,13 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, s
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
   curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &Transfer::on_request);
   curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
-  if (!request.etag.empty())
-    t->headers = curl_slist_append(t->headers, ("If-None-Match: " + request.etag).c_str());
-  if (!request.last_modified.empty())
-    t->headers =
-        curl_slist_append(t->headers, ("If-Modified-Since: " + request.last_modified).c_str());
+  // A validator goes back only as a well-formed header value, whatever the
+  // database holds.
+  for (auto [name, value] : {std::pair{"If-None-Match: ", &request.etag},
+                             std::pair{"If-Modified-Since: ", &request.last_modified}}) {
+    if (!value->empty() && is_clean_validator(*value))
+      t->headers = curl_slist_append(t->headers, (name + *value).c_str());
+  }
   curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
   curl_multi_add_handle(as_multi(multi_), e);
   return t;

@@ -1,6 +1,7 @@
 // HTTP fetching with libcurl's multi interface: many feeds at once on one thread, politely
 // (conditional GET, compression, timeouts, a body cap, http/https only), and warily: a feed's
-// redirect may not lead into the network the daemon runs in.
+// redirect may not lead into the network the daemon runs in, and what a server says is not
+// sent on to another unless it is a well-formed header value.
 #pragma once
 
 #include <cstddef>
@@ -23,7 +24,8 @@ bool is_internal_address(std::string_view address);
 
 struct FetchRequest {
   std::string url;
-  // Validators from the previous response; sent as If-None-Match / If-Modified-Since.
+  // Validators from the previous response; sent as If-None-Match / If-Modified-Since, unless
+  // they hold a control character (one stored by an older version could).
   std::string etag;
   std::string last_modified;
 };
@@ -33,6 +35,9 @@ struct FetchResult {
   std::string effective_url;  // after redirects
   long status = 0;            // HTTP status of the final response; 0 when none arrived
   std::string error;          // why no usable response arrived; empty otherwise
+  // Headers of the final response, each without the spaces and tabs around it; empty when
+  // absent or holding a control character (ETag and Last-Modified: any; the others: any but
+  // a tab), which no well-formed value does and which could forge a line where it is sent.
   std::string etag;
   std::string last_modified;
   std::string content_type;

@@ -394,3 +394,113 @@ TEST_CASE("the default address policy: what is internal") {
     CHECK_FALSE(is_internal_address(public_address));
   }
 }
+
+// --- Header values holding control characters ---------------------------------------------
+
+TEST_CASE("an ETag or Last-Modified holding a control character is not kept") {
+  RawServer server;
+  server.serve("/cr.xml",
+               RawServer::response(200,
+                                   "ETag: \"v1\rX-Injected: yes\"\r\n"
+                                   "Last-Modified: Tue, 10 Jun 2025\x01 04:00:00 GMT\r\n",
+                                   kFeed));
+  server.serve("/tab.xml", RawServer::response(200,
+                                               "ETag: \"v\t1\"\r\n"
+                                               "Last-Modified: Tue, 10 Jun 2025 04:00:00\x7f\r\n",
+                                               kFeed));
+  server.serve("/clean.xml", RawServer::response(200,
+                                                 "ETag:  W/\"v1\" \r\n"
+                                                 "Last-Modified: Tue, 10 Jun 2025 04:00:00 GMT\r\n",
+                                                 kFeed));
+  Fetcher fetcher{FetchOptions{}};
+  for (const char* path : {"/cr.xml", "/tab.xml"}) {
+    INFO(path);
+    FetchResult result = fetch(fetcher, server.url(path));
+    CHECK(result.ok());
+    CHECK(result.body == kFeed);
+    CHECK(result.etag.empty());
+    CHECK(result.last_modified.empty());
+  }
+  FetchResult clean = fetch(fetcher, server.url("/clean.xml"));
+  CHECK(clean.etag == "W/\"v1\"");
+  CHECK(clean.last_modified == "Tue, 10 Jun 2025 04:00:00 GMT");
+}
+
+TEST_CASE("a stored validator holding a control character is never sent") {
+  RawServer server;
+  server.serve("/feed.xml", RawServer::response(200, "", kFeed));
+  Fetcher fetcher{FetchOptions{}};
+  for (const std::string& bad :
+       std::vector<std::string>{"\r", "\n", "\t", std::string(1, '\0'), "\x1b", "\x7f"}) {
+    FetchResult result = fetch(fetcher, server.url("/feed.xml"), "\"v1\"" + bad + "X-Injected: 1",
+                               "Tue, 10 Jun 2025" + bad + "X-Injected: 2");
+    CHECK(result.ok());
+  }
+  CHECK(fetch(fetcher, server.url("/feed.xml"), "\"v2\"", "Tue, 10 Jun 2025 04:00:00 GMT").ok());
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 7);
+  for (std::size_t i = 0; i < 6; ++i) {
+    INFO(requests[i]);
+    CHECK_THAT(requests[i], !Catch::Contains("X-Injected"));
+    CHECK_THAT(requests[i], !Catch::Contains("If-None-Match", Catch::CaseSensitive::No));
+    CHECK_THAT(requests[i], !Catch::Contains("If-Modified-Since", Catch::CaseSensitive::No));
+  }
+  CHECK_THAT(requests[6], Catch::Contains("If-None-Match: \"v2\"\r\n"));
+  CHECK_THAT(requests[6], Catch::Contains("If-Modified-Since: Tue, 10 Jun 2025 04:00:00 GMT\r\n"));
+}
+
+TEST_CASE("the other headers read from a response are absent when they hold a control character") {
+  RawServer server;
+  server.serve("/bad.xml", RawServer::response(503,
+                                               "Content-Type: text/xml; charset=\rutf-8\r\n"
+                                               "Retry-After: 120\x0b\r\n"
+                                               "Cache-Control: max-age=\x01"
+                                               "600\r\n"
+                                               "Expires: Tue, 10 Jun 2025\x1b[2J 04:00:00 GMT\r\n",
+                                               ""));
+  server.serve("/good.xml", RawServer::response(503,
+                                                "Content-Type: text/xml;\tcharset=utf-8\r\n"
+                                                "Retry-After: 120\r\n"
+                                                "Cache-Control: max-age=600,\tpublic\r\n"
+                                                "Expires: Tue, 10 Jun 2025 04:00:00 GMT\r\n",
+                                                ""));
+  Fetcher fetcher{FetchOptions{}};
+  FetchResult bad = fetch(fetcher, server.url("/bad.xml"));
+  CHECK(bad.status == 503);
+  CHECK(bad.content_type.empty());
+  CHECK(bad.retry_after.empty());
+  CHECK(bad.cache_control.empty());
+  CHECK(bad.expires.empty());
+  // A tab is white space within these values, not a control.
+  FetchResult good = fetch(fetcher, server.url("/good.xml"));
+  CHECK(good.content_type == "text/xml;\tcharset=utf-8");
+  CHECK(good.retry_after == "120");
+  CHECK(good.cache_control == "max-age=600,\tpublic");
+  CHECK(good.expires == "Tue, 10 Jun 2025 04:00:00 GMT");
+}
+
+TEST_CASE("the daemon neither stores nor sends back an ETag holding a bare CR") {
+  TempDir dir;
+  RawServer server;
+  server.serve("/feed.xml", RawServer::response(200, "ETag: \"v1\rX-Injected: yes\"\r\n", kFeed));
+  ManualClock clock{1750000000};
+  Config config;
+  config.database = dir.file("news.db");
+  config.feeds = {{server.url("/feed.xml"), "", std::nullopt, true}};
+  auto open_poller = [&] {
+    auto store = Store::open(config.database);
+    REQUIRE(store);
+    auto poller = Poller::create(config, std::move(*store),
+                                 std::make_shared<const Matcher>(TopicPack::builtin()), clock, -1);
+    REQUIRE(poller);
+    return std::move(*poller);
+  };
+  CHECK(open_poller()->poll_round(true).fetched == 1);
+  CHECK(open_poller()->poll_round(true).fetched == 1);  // after a restart: from the database
+  SQLite::Database db(config.database, SQLite::OPEN_READONLY);
+  CHECK(db.execAndGet("SELECT coalesce(etag, '') FROM feeds_v").getString().empty());
+  auto requests = server.requests();
+  REQUIRE(requests.size() == 2);
+  CHECK_THAT(requests[1], !Catch::Contains("X-Injected"));
+  CHECK_THAT(requests[1], !Catch::Contains("If-None-Match", Catch::CaseSensitive::No));
+}
