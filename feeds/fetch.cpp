@@ -1,8 +1,8 @@
-// The fetcher: one libcurl multi handle, an easy handle per transfer, a queue
-// that keeps each host's share. What a server sends is distrusted on the way:
-// the address every request actually goes to is checked against the address
-// policy (a redirect may lead into internal space only from a feed that is
-// there itself), and header values holding controls are dropped.
+// The fetcher: one libcurl multi handle, an easy handle per transfer, a queue that keeps each
+// host's share. What a server sends is distrusted on the way: the address every request
+// actually goes to is checked against the address policy (a redirect may lead into internal
+// space only from a feed that is there itself), and header values holding controls are
+// dropped.
 #include "feeds/fetch.h"
 
 #include <arpa/inet.h>
@@ -25,9 +25,8 @@
 namespace newswatch {
 namespace {
 
-// The value of `line` if it is a header named `name` (in lower case): after the
-// colon, without the line ending and the spaces and tabs around it. A CR inside
-// stays, to be seen.
+// The value of `line` if it is a header named `name` (in lower case): after the colon,
+// without the line ending and the spaces and tabs around it. A CR inside stays, to be seen.
 std::optional<std::string_view> header_value(std::string_view line, std::string_view name) {
   if (line.size() <= name.size() || line[name.size()] != ':') return std::nullopt;
   for (std::size_t i = 0; i < name.size(); ++i) {
@@ -44,15 +43,13 @@ std::optional<std::string_view> header_value(std::string_view line, std::string_
 
 bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }
 
-// A validator (an entity tag, an HTTP-date) has no room for any control, a tab
-// included; one that holds a CR would end the header line it is sent back in,
-// wherever that goes next.
+// A validator (an entity tag, an HTTP-date) has no room for any control, a tab included; one
+// that holds a CR would end the header line it is sent back in, wherever that goes next.
 bool is_clean_validator(std::string_view value) {
   return std::none_of(value.begin(), value.end(), is_control);
 }
 
-// `value`, or "" when it holds a control other than a tab (which may separate
-// its parts).
+// `value`, or "" when it holds a control other than a tab (which may separate its parts).
 std::string clean_value(std::string_view value) {
   bool clean =
       std::none_of(value.begin(), value.end(), [](char c) { return c != '\t' && is_control(c); });
@@ -99,14 +96,13 @@ bool is_internal_ipv6(const unsigned char* b) {
     return is_internal_ipv4(ipv4_at(b + 12));  // NAT64, 64:ff9b::a.b.c.d
   if (b[0] == 0x20 && b[1] == 0x02) return is_internal_ipv4(ipv4_at(b + 2));      // 6to4
   if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // documentation
-  // Outside 2000::/3, global unicast: unique local fc00::/7, link-local
-  // fe80::/10, multicast ff00::/8 and what is reserved.
+  // Outside 2000::/3, global unicast: unique local fc00::/7, link-local fe80::/10, multicast
+  // ff00::/8 and what is reserved.
   return (b[0] & 0xe0) != 0x20;
 }
 
-// `address` (numeric text) as the address policy sees it: an IPv4-mapped IPv6
-// address in its IPv4 form, so that a policy written for IPv4 also holds for
-// the same host over IPv6.
+// `address` (numeric text) as the address policy sees it: an IPv4-mapped IPv6 address in
+// its IPv4 form, so that a policy written for IPv4 also holds for the same host over IPv6.
 std::string policy_form(const char* address) {
   in6_addr v6{};
   if (inet_pton(AF_INET6, address, &v6) != 1 || !IN6_IS_ADDR_V4MAPPED(&v6)) return address;
@@ -141,8 +137,7 @@ bool is_internal_address(std::string_view address) {
   return true;  // not an address: nothing to vouch for it
 }
 
-// Requests waiting to start, by host, handing out the next one whose host has
-// room.
+// Requests waiting to start, by host, handing out the next one whose host has room.
 class StartQueue {
  public:
   StartQueue(const std::vector<FetchRequest>& requests, int per_host)
@@ -160,8 +155,7 @@ class StartQueue {
     remaining_ = requests.size();
   }
 
-  // A request that may start now, in order per host and round-robin across
-  // hosts.
+  // A request that may start now, in order per host and round-robin across hosts.
   std::optional<std::size_t> next() {
     for (std::size_t n = 0; n < waiting_.size(); ++n, cursor_ = (cursor_ + 1) % waiting_.size()) {
       auto& queue = waiting_[cursor_];
@@ -179,8 +173,7 @@ class StartQueue {
   bool empty() const { return remaining_ == 0; }
 
  private:
-  // "host:port" as libcurl counts connections; the URL itself when it has no
-  // host.
+  // "host:port" as libcurl counts connections; the URL itself when it has no host.
   static std::string host_key(const std::string& url) {
     std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
     char* host = nullptr;
@@ -215,20 +208,19 @@ struct Fetcher::Transfer {
   std::size_t max_body = 0;
   bool body_too_large = false;
   const std::function<bool(std::string_view)>* is_internal = nullptr;
-  // Whether the request's own URL was reached at an internal address: set when
-  // its request is sent, before any redirect can be followed.
+  // Whether the request's own URL was reached at an internal address: set when its request
+  // is sent, before any redirect can be followed.
   std::optional<bool> feed_is_internal;
-  std::string refused_address;  // internal, where a redirect led and no
-                                // connection was made
+  std::string refused_address;  // internal, where a redirect led and no connection was made
 
   ~Transfer() {
     curl_slist_free_all(headers);
     curl_easy_cleanup(easy);
   }
 
-  // Whether this transfer may talk to `address` now. Before the first response
-  // every connection serves the request's own URL, which may be anywhere; after
-  // it, a redirect target, which may be internal only if the feed is.
+  // Whether this transfer may talk to `address` now. Before the first response every
+  // connection serves the request's own URL, which may be anywhere; after it, a redirect
+  // target, which may be internal only if the feed is.
   bool may_reach(const std::string& address) {
     if (statuses.empty() || feed_is_internal.value_or(false) || !(*is_internal)(address))
       return true;
@@ -236,18 +228,16 @@ struct Fetcher::Transfer {
     return false;
   }
 
-  // Called for each address libcurl tries to connect to (happy eyeballs tries
-  // several): an address refused here is skipped, and the next one tried,
-  // before a packet is sent to it.
+  // Called for each address libcurl tries to connect to (happy eyeballs tries several): an
+  // address refused here is skipped, and the next one tried, before a packet is sent to it.
   static curl_socket_t on_open_socket(void* self, curlsocktype, curl_sockaddr* address) {
     auto* t = static_cast<Transfer*>(self);
     if (!t->may_reach(policy_form(*address))) return CURL_SOCKET_BAD;
     return socket(address->family, address->socktype | SOCK_CLOEXEC, address->protocol);
   }
 
-  // Called before each request is sent, with the address the connection
-  // reached, also when it was reused from the pool and on_open_socket never saw
-  // it: the check that holds.
+  // Called before each request is sent, with the address the connection reached, also when
+  // it was reused from the pool and on_open_socket never saw it: the check that holds.
   static int on_request(void* self, char* address, char*, int, int) {
     auto* t = static_cast<Transfer*>(self);
     std::string connected = policy_form(address);
@@ -281,8 +271,7 @@ struct Fetcher::Transfer {
                       ? 0
                       : std::atol(std::string(line.substr(space + 1, 3)).c_str());
       if (code >= 200) t->statuses.push_back(code);
-      // A new response (after a redirect or a 100 Continue): forget the
-      // previous headers.
+      // A new response (after a redirect or a 100 Continue): forget the previous headers.
       t->result.etag.clear();
       t->result.last_modified.clear();
       t->result.content_type.clear();
@@ -305,8 +294,7 @@ struct Fetcher::Transfer {
     return size * count;
   }
 
-  // Why the transfer that ended with `code` brought no usable response; "" when
-  // it did.
+  // Why the transfer that ended with `code` brought no usable response; "" when it did.
   std::string failure(CURLcode code) const {
     if (code == CURLE_OK && !body_too_large) return "";
     if (!refused_address.empty()) {
@@ -347,13 +335,11 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, s
   curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(e, CURLOPT_MAXREDIRS, 5L);
-  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING,
-                   "");  // every encoding this libcurl decodes
+  curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "");  // every encoding this libcurl decodes
   curl_easy_setopt(e, CURLOPT_USERAGENT, options_.user_agent.c_str());
   curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, options_.connect_timeout_seconds);
   curl_easy_setopt(e, CURLOPT_TIMEOUT, options_.timeout_seconds);
-  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT,
-                   1L);  // abort a server stalled for 30 s
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);  // abort a server stalled for 30 s
   curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 30L);
   curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(options_.max_body_bytes));
   curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -365,8 +351,7 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, s
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
   curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &Transfer::on_request);
   curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
-  // A validator goes back only as a well-formed header value, whatever the
-  // database holds.
+  // A validator goes back only as a well-formed header value, whatever the database holds.
   for (auto [name, value] : {std::pair{"If-None-Match: ", &request.etag},
                              std::pair{"If-Modified-Since: ", &request.last_modified}}) {
     if (!value->empty() && is_clean_validator(*value))
@@ -417,8 +402,8 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       on_done(std::move(t.result));
     }
     if (queue.empty() && live.empty()) break;
-    // Transfers ended and others wait: start them now rather than wait in poll
-    // for sockets that may all be idle.
+    // Transfers ended and others wait: start them now rather than wait in poll for
+    // sockets that may all be idle.
     if (finished_any && !queue.empty()) continue;
     if (on_wait) on_wait();
     curl_waitfd extra{};
@@ -431,8 +416,7 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       break;
     }
   }
-  // Transfers still live were interrupted: abandon them; the next round starts
-  // afresh.
+  // Transfers still live were interrupted: abandon them; the next round starts afresh.
   for (auto& [easy, transfer] : live) curl_multi_remove_handle(multi, easy);
   return !interrupted;
 }
