@@ -1,8 +1,8 @@
 // The fetcher: one libcurl multi handle, an easy handle per transfer, a queue that keeps each
 // host's share. What a server sends is distrusted on the way: the address every request
 // actually goes to is checked against the address policy (a redirect may lead into internal
-// space only from a feed that is there itself), and header values holding controls are
-// dropped.
+// space only from a feed that is there itself), header values holding controls are dropped,
+// and libcurl's failures are told in words that name what failed.
 #include "feeds/fetch.h"
 
 #include <arpa/inet.h>
@@ -24,6 +24,10 @@
 
 namespace newswatch {
 namespace {
+
+// The response headers of one response, in all: beyond this the server is not a feed.
+// (libcurl itself refuses a single line over CURL_MAX_HTTP_HEADER, 100 KiB.)
+constexpr std::size_t kMaxHeaderBytes = 256 * 1024;
 
 // The value of `line` if it is a header named `name` (in lower case): after the colon,
 // without the line ending and the spaces and tabs around it. A CR inside stays, to be seen.
@@ -125,6 +129,51 @@ std::string policy_form(const curl_sockaddr& address) {
   return policy_form(text);
 }
 
+// " after 12 ms" out of libcurl's message: the same failure reads the same each time.
+std::string without_timing(std::string_view detail) {
+  std::string out(detail);
+  for (std::size_t at = out.find(" after "); at != std::string::npos;
+       at = out.find(" after ", at + 1)) {
+    std::size_t digits = at + 7, end = digits;
+    while (end < out.size() && std::isdigit(static_cast<unsigned char>(out[end]))) ++end;
+    if (end > digits && out.compare(end, 3, " ms") == 0) out.erase(at, end + 3 - at);
+  }
+  return out;
+}
+
+// libcurl's summary of `code`, followed by the detail it wrote into the error buffer where
+// that names what failed (a host and port, a protocol, a TLS problem) and reads the same
+// each time the same failure recurs, so the log can tell a new failure from a repeated one.
+std::string describe_failure(CURLcode code, std::string_view detail) {
+  std::string summary = curl_easy_strerror(code);
+  switch (code) {
+    case CURLE_UNSUPPORTED_PROTOCOL:
+    case CURLE_URL_MALFORMAT:
+    case CURLE_COULDNT_RESOLVE_PROXY:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_BAD_CONTENT_ENCODING:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_CIPHER:
+    case CURLE_SSL_CACERT_BADFILE:
+      break;
+    default:
+      return summary;
+  }
+  std::string shown = printable(without_credentials(without_timing(detail)));
+  // 7.88 ends some details with the summary itself.
+  if (shown.ends_with(": " + summary)) shown.resize(shown.size() - summary.size() - 2);
+  if (shown.empty() || shown == summary) return summary;
+  return summary + ": " + shown;
+}
+
 CURLM* as_multi(void* p) { return static_cast<CURLM*>(p); }
 
 }  // namespace
@@ -211,7 +260,11 @@ struct Fetcher::Transfer {
   // Whether the request's own URL was reached at an internal address: set when its request
   // is sent, before any redirect can be followed.
   std::optional<bool> feed_is_internal;
-  std::string refused_address;  // internal, where a redirect led and no connection was made
+  std::string refused_address;   // internal, where a redirect led and no connection was made
+  bool reading_headers = true;   // of a response, from the request until the blank line
+  std::size_t header_bytes = 0;  // of the response being read
+  bool headers_too_large = false;
+  char error_detail[CURL_ERROR_SIZE] = "";  // libcurl's own account of a failure
 
   ~Transfer() {
     curl_slist_free_all(headers);
@@ -240,6 +293,8 @@ struct Fetcher::Transfer {
   // it was reused from the pool and on_open_socket never saw it: the check that holds.
   static int on_request(void* self, char* address, char*, int, int) {
     auto* t = static_cast<Transfer*>(self);
+    t->reading_headers = true;
+    t->header_bytes = 0;
     std::string connected = policy_form(address);
     if (t->statuses.empty()) {
       t->feed_is_internal = (*t->is_internal)(connected);
@@ -265,6 +320,17 @@ struct Fetcher::Transfer {
     auto* t = static_cast<Transfer*>(self);
     std::string_view line(data, size * count);
     if (line.starts_with("HTTP/")) {
+      t->reading_headers = true;
+      t->header_bytes = 0;
+    }
+    t->header_bytes += line.size();
+    if (t->header_bytes > kMaxHeaderBytes) {
+      t->headers_too_large = true;
+      return 0;  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
+    }
+    if (line == "\r\n" || line == "\n") {
+      t->reading_headers = false;
+    } else if (line.starts_with("HTTP/")) {
       // The status of each response on the way, interim 1xx ones aside.
       std::size_t space = line.find(' ');
       long code = space == std::string_view::npos
@@ -304,7 +370,16 @@ struct Fetcher::Transfer {
     }
     if (body_too_large || code == CURLE_FILESIZE_EXCEEDED)
       return "response body larger than " + std::to_string(max_body) + " bytes";
-    return curl_easy_strerror(code);
+    if (headers_too_large)
+      return "response header too large (over " + std::to_string(kMaxHeaderBytes) + " bytes)";
+    // libcurl 7.88 says "Out of memory" of a header line over its limit, and Debian's adds a
+    // limit on all of them ("Too large response headers"), which ours comes under first.
+    if (code == CURLE_OUT_OF_MEMORY && reading_headers)
+      return "response header too large (a line over " + std::to_string(CURL_MAX_HTTP_HEADER) +
+             " bytes)";
+    if (code == CURLE_RECV_ERROR && std::string_view(error_detail).starts_with("Too large"))
+      return "response header too large (over libcurl's limit)";
+    return describe_failure(code, error_detail);
   }
 };
 
@@ -351,6 +426,7 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, s
   curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, t.get());
   curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, &Transfer::on_request);
   curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->error_detail);
   // A validator goes back only as a well-formed header value, whatever the database holds.
   for (auto [name, value] : {std::pair{"If-None-Match: ", &request.etag},
                              std::pair{"If-Modified-Since: ", &request.last_modified}}) {

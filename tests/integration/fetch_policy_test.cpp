@@ -504,3 +504,50 @@ TEST_CASE("the daemon neither stores nor sends back an ETag holding a bare CR") 
   CHECK_THAT(requests[1], !Catch::Contains("X-Injected"));
   CHECK_THAT(requests[1], !Catch::Contains("If-None-Match", Catch::CaseSensitive::No));
 }
+
+// --- Errors a person can act on ---------------------------------------------------------------
+
+TEST_CASE(
+    "a response header line over libcurl's limit is reported as too large and not as out of "
+    "memory") {
+  RawServer server;
+  server.serve("/line.xml",
+               "HTTP/1.1 200 OK\r\nX-Padding: " + std::string(10 << 20, 'a') + "\r\n\r\n");
+  server.serve("/status.xml", "HTTP/1.1 200 " + std::string(10 << 20, 'O') + "\r\n\r\n");
+  server.serve("/redirect.xml", redirect(302, "/line.xml"));
+  Fetcher fetcher{FetchOptions{}};
+  for (const char* path : {"/line.xml", "/status.xml", "/redirect.xml"}) {
+    INFO(path);
+    FetchResult result = fetch(fetcher, server.url(path));
+    CHECK(result.error == "response header too large (a line over 102400 bytes)");
+  }
+}
+
+TEST_CASE("response headers too large in all are reported as too large") {
+  RawServer server;
+  std::string headers;
+  for (int i = 0; i < 200; ++i)
+    headers += "X-Padding-" + std::to_string(i) + ": " + std::string(50000, 'a') + "\r\n";
+  server.serve("/feed.xml", RawServer::response(200, headers, kFeed));
+  Fetcher fetcher{FetchOptions{}};
+  FetchResult result = fetch(fetcher, server.url("/feed.xml"));
+  CHECK(result.error == "response header too large (over 262144 bytes)");
+}
+
+TEST_CASE("a refused connection names the address and port the same way each time") {
+  // A socket bound but not listening: connections to its port are refused.
+  int bound = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
+  socklen_t length = sizeof address;
+  REQUIRE(bind(bound, reinterpret_cast<sockaddr*>(&address), length) == 0);
+  getsockname(bound, reinterpret_cast<sockaddr*>(&address), &length);
+  std::string port = std::to_string(ntohs(address.sin_port));
+  Fetcher fetcher{FetchOptions{}};
+  FetchResult first = fetch(fetcher, "http://127.0.0.1:" + port + "/feed.xml");
+  FetchResult second = fetch(fetcher, "http://127.0.0.1:" + port + "/feed.xml");
+  close(bound);
+  CHECK(first.error == "Couldn't connect to server: Failed to connect to 127.0.0.1 port " + port);
+  CHECK(second.error == first.error);  // a repeated failure is recognised as the same one
+}
