@@ -413,10 +413,11 @@ Result<ParsedFeed> parse_json_feed(std::string_view bytes, const ParseOptions& o
     return invalid(simdjson::TRAILING_CONTENT, at);  // a second value after the root object
   if (!version || version->find("jsonfeed.org/version/") == std::string::npos)
     return fail("not a feed: JSON without a JSON Feed version");
-  feed.link = home_page_url;
+  if (home_page_url && !plain_text(*home_page_url).empty())
+    feed.link = web_link(options.base_url, plain_text(*home_page_url), feed);
   std::string base = options.base_url.empty() ? feed.link.value_or("") : options.base_url;
   for (Item& item : feed.items) {
-    if (item.link) item.link = resolve_url(base, *item.link);
+    if (item.link) item.link = web_link(base, *item.link, feed);
     if (!item.author && author) item.author = clean_text(*author);
   }
   return feed;

@@ -11,6 +11,7 @@
 
 #include "feeds/dates.h"
 #include "feeds/encoding.h"
+#include "feeds/excerpt.h"
 #include "feeds/text.h"
 #include "feeds/url.h"
 #include "feeds/xml_repair.h"
@@ -118,8 +119,8 @@ class FeedBuilder {
     return html_text(node);
   }
 
-  std::string link(const pugi::xml_node& node, const std::string& href) {
-    return resolve_url(base_at(node, document_base()), href);
+  std::optional<std::string> link(const pugi::xml_node& node, const std::string& href) {
+    return web_link(base_at(node, document_base()), href, feed_);
   }
 
   // False, with a warning the first time, once the document has options.max_items items.
@@ -207,11 +208,12 @@ void parse_rss_item(const pugi::xml_node& node, FeedBuilder& builder, Item& item
   } else if (auto about = node.attribute("rdf:about")) {
     item.guid = plain_text(about.value());
   }
-  if (std::string link = plain_text(e.link.child_value()); !link.empty()) {
+  if (std::string link = plain_text(e.link.child_value()); !link.empty())
     item.link = builder.link(e.link, link);
-  } else if (e.guid && attribute(e.guid, "isPermaLink") != "false" && has_scheme(*item.guid)) {
-    item.link = builder.link(e.guid, *item.guid);
-  }
+  // A GUID is an identifier (a GUID that is no URL is normal), and a link only when it says
+  // so and is a web address.
+  if (!item.link && e.guid && attribute(e.guid, "isPermaLink") != "false" && is_web_url(*item.guid))
+    item.link = item.guid;
   item.published = builder.date(e.pub_date);
   item.updated = builder.date(e.dc_date ? e.dc_date : e.modified);
   if (e.author) {
@@ -378,7 +380,7 @@ void parse_atom(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& build
     std::string rel = attribute(child, "rel");
     if (rel.empty() || rel == "alternate") {
       feed.link = builder.link(child, attribute(child, "href"));
-      break;
+      if (feed.link) break;
     }
   }
   if (auto lang = root.attribute("xml:lang")) feed.language = language_tag(lang.value());
@@ -420,6 +422,16 @@ bool looks_like_json(std::string_view bytes) {
 }
 
 }  // namespace
+
+std::optional<std::string> web_link(std::string_view base, std::string_view reference,
+                                    ParsedFeed& feed) {
+  std::string url = resolve_url(base, reference);
+  if (is_web_url(url)) return url;
+  std::string warning = "link dropped, not an http or https URL: '" + excerpt(url) + "'";
+  if (!has_scheme(url)) warning += " (relative, with no web address to resolve it against)";
+  feed.warnings.push_back(std::move(warning));
+  return std::nullopt;
+}
 
 const char* format_name(FeedFormat format) {
   switch (format) {

@@ -2,6 +2,7 @@
 // the Content-Type): RSS 0.9x/2.0, RSS 1.0 (RDF), RSS 0.90, Atom 1.0 and 0.3, JSON Feed.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -28,5 +29,11 @@ Result<ParsedFeed> parse_feed(std::string_view bytes, const ParseOptions& option
 
 // JSON Feed 1.0/1.1; called by parse_feed when the document is a JSON object.
 Result<ParsedFeed> parse_json_feed(std::string_view bytes, const ParseOptions& options);
+
+// `reference` resolved against `base`, when that is an http or https URL: the only links, of
+// an item or of the feed, that a parsed feed carries. Otherwise nullopt, and a warning in
+// `feed`. Shared by the XML and JSON parsers.
+std::optional<std::string> web_link(std::string_view base, std::string_view reference,
+                                    ParsedFeed& feed);
 
 }  // namespace newswatch

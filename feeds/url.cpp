@@ -141,6 +141,16 @@ std::string clean_query(std::string_view query, bool sorted) {
 
 }  // namespace
 
+bool is_web_url(std::string_view url) {
+  auto parts = split_url(url);
+  if (!parts) return false;
+  std::string scheme = lower(parts->scheme);
+  if (scheme != "http" && scheme != "https") return false;
+  std::string_view host = parts->authority;
+  if (std::size_t at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  return !host.empty() && host.front() != ':';
+}
+
 std::string without_tracking(std::string_view url) {
   auto parts = split_url(url);
   if (!parts) return std::string(url.substr(0, url.find('#')));

@@ -10,6 +10,11 @@ namespace newswatch {
 // True when `url` starts with a scheme ("https:", "mailto:", ...).
 bool has_scheme(std::string_view url);
 
+// True when `url` is an absolute http or https URL with a host: what may be handed on as an
+// article's address. A javascript:, vbscript: or data: link runs what it holds when opened,
+// a file: link reads the reader's own disk.
+bool is_web_url(std::string_view url);
+
 // Resolves `reference` against `base`. An absolute reference is returned as published;
 // a relative one is resolved when `base` is an absolute URL, else returned unchanged.
 std::string resolve_url(std::string_view base, std::string_view reference);

@@ -449,3 +449,54 @@ TEST_CASE("a declared UTF-16 or UTF-32 that the bytes cannot be is ignored, with
   REQUIRE(latin);
   CHECK(latin->title == "Téhéran");
 }
+
+TEST_CASE("links that are not http or https URLs are dropped with a warning") {
+  auto rss = parse(R"(<rss version="2.0"><channel><title>t</title><link>javascript:alert(1)</link>
+<item><title>a</title><link>javascript:alert(document.cookie)</link></item>
+<item><title>b</title><link>data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==</link></item>
+<item><title>c</title><link> VBScript:msgbox(1)</link></item>
+<item><title>d</title><link>file:///etc/passwd</link></item>
+<item><title>e</title><link>mailto:desk@x.example</link></item>
+<item><title>f</title><link>JavaScript:x</link><guid>https://x.example/f</guid></item>
+<item><title>g</title><link>HTTPS://X.example/g</link></item>
+</channel></rss>)");
+  CHECK_FALSE(rss.link);
+  REQUIRE(rss.items.size() == 7);
+  for (int i = 0; i < 5; ++i) CHECK_FALSE(rss.items[i].link);
+  CHECK(rss.items[5].link == "https://x.example/f");  // the permalink GUID stands in
+  CHECK(rss.items[6].link == "HTTPS://X.example/g");
+  REQUIRE(rss.warnings.size() == 7);
+  CHECK_THAT(rss.warnings[0], Catch::Contains("javascript:alert(1)"));
+  CHECK_THAT(rss.warnings[2], Catch::Contains("data:text/html;base64,"));
+
+  // A link relative to a base that is no web address is not one either.
+  auto atom = parse(R"(<feed xmlns="http://www.w3.org/2005/Atom" xml:base="file:///home/">
+<title>t</title><link href="index.html"/>
+<entry><title>a</title><id>1</id><link href="x.html"/><link href="https://x.example/a"/></entry>
+<entry><title>b</title><id>2</id><link href="data:,hello"/></entry></feed>)");
+  CHECK_FALSE(atom.link);
+  CHECK(atom.items.at(0).link == "https://x.example/a");  // the next alternate link
+  CHECK_FALSE(atom.items.at(1).link);
+  CHECK(atom.warnings.size() == 3);
+
+  auto json = parse(R"j({"version": "https://jsonfeed.org/version/1.1", "title": "J",
+    "home_page_url": "javascript:alert(1)",
+    "items": [{"id": "1", "url": "javascript:alert(2)"}, {"id": "2", "url": "/p/2"}]})j",
+                    "https://j.example/feed.json");
+  CHECK_FALSE(json.link);
+  CHECK_FALSE(json.items.at(0).link);
+  CHECK(json.items.at(1).link == "https://j.example/p/2");
+  CHECK(json.warnings.size() == 2);
+}
+
+TEST_CASE("a GUID that is no web address is an identifier, not a dropped link") {
+  auto feed = parse(R"(<rss version="2.0"><channel><title>t</title><link>https://x.example/</link>
+<item><title>a</title><guid>urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427</guid></item>
+<item><title>b</title><guid>tag:x.example,2025:b</guid></item>
+<item><title>c</title><guid isPermaLink="true">javascript:alert(1)</guid></item>
+</channel></rss>)");
+  CHECK(feed.items.at(0).guid == "urn:uuid:1b4e28ba-2fa1-11d2-883f-0016d3cca427");
+  CHECK(feed.items.at(2).guid == "javascript:alert(1)");
+  for (const auto& item : feed.items) CHECK_FALSE(item.link);
+  CHECK(feed.warnings.empty());
+}
