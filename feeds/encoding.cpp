@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "feeds/shown_text.h"
+#include "feeds/excerpt.h"
 #include "feeds/text.h"
 
 namespace newswatch {
@@ -227,22 +227,22 @@ std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
     }
   }
   for (const auto& named : impossible) {
-    warnings.push_back("encoding '" + printable(named) +
+    warnings.push_back("encoding '" + excerpt(named) +
                        "' ignored: the document begins in ASCII, which it cannot be; read as " +
-                       (label.empty() ? std::string("UTF-8") : printable(label)));
+                       (label.empty() ? std::string("UTF-8") : excerpt(label)));
   }
   if (!label.empty() && !is_utf8_label(label)) {
     std::string name = iconv_name(label);
     std::size_t bad = 0;
     if (convert(bytes, name, storage, bad)) {
       if (bad > 0)
-        warnings.push_back(std::to_string(bad) + " bytes invalid in " + name +
+        warnings.push_back(std::to_string(bad) + " bytes invalid in " + excerpt(name) +
                            " replaced by U+FFFD");
       std::string_view text = storage;
       if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
       return text;
     }
-    warnings.push_back("unknown encoding '" + label + "'; read as UTF-8");
+    warnings.push_back("unknown encoding '" + excerpt(label) + "'; read as UTF-8");
   }
   std::size_t first_bad = 0;
   while (first_bad < bytes.size()) {

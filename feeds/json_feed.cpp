@@ -10,6 +10,7 @@
 #include <algorithm>
 
 #include "feeds/dates.h"
+#include "feeds/excerpt.h"
 #include "feeds/parser.h"
 #include "feeds/text.h"
 #include "feeds/url.h"
@@ -345,7 +346,8 @@ class Reader {
     if (!text) return std::nullopt;
     auto parsed = parse_date(*text);
     if (!parsed)
-      feed_.warnings.push_back(std::string("unparseable date in ") + key + ": '" + *text + "'");
+      feed_.warnings.push_back(std::string("unparseable date in ") + key + ": '" + excerpt(*text) +
+                               "'");
     return parsed;
   }
 

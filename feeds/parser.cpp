@@ -82,8 +82,8 @@ class FeedBuilder {
     std::string text = node.child_value();
     auto parsed = parse_date(text);
     if (!parsed)
-      feed_.warnings.push_back("unparseable date in <" + std::string(node.name()) + ">: '" + text +
-                               "'");
+      feed_.warnings.push_back("unparseable date in <" + excerpt(node.name()) + ">: '" +
+                               excerpt(text) + "'");
     return parsed;
   }
 
@@ -110,7 +110,7 @@ class FeedBuilder {
     if (base64) {
       auto decoded = decode_base64(node.child_value());
       if (!decoded) {
-        feed_.warnings.push_back("invalid base64 in <" + std::string(node.name()) + ">");
+        feed_.warnings.push_back("invalid base64 in <" + excerpt(node.name()) + ">");
         return {};
       }
       return type == "text/html" ? html_to_text(*decoded) : plain_text(*decoded);
@@ -471,7 +471,7 @@ Result<ParsedFeed> parse_feed(std::string_view bytes, const ParseOptions& option
                 " at byte " + std::to_string(status.offset));
   }
   auto format = detect_xml_format(root);
-  if (!format) return fail("not a feed: unknown root element <" + std::string(root.name()) + ">");
+  if (!format) return fail("not a feed: unknown root element <" + excerpt(root.name()) + ">");
   ParsedFeed feed;
   feed.format = *format;
   feed.warnings = std::move(repairs);

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 
+#include "feeds/excerpt.h"
 #include "feeds/text.h"
 
 namespace newswatch {
@@ -228,8 +229,9 @@ class Repairer {
     copied_ = to;
   }
 
-  static void tally(Tally& t, std::string_view example) {
-    if (t.count++ == 0) t.first = std::string(example);
+  // `example` is kept as the warning will show it: cut short, printable.
+  static void tally(Tally& t, std::string_view example, std::size_t max_characters = 100) {
+    if (t.count++ == 0) t.first = excerpt(example, max_characters);
   }
 
   // Handles the '&' at `at`; returns where scanning goes on.
@@ -289,7 +291,7 @@ class Repairer {
 
   std::size_t bare_ampersand(std::size_t at) {
     replace(at, at + 1, "&amp;");
-    tally(bare_ampersands_, doc_.substr(at, std::min<std::size_t>(12, doc_.size() - at)));
+    tally(bare_ampersands_, doc_.substr(at), 12);
     return at + 1;
   }
 

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "feeds/dates.h"
+#include "feeds/shown_text.h"
 
 using namespace newswatch;
 
@@ -499,4 +500,47 @@ TEST_CASE("a GUID that is no web address is an identifier, not a dropped link") 
   CHECK(feed.items.at(2).guid == "javascript:alert(1)");
   for (const auto& item : feed.items) CHECK_FALSE(item.link);
   CHECK(feed.warnings.empty());
+}
+
+TEST_CASE("feed text in warnings and errors is shown printable and cut short") {
+  // printable() leaves a message unchanged only when nothing in it can act on a log line or
+  // a terminal: no control character, C1 control or bidi control.
+  auto is_shown_safely = [](const std::string& message) {
+    return printable(message) == message && message.size() < 400;
+  };
+  auto root = parse_feed(
+      "<evil\xC2\x9B"
+      "31m\xE2\x80\xAEtxt.exe/>",
+      {});
+  REQUIRE_FALSE(root);
+  CHECK(is_shown_safely(root.error().message));
+  CHECK_THAT(root.error().message, Catch::Contains("evil\\u009b31m\\u202etxt.exe"));
+
+  auto feed = parse(
+      "<?xml version=\"1.0\" encoding=\"x-\x1b[31m\"?><rss><channel><title>t</title>"
+      "<item><title>a & \n\x1b[2J b</title><pubDate>\x1b[2J\nfeed ok: 0 failing</pubDate>"
+      "<dc:date>" +
+      std::string(5000, '9') +
+      "</dc:date></item>"
+      "<item><title>&bad\xE2\x80\xAE;</title><e\xC2\x9B:pubDate>?</e\xC2\x9B:pubDate></item>"
+      "</channel></rss>");
+  REQUIRE(feed.warnings.size() >= 5);
+  for (const auto& warning : feed.warnings) {
+    INFO(warning);
+    CHECK(is_shown_safely(warning));
+  }
+  auto has = [&](std::string_view part) {
+    return std::any_of(feed.warnings.begin(), feed.warnings.end(),
+                       [&](const std::string& w) { return w.find(part) != std::string::npos; });
+  };
+  CHECK(has("unknown encoding 'x-\\x1b[31m'"));
+  CHECK(has("'\\x1b[2J\\nfeed ok: 0 failing'"));
+  CHECK(has("&bad\\u202e;"));
+  CHECK(has("unparseable date in <e\\u009b:pubDate>: '?'"));
+
+  auto json = parse(R"({"version": "https://jsonfeed.org/version/1.1", "title": "J",
+    "items": [{"id": "1", "date_published": "\u001b]0;owned\u0007\u202e"}]})");
+  REQUIRE(json.warnings.size() == 1);
+  CHECK(is_shown_safely(json.warnings[0]));
+  CHECK_THAT(json.warnings[0], Catch::Contains("\\x1b]0;owned\\x07\\u202e"));
 }

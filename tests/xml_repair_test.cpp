@@ -96,3 +96,11 @@ TEST_CASE("references to the control characters XML forbids are kept, with a war
   CHECK_THAT(warnings[0],
              Catch::Contains("control characters") && Catch::Contains("&#27; and 1 more"));
 }
+
+TEST_CASE("the examples a repair warning quotes are shown printable") {
+  std::vector<std::string> warnings;
+  repair_xml("<t>&x\xE2\x80\xAEy; AT&\x1b[2J\n" + std::string(300, 'T') + "</t>", warnings);
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0] == "undefined entities kept as text: &x\\u202ey;");
+  CHECK(warnings[1] == "unescaped '&' kept as text: &\\x1b[2J\\nTTTTTT…");
+}
