@@ -293,20 +293,30 @@ void parse_atom_entry(const pugi::xml_node& node, FeedBuilder& builder, Item& it
   item.content = builder.atom_text(content);
 }
 
-std::optional<std::int64_t> positive_number(const pugi::xml_node& node) {
+// The whole number from 0 to `max` that a hint's element holds. Anything else is no hint, and
+// says so in a warning; an empty element is merely no hint.
+std::optional<std::int64_t> hint_number(const pugi::xml_node& node, std::int64_t max,
+                                        std::vector<std::string>& warnings) {
   if (!node) return std::nullopt;
   std::string text = plain_text(node.child_value());
+  if (text.empty()) return std::nullopt;
   std::int64_t value = 0;
   auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value <= 0) return std::nullopt;
-  return value;
+  if (ec == std::errc() && end == text.data() + text.size() && value >= 0 && value <= max)
+    return value;
+  // Appended rather than added up: GCC 12's -Wrestrict misfires on the sum.
+  std::string warning = "<";
+  warning.append(excerpt(node.name())).append("> ignored, not a whole number from 0 to ");
+  warning.append(std::to_string(max)).append(": '").append(excerpt(text)).append("'");
+  warnings.push_back(std::move(warning));
+  return std::nullopt;
 }
 
 // <ttl>, sy:updatePeriod/sy:updateFrequency, <skipHours>, <skipDays> of a channel (or of an
 // Atom feed, which may carry the syndication module too).
-FeedHints hints_of(const pugi::xml_node& channel) {
+FeedHints hints_of(const pugi::xml_node& channel, std::vector<std::string>& warnings) {
   FeedHints hints;
-  if (auto ttl = positive_number(child_named(channel, "ttl")); ttl && *ttl < 1'000'000)
+  if (auto ttl = hint_number(child_named(channel, "ttl"), 999'999, warnings); ttl && *ttl > 0)
     hints.ttl_seconds = *ttl * 60;
   if (auto period = child_named(channel, "updatePeriod")) {
     static constexpr std::pair<std::string_view, std::int64_t> kPeriods[] = {
@@ -318,16 +328,16 @@ FeedHints hints_of(const pugi::xml_node& channel) {
     std::string name = plain_text(period.child_value());
     for (const auto& [label, seconds] : kPeriods) {
       if (name == label) {
-        auto frequency = positive_number(child_named(channel, "updateFrequency")).value_or(1);
-        hints.update_period_seconds = seconds / std::min<std::int64_t>(frequency, seconds);
+        auto frequency =
+            hint_number(child_named(channel, "updateFrequency"), seconds, warnings).value_or(1);
+        hints.update_period_seconds = seconds / std::max<std::int64_t>(frequency, 1);
       }
     }
   }
   for (auto hour : child_named(channel, "skipHours").children()) {
-    auto value = positive_number(hour);
-    std::string text = plain_text(hour.child_value());
-    if (text == "0") value = 0;  // positive_number rejects the legitimate hour 0
-    if (value && *value <= 24) hints.skip_hours.push_back(static_cast<int>(*value % 24));
+    if (hour.type() != pugi::node_element) continue;
+    if (auto value = hint_number(hour, 24, warnings))
+      hints.skip_hours.push_back(static_cast<int>(*value % 24));
   }
   static constexpr std::string_view kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                "Thursday", "Friday", "Saturday"};
@@ -343,7 +353,7 @@ FeedHints hints_of(const pugi::xml_node& channel) {
 void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builder) {
   auto channel = child_named(root, "channel");
   if (!channel) channel = root;
-  feed.hints = hints_of(channel);
+  feed.hints = hints_of(channel, feed.warnings);
   feed.title = FeedBuilder::html_text(child_named(channel, "title"));
   if (auto link = child_named(channel, "link"); link && *link.child_value())
     feed.link = builder.link(link, plain_text(link.child_value()));
@@ -373,7 +383,7 @@ void parse_rss(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builde
 }
 
 void parse_atom(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& builder) {
-  feed.hints = hints_of(root);
+  feed.hints = hints_of(root, feed.warnings);
   feed.title = builder.atom_text(child_named(root, "title"));
   for (auto child : root.children()) {
     if (local_name(child) != "link") continue;

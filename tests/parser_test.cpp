@@ -544,3 +544,21 @@ TEST_CASE("feed text in warnings and errors is shown printable and cut short") {
   CHECK(is_shown_safely(json.warnings[0]));
   CHECK_THAT(json.warnings[0], Catch::Contains("\\x1b]0;owned\\x07\\u202e"));
 }
+
+TEST_CASE("a feed hint that needs a number and gets none is ignored with a warning") {
+  auto feed = parse(R"(<rss version="2.0" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
+<channel><title>t</title><ttl>soon</ttl><sy:updatePeriod>daily</sy:updatePeriod>
+<sy:updateFrequency>1e400</sy:updateFrequency>
+<skipHours><hour>3</hour><hour>99</hour><hour>18446744073709551616</hour><hour></hour></skipHours>
+</channel></rss>)");
+  CHECK_FALSE(feed.hints.ttl_seconds);
+  CHECK(feed.hints.update_period_seconds == 86400);
+  CHECK(feed.hints.skip_hours == std::vector<int>{3});
+  REQUIRE(feed.warnings.size() == 4);
+  CHECK(feed.warnings[0] == "<ttl> ignored, not a whole number from 0 to 999999: 'soon'");
+  CHECK_THAT(feed.warnings[1],
+             Catch::StartsWith("<sy:updateFrequency> ignored") && Catch::EndsWith(": '1e400'"));
+  CHECK_THAT(feed.warnings[2], Catch::EndsWith("from 0 to 24: '99'"));
+  CHECK_THAT(feed.warnings[3], Catch::EndsWith("'18446744073709551616'"));
+  CHECK(parse("<rss><channel><title>t</title><ttl> </ttl></channel></rss>").warnings.empty());
+}
