@@ -20,9 +20,11 @@ namespace {
 
 namespace od = simdjson::ondemand;
 
-// Deeper documents are refused, as simdjson's DOM parser refused them (On Demand leaves the
-// limit to its caller, and checking a value recurses).
-constexpr int kMaxDepth = 1024;
+// Deeper documents are refused (simdjson's DOM parser refused those past 1024 levels). On
+// Demand leaves the limit to its caller, and checking a value recurses; its development
+// checks, on in debug builds, assert that its iterator stays under the parser's 1024.
+constexpr int kMaxDepth = 1000;
+static_assert(kMaxDepth + 1 < simdjson::DEFAULT_MAX_DEPTH);
 
 // -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, RFC 8259's number.
 bool is_json_number(std::string_view s) {
@@ -122,7 +124,7 @@ const char* describe(simdjson::error_code code) {
     case simdjson::UNESCAPED_CHARS:
       return "control character in a string";
     case simdjson::DEPTH_ERROR:
-      return "nested more than 1024 levels deep";
+      return "nested more than 1000 levels deep";
     case simdjson::TRAILING_CONTENT:
       return "more after the end of the document";
     default:

@@ -370,7 +370,7 @@ TEST_CASE("invalid JSON is an error that says where") {
   CHECK_THAT(error_of(head + "  \"items\": [{\"id\": 1},\n"),
              Catch::Contains("line 3, column 1: the document ends inside an array or object"));
   CHECK_THAT(error_of(head + "  \"_x\": " + std::string(2000, '[') + std::string(2000, ']') + "}"),
-             Catch::Contains("line 2, column 1032: nested more than 1024 levels deep"));
+             Catch::Contains("line 2, column 1008: nested more than 1000 levels deep"));
 }
 
 TEST_CASE("a reference to NUL becomes U+FFFD and the text after it is kept") {
