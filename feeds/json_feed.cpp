@@ -7,10 +7,9 @@
 // extension nobody reads.
 #include <simdjson.h>
 
-#include <algorithm>
-
 #include "feeds/dates.h"
 #include "feeds/excerpt.h"
+#include "feeds/json_syntax.h"
 #include "feeds/parser.h"
 #include "feeds/text.h"
 #include "feeds/url.h"
@@ -19,118 +18,6 @@ namespace newswatch {
 namespace {
 
 namespace od = simdjson::ondemand;
-
-// Deeper documents are refused (simdjson's DOM parser refused those past 1024 levels). On
-// Demand leaves the limit to its caller, and checking a value recurses; its development
-// checks, on in debug builds, assert that its iterator stays under the parser's 1024.
-constexpr int kMaxDepth = 1000;
-static_assert(kMaxDepth + 1 < simdjson::DEFAULT_MAX_DEPTH);
-
-// -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, RFC 8259's number.
-bool is_json_number(std::string_view s) {
-  std::size_t i = 0;
-  auto digits = [&] {
-    std::size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    return i > start;
-  };
-  if (i < s.size() && s[i] == '-') ++i;
-  if (i < s.size() && s[i] == '0') {
-    ++i;
-  } else if (!digits()) {
-    return false;
-  }
-  if (i < s.size() && s[i] == '.' && (++i, !digits())) return false;
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digits()) return false;
-  }
-  return i == s.size();
-}
-
-// "line 3, column 7" of a byte offset; columns count characters.
-std::string line_and_column(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  line_start = line_start == std::string_view::npos || offset == 0 ? 0 : line_start + 1;
-  std::size_t line =
-      1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + line_start, '\n'));
-  std::size_t column = 1;
-  for (std::size_t i = line_start; i < offset; ++i)
-    column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
-}
-
-// What went wrong where, when simdjson's first pass or its check of the root object fails,
-// which say what but not where: a control character in a string, a string never closed, a
-// bracket closing what it did not open, an array or object the document ends inside, or
-// more after the root object. nullopt when the strings and brackets are sound.
-struct Flaw {
-  simdjson::error_code code;
-  std::size_t offset;
-};
-std::optional<Flaw> find_flaw(std::string_view text) {
-  std::string open;  // the brackets open, innermost last
-  bool root_closed = false;
-  std::size_t string_start = std::string_view::npos;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (string_start != std::string_view::npos) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        string_start = std::string_view::npos;
-      } else if (static_cast<unsigned char>(c) < 0x20) {
-        return Flaw{simdjson::UNESCAPED_CHARS, i};
-      }
-      continue;
-    }
-    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
-    if (root_closed) return Flaw{simdjson::TRAILING_CONTENT, i};
-    if (c == '"') {
-      string_start = i;
-    } else if (c == '{' || c == '[') {
-      open.push_back(c);
-    } else if (c == '}' || c == ']') {
-      if (open.empty() || open.back() != (c == '}' ? '{' : '['))
-        return Flaw{simdjson::TAPE_ERROR, i};
-      open.pop_back();
-      root_closed = open.empty();
-    }
-  }
-  if (string_start != std::string_view::npos) return Flaw{simdjson::UNCLOSED_STRING, string_start};
-  if (!open.empty()) return Flaw{simdjson::INCOMPLETE_ARRAY_OR_OBJECT, text.size()};
-  return std::nullopt;
-}
-
-const char* describe(simdjson::error_code code) {
-  switch (code) {
-    case simdjson::TAPE_ERROR:
-      return "a comma, colon, bracket or brace missing or out of place";
-    case simdjson::INCOMPLETE_ARRAY_OR_OBJECT:
-      return "the document ends inside an array or object";
-    case simdjson::INCORRECT_TYPE:
-    case simdjson::T_ATOM_ERROR:
-    case simdjson::F_ATOM_ERROR:
-    case simdjson::N_ATOM_ERROR:
-      return "not a JSON value";
-    case simdjson::STRING_ERROR:
-      return "invalid escape in a string";
-    case simdjson::NUMBER_ERROR:
-      return "invalid number";
-    case simdjson::UNCLOSED_STRING:
-      return "unclosed string";
-    case simdjson::UNESCAPED_CHARS:
-      return "control character in a string";
-    case simdjson::DEPTH_ERROR:
-      return "nested more than 1000 levels deep";
-    case simdjson::TRAILING_CONTENT:
-      return "more after the end of the document";
-    default:
-      return simdjson::error_message(code);
-  }
-}
 
 // An item's fields as read, before they become an Item.
 struct ItemFields {
@@ -176,7 +63,7 @@ class Reader {
   // Calls read(key, value) for each member of `object`, in document order.
   template <typename Read>
   bool members(od::object object, int depth, Read read) {
-    if (depth > kMaxDepth) return ok(simdjson::DEPTH_ERROR);
+    if (depth > kMaxJsonDepth) return ok(simdjson::DEPTH_ERROR);
     for (auto member : object) {
       od::field field;
       std::string_view key;
@@ -189,7 +76,7 @@ class Reader {
 
   template <typename Read>
   bool elements(od::value value, int depth, Read read) {
-    if (depth > kMaxDepth) return ok(simdjson::DEPTH_ERROR);
+    if (depth > kMaxJsonDepth) return ok(simdjson::DEPTH_ERROR);
     od::array array;
     if (!ok(value.get_array().get(array))) return false;
     for (auto element : array) {
@@ -388,16 +275,17 @@ Result<ParsedFeed> parse_json_feed(std::string_view bytes, const ParseOptions& o
   thread_local od::parser parser;  // reuses its buffers across documents
   simdjson::padded_string padded(bytes.data(), bytes.size());
   std::string_view text(padded.data(), padded.size());
+  std::size_t lone_surrogates = replace_lone_surrogates(padded.data(), padded.size());
   // Where an error is: found by looking at the strings and brackets when simdjson's checks
   // of the whole document failed, else where its iterator stopped.
   auto invalid = [&](simdjson::error_code code, const char* at) {
     std::size_t offset = at ? static_cast<std::size_t>(at - text.data()) : text.size();
-    if (auto flaw = find_flaw(text); flaw && flaw->offset <= offset) {
+    if (auto flaw = find_json_flaw(text); flaw && flaw->offset <= offset) {
       code = flaw->code;
       offset = flaw->offset;
     }
     return fail("not a feed: invalid JSON at " + line_and_column(text, offset) + ": " +
-                describe(code));
+                describe_json_error(code));
   };
   od::document document;
   if (auto code = parser.iterate(padded).get(document)) return invalid(code, nullptr);
@@ -405,6 +293,10 @@ Result<ParsedFeed> parse_json_feed(std::string_view bytes, const ParseOptions& o
   if (auto code = document.get_object().get(root)) return invalid(code, nullptr);
   ParsedFeed feed;
   feed.format = FeedFormat::kJsonFeed;
+  if (lone_surrogates > 0)
+    feed.warnings.push_back(std::to_string(lone_surrogates) +
+                            " lone surrogates (\\uD800-\\uDFFF without their other half) "
+                            "replaced by U+FFFD");
   Reader reader(feed, options.max_items);
   std::optional<std::string> version, home_page_url, author;
   const char* at = nullptr;

@@ -562,3 +562,13 @@ TEST_CASE("a feed hint that needs a number and gets none is ignored with a warni
   CHECK_THAT(feed.warnings[3], Catch::EndsWith("'18446744073709551616'"));
   CHECK(parse("<rss><channel><title>t</title><ttl> </ttl></channel></rss>").warnings.empty());
 }
+
+TEST_CASE("a lone surrogate escape in a JSON Feed is U+FFFD, not a refused feed") {
+  // RFC 8259's grammar allows "\uD800" without its other half; simdjson refuses it.
+  auto feed = parse(R"({"version": "https://jsonfeed.org/version/1.1", "title": "a\ud800b",
+    "_ext": "\udc00", "items": [{"id": "1", "title": "\\ud800 \ud83d\ude00 \uD83D"}]})");
+  CHECK(feed.title == "a\uFFFDb");
+  CHECK(feed.items.at(0).title == "\\ud800 \U0001F600 \uFFFD");
+  REQUIRE(feed.warnings.size() == 1);
+  CHECK_THAT(feed.warnings[0], Catch::Contains("3 lone surrogates") && Catch::Contains("U+FFFD"));
+}
