@@ -229,6 +229,11 @@ void apply_key(Config& config, const std::string& key, const toml::value& value,
     config.timeout = duration_of(value, key);
   } else if (key == "max_body") {
     config.max_body = size_of(value, key);
+  } else if (key == "max_items") {
+    config.max_items = positive_int_of(value, key);
+  } else if (key == "memory_budget") {
+    config.memory_budget = size_of(value, key);
+    if (config.memory_budget < (1u << 20)) reject(value, "'memory_budget' must be at least 1MiB");
   } else if (key == "log_level") {
     static const std::set<std::string> kLevels = {"trace", "debug", "info", "warn", "error"};
     config.log_level = string_of(value, quoted(key));

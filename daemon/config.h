@@ -41,6 +41,10 @@ struct Config {
   int per_host = 2;  // transfers at once to one host
   std::chrono::seconds timeout{60};
   std::size_t max_body = 16u << 20;
+  // Bytes of feed documents held at once, from their first byte to their storing.
+  std::size_t memory_budget = 128u << 20;
+  // Items read from one document; the rest are ignored, with a warning.
+  int max_items = 1000;
   std::string log_level = "info";
   int retention_days = 30;            // how long items no topic matched are remembered
   bool keep_unmatched = false;        // remember them for good instead

@@ -15,6 +15,7 @@
 
 #include "feeds/encoding.h"
 #include "feeds/parser.h"
+#include "feeds/shown_text.h"
 
 namespace newswatch {
 namespace {
@@ -46,7 +47,7 @@ std::int64_t retention_of(const Config& config) {
   return config.keep_unmatched ? 0 : std::int64_t{config.retention_days} * 24 * 3600;
 }
 
-FetchOptions fetch_options(const Config& config) {
+FetchOptions fetch_options(const Config& config, MemoryBudget& budget) {
   FetchOptions options;
   options.user_agent = user_agent();
   options.timeout_seconds = static_cast<long>(config.timeout.count());
@@ -54,6 +55,7 @@ FetchOptions fetch_options(const Config& config) {
   options.max_body_bytes = config.max_body;
   options.concurrency = config.concurrency;
   options.per_host = config.per_host;
+  options.budget = &budget;
   return options;
 }
 
@@ -116,11 +118,13 @@ Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher>
   auto store = Store::open(database_, store_options_);
   if (!store) return fail(store.error());
   unmatched_retention_s_ = retention_of(config);
+  max_items_ = config.max_items;
   auto feeds = schedule_feeds(config, *store, clock_.now(), &scheduler_);
   if (!feeds) return fail(feeds.error());
   std::size_t before = scheduler_.size();
   scheduler_ = Scheduler(config, std::move(*feeds));
-  fetcher_ = std::make_unique<Fetcher>(fetch_options(config));
+  budget_.set_limit(config.memory_budget);
+  fetcher_ = std::make_unique<Fetcher>(fetch_options(config, budget_));
   {
     std::lock_guard lock(matcher_mutex_);
     matcher_ = std::move(matcher);
@@ -137,9 +141,11 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
     : clock_(clock),
       stop_fd_(stop_fd),
       scheduler_(std::move(scheduler)),
-      fetcher_(std::make_unique<Fetcher>(fetch_options(config))),
+      budget_(config.memory_budget),
+      fetcher_(std::make_unique<Fetcher>(fetch_options(config, budget_))),
       database_(config.database),
       store_options_(store_options_of(config)),
+      max_items_(config.max_items),
       unmatched_retention_s_(retention_of(config)),
       matcher_(std::move(matcher)),
       store_(std::move(store)),
@@ -219,7 +225,10 @@ void Poller::parse_worker() {
       ParseOptions options;
       options.base_url = job->result.effective_url;
       options.http_charset = charset_of(job->result.content_type);
+      options.max_items = static_cast<std::size_t>(max_items_.load());
       auto parsed = parse_feed(job->result.body, options);
+      // The items are copies: the body goes now, its share of the budget with the batch.
+      std::string().swap(job->result.body);
       if (!parsed) {
         std::string reason = "unparseable document: " + parsed.error().message;
         auto level = reason == batch.feed.last_error ? spdlog::level::debug : spdlog::level::warn;
@@ -249,7 +258,7 @@ void Poller::parse_worker() {
       round_.matched += matched;
       if (!batch.feed.last_error.empty() && job->result.ok()) ++round_.failed;
     }
-    write_queue_.push(std::move(batch));
+    write_queue_.push(StoreBatch{std::move(batch), std::move(job->result.memory)});
   }
 }
 
@@ -257,7 +266,7 @@ void Poller::set_back(FeedState& state, const std::string& reason) {
   // What the scheduler's record() of the fetch assumed (success) is undone here and, on the
   // loop thread, in the scheduler: an error counted, and the validators dropped so the next
   // poll fetches the document again instead of getting a 304 for what was never stored.
-  state.last_error = reason;
+  state.last_error = printable(reason);  // feeds_v shows it to sqlite3 users, raw
   state.error_count += 1;
   state.etag.clear();
   state.last_modified.clear();
@@ -300,7 +309,7 @@ void Poller::writer() {
       record_alert_in_writer(*outcome);
       continue;
     }
-    auto& batch = std::get<ParsedBatch>(*job);
+    auto& batch = std::get<StoreBatch>(*job).batch;
     auto stats = store_.write(batch);
     if (!stats) {
       not_stored(batch, stats.error().message);
@@ -481,7 +490,7 @@ RoundStats Poller::poll_round(bool all) {
     ParsedBatch state_only;
     state_only.feed = scheduler_.feed(index).state;
     state_only.fetched_at = clock_.now();
-    write_queue_.push(std::move(state_only));
+    write_queue_.push(StoreBatch{std::move(state_only), {}});
   }
   write_queue_.push(EndOfRound{});  // the round is stored: cluster its stories, find alerts
   wait_written(submitted + static_cast<int>(changed.size()) + 1);

@@ -118,9 +118,12 @@ class Poller {
   int kept_since_start_ = 0;     // new articles over every round
   std::string storage_failure_;  // the writer's last failure; empty once a write succeeds
   Scheduler scheduler_;
+  // Bytes of documents between their first byte and their storing (memory_budget).
+  MemoryBudget budget_;
   std::unique_ptr<Fetcher> fetcher_;  // replaced on reload, between rounds
   std::string database_;
   StoreOptions store_options_;
+  std::atomic<int> max_items_{1000};  // per document; set by reloads, read by parsers
   // How long unmatched items are remembered; 0: for good. Set by reloads, read by the writer.
   std::atomic<std::int64_t> unmatched_retention_s_{0};
   std::mutex matcher_mutex_;
@@ -130,7 +133,11 @@ class Poller {
   // What the writer does: store a batch; at the end of a round, cluster its stories and find
   // the alerts due; record what an alert's action did.
   struct EndOfRound {};
-  using WriteJob = std::variant<ParsedBatch, EndOfRound, AlertOutcome>;
+  struct StoreBatch {
+    ParsedBatch batch;
+    MemoryBudget::Lease memory;  // the document's share, given back once it is stored
+  };
+  using WriteJob = std::variant<StoreBatch, EndOfRound, AlertOutcome>;
   BoundedQueue<WriteJob> write_queue_;
   void end_round_in_writer();
   void record_alert_in_writer(const AlertOutcome& outcome);

@@ -28,6 +28,8 @@ namespace {
 // The response headers of one response, in all: beyond this the server is not a feed.
 // (libcurl itself refuses a single line over CURL_MAX_HTTP_HEADER, 100 KiB.)
 constexpr std::size_t kMaxHeaderBytes = 256 * 1024;
+// A body takes its share of the memory budget in steps of this much.
+constexpr std::size_t kBudgetStep = 256 * 1024;
 
 // The value of `line` if it is a header named `name` (in lower case): after the colon,
 // without the line ending and the spaces and tabs around it. A CR inside stays, to be seen.
@@ -265,6 +267,9 @@ struct Fetcher::Transfer {
   std::size_t header_bytes = 0;  // of the response being read
   bool headers_too_large = false;
   char error_detail[CURL_ERROR_SIZE] = "";  // libcurl's own account of a failure
+  std::uint64_t serial = 0;                 // in the order transfers started
+  const std::uint64_t* oldest = nullptr;    // the serial of the oldest transfer under way
+  bool paused = false;                      // waiting for room in the memory budget
 
   ~Transfer() {
     curl_slist_free_all(headers);
@@ -312,6 +317,16 @@ struct Fetcher::Transfer {
       t->body_too_large = true;
       return 0;  // makes libcurl abort the transfer with CURLE_WRITE_ERROR
     }
+    std::size_t needed = t->result.body.size() + n;
+    if (needed > t->result.memory.bytes()) {
+      std::size_t more =
+          (needed - t->result.memory.bytes() + kBudgetStep - 1) / kBudgetStep * kBudgetStep;
+      if (!t->result.memory.grow(more, t->serial == *t->oldest)) {
+        t->paused = true;
+        return CURL_WRITEFUNC_PAUSE;  // libcurl keeps `data` and hands it over again later
+      }
+    }
+    t->paused = false;
     t->result.body.append(data, n);
     return n;
   }
@@ -399,6 +414,9 @@ Fetcher::~Fetcher() { curl_multi_cleanup(as_multi(multi_)); }
 std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, std::size_t index) {
   auto t = std::make_unique<Transfer>();
   t->index = index;
+  t->serial = next_serial_++;
+  t->oldest = &oldest_serial_;
+  if (options_.budget) t->result.memory = MemoryBudget::Lease(*options_.budget);
   t->result.url = request.url;
   t->max_body = options_.max_body_bytes;
   t->is_internal = &options_.is_internal_address;
@@ -438,12 +456,35 @@ std::unique_ptr<Fetcher::Transfer> Fetcher::start(const FetchRequest& request, s
   return t;
 }
 
+void Fetcher::resume_paused(const std::unordered_map<void*, std::unique_ptr<Transfer>>& live) {
+  std::vector<Transfer*> paused;
+  for (const auto& [easy, t] : live) {
+    if (t->paused) paused.push_back(t.get());
+  }
+  // The oldest first: it is the one that may go past the budget when nothing else would
+  // give room back.
+  std::sort(paused.begin(), paused.end(),
+            [](const Transfer* a, const Transfer* b) { return a->serial < b->serial; });
+  for (Transfer* t : paused) {
+    t->paused = false;  // on_body, called from here with the data held, pauses it again
+    curl_easy_pause(t->easy, CURLPAUSE_CONT);
+  }
+}
+
 bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
                         const std::function<void(FetchResult)>& on_done, int interrupt_fd,
                         const std::function<void()>& on_wait, int max_wait_ms) {
   CURLM* multi = as_multi(multi_);
-  std::unordered_map<CURL*, std::unique_ptr<Transfer>> live;
+  std::unordered_map<void*, std::unique_ptr<Transfer>> live;
   StartQueue queue(requests, options_.per_host);
+  // Room given back by a parser or the writer wakes the wait below for paused transfers.
+  struct Waking {
+    MemoryBudget* budget;
+    ~Waking() {
+      if (budget) budget->on_release(nullptr);
+    }
+  } waking{options_.budget};
+  if (options_.budget) options_.budget->on_release([multi] { curl_multi_wakeup(multi); });
   const std::size_t limit = static_cast<std::size_t>(std::max(1, options_.concurrency));
   bool interrupted = false;
   while (!queue.empty() || !live.empty()) {
@@ -454,6 +495,9 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       CURL* easy = t->easy;
       live.emplace(easy, std::move(t));
     }
+    oldest_serial_ = next_serial_;
+    for (const auto& [easy, t] : live) oldest_serial_ = std::min(oldest_serial_, t->serial);
+    resume_paused(live);
     int running = 0;
     bool finished_any = false;
     curl_multi_perform(multi, &running);
@@ -475,6 +519,11 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       curl_multi_remove_handle(multi, t.easy);
       queue.finished(t.index);
       finished_any = true;
+      if (t.result.error.empty()) {
+        t.result.memory.settle(t.result.body.size());
+      } else {
+        t.result.memory.reset();
+      }
       on_done(std::move(t.result));
     }
     if (queue.empty() && live.empty()) break;

@@ -5,12 +5,16 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
+
+#include "feeds/memory_budget.h"
 
 namespace newswatch {
 
@@ -47,6 +51,9 @@ struct FetchResult {
   std::string body;
   // Every redirect on the way was permanent (301/308): effective_url is the feed's new home.
   bool moved_permanently = false;
+  // The body's share of the memory budget (FetchOptions::budget), held until the document
+  // is done with.
+  MemoryBudget::Lease memory;
   double seconds = 0;  // the whole transfer, queueing for a connection included
 
   // A 2xx response with a body to parse.
@@ -67,6 +74,9 @@ struct FetchOptions {
   // request's own URL did; tests, whose servers all live on 127/8, choose their own.
   std::function<bool(std::string_view address)> is_internal_address =
       &newswatch::is_internal_address;
+  // Where bodies take their share of memory as they arrive; a transfer that finds no room
+  // pauses until there is (see MemoryBudget). Not owned; none: no limit but max_body.
+  MemoryBudget* budget = nullptr;
 };
 
 class Fetcher {
@@ -87,6 +97,10 @@ class Fetcher {
  private:
   struct Transfer;
   std::unique_ptr<Transfer> start(const FetchRequest& request, std::size_t index);
+  // Lets paused transfers try again for room in the budget.
+  void resume_paused(const std::unordered_map<void*, std::unique_ptr<Transfer>>& live);
+  std::uint64_t next_serial_ = 0;
+  std::uint64_t oldest_serial_ = 0;
   FetchOptions options_;
   void* multi_;  // CURLM*, kept opaque so users of this header need not include curl.
 };

@@ -157,10 +157,10 @@ TEST_CASE("Cache-Control max-age and Expires hint the next poll too") {
   FetchResult max_age = response(200);
   max_age.cache_control = "public, max-age=7200";
   max_age.expires = "Sun, 15 Jun 2025 16:06:40 GMT";  // max-age wins over Expires
-  CHECK(wait_after_parse(s, {}, max_age) == 7200);
+  CHECK(wait_after_parse(s, {}, std::move(max_age)) == 7200);
   FetchResult expires = response(200);
   expires.expires = "Sun, 15 Jun 2025 16:06:40 GMT";  // kNow + 1 h
-  CHECK(wait_after_parse(s, {}, expires) == 3600);
+  CHECK(wait_after_parse(s, {}, std::move(expires)) == 3600);
   FetchResult not_modified = response(304);
   not_modified.cache_control = "max-age=1200";
   s.record(0, not_modified, kNow);
@@ -184,5 +184,5 @@ TEST_CASE("honor_feed_hints = false ignores every hint") {
   hints.skip_hours = {15};
   FetchResult cached = response(200);
   cached.cache_control = "max-age=7200";
-  CHECK(wait_after_parse(s, hints, cached) < 66);
+  CHECK(wait_after_parse(s, hints, std::move(cached)) < 66);
 }

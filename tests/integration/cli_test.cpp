@@ -342,3 +342,58 @@ TEST_CASE("stats summarizes feeds, the last day by topic and the newest stories"
                       Catch::Contains("Tanker seized in the Strait of Hormuz"));
   CHECK(exit_status(spawn_newswatch({"stats", "--db", dir.file("none.db")}, dir.file("out"))) == 1);
 }
+
+TEST_CASE("a second daemon on the same database is refused and names the first") {
+  TempDir dir;
+  std::string feeds = dir.write("feeds.toml", "[[feed]]\nurl = \"http://127.0.0.1:1/x\"\n");
+  pid_t first = spawn_newswatch({"run", "--feeds", feeds, "--db", dir.file("n.db")},
+                                dir.file("first.log"));
+  REQUIRE(await([&] { return read_file(dir.file("first.log")).find("poll round") != std::string::npos; }));
+  CHECK(exit_status(spawn_newswatch({"run", "--once", "--feeds", feeds, "--db", dir.file("n.db")},
+                                    dir.file("second.log"))) == 1);
+  CHECK_THAT(read_file(dir.file("second.log")),
+             Catch::Contains("another newswatch (pid " + std::to_string(first) + ") is running on " +
+                             dir.file("n.db")));
+  CHECK_THAT(read_file(dir.file("second.log")), !Catch::Contains("poll round"));
+  kill(first, SIGTERM);
+  CHECK(exit_status(first) == 0);
+  // The lock goes with the process, however it ends: the next one starts.
+  CHECK(exit_status(spawn_newswatch({"run", "--once", "--feeds", feeds, "--db", dir.file("n.db")},
+                                    dir.file("third.log"))) == 0);
+}
+
+TEST_CASE("feed text cannot forge a log line, act on a terminal or show a password") {
+  TempDir dir;
+  FeedServer server;
+  // A pubDate with an escape sequence and a newline, an element name with a C1 control and a
+  // bidi override, a title that would retitle and clear a terminal.
+  server.serve("/feed.xml",
+               {200,
+                "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title><item>"
+                "<title>Iran seizes tanker in Hormuz\x1b]0;owned\x07\x1b[2J</title>"
+                "<link>https://outlet.example/1</link><pubDate>Tue\x1b[31m\n"
+                "2026-01-01T00:00:00.000 error forged line</pubDate></item></channel></rss>",
+                ""});
+  server.serve("/bad.xml", {200, "<rss version=\"2.0\"><channel><x\xc2\x9b\xe2\x80\xae></channel>", ""});
+  std::string port = server.url("").substr(std::string("http://127.0.0.1:").size());
+  std::string feeds = dir.write(
+      "feeds.toml", "[[feed]]\nurl = \"http://reader:s3cret@127.0.0.1:" + port +
+                        "/feed.xml\"\n[[feed]]\nurl = \"http://reader:s3cret@127.0.0.1:" + port +
+                        "/bad.xml\"\n[[feed]]\nurl = \"http://reader:s3cret@127.0.0.1:1/dead\"\n");
+  CHECK(exit_status(spawn_newswatch({"run", "--once", "--feeds", feeds, "--db", dir.file("n.db"),
+                                     "--log-level", "debug"},
+                                    dir.file("log"))) == 0);
+  std::string log = read_file(dir.file("log"));
+  CHECK_THAT(log, !Catch::Contains("\n2026-01-01T00:00:00.000 error forged line"));
+  CHECK_THAT(log, Catch::Contains("\\n2026-01-01T00:00:00.000 error forged line"));
+  CHECK_THAT(log, !Catch::Contains("\x1b") && !Catch::Contains("\xc2\x9b") &&
+                      !Catch::Contains("\xe2\x80\xae"));
+  CHECK_THAT(log, !Catch::Contains("s3cret") && Catch::Contains("http://***@127.0.0.1:1/dead"));
+
+  CHECK(exit_status(spawn_newswatch({"stats", "--db", dir.file("n.db")}, dir.file("out"))) == 0);
+  std::string out = read_file(dir.file("out"));
+  CHECK_THAT(out, Catch::Contains("Iran seizes tanker in Hormuz\\x1b]0;owned\\x07\\x1b[2J"));
+  CHECK_THAT(out, !Catch::Contains("\x1b") && !Catch::Contains("\xc2\x9b") &&
+                      !Catch::Contains("\xe2\x80\xae") && !Catch::Contains("s3cret"));
+  CHECK_THAT(out, Catch::Contains("http://***@127.0.0.1:1/dead"));
+}

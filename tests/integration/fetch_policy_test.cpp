@@ -551,3 +551,43 @@ TEST_CASE("a refused connection names the address and port the same way each tim
   CHECK(first.error == "Couldn't connect to server: Failed to connect to 127.0.0.1 port " + port);
   CHECK(second.error == first.error);  // a repeated failure is recognised as the same one
 }
+
+// --- The memory budget ------------------------------------------------------------------------
+
+TEST_CASE("large documents wait for room in the memory budget and all arrive whole") {
+  FeedServer server;
+  constexpr std::size_t kMiB = 1u << 20;
+  std::vector<std::string> bodies;
+  std::vector<FetchRequest> requests;
+  for (int i = 0; i < 6; ++i) {
+    bodies.push_back(std::string(3 * kMiB, static_cast<char>('a' + i)));
+    server.serve("/big" + std::to_string(i), FeedServer::Resource(200, bodies.back()));
+    requests.push_back({server.url("/big" + std::to_string(i)), "", ""});
+  }
+  MemoryBudget budget(4 * kMiB);
+  FetchOptions options;
+  options.budget = &budget;
+  options.max_body_bytes = 4 * kMiB;
+  options.per_host = 6;
+  Fetcher fetcher(options);
+  // What the pipeline does: each document is parsed and stored by another thread, which
+  // gives its share back.
+  std::vector<std::thread> consumers;
+  std::vector<std::string> received(6);
+  std::size_t most_held_by_a_document = 0;
+  fetcher.fetch_all(requests, [&](FetchResult result) {
+    REQUIRE(result.error.empty());
+    most_held_by_a_document = std::max(most_held_by_a_document, result.memory.bytes());
+    int i = std::stoi(result.url.substr(result.url.rfind("big") + 3));
+    consumers.emplace_back([&received, i, r = std::move(result)]() mutable {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));  // parsing and storing
+      received[static_cast<std::size_t>(i)] = std::move(r.body);
+    });
+  });
+  for (auto& t : consumers) t.join();
+  for (std::size_t i = 0; i < bodies.size(); ++i) CHECK(received[i] == bodies[i]);
+  CHECK(most_held_by_a_document == 3 * kMiB);  // settled at the body's size
+  // Never more than the budget and one document past it, where 18 MiB were asked for.
+  CHECK(budget.peak() <= 4 * kMiB + 4 * kMiB);
+  CHECK(budget.held() == 0);
+}
