@@ -239,6 +239,7 @@ void Poller::parse_worker() {
         batch.feed.last_error.clear();
         report_outcome(batch.feed.url, std::nullopt, parsed->hints);
         items = static_cast<int>(parsed->items.size());
+        if (parsed->items.size() >= options.max_items) warn_capped(batch.feed.url, items);
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         std::map<std::string, int> by_topic;
         for (auto& item : parsed->items) {
@@ -260,6 +261,13 @@ void Poller::parse_worker() {
     }
     write_queue_.push(StoreBatch{std::move(batch), std::move(job->result.memory)});
   }
+}
+
+void Poller::warn_capped(const std::string& url, int items) {
+  std::lock_guard lock(stats_mutex_);
+  auto level = capped_feeds_.insert(url).second ? spdlog::level::warn : spdlog::level::debug;
+  spdlog::log(level, "feed {}: reading its first {} items only; the rest are ignored (max_items)",
+              url, items);
 }
 
 void Poller::set_back(FeedState& state, const std::string& reason) {

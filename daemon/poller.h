@@ -102,6 +102,8 @@ class Poller {
   void parse_worker();
   // Records that a fetched document could not be parsed or stored (any thread).
   void set_back(FeedState& state, const std::string& reason);
+  // Says, once per feed at warn, that a document had more than max_items items (any thread).
+  void warn_capped(const std::string& url, int items);
   void report_outcome(const std::string& url, std::optional<std::string> failure, FeedHints hints,
                       bool unstored = false);
   // A batch the database could not take (full, read-only, locked): logged once per kind of
@@ -166,6 +168,7 @@ class Poller {
     bool unstored = false;               // the database failed, not the feed
   };
   std::vector<Outcome> outcomes_;
+  std::set<std::string> capped_feeds_;  // under stats_mutex_: warned of max_items
   std::vector<std::thread> threads_;
 };
 

@@ -532,3 +532,25 @@ TEST_CASE("clients that send slowly or not at all cannot keep /healthz from answ
   REQUIRE(kill(daemon, SIGTERM) == 0);
   CHECK(exit_status(daemon) == 0);
 }
+
+TEST_CASE("a failing webhook is named by its origin: its path, often a secret, is not shown") {
+  TempDir dir;
+  FeedServer feeds;
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 2)));
+  std::string config = alert_config(
+      dir, {feeds.url("/a.xml")},
+      "[[alert]]\nname = \"chat\"\nwebhook = \"http://127.0.0.1:1/hooks/T0SECRET/B0SECRET\"\n");
+  REQUIRE(run_once(config, dir.file("1.log")) == 0);
+  Story story = kSeizure;
+  story.link = "https://a.example/world/tanker-seized";
+  story.published = std::time(nullptr);
+  feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {story}, 2)));
+  REQUIRE(run_once(config, dir.file("2.log")) == 0);
+  std::string log = read_file(dir.file("2.log"));
+  CHECK_THAT(log, Catch::Contains("alert 'chat' for story") &&
+                      Catch::Contains("http://127.0.0.1:1/…: Couldn't connect") &&
+                      !Catch::Contains("SECRET"));
+  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+  std::string error = db.execAndGet("SELECT last_error FROM alerts_v").getString();
+  CHECK_THAT(error, Catch::StartsWith("http://127.0.0.1:1/…: ") && !Catch::Contains("SECRET"));
+}

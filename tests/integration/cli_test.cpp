@@ -374,7 +374,10 @@ TEST_CASE("feed text cannot forge a log line, act on a terminal or show a passwo
                 "<link>https://outlet.example/1</link><pubDate>Tue\x1b[31m\n"
                 "2026-01-01T00:00:00.000 error forged line</pubDate></item></channel></rss>",
                 ""});
-  server.serve("/bad.xml", {200, "<rss version=\"2.0\"><channel><x\xc2\x9b\xe2\x80\xae></channel>", ""});
+  server.serve("/bad.xml", {200,
+                            "<?xml version=\"1.0\"?><a\xc2\x9b" "b\xe2\x80\xae" "c>text</a\xc2\x9b"
+                            "b\xe2\x80\xae" "c>",
+                            ""});
   std::string port = server.url("").substr(std::string("http://127.0.0.1:").size());
   std::string feeds = dir.write(
       "feeds.toml", "[[feed]]\nurl = \"http://reader:s3cret@127.0.0.1:" + port +
@@ -389,7 +392,23 @@ TEST_CASE("feed text cannot forge a log line, act on a terminal or show a passwo
   CHECK_THAT(log, !Catch::Contains("\x1b") && !Catch::Contains("\xc2\x9b") &&
                       !Catch::Contains("\xe2\x80\xae"));
   CHECK_THAT(log, !Catch::Contains("s3cret") && Catch::Contains("http://***@127.0.0.1:1/dead"));
+  {
+    // feeds_v, as sqlite3 shows it: the unparseable document's error, printable.
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+    std::string error =
+        db.execAndGet("SELECT last_error FROM feeds_v WHERE url LIKE '%/bad.xml'").getString();
+    CHECK_THAT(error, Catch::Contains("unparseable document") &&
+                          Catch::Contains("<a\\u009bb\\u202ec>") &&
+                          !Catch::Contains("\xc2\x9b") && !Catch::Contains("\xe2\x80\xae"));
+  }
 
+  // The parser keeps escape sequences out of what it stores; what a database holds anyway
+  // (an older version's, or a row written by hand) is shown printable by stats.
+  {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE);
+    db.exec("UPDATE stories SET title = 'Iran seizes tanker in Hormuz' || char(27) || "
+            "']0;owned' || char(7) || char(27) || '[2J'");
+  }
   CHECK(exit_status(spawn_newswatch({"stats", "--db", dir.file("n.db")}, dir.file("out"))) == 0);
   std::string out = read_file(dir.file("out"));
   CHECK_THAT(out, Catch::Contains("Iran seizes tanker in Hormuz\\x1b]0;owned\\x07\\x1b[2J"));
