@@ -68,7 +68,8 @@ std::string base_at(const pugi::xml_node& node, const std::string& document_base
   for (auto n = node; n && n.type() == pugi::node_element; n = n.parent()) chain.push_back(n);
   std::string base = document_base;
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-    if (auto xml_base = it->attribute("xml:base")) base = resolve_url(base, xml_base.value());
+    if (auto xml_base = it->attribute("xml:base"))
+      base = resolve_url(base, plain_text(xml_base.value()));  // no control reaches a link
   }
   return base;
 }
@@ -389,7 +390,7 @@ void parse_atom(const pugi::xml_node& root, ParsedFeed& feed, FeedBuilder& build
     if (local_name(child) != "link") continue;
     std::string rel = attribute(child, "rel");
     if (rel.empty() || rel == "alternate") {
-      feed.link = builder.link(child, attribute(child, "href"));
+      feed.link = builder.link(child, plain_text(attribute(child, "href")));
       if (feed.link) break;
     }
   }

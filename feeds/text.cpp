@@ -181,7 +181,8 @@ std::size_t unicode_space_length(std::string_view s, std::size_t i) {
   if (byte(i) == 0xC2 && i + 1 < s.size() && (byte(i + 1) == 0xA0 || byte(i + 1) == 0x85)) return 2;
   if (i + 2 >= s.size()) return 0;
   if (byte(i) == 0xE2 && byte(i + 1) == 0x80 &&
-      (byte(i + 2) <= 0x8A || byte(i + 2) == 0xA8 || byte(i + 2) == 0xA9 || byte(i + 2) == 0xAF))
+      ((byte(i + 2) >= 0x80 && byte(i + 2) <= 0x8A) || byte(i + 2) == 0xA8 || byte(i + 2) == 0xA9 ||
+       byte(i + 2) == 0xAF))
     return 3;
   if (byte(i) == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) == 0x9F) return 3;
   if (byte(i) == 0xE3 && byte(i + 1) == 0x80 && byte(i + 2) == 0x80) return 3;
@@ -205,7 +206,9 @@ std::size_t skip_plain_words(std::string_view s, std::size_t start, std::size_t 
   while (run + 8 <= s.size()) {
     std::uint64_t v;
     std::memcpy(&v, s.data() + run, 8);
-    if ((v & kHigh) != 0 || ((v - kOnes * 0x20) & ~v & kHigh) != 0) break;  // non-ASCII, controls
+    // Non-ASCII bytes have their top bit set; once none has, the lowest byte below 0x20 sets
+    // its top bit when 0x20 is taken away, and DEL, alone among them, when 1 is added.
+    if (((v | (v - kOnes * 0x20) | (v + kOnes)) & kHigh) != 0) break;  // non-ASCII, controls
     std::uint64_t x = v ^ (kOnes * ' ');
     std::uint64_t spaces = ~(((x & kLow7) + kLow7) | x | kLow7);  // 0x80 where a byte is ' '
     if (spaces != 0) {
@@ -220,12 +223,28 @@ std::size_t skip_plain_words(std::string_view s, std::size_t start, std::size_t 
   return run;
 }
 
-// The bytes TextSink::text() stops copying at: those of kMayStartSpace, and NUL.
+// The bytes TextSink::text() stops copying at: those of kMayStartSpace (0xC2 among them,
+// which also begins the C1 controls), the C0 controls and DEL.
 constexpr auto kStopsCopy = [] {
   std::array<bool, 256> table = kMayStartSpace;
-  table[0] = true;
+  for (unsigned char c = 0; c < 0x20; ++c) table[c] = true;
+  table[0x7F] = true;
   return table;
 }();
+
+// Length of the control character at s[i] that no text field may hold (a C0 control, DEL, a
+// C1 control U+0080-U+009F), 1 for a 0xC2 that ends `s`, else 0. Call it after
+// unicode_space_length(): the controls that are spaces (tab, LF, CR, FF, NEL) must be taken
+// as spaces first. A 0xC2 cut off at the end of `s` is invalid UTF-8 (to_nfc would make it
+// U+FFFD anyway), but kept as a byte it could meet a continuation byte in the next piece of
+// text (html_to_text reads "\xC2<b>\x9B" as two) and make a C1 control there.
+std::size_t control_length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  if (byte(i) < 0x20 || byte(i) == 0x7F) return 1;
+  if (byte(i) != 0xC2) return 0;
+  if (i + 1 == s.size()) return 1;
+  return byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F ? 2 : 0;
+}
 
 // Collapses whitespace as text is appended: one space between words, none at the ends.
 class TextSink {
@@ -259,13 +278,16 @@ class TextSink {
       if (space > 0) {
         pending_space_ = true;
         i += space;
-      } else if (s[i] == '\0') {
-        // No text field holds a NUL, whatever decoded it (a JSON "\u0000", base64): C
-        // strings end there. U+FFFD, as HTML5 reads a reference to NUL.
+      } else if (std::size_t control = control_length(s, i); control > 0) {
+        // No text field holds a NUL (C strings end there) nor a control a terminal would act
+        // on (ESC and CSI begin sequences that retitle or clear it, BEL rings), whatever
+        // decoded it: a raw byte, a reference, a JSON escape, base64. Each becomes U+FFFD,
+        // as HTML5 reads a reference to NUL and gumbo any control: never dropped, which could
+        // join what stood around it into a word, or two bytes into a new control.
         flush_space();
         non_ascii_ = true;
         out_.append("\uFFFD");
-        ++i;
+        i += control;
       } else {
         flush_space();
         non_ascii_ = true;  // a lead byte of a character that is not a space

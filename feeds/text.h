@@ -1,6 +1,12 @@
 // HTML and XML text as readers see it: tags removed, references decoded, whitespace collapsed,
 // Unicode NFC. One streaming pass, no tree: building a DOM per item would be the pipeline's
 // bottleneck.
+//
+// The text these functions return holds no control character: tab, LF, CR, FF and NEL
+// (U+0085) are whitespace; NUL, the other C0 controls, DEL and the C1 controls U+0080-U+009F
+// each become U+FFFD, however they were written (raw, as a reference, decoded from base64 or
+// JSON). Stored text is shown as it is (sqlite3 on a terminal), and these act on terminals.
+// Format characters (bidi marks, ZWJ) are text and kept.
 #pragma once
 
 #include <optional>

@@ -44,7 +44,8 @@ char32_t reference_value(std::string_view text, std::size_t& i, bool hex) {
 // at a NUL and write the others as bytes that are not UTF-8.
 bool is_no_character(char32_t c) { return c == 0 || (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF; }
 
-// C0 controls but tab, LF and CR: XML 1.0 forbids references to them; HTML5 keeps them.
+// C0 controls but tab, LF and CR: XML 1.0 forbids references to them. They are left for the
+// text cleaning (feeds/text.h), which reads them as U+FFFD, a form feed as a space.
 bool is_forbidden_control(char32_t c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
 
 // The document with each NUL byte, which ends pugixml's text (and its document: what follows
@@ -134,7 +135,9 @@ class Repairer {
     }
     report(warnings, no_characters_,
            "references to NUL, surrogates or beyond U+10FFFF replaced by U+FFFD");
-    report(warnings, controls_, "references to control characters (not allowed in XML) kept");
+    report(warnings, controls_,
+           "references to control characters (not allowed in XML) replaced by U+FFFD "
+           "(a form feed by a space)");
     if (!changed_) return std::nullopt;
     out_.append(doc_.substr(copied_));
     report(warnings, html_entities_, "HTML named entities used without a declaration");

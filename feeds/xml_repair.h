@@ -22,8 +22,8 @@ struct XmlRepairLimits {
 // ampersands become "&amp;". NUL bytes, and references to NUL, surrogates or numbers beyond
 // U+10FFFF, become U+FFFD: pugixml would cut the text at a NUL. CDATA sections and comments are
 // otherwise left alone. Each kind of repair adds one warning, as do references to the control
-// characters XML forbids (kept, as HTML5 keeps them). Returns nullopt when the document needed
-// no repair.
+// characters XML forbids (left in the document; the text cleaning of feeds/text.h reads them
+// as U+FFFD). Returns nullopt when the document needed no repair.
 std::optional<std::string> repair_xml(std::string_view document, std::vector<std::string>& warnings,
                                       const XmlRepairLimits& limits = {});
 

@@ -414,13 +414,139 @@ TEST_CASE("no NUL reaches a text field, whatever decoded it") {
   CHECK(feed.items.at(0).content == "a\uFFFDb");
 }
 
-TEST_CASE("references to other control characters are kept, with a warning") {
-  auto feed = parse(R"(<rss><channel><title>a&#27;[2Jb&#x7;c&#9;d</title></channel></rss>)");
-  CHECK(feed.title ==
-        "a\x1b[2Jb\x07"
-        "c d");
+TEST_CASE("references to other control characters become U+FFFD, with a warning") {
+  auto feed = parse(R"(<rss><channel><title>a&#27;[2Jb&#x7;c&#9;d&#12;e</title></channel></rss>)");
+  CHECK(feed.title == "a\uFFFD[2Jb\uFFFDc d e");
   REQUIRE(feed.warnings.size() == 1);
-  CHECK_THAT(feed.warnings[0], Catch::Contains("control characters") && Catch::Contains("&#27;"));
+  CHECK_THAT(feed.warnings[0], Catch::Contains("control characters") &&
+                                   Catch::Contains("replaced by U+FFFD") &&
+                                   Catch::Contains("&#27; and 2 more"));
+}
+
+// True when `text` holds a C0 control, DEL or a C1 control (U+0080-U+009F): what a terminal
+// acts on.
+static bool has_control(std::string_view text) {
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7F) return true;
+    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xA0)
+      return true;
+  }
+  return false;
+}
+
+static std::vector<std::string> text_fields(const ParsedFeed& feed) {
+  std::vector<std::string> fields = {feed.title, feed.link.value_or(""),
+                                     feed.language.value_or("")};
+  for (const Item& item : feed.items) {
+    for (const std::string& field :
+         {item.title, item.summary, item.content, item.author.value_or(""), item.guid.value_or(""),
+          item.link.value_or(""), item.source_outlet.value_or("")})
+      fields.push_back(field);
+    fields.insert(fields.end(), item.categories.begin(), item.categories.end());
+  }
+  return fields;
+}
+
+TEST_CASE("no text field of an RSS feed holds a control a terminal would act on") {
+  // Escape sequences as references, raw bytes (ESC, BEL, DEL, CSI as U+009B in UTF-8), C1 as
+  // a reference, and references the HTML of a description decodes.
+  auto feed = parse(
+      "<rss version=\"2.0\"><channel><title>Iran&#27;]0;owned&#7;&#27;[2J</title>"
+      "<language>en\x1b[2J</language><item>"
+      "<title>raw \x1b]0;owned\x07 \x7f \xC2\x9B"
+      "2J and &#x9b;31m</title>"
+      "<description>&lt;p&gt;html &amp;#27;[2J &amp;#x81;&lt;/p&gt;</description>"
+      "<content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">"
+      "<![CDATA[<b>cdata \x1b[2J</b>]]></content:encoded>"
+      "<author>a&#27;[2J</author><category>c\x1b[2J</category><guid>g&#27;</guid>"
+      "<link>https://x.example/a&#27;b</link><source>s\xC2\x9B</source></item>"
+      "</channel></rss>");
+  CHECK(feed.title == "Iran\uFFFD]0;owned\uFFFD\uFFFD[2J");
+  REQUIRE(feed.items.size() == 1);
+  const Item& item = feed.items[0];
+  CHECK(item.title ==
+        "raw \uFFFD]0;owned\uFFFD \uFFFD \uFFFD"
+        "2J and \uFFFD"
+        "31m");
+  CHECK(item.summary == "html \uFFFD[2J \uFFFD");
+  CHECK(item.content == "cdata \uFFFD[2J");
+  CHECK(item.author == "a\uFFFD[2J");
+  CHECK(item.categories == std::vector<std::string>{"c\uFFFD[2J"});
+  CHECK(item.guid == "g\uFFFD");
+  CHECK(item.source_outlet == "s\uFFFD");
+  for (const std::string& field : text_fields(feed)) {
+    INFO(printable(field));
+    CHECK_FALSE(has_control(field));
+  }
+}
+
+TEST_CASE("no text field of an Atom feed holds a control a terminal would act on") {
+  auto feed = parse(
+      "<feed xmlns=\"http://www.w3.org/2005/Atom\"><title type=\"text\">t\x1b[2J</title>"
+      "<link href=\"https://a.example/&#27;[2J\"/>"
+      "<entry xml:base=\"https://a.example/&#27;]0;x&#7;/\"><title type=\"html\">"
+      "&amp;#27;]0;owned&amp;#7; &amp;#x9b;&#x9b;\xC2\x9B</title><link href=\"#frag\"/>"
+      "<id>urn:x&#27;</id><author><name>n\x1b</name><email>e\x7f</email></author>"
+      "<summary>s&#x1b;</summary><content type=\"xhtml\"><div>x&#x9B;y</div></content>"
+      "<category term=\"c&#27;\"/></entry></feed>");
+  CHECK(feed.title == "t\uFFFD[2J");
+  REQUIRE(feed.items.size() == 1);
+  const Item& item = feed.items[0];
+  // In the HTML of a title, &#x9b; is windows-1252's '›' (HTML5); in the XML it is U+009B.
+  CHECK(item.title == "\uFFFD]0;owned\uFFFD ›\uFFFD\uFFFD");
+  CHECK(item.author == "n\uFFFD (e\uFFFD)");
+  CHECK(item.summary == "s\uFFFD");
+  CHECK(item.content == "x\uFFFDy");
+  CHECK(item.categories == std::vector<std::string>{"c\uFFFD"});
+  for (const std::string& field : text_fields(feed)) {
+    INFO(printable(field));
+    CHECK_FALSE(has_control(field));
+  }
+}
+
+TEST_CASE("no text field of a JSON Feed holds a control a terminal would act on") {
+  auto feed =
+      parse(R"({"version": "https://jsonfeed.org/version/1.1", "title": "T\u001b[2J\u009b",)"
+            R"( "home_page_url": "https://j.example/\u001b[2J", "language": "en\u0007",)"
+            R"( "authors": [{"name": "A\u007f"}], "items": [{"id": "1\u001b",)"
+            R"( "title": "\u001b]0;owned\u0007\u001b[2J )"
+            "\xC2\x9B"  // raw C1 controls in UTF-8: CSI, U+0080, and NEL (a space)
+            R"(2J )"
+            "\xC2\x80 \xC2\x85"
+            R"(x",)"
+            R"( "summary": "s\u0001", "content_html": "<p>h&#27;[2J\u009b</p>",)"
+            R"( "url": "https://j.example/\u001b", "tags": ["t\u009f", "\u0085"]},)"
+            R"( {"id": "2", "content_text": "c\u000b\u001b"}]})");
+  CHECK(feed.title == "T\uFFFD[2J\uFFFD");
+  REQUIRE(feed.items.size() == 2);
+  const Item& item = feed.items[0];
+  CHECK(item.title ==
+        "\uFFFD]0;owned\uFFFD\uFFFD[2J \uFFFD"
+        "2J \uFFFD x");
+  CHECK(item.summary == "s\uFFFD");
+  CHECK(item.content == "h\uFFFD[2J\uFFFD");
+  CHECK(item.author == "A\uFFFD");
+  CHECK(item.categories == std::vector<std::string>{"t\uFFFD", ""});
+  CHECK(feed.items[1].content == "c\uFFFD\uFFFD");
+  CHECK(feed.items[1].author == "A\uFFFD");
+  for (const std::string& field : text_fields(feed)) {
+    INFO(printable(field));
+    CHECK_FALSE(has_control(field));
+  }
+}
+
+TEST_CASE("bidi marks and other format characters in titles are kept byte for byte") {
+  // RLM, ZWNJ, ZWJ and an isolate around Persian text: how Persian and Arabic are written.
+  std::string title =
+      "\xE2\x80\x8F\xD9\x85\xDB\x8C\xE2\x80\x8C\xD8\xAE\xD9\x88\xD8\xA7\xD9\x87\xD9\x85 "
+      "\xE2\x81\xA7Iran\xE2\x81\xA9\xE2\x80\x8D";
+  auto rss = parse("<rss><channel><item><title>" + title + "</title></item></channel></rss>");
+  CHECK(rss.items.at(0).title == title);
+  auto json = parse(R"({"version": "https://jsonfeed.org/version/1.1", "title": "J",)"
+                    R"( "items": [{"id": "1", "title": ")" +
+                    title + R"("}]})");
+  CHECK(json.items.at(0).title == title);
 }
 
 TEST_CASE("a declared UTF-16 or UTF-32 that the bytes cannot be is ignored, with a warning") {

@@ -86,7 +86,8 @@ static std::string reference_plain_text(std::string_view s) {
     bool space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == 0xA0 ||
                  cp == 0x85 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
                  cp == 0x202F || cp == 0x205F || cp == 0x3000;
-    code_points.push_back(space ? U' ' : static_cast<char32_t>(cp));
+    bool control = cp < 0x20 || (cp >= 0x7F && cp <= 0x9F);
+    code_points.push_back(space ? U' ' : control ? U'\uFFFD' : static_cast<char32_t>(cp));
   }
   std::string collapsed;
   bool pending = false;
@@ -109,10 +110,35 @@ static std::string reference_plain_text(std::string_view s) {
 }
 
 TEST_CASE("whitespace collapsing and NFC agree with a slow reference on random text") {
-  const std::vector<std::string> pieces = {
-      "a",           "word",     " ",    "  ",           "\n",          "\t",           "é",
-      "e\xCC\x81",   "\xC2\xA0", "\xFF", "\xE2\x80\x83", "“",           "\xE3\x80\x80", "\xC2",
-      "ab cd ef gh", "x y",      "Ω",    "\xEA\xB0\x80", "\xE1\x84\x80"};
+  const std::vector<std::string> pieces = {"a",
+                                           "word",
+                                           " ",
+                                           "  ",
+                                           "\n",
+                                           "\t",
+                                           "é",
+                                           "e\xCC\x81",
+                                           "\xC2\xA0",
+                                           "\xFF",
+                                           "\xE2\x80\x83",
+                                           "“",
+                                           "\xE3\x80\x80",
+                                           "\xC2",
+                                           "ab cd ef gh",
+                                           "x y",
+                                           "Ω",
+                                           "\xEA\xB0\x80",
+                                           "\xE1\x84\x80",
+                                           "\x1b",
+                                           "\x7f",
+                                           "\x01",
+                                           "\x0b",
+                                           "\x9b",
+                                           "\xC2\x85",
+                                           "\xC2\x80",
+                                           "\xE2\x80",
+                                           "abcdefg",
+                                           std::string(1, '\0')};
   std::mt19937 random(20261125);
   for (int round = 0; round < 20000; ++round) {
     std::string s;
@@ -128,4 +154,46 @@ TEST_CASE("a NUL in text becomes U+FFFD: no text field holds one") {
   CHECK(newswatch::plain_text("a\0b"s) == "a\uFFFDb");
   CHECK(newswatch::clean_text(" \0 x\0"s) == "\uFFFD x\uFFFD");
   CHECK(newswatch::html_to_text("<p>a\0</p>b &#0;"s) == "a\uFFFD b \uFFFD");
+}
+
+TEST_CASE("control characters become U+FFFD: no text field can act on a terminal") {
+  using namespace std::string_literals;
+  // C0 controls, DEL, C1 controls (here CSI, U+009B, and U+0080, U+009F): one U+FFFD each.
+  CHECK(newswatch::plain_text("a\x1b[2Jb\x07"
+                              "c\x7f") == "a\uFFFD[2Jb\uFFFDc\uFFFD");
+  CHECK(newswatch::plain_text("\x01\x0b\x1f") == "\uFFFD\uFFFD\uFFFD");
+  CHECK(newswatch::plain_text("x\xC2\x9B"
+                              "31m \xC2\x80\xC2\x9F") == "x\uFFFD31m \uFFFD\uFFFD");
+  CHECK(clean_text("Iran&#27;]0;owned&#7;&#27;[2J") == "Iran\uFFFD]0;owned\uFFFD\uFFFD[2J");
+  CHECK(html_to_text("<p>a&#x7f;b &#1;</p>") == "a\uFFFDb \uFFFD");
+  // A reference to 0x80-0x9F is windows-1252's character (HTML5), a C1 control only where
+  // windows-1252 has none.
+  CHECK(html_to_text("&#x9b;&#155;&#x81;&#x9D;") == "››\uFFFD\uFFFD");
+  // Word at a time and byte at a time: DEL and ESC in every position of long ASCII words.
+  for (std::size_t at = 0; at < 24; ++at) {
+    for (char control : {'\x7f', '\x1b'}) {
+      std::string text = "abcdefghij klmnopqrstuvwxyz";
+      text[at] = control;
+      std::string expected = text.substr(0, at) + "\uFFFD" + text.substr(at + 1);
+      INFO(at);
+      CHECK(newswatch::plain_text(text) == expected);
+    }
+  }
+}
+
+TEST_CASE("whitespace controls stay spaces, format characters stay, other text is unchanged") {
+  CHECK(newswatch::plain_text("a\tb\nc\rd\fe\xC2\x85"
+                              "f\xC2\xA0g") == "a b c d e f g");
+  // Bidi marks, embeddings, isolates and ZWJ are text in Arabic and Persian.
+  std::string bidi =
+      "\xE2\x80\x8F\xD8\xA7\xE2\x80\xAB\xE2\x81\xA6x\xE2\x81\xA9\xE2\x80\x8D\xE2\x80\xAE";
+  CHECK(newswatch::plain_text(bidi) == bidi);
+  CHECK(newswatch::plain_text("\xC2\xA9 \xC2\xBF") == "\xC2\xA9 \xC2\xBF");
+}
+
+TEST_CASE("no C1 control is made of two pieces of invalid UTF-8 the markup kept apart") {
+  // 0xC2 and 0x9B are two invalid bytes here, not CSI: the tag stands between them.
+  CHECK(html_to_text("\xC2<b>\x9B</b>") == "\uFFFD\uFFFD");
+  CHECK(html_to_text("a\xC2<!-- -->\x85z") == "a\uFFFD\uFFFDz");
+  CHECK(clean_text("\xC2&amp;\x9B") == "\uFFFD&\uFFFD");
 }
