@@ -1,7 +1,8 @@
 // Topic-matcher throughput, in MB/s of item text (title + summary, as plain text): the
 // built-in Iran–US pack, a synthetic pack of 1,000 more rules on top of it (the Aho–Corasick
-// automaton should keep the cost close to flat as rules grow), and folding alone, which every
-// match pays first. Run from the project root: build/bench/match_bench [--benchmark_...]
+// automaton should keep the cost close to flat as rules grow), folding alone, which every
+// match pays first, and one enormous field, whose cost must grow no faster than it does.
+// Run from the project root: build/bench/match_bench [--benchmark_...]
 // The corpus is the labelled dev set (NEWSWATCH_MATCH_CORPUS, default
 // ../shared/topics/dev.jsonl) plus, when it has been generated, the items of the bench corpus
 // (NEWSWATCH_BENCH_CORPUS, default bench-corpus/feeds), repeated up to at least 1 MB.
@@ -25,6 +26,7 @@
 #include "bench/corpus_files.h"
 #include "feeds/parser.h"
 #include "feeds/text.h"
+#include "topics/fold.h"
 #include "topics/matcher.h"
 #include "topics/topic_pack.h"
 
@@ -215,9 +217,9 @@ class PhraseSource {
     const auto& ngrams = busy_ ? vocabulary_.ngrams : vocabulary_.distinct;
     const auto& pool = roll < 2 && busy_ ? vocabulary_.pack_phrases
                        : roll < 2        ? ngrams[0]
-                       : roll < 6 ? ngrams[0]
-                       : roll < 8 ? ngrams[1]
-                                  : ngrams[2];
+                       : roll < 6        ? ngrams[0]
+                       : roll < 8        ? ngrams[1]
+                                         : ngrams[2];
     if (pool.empty()) return pick(vocabulary_.pack_phrases);
     std::string phrase = pick(pool);
     if (random_() % 4 == 0) make_prefix(phrase);
@@ -288,22 +290,22 @@ struct SyntheticMatcher {
 };
 
 SyntheticMatcher build_synthetic_matcher(bool busy) {
-    SyntheticMatcher result;
-    TopicPack pack = TopicPack::builtin();
-    auto synthetic = TopicPack::parse(synthetic_pack_text(vocabulary(corpus(), pack), busy),
-                                      "synthetic.toml");
-    if (!synthetic) {
-      result.error = synthetic.error().message;
-      return result;
-    }
-    result.synthetic_rules = rule_count(*synthetic);
-    if (auto merged = pack.merge(std::move(*synthetic)); !merged) {
-      result.error = merged.error().message;
-      return result;
-    }
-    result.rules = rule_count(pack);
-    result.matcher.emplace(std::move(pack));
+  SyntheticMatcher result;
+  TopicPack pack = TopicPack::builtin();
+  auto synthetic =
+      TopicPack::parse(synthetic_pack_text(vocabulary(corpus(), pack), busy), "synthetic.toml");
+  if (!synthetic) {
+    result.error = synthetic.error().message;
     return result;
+  }
+  result.synthetic_rules = rule_count(*synthetic);
+  if (auto merged = pack.merge(std::move(*synthetic)); !merged) {
+    result.error = merged.error().message;
+    return result;
+  }
+  result.rules = rule_count(pack);
+  result.matcher.emplace(std::move(pack));
+  return result;
 }
 
 const SyntheticMatcher& synthetic_matcher(bool busy) {
@@ -355,6 +357,29 @@ BENCHMARK(BM_Match1000Rules)->Unit(benchmark::kMillisecond);
 // The worst case: rules of the corpus's commonest phrases, most of which fire on most items.
 void BM_Match1000BusyRules(benchmark::State& state) { match_synthetic(state, true); }
 BENCHMARK(BM_Match1000BusyRules)->Unit(benchmark::kMillisecond);
+
+// One enormous field of the shipped pack's words, over and over (issue 14): near rules see
+// thousands of hits on each side, none close enough. Without the cap (state.range(1) == 0)
+// the time per byte must stay flat as the field grows (it grew with the field, quadratic
+// code took 7 s for 1 MiB); with it, the default, a field costs what its first 64 KiB do.
+void BM_MatchRepeatedTopicWords(benchmark::State& state) {
+  static const Matcher uncapped(TopicPack::builtin(), SIZE_MAX);
+  static const Matcher capped(TopicPack::builtin());
+  const std::string unit = "Iran Hormuz tanker IRGC navy strike sanctions Tehran Washington ";
+  std::string text;
+  while (text.size() + unit.size() <= static_cast<std::size_t>(state.range(0))) text += unit;
+  FoldedItem item;
+  item.fields[static_cast<std::size_t>(ItemField::kContent)] = newswatch::fold(text);
+  const Matcher& matcher = state.range(1) ? capped : uncapped;
+  for (auto _ : state) benchmark::DoNotOptimize(matcher.match(item));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * text.size()));
+}
+BENCHMARK(BM_MatchRepeatedTopicWords)
+    ->ArgNames({"bytes", "capped"})
+    ->ArgsProduct({{64 << 10, 256 << 10, 1 << 20, 4 << 20}, {0}})
+    ->Args({16 << 20, 0})
+    ->Args({16 << 20, 1})
+    ->Unit(benchmark::kMillisecond);
 
 // Folding alone, which Matcher::match(const Item&) does first: the part no pack can change.
 void BM_FoldOnly(benchmark::State& state) {

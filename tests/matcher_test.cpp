@@ -2,6 +2,13 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "topics/fold.h"
 
 using namespace newswatch;
 
@@ -104,9 +111,13 @@ TEST_CASE("the shipped pack reads the story as told in every language") {
   // Arabic without the article: "للحرس" is li- + al- + the word.
   CHECK(has(topics_of(titled("ضربات على مواقع تابعة للحرس الثوري")), "irgc"));
   // Persian written with a zero-width non-joiner, or with a space.
-  CHECK(has(topics_of(titled("تحریم‌های جدید آمریکا علیه صادرات نفت ایران")), "sanctions"));
-  CHECK(has(topics_of(titled("مذاکرات هسته ای ایران و آمریکا", "دور سوم گفت‌وگوها")),
-            "nuclear_talks"));
+  CHECK(
+      has(topics_of(titled(
+              "تحریم‌های جدید آمریکا علیه صادرات نفت ایران")),
+          "sanctions"));
+  CHECK(
+      has(topics_of(titled("مذاکرات هسته ای ایران و آمریکا", "دور سوم گفت‌وگوها")),
+          "nuclear_talks"));
   // "US bases", "bases américaines", "القواعد الأمريكية": US forces next to the US.
   CHECK(has(topics_of(titled("Guards say American bases in the region are within reach")),
             "us_military"));
@@ -115,8 +126,7 @@ TEST_CASE("the shipped pack reads the story as told in every language") {
   CHECK(has(topics_of(titled("Les pasdaran simulent la fermeture du détroit",
                              "Des vedettes rapides encerclent un pétrolier.")),
             "hormuz"));
-  CHECK(has(topics_of(titled("Tanker remains in the Guards' custody off Bandar Abbas")),
-            "hormuz"));
+  CHECK(has(topics_of(titled("Tanker remains in the Guards' custody off Bandar Abbas")), "hormuz"));
   // Strikes on sites, new strikes threatened, and protests tied to US action.
   CHECK(has(topics_of(titled("US jets hit drone sites near Bandar Abbas")), "strikes"));
   CHECK(has(topics_of(titled("Trump amenaza a Irán con nuevos ataques")), "strikes"));
@@ -130,12 +140,12 @@ TEST_CASE("the shipped pack leaves other straits, guards, strikes and mediations
   CHECK(topics_of(titled("Coast guards seize cocaine boat in the Strait of Gibraltar")).empty());
   CHECK(topics_of(titled("Houthis seize car carrier in the Red Sea")).empty());
   CHECK(topics_of(titled("Dockworkers on strike at US Gulf Coast ports")).empty());
-  CHECK(topics_of(titled("Qatar and Egypt broker Gaza truce as both sides agree to talks"))
-            .empty());
+  CHECK(
+      topics_of(titled("Qatar and Egypt broker Gaza truce as both sides agree to talks")).empty());
   CHECK(topics_of(titled("Isfahan carpet sets auction record amid sanctions row")).empty());
   // The Gulf of Oman is a sea, not a mediator.
-  CHECK_FALSE(has(topics_of(titled("US destroyer downs Iranian drones in Gulf of Oman")),
-                  "mediation"));
+  CHECK_FALSE(
+      has(topics_of(titled("US destroyer downs Iranian drones in Gulf of Oman")), "mediation"));
 }
 
 TEST_CASE("near needs two phrases at most within words apart in one field") {
@@ -146,10 +156,10 @@ name = "t"
   near = [["carrier*"], ["iran", "tehran"]]
   within = 2
 )");
-  CHECK(m.match(titled("Carrier sails toward Iran")).relevant);           // 2 words between
-  CHECK(m.match(titled("Iran watches the carriers")).relevant);           // either order
+  CHECK(m.match(titled("Carrier sails toward Iran")).relevant);               // 2 words between
+  CHECK(m.match(titled("Iran watches the carriers")).relevant);               // either order
   CHECK_FALSE(m.match(titled("Carrier sails slowly toward Iran")).relevant);  // 3 between
-  CHECK_FALSE(m.match(titled("Carrier sails", "toward Iran")).relevant);  // two fields
+  CHECK_FALSE(m.match(titled("Carrier sails", "toward Iran")).relevant);      // two fields
   MatchSet set = m.match(titled("A carrier, then Tehran"));
   REQUIRE(set.evidence.size() == 2);
   CHECK(set.evidence[0].term == "carrier*");
@@ -199,8 +209,8 @@ name = "hormuz"
   [[topic.rule]]
   any = ["@places"]
 )");
-  for (const char* title : {"Tension in the Strait of Hormuz", "Le DÉTROIT D’ORMUZ fermé",
-                            "رزمایش در تنگه هرمز"}) {
+  for (const char* title :
+       {"Tension in the Strait of Hormuz", "Le DÉTROIT D’ORMUZ fermé", "رزمایش در تنگه هرمز"}) {
     MatchSet set = m.match(titled(title));
     REQUIRE(set.relevant);
     CHECK(set.evidence.at(0).concept_id == "hormuz_strait");  // the term's own concept
@@ -227,7 +237,8 @@ name = "capital"
   for (const auto& hit : set.concepts)
     found.push_back(std::string(field_name(hit.field)) + ":" + hit.concept_id + "@" +
                     std::to_string(hit.offset));
-  CHECK(found == std::vector<std::string>{"title:drones@0", "title:tehran@16", "summary:tehran@13"});
+  CHECK(found ==
+        std::vector<std::string>{"title:drones@0", "title:tehran@16", "summary:tehran@13"});
   MatchSet lake = m.match(titled("Drone seen over the lake"));
   CHECK_FALSE(lake.relevant);
   REQUIRE(lake.concepts.size() == 1);
@@ -245,8 +256,8 @@ name = "t"
   none_fields = ["title"]
 )");
   CHECK_FALSE(m.match(titled("Iran football team wins")).relevant);
-  CHECK(m.match(titled("Iran warns Washington", "Earlier, a football match was cancelled"))
-            .relevant);
+  CHECK(
+      m.match(titled("Iran warns Washington", "Earlier, a football match was cancelled")).relevant);
 }
 
 TEST_CASE("Arabic phrases match after the article and proclitics but not inside words") {
@@ -256,10 +267,10 @@ name = "qatar"
   [[topic.rule]]
   any = ["قطر*"]
 )");
-  CHECK(m.match(titled("وصل رئيس الوزراء القطري")).relevant);      // al- + qatari
-  CHECK(m.match(titled("وقطر تستضيف المحادثات")).relevant);         // wa- + qatar
-  CHECK(m.match(titled("زيارة للقطريين")).relevant);               // li- + al- (lil-)
-  CHECK_FALSE(m.match(titled("مقطرة جديدة")).relevant);            // mim is not a proclitic
+  CHECK(m.match(titled("وصل رئيس الوزراء القطري")).relevant);  // al- + qatari
+  CHECK(m.match(titled("وقطر تستضيف المحادثات")).relevant);    // wa- + qatar
+  CHECK(m.match(titled("زيارة للقطريين")).relevant);           // li- + al- (lil-)
+  CHECK_FALSE(m.match(titled("مقطرة جديدة")).relevant);        // mim is not a proclitic
 }
 
 TEST_CASE("Arabic and Persian spellings of one word match each other") {
@@ -320,14 +331,14 @@ TEST_CASE("an article on the standoff matches each of its subjects") {
 TEST_CASE("the shipped pack reads the story in six languages") {
   CHECK(has(topics_of(titled("Le détroit d'Ormuz sous tension après la saisie d'un pétrolier")),
             "hormuz"));
-  CHECK(has(topics_of(titled("Teheran lehnt Verzicht auf Urananreicherung ab")),
-            "nuclear_talks"));
+  CHECK(has(topics_of(titled("Teheran lehnt Verzicht auf Urananreicherung ab")), "nuclear_talks"));
   CHECK(has(topics_of(titled("EE.UU. sanciona a navieras por transportar petróleo iraní")),
             "sanctions"));
   CHECK(has(topics_of(titled("الحرس الثوري يعلن احتجاز ناقلة نفط في الخليج")), "irgc"));
-  CHECK(has(topics_of(titled("مذاکرات هسته‌ای ایران و آمریکا در مسقط")), "nuclear_talks"));
-  CHECK(has(topics_of(titled("Guardia Revolucionaria de Irán realiza maniobras navales")),
-            "irgc"));
+  CHECK(has(
+      topics_of(titled("مذاکرات هسته‌ای ایران و آمریکا در مسقط")),
+      "nuclear_talks"));
+  CHECK(has(topics_of(titled("Guardia Revolucionaria de Irán realiza maniobras navales")), "irgc"));
 }
 
 TEST_CASE("the shipped pack needs context not keywords") {
@@ -356,4 +367,235 @@ TEST_CASE("merged packs are each held to their own threshold") {
   REQUIRE(strict->merge(std::move(*lenient)));
   Matcher m(std::move(*strict));
   CHECK(m.match(titled("Tanker and drone")).topics == std::vector<std::string>{"b"});
+}
+
+TEST_CASE(
+    "near reports the first phrase of the left group that has a partner, then its first partner") {
+  Matcher m = matcher_for(R"(
+[[topic]]
+name = "t"
+  [[topic.rule]]
+  near = [["carrier*", "fleet"], ["iran", "tehran"]]
+  within = 2
+)");
+  // "fleet tehran" comes first in the text, and "tehran" is the closer partner of the second
+  // carrier; but the left group lists "carrier*" first, and the right one "iran".
+  MatchSet set =
+      m.match(titled("fleet tehran x x x x carrier x x x x iran x x x carrier tehran iran"));
+  REQUIRE(set.evidence.size() == 2);
+  CHECK(set.evidence[0].term == "carrier*");
+  CHECK(set.evidence[0].offset ==
+        std::string("fleet tehran x x x x carrier x x x x iran x x x ").size());
+  CHECK(set.evidence[1].term == "iran");
+  CHECK(set.evidence[1].offset ==
+        std::string("fleet tehran x x x x carrier x x x x iran x x x carrier tehran ").size());
+}
+
+TEST_CASE("a phrase in both near groups needs two hits of it") {
+  Matcher m = matcher_for(R"(
+[[topic]]
+name = "t"
+  [[topic.rule]]
+  near = [["iran"], ["iran", "tehran"]]
+  within = 0
+)");
+  CHECK_FALSE(m.match(titled("iran")).relevant);
+  CHECK_FALSE(m.match(titled("iran x iran")).relevant);
+  CHECK(m.match(titled("x iran iran")).relevant);
+}
+
+TEST_CASE("Arabic phrases match after at most wa- or fa-, bi- or ka- and al-") {
+  Matcher m = matcher_for(R"(
+[[topic]]
+name = "qatar"
+  [[topic.rule]]
+  any = ["قطر*"]
+)");
+  CHECK(m.match(titled("وبالقطري")).relevant);          // wa- + bi- + al-: the longest
+  CHECK_FALSE(m.match(titled("ووبالقطري")).relevant);   // one letter more
+  CHECK_FALSE(m.match(titled("مقطرقطرقطر")).relevant);  // inside a word, after other letters
+}
+
+namespace {
+
+// Texts that make a matcher's cost grow faster than their length if it can: every word a
+// phrase of the shipped pack, Arabic words each behind proclitics, one enormous Arabic word
+// in which a phrase ends at every third letter, and the two sides of a near rule thousands
+// of times, never close enough.
+struct AdversarialText {
+  const char* name;
+  std::string unit;         // repeated to length
+  std::string before = "";  // once, in front
+};
+const std::vector<AdversarialText> kAdversarialTexts = {
+    {"repeated topic words", "Iran Hormuz tanker IRGC navy strike sanctions Tehran Washington "},
+    {"repeated Arabic words with proclitics", "والقطري وبالحرس للحرس الثوري وإيران فالناقلة "},
+    {"one enormous Arabic word", "قطر", "x "},
+    {"near misses", "seized xx xx xx xx tanker xx xx xx xx ", "Iran guards "},
+};
+
+FoldedItem folded_content(const AdversarialText& text, std::size_t bytes) {
+  std::string raw = text.before;
+  while (raw.size() + text.unit.size() <= bytes) raw += text.unit;
+  FoldedItem item;
+  item.fields[static_cast<std::size_t>(ItemField::kContent)] = fold(raw);
+  return item;
+}
+
+// The least of three timings: the one other work on the machine disturbed least.
+double seconds_to_match(const Matcher& matcher, const FoldedItem& item) {
+  double least = 1e9;
+  for (int run = 0; run < 3; ++run) {
+    auto start = std::chrono::steady_clock::now();
+    MatchSet set = matcher.match(item);
+    std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+    least = std::min(least, took.count());
+  }
+  return least;
+}
+
+// The cap is a second defence: without it, matching must still be linear.
+const Matcher& uncapped_builtin_matcher() {
+  static const Matcher matcher(TopicPack::builtin(), SIZE_MAX);
+  return matcher;
+}
+
+}  // namespace
+
+TEST_CASE("matching time grows linearly with the length of a field, whatever it repeats") {
+  for (const AdversarialText& text : kAdversarialTexts) {
+    INFO(text.name);
+    double small = seconds_to_match(uncapped_builtin_matcher(), folded_content(text, 256 << 10));
+    double large = seconds_to_match(uncapped_builtin_matcher(), folded_content(text, 1 << 20));
+    INFO("256 KiB: " << small << " s, 1 MiB: " << large << " s");
+    // Linear is about 4 times as long (some hundredths of a second), quadratic 16 times (and
+    // seconds); the slack is for a busy machine.
+    CHECK(large < 8 * small + 0.1);
+  }
+}
+
+TEST_CASE("matching work grows linearly with the length of a field, whatever it repeats") {
+  for (const AdversarialText& text : kAdversarialTexts) {
+    INFO(text.name);
+    MatchStats small, large;
+    uncapped_builtin_matcher().match(folded_content(text, 64 << 10), &small);
+    uncapped_builtin_matcher().match(folded_content(text, 256 << 10), &large);
+    INFO("64 KiB: " << small.hits << " hits, " << small.steps << " steps; 256 KiB: " << large.hits
+                    << " hits, " << large.steps << " steps");
+    CHECK(large.bytes > 4 * small.bytes - 1024);
+    CHECK(large.hits * 2 <= small.hits * 9 + 64);  // 4.5 times, at most
+    CHECK(large.steps * 2 <= small.steps * 9 + 64);
+  }
+}
+
+namespace {
+
+// Folded text of `bytes` bytes that ends with a space: words and spaces fold to themselves.
+std::string filler(std::size_t bytes) {
+  std::string text;
+  while (bytes - text.size() > 10) text += "word ";
+  return text + std::string(bytes - text.size() - 1, 'x') + " ";
+}
+
+}  // namespace
+
+TEST_CASE("only the whole words within the first 64 KiB of a field are matched") {
+  Matcher m = matcher_for(R"(
+[[concept]]
+id = "capital"
+terms = ["tehran"]
+[[topic]]
+name = "capital"
+  [[topic.rule]]
+  any = ["@capital"]
+)");
+  auto content = [](std::string text) {
+    Item item;
+    item.content = std::move(text);
+    return item;
+  };
+  auto folded = [](std::string text) {
+    FoldedItem item;
+    item.fields[static_cast<std::size_t>(ItemField::kContent)] = std::move(text);
+    return item;
+  };
+  const std::string at_cap = filler(kMatchedFieldBytes - 6) + "tehran";  // ends at the cap
+  const std::string across_cap = filler(kMatchedFieldBytes - 5) + "tehran";
+  const std::string after_cap = filler(kMatchedFieldBytes + 100) + "tehran";
+  REQUIRE(at_cap.size() == kMatchedFieldBytes);
+  CHECK(m.match(content(at_cap)).relevant);
+  CHECK(m.match(folded(at_cap)).relevant);
+  for (const std::string& text : {across_cap, after_cap}) {
+    MatchSet set = m.match(content(text));
+    CHECK_FALSE(set.relevant);
+    CHECK(set.concepts.empty());
+    CHECK_FALSE(m.match(folded(text)).relevant);  // also when the caller folded the text
+  }
+  // What comes before the cap is matched however long the field.
+  MatchSet early = m.match(content("Tehran " + filler(4 << 20) + "tehran"));
+  CHECK(early.relevant);
+  CHECK(early.concepts.size() == 1);
+}
+
+TEST_CASE("the cap never cuts a word: what it would split is left out") {
+  auto pack =
+      TopicPack::parse("[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = [\"iran\"]\n", "t.toml");
+  REQUIRE(pack);
+  Matcher m(std::move(*pack), 11);
+  Item item;
+  item.content = "TEHRAN, IRANIAN";  // "tehran iranian": "tehran iran" would match
+  CHECK(FoldedItem::from(item, 11).fields[2] == "tehran");
+  CHECK_FALSE(m.match(item).relevant);
+  item.content = "TEHRAN, IRAN";
+  CHECK(FoldedItem::from(item, 11).fields[2] == "tehran iran");
+  CHECK(m.match(item).relevant);
+  CHECK(FoldedItem::from(item, 3).fields[2].empty());  // a first word longer than the cap
+}
+
+TEST_CASE("long runs of non-ASCII text fold the same in pieces, capped or not") {
+  // Words that composition, case folding and mark stripping change, joined by an ideographic
+  // space (a word break, but not ASCII): one run of text, folded in pieces of a few KiB that
+  // must not end where a character combines with the one before it.
+  const std::vector<std::string> words = {
+      "\u1100\u1161\u11A8",  // Hangul jamo that compose into one syllable
+      "\u3131\u314F",        // compatibility jamo, which fold to jamo that compose
+      "\u00E9\u0301\u0316",  // marks out of canonical order
+      "\u0B9A\u0BC6\u0BBE",  // Tamil vowel sign in two parts
+      "\u0627\u0653\u0644\u0645\u0627\u0621",  // Arabic madda, which composes
+      "\uFB01\u00DF\u0130",                    // ligature, sharp s, dotted capital I
+      "\u0928\u093F\u0937\u0947\u0927",        // Devanagari
+      "\u03AC\u0308\u0391",                    // Greek
+      "\uFF28\uFF4F\uFF52",                    // fullwidth letters
+      "\u0625\u064A\u0631\u0627\u0646",        // Arabic
+  };
+  std::mt19937 random(20261206);
+  std::string text, expected;
+  while (text.size() < 20000) {
+    const std::string& word = words[random() % words.size()];
+    if (!text.empty()) {
+      text += "\u3000";
+      expected += " ";
+    }
+    text += word;
+    expected += fold(word);
+  }
+  for (std::size_t shift = 0; shift < 24; ++shift) {  // so that pieces end in other places
+    INFO("shift " << shift);
+    std::string lead;  // one word of 2 * shift bytes, or 2 * shift + 3
+    for (std::size_t i = 0; i < shift; ++i) lead += "\u0101";
+    if (shift % 2) lead += "\u3042";
+    std::string shifted = lead;
+    shifted.append("\u3000").append(text);
+    std::string whole = fold(lead);
+    whole.append(whole.empty() ? "" : " ").append(expected);
+    CHECK(fold(shifted) == whole);
+    for (std::size_t cap : {std::size_t{100}, std::size_t{5000}, std::size_t{15001}})
+      CHECK(fold(shifted, cap) == whole_words(whole, cap));
+  }
+  // A run with a byte that is not UTF-8 is a word break as a whole, however long.
+  CHECK(fold("a \u0628\xFF b") == "a b");
+  std::string broken = "a ";
+  broken.append(text).append("\xFF b");
+  CHECK(fold(broken) == "a b");
+  CHECK(fold(broken, 100) == "a b");
 }

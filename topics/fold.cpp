@@ -2,6 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 
 namespace newswatch {
@@ -93,6 +96,10 @@ class FoldedText {
     std::free(mapped);
   }
 
+  // What a run of text that is not UTF-8 becomes (the parser repairs text before it gets here).
+  void word_break() { pending_space_ = true; }
+
+  std::size_t size() const { return out_.size(); }
   std::string take() { return std::move(out_); }
 
  private:
@@ -116,30 +123,161 @@ bool is_capital_us(std::string_view text, std::size_t i) {
   return !word_before && !word_after;
 }
 
+// ASCII is folded a stretch of this many bytes at a time between checks of the cap.
+constexpr std::size_t kAsciiStretch = 256;
+
+// A long run of non-ASCII text (one enormous word, or text without an ASCII space) is folded
+// in pieces of about this size, so that a capped fold stops soon after its cap.
+constexpr std::size_t kRunPiece = 4096;
+
+// True when folding may stop before the code point that starts at `i` and start again there
+// with the same result. Letters, digits and space separators are starters that NFKC never
+// composes with what precedes them — but for the Hangul jamo that make up syllables (and
+// their compatibility and halfwidth forms, which decompose to them). Checked against every
+// code point of utf8proc 2.8's tables: none of the others is the second of a composition,
+// nor folds to one.
+bool is_piece_boundary(std::string_view run, std::size_t i) {
+  utf8proc_int32_t cp;
+  auto length = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(run.data() + i),
+                                 static_cast<utf8proc_ssize_t>(run.size() - i), &cp);
+  if (length <= 0) return false;
+  bool jamo = (cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0x3130 && cp <= 0x318F) ||
+              (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xD7B0 && cp <= 0xD7FF) ||
+              (cp >= 0xFF9E && cp <= 0xFFDF);
+  if (jamo) return false;
+  const utf8proc_property_t* property = utf8proc_get_property(cp);
+  if (property->combining_class != 0) return false;
+  switch (property->category) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+    case UTF8PROC_CATEGORY_ZS:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Where the piece of `run` that starts at `begin` ends: at the first boundary after
+// kRunPiece bytes, or at the end of the run. The bytes searched are never searched again.
+std::size_t piece_end(std::string_view run, std::size_t begin) {
+  if (run.size() - begin <= kRunPiece) return run.size();
+  for (std::size_t i = begin + kRunPiece; i < run.size(); ++i) {
+    bool continuation = (static_cast<unsigned char>(run[i]) & 0xC0) == 0x80;
+    if (!continuation && is_piece_boundary(run, i)) return i;
+  }
+  return run.size();
+}
+
+// The length of the well-formed UTF-8 sequence at `p` (Unicode's table 3-7, what utf8proc
+// accepts), or 0.
+std::ptrdiff_t sequence_length(const unsigned char* p, const unsigned char* end) {
+  unsigned char lead = *p;
+  std::ptrdiff_t length = 0;
+  unsigned char low = 0x80, high = 0xBF;  // the second byte's range
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0) low = 0xA0;   // overlong
+    if (lead == 0xED) high = 0x9F;  // surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0) low = 0x90;   // overlong
+    if (lead == 0xF4) high = 0x8F;  // past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (end - p < length || p[1] < low || p[1] > high) return 0;
+  for (std::ptrdiff_t k = 2; k < length; ++k) {
+    if ((p[k] & 0xC0) != 0x80) return 0;
+  }
+  return length;
+}
+
+// Where the run of non-ASCII bytes that starts at `begin` ends, and whether it is well-formed
+// UTF-8: one pass, where utf8proc_iterate would take a call per character.
+std::size_t end_of_run(std::string_view text, std::size_t begin, bool& well_formed) {
+  const auto* start = reinterpret_cast<const unsigned char*>(text.data());
+  const auto* end = start + text.size();
+  const auto* p = start + begin;
+  well_formed = true;
+  while (p < end && *p >= 0x80) {
+    std::ptrdiff_t length = sequence_length(p, end);
+    if (length == 0) {
+      well_formed = false;
+      length = 1;
+    }
+    p += length;  // continuation bytes are never ASCII: the run does not end inside one
+  }
+  return static_cast<std::size_t>(p - start);
+}
+
+// Folds the run of non-ASCII text at `begin`, or as much of it as the cap needs, and returns
+// where it ends. A long run is folded in pieces.
+std::size_t fold_run(FoldedText& folded, std::string_view utf8, std::size_t begin,
+                     std::size_t max_bytes) {
+  std::size_t end = begin;
+  while (end < utf8.size() && static_cast<unsigned char>(utf8[end]) >= 0x80 &&
+         end - begin <= kRunPiece)
+    ++end;
+  if (end - begin > kRunPiece) {
+    bool well_formed = true;
+    end = end_of_run(utf8, begin, well_formed);
+    if (!well_formed) {  // utf8proc rejects the run as a whole, and so must its pieces
+      folded.word_break();
+      return end;
+    }
+  }
+  std::string_view run = utf8.substr(begin, end - begin);
+  for (std::size_t piece = 0; piece < run.size() && folded.size() <= max_bytes;) {
+    std::size_t next = piece_end(run, piece);
+    folded.unicode(run.substr(piece, next - piece));
+    piece = next;
+  }
+  return end;
+}
+
 }  // namespace
 
-std::string fold(std::string_view utf8) {
+std::string fold(std::string_view utf8) { return fold(utf8, SIZE_MAX); }
+
+std::string fold(std::string_view utf8, std::size_t max_bytes) {
   // Most news text is ASCII, folded here without utf8proc; utf8proc sees only the runs of
   // other characters.
-  FoldedText folded(utf8.size());
-  for (std::size_t i = 0; i < utf8.size();) {
-    auto byte = static_cast<unsigned char>(utf8[i]);
-    if (is_capital_us(utf8, i)) {
-      for (char c : {'u', ' ', 's'}) folded.ascii(static_cast<unsigned char>(c));
-      i += 2;
-      continue;
+  FoldedText folded(std::min(utf8.size(), max_bytes));
+  // Past max_bytes + 1 bytes of output, the cut is known: whether a word ends at the cap.
+  // The cap is checked after each stretch of ASCII and each run of other text.
+  for (std::size_t i = 0; i < utf8.size() && folded.size() <= max_bytes;) {
+    for (std::size_t stop = std::min(utf8.size(), i + kAsciiStretch); i < stop;) {
+      auto byte = static_cast<unsigned char>(utf8[i]);
+      if (is_capital_us(utf8, i)) {
+        for (char c : {'u', ' ', 's'}) folded.ascii(static_cast<unsigned char>(c));
+        i += 2;
+      } else if (byte < 0x80) {
+        folded.ascii(byte);
+        ++i;
+      } else {
+        i = fold_run(folded, utf8, i, max_bytes);
+        break;
+      }
     }
-    if (byte < 0x80) {
-      folded.ascii(byte);
-      ++i;
-      continue;
-    }
-    std::size_t end = i;
-    while (end < utf8.size() && static_cast<unsigned char>(utf8[end]) >= 0x80) ++end;
-    folded.unicode(utf8.substr(i, end - i));
-    i = end;
   }
-  return folded.take();
+  std::string text = folded.take();
+  if (text.size() > max_bytes) text.resize(whole_words(text, max_bytes).size());
+  return text;
+}
+
+std::string_view whole_words(std::string_view folded, std::size_t max_bytes) {
+  if (folded.size() <= max_bytes) return folded;
+  // Words are separated by one space: the last one at or before the cap ends the last word.
+  std::size_t space = folded.rfind(' ', max_bytes);
+  return space == std::string_view::npos ? std::string_view() : folded.substr(0, space);
 }
 
 }  // namespace newswatch

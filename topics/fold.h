@@ -2,6 +2,7 @@
 // "HORMUZ", "Hormûz" and "hormuz" are one term.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -11,5 +12,14 @@ namespace newswatch {
 // every character that is not a letter or digit becomes a space, runs of spaces collapse, and
 // the ends are trimmed. Words in the result are separated by exactly one ASCII space.
 std::string fold(std::string_view utf8);
+
+// whole_words(fold(utf8), max_bytes), folding no more of `utf8` than that needs: the cost
+// depends on the cap, not on how much text follows it (but for a run of non-ASCII text that
+// crosses the cap, which is read to its end to check that it is UTF-8).
+std::string fold(std::string_view utf8, std::size_t max_bytes);
+
+// The longest prefix of folded text that is at most `max_bytes` long and ends with a whole
+// word: a word the cut would split is left out, so that "iranian" never becomes "iran".
+std::string_view whole_words(std::string_view folded, std::size_t max_bytes);
 
 }  // namespace newswatch

@@ -1,6 +1,7 @@
 #include "topics/matcher.h"
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -46,6 +47,9 @@ bool is_arabic_proclitics(std::string_view clitics) {
   take("\u0627\u0644") || (li && take("\u0644"));  // al-, or li- + al- = "lil"
   return clitics.empty();
 }
+
+// The longest sequence is_arabic_proclitics accepts: wa-/fa-, bi-/ka-, al- (four letters).
+constexpr std::uint32_t kMaxProcliticBytes = 8;
 
 }  // namespace
 
@@ -143,8 +147,10 @@ class PhraseAutomaton {
 
   std::size_t pattern_count() const { return patterns_.size(); }
 
-  // Appends every whole-word occurrence of every pattern in `text` to `hits`.
-  void scan(std::string_view text, std::uint32_t field, std::vector<Hit>& hits) const {
+  // Appends every whole-word occurrence of every pattern in `text` to `hits`; adds the bytes
+  // it reads back (for proclitics) to `steps`. Linear in the length of `text`.
+  void scan(std::string_view text, std::uint32_t field, std::vector<Hit>& hits,
+            std::uint64_t& steps) const {
     std::uint32_t state = 0;
     std::uint32_t words = 0;
     const auto n = static_cast<std::uint32_t>(text.size());
@@ -163,7 +169,8 @@ class PhraseAutomaton {
           std::uint32_t end = i + 1;
           std::uint32_t start = end - p.length;
           if (!p.prefix && end != n && text[end] != ' ') continue;
-          if (start != 0 && text[start - 1] != ' ' && !(p.arabic && after_clitics(text, start)))
+          if (start != 0 && text[start - 1] != ' ' &&
+              !(p.arabic && after_clitics(text, start, steps)))
             continue;
           hits.push_back({p.pattern, field, start, words - p.spaces, words});
         }
@@ -210,9 +217,13 @@ class PhraseAutomaton {
     }
   }
 
-  static bool after_clitics(std::string_view text, std::uint32_t start) {
-    std::size_t word = text.rfind(' ', start - 1);
-    word = word == std::string_view::npos ? 0 : word + 1;
+  // Whether `start` follows proclitics at the start of its word. Reads back no further than
+  // proclitics can reach: inside one enormous word, matches are found at every letter.
+  static bool after_clitics(std::string_view text, std::uint32_t start, std::uint64_t& steps) {
+    std::uint32_t word = start;
+    while (word > 0 && text[word - 1] != ' ' && start - word < kMaxProcliticBytes) --word;
+    steps += start - word;
+    if (word > 0 && text[word - 1] != ' ') return false;  // more letters than proclitics
     return is_arabic_proclitics(text.substr(word, start - word));
   }
 
@@ -233,28 +244,64 @@ class PhraseAutomaton {
 namespace {
 
 constexpr std::uint32_t kNoHit = UINT32_MAX;
+constexpr std::uint32_t kFieldCount = std::size(kAllFields);
 
-// An item's hits, sorted by field and offset, with each pattern's hits chained in that order.
+// An item's hits, sorted by field and offset, with each pattern's hits chained in that order
+// and its first hit, and first hit in each field, at hand. Hits of one pattern in one field
+// follow each other in the order of their words, first and last: they have one length.
 struct ItemHits {
   const std::vector<Hit>& hits;
-  std::vector<std::uint32_t>& next_same;  // the next hit of the same pattern, or kNoHit
-  std::vector<std::uint32_t>& first;      // the first hit of each pattern, or kNoHit
+  std::vector<std::uint32_t>& next_same;       // the next hit of the same pattern, or kNoHit
+  std::vector<std::uint32_t>& first;           // the first hit of each pattern, or kNoHit
+  std::vector<std::uint32_t>& first_in_field;  // [pattern * kFieldCount + field], or kNoHit
+  std::vector<std::uint32_t>& cursors;         // for near: a hit per phrase of a group
+  std::uint64_t& steps;                        // hits and phrases visited, for MatchStats
 
-  // `first` is shared by the calls on one thread: every entry is kNoHit between them.
+  // `first` and `first_in_field` are shared by the calls on one thread: every entry is
+  // kNoHit between them.
   ItemHits(const std::vector<Hit>& sorted, std::vector<std::uint32_t>& next,
-           std::vector<std::uint32_t>& first_of_pattern)
-      : hits(sorted), next_same(next), first(first_of_pattern) {
+           std::vector<std::uint32_t>& first_of_pattern, std::vector<std::uint32_t>& first_of_field,
+           std::vector<std::uint32_t>& scratch, std::uint64_t& work)
+      : hits(sorted),
+        next_same(next),
+        first(first_of_pattern),
+        first_in_field(first_of_field),
+        cursors(scratch),
+        steps(work) {
     next_same.resize(hits.size());
     for (auto i = static_cast<std::uint32_t>(hits.size()); i-- > 0;) {
       next_same[i] = first[hits[i].pattern];
       first[hits[i].pattern] = i;
+      first_in_field[hits[i].pattern * kFieldCount + hits[i].field] = i;
     }
   }
   ~ItemHits() {
-    for (const Hit& hit : hits) first[hit.pattern] = kNoHit;
+    for (const Hit& hit : hits) {
+      first[hit.pattern] = kNoHit;
+      first_in_field[hit.pattern * kFieldCount + hit.field] = kNoHit;
+    }
   }
   ItemHits(const ItemHits&) = delete;
   ItemHits& operator=(const ItemHits&) = delete;
+
+  std::uint32_t first_in(std::uint32_t pattern, std::uint32_t field) const {
+    return first_in_field[pattern * kFieldCount + field];
+  }
+  // The first hit of `pattern` in the fields `where` (a bit per ItemField), or kNoHit.
+  std::uint32_t first_within(std::uint32_t pattern, unsigned where) const {
+    std::uint32_t i = first[pattern];
+    if (i == kNoHit || where & (1u << hits[i].field)) return i;
+    for (std::uint32_t field = hits[i].field + 1; field < kFieldCount; ++field) {
+      if (where & (1u << field) && first_in(pattern, field) != kNoHit)
+        return first_in(pattern, field);
+    }
+    return kNoHit;
+  }
+  // The hit after `i` of the same pattern in the same field, or kNoHit.
+  std::uint32_t next_in_field(std::uint32_t i) const {
+    std::uint32_t next = next_same[i];
+    return next != kNoHit && hits[next].field == hits[i].field ? next : kNoHit;
+  }
 };
 
 struct Found {
@@ -262,7 +309,7 @@ struct Found {
   const Phrase* phrase;
 };
 
-// A rule's phrases as automaton patterns, sorted by pattern.
+// A rule's phrases as automaton patterns, sorted by pattern, each pattern once.
 struct Group {
   std::vector<std::pair<std::uint32_t, const Phrase*>> phrases;
 
@@ -271,6 +318,7 @@ struct Group {
     // Whichever is shorter: the item's hits, looked up in the group, or the group's phrases,
     // looked up in the item (a concept may bring dozens of phrases, an item a handful of hits).
     if (item.hits.size() < phrases.size()) {
+      item.steps += item.hits.size();
       for (const Hit& hit : item.hits) {
         if (!(where & (1u << hit.field))) continue;
         if (const Phrase* phrase = find(hit.pattern)) return Found{&hit, phrase};
@@ -279,13 +327,13 @@ struct Group {
     }
     std::uint32_t best = kNoHit;
     const Phrase* phrase = nullptr;
+    item.steps += phrases.size();
     for (const auto& [pattern, candidate] : phrases) {
-      for (auto i = item.first[pattern]; i < best; i = item.next_same[i]) {
-        if (where & (1u << item.hits[i].field)) {
-          best = i;
-          phrase = candidate;
-          break;
-        }
+      if (item.first[pattern] >= best) continue;  // no hit, or none earlier: the common case
+      std::uint32_t i = item.first_within(pattern, where);
+      if (i < best) {
+        best = i;
+        phrase = candidate;
       }
     }
     if (best == kNoHit) return std::nullopt;
@@ -297,23 +345,7 @@ struct Group {
                                [](const auto& entry, std::uint32_t p) { return entry.first < p; });
     return it != phrases.end() && it->first == pattern ? it->second : nullptr;
   }
-
-  // Every hit of the phrases in the fields `where`.
-  void all(const ItemHits& item, unsigned where, std::vector<Found>& out) const {
-    for (const auto& [pattern, phrase] : phrases) {
-      for (auto i = item.first[pattern]; i != kNoHit; i = item.next_same[i]) {
-        if (where & (1u << item.hits[i].field)) out.push_back({&item.hits[i], phrase});
-      }
-    }
-  }
 };
-
-// Words between two hits in one field; 0 when they touch or overlap.
-std::uint32_t gap(const Hit& a, const Hit& b) {
-  if (a.last_word < b.first_word) return b.first_word - a.last_word - 1;
-  if (b.last_word < a.first_word) return a.first_word - b.last_word - 1;
-  return 0;
-}
 
 }  // namespace
 
@@ -338,33 +370,81 @@ struct CompiledRule {
       }
       found.push_back(*hit);
     }
-    if (near.empty()) return true;
-    std::vector<Found> left, right;
-    near[0].all(item, fields, left);
-    near[1].all(item, fields, right);
-    for (const Found& a : left) {
-      for (const Found& b : right) {
-        if (a.hit != b.hit && a.hit->field == b.hit->field &&
-            gap(*a.hit, *b.hit) <= static_cast<std::uint32_t>(rule->within)) {
-          found.push_back(a);
-          found.push_back(b);
-          return true;
+    if (near.empty() || near_pair(item, found)) return true;
+    found.resize(before);
+    return false;
+  }
+
+  // Appends the pair of hits that satisfies `near`, the one comparing every left hit with
+  // every right hit would find first: of the left group's hits (phrase by phrase, each
+  // phrase's in the order of the text) the first with a partner within `within` words in its
+  // field, and its first partner in the same order of the right group's. False if none.
+  //
+  // For one left phrase in one field, the partners of successive hits lie in windows that
+  // only move forward; so each right phrase keeps a cursor that only moves forward: its first
+  // hit not too far behind. The cost is linear in the hits, not their product.
+  bool near_pair(const ItemHits& item, std::vector<Found>& found) const {
+    const Group& left = near[0];
+    const Group& right = near[1];
+    const auto within = static_cast<std::uint32_t>(rule->within);
+    auto& cursors = item.cursors;
+    cursors.resize(right.phrases.size());
+    for (std::size_t l = 0; l < left.phrases.size(); ++l) {
+      if (item.first[left.phrases[l].first] == kNoHit) continue;
+      for (std::uint32_t field = 0; field < kFieldCount; ++field) {
+        if (!(fields & (1u << field))) continue;
+        std::uint32_t a = item.first_in(left.phrases[l].first, field);
+        if (a == kNoHit) continue;
+        bool any_partner = false;
+        for (std::size_t r = 0; r < right.phrases.size(); ++r) {
+          cursors[r] = item.first_in(right.phrases[r].first, field);
+          any_partner |= cursors[r] != kNoHit;
+        }
+        item.steps += right.phrases.size();
+        if (!any_partner) continue;
+        for (; a != kNoHit; a = item.next_in_field(a)) {
+          const Hit& hit = item.hits[a];
+          // A partner b is near a when b.last_word + within + 1 >= a.first_word and
+          // b.first_word <= a.last_word + within + 1.
+          std::uint32_t lowest_last = hit.first_word > within ? hit.first_word - within - 1 : 0;
+          std::uint64_t highest_first = std::uint64_t{hit.last_word} + within + 1;
+          for (std::size_t r = 0; r < right.phrases.size(); ++r) {
+            std::uint32_t& b = cursors[r];
+            ++item.steps;
+            while (b != kNoHit && item.hits[b].last_word < lowest_last) {
+              b = item.next_in_field(b);
+              ++item.steps;
+            }
+            std::uint32_t partner = b == a ? item.next_in_field(b) : b;
+            if (partner != kNoHit && item.hits[partner].first_word <= highest_first) {
+              found.push_back({&hit, left.phrases[l].second});
+              found.push_back({&item.hits[partner], right.phrases[r].second});
+              return true;
+            }
+          }
         }
       }
     }
-    found.resize(before);
     return false;
   }
 };
 
-Matcher::Matcher(TopicPack pack)
-    : pack_(std::move(pack)), automaton_(std::make_unique<PhraseAutomaton>()) {
+Matcher::Matcher(TopicPack pack, std::size_t max_field_bytes)
+    : pack_(std::move(pack)),
+      // Hits hold 32-bit offsets.
+      max_field_bytes_(std::min<std::size_t>(max_field_bytes, UINT32_MAX - 1)),
+      automaton_(std::make_unique<PhraseAutomaton>()) {
   auto compile = [&](const std::vector<Phrase>& phrases) {
     Group group;
     for (const Phrase& phrase : phrases)
       group.phrases.emplace_back(automaton_->add(phrase.folded, phrase.prefix), &phrase);
     std::stable_sort(group.phrases.begin(), group.phrases.end(),
                      [](const auto& a, const auto& b) { return a.first < b.first; });
+    // A phrase listed twice (a concept included twice, two spellings that fold alike) finds
+    // the same hits: the first stands for both, as the first found is the one reported.
+    auto same = [](const auto& a, const auto& b) { return a.first == b.first; };
+    group.phrases.erase(std::unique(group.phrases.begin(), group.phrases.end(), same),
+                        group.phrases.end());
     return group;
   };
   for (std::uint32_t t = 0; t < pack_.topics.size(); ++t) {
@@ -427,32 +507,49 @@ Matcher::~Matcher() = default;
 Matcher::Matcher(Matcher&&) noexcept = default;
 Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 
-FoldedItem FoldedItem::from(const Item& item) {
+FoldedItem FoldedItem::from(const Item& item, std::size_t max_field_bytes) {
   FoldedItem folded;
-  folded.fields[static_cast<std::size_t>(ItemField::kTitle)] = fold(item.title);
-  folded.fields[static_cast<std::size_t>(ItemField::kSummary)] = fold(item.summary);
-  folded.fields[static_cast<std::size_t>(ItemField::kContent)] = fold(item.content);
+  auto set = [&](ItemField field, std::string_view text) {
+    folded.fields[static_cast<std::size_t>(field)] = fold(text, max_field_bytes);
+  };
+  set(ItemField::kTitle, item.title);
+  set(ItemField::kSummary, item.summary);
+  set(ItemField::kContent, item.content);
   std::string categories;
   for (const auto& category : item.categories) categories += category + "\n";
-  folded.fields[static_cast<std::size_t>(ItemField::kCategories)] = fold(categories);
+  set(ItemField::kCategories, categories);
   return folded;
 }
 
-MatchSet Matcher::match(const Item& item) const { return match(FoldedItem::from(item)); }
+MatchSet Matcher::match(const Item& item) const {
+  return match(FoldedItem::from(item, max_field_bytes_));
+}
 
-MatchSet Matcher::match(const FoldedItem& folded) const {
+MatchSet Matcher::match(const FoldedItem& folded, MatchStats* stats) const {
+  struct Report {  // written however the match ends
+    MatchStats* to;
+    MatchStats cost;
+    ~Report() {
+      if (to) *to = cost;
+    }
+  } report{stats, {}};
   // Buffers reused by every call on a thread, so that matching an item allocates only for
   // what it returns.
   thread_local struct Scratch {
     std::vector<Hit> hits;
-    std::vector<std::uint32_t> next_same, first_of_pattern, seen_in_call, candidates;
+    std::vector<std::uint32_t> next_same, first_of_pattern, first_in_field, cursors;
+    std::vector<std::uint32_t> seen_in_call, candidates;
     std::vector<Found> found;
     std::uint32_t call = 0;
   } scratch;
   auto& hits = scratch.hits;
   hits.clear();
-  for (std::uint32_t field = 0; field < folded.fields.size(); ++field)
-    automaton_->scan(folded.fields[field], field, hits);
+  for (std::uint32_t field = 0; field < folded.fields.size(); ++field) {
+    std::string_view text = whole_words(folded.fields[field], max_field_bytes_);
+    automaton_->scan(text, field, hits, report.cost.steps);
+    report.cost.bytes += text.size();
+  }
+  report.cost.hits = hits.size();
   if (hits.empty()) return {};
   std::sort(hits.begin(), hits.end(), [](const Hit& a, const Hit& b) {
     return std::tie(a.field, a.offset, a.pattern) < std::tie(b.field, b.offset, b.pattern);
@@ -491,9 +588,12 @@ MatchSet Matcher::match(const FoldedItem& folded) const {
   };
   if (candidates.empty()) return unmatched();
 
-  if (scratch.first_of_pattern.size() < automaton_->pattern_count())
+  if (scratch.first_of_pattern.size() < automaton_->pattern_count()) {
     scratch.first_of_pattern.resize(automaton_->pattern_count(), kNoHit);
-  const ItemHits item(hits, scratch.next_same, scratch.first_of_pattern);
+    scratch.first_in_field.resize(automaton_->pattern_count() * kFieldCount, kNoHit);
+  }
+  const ItemHits item(hits, scratch.next_same, scratch.first_of_pattern, scratch.first_in_field,
+                      scratch.cursors, report.cost.steps);
 
   auto& found = scratch.found;  // the hits of every matching rule
   found.clear();

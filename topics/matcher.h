@@ -7,6 +7,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -36,16 +37,31 @@ struct ConceptHit {
 
 struct MatchSet {
   bool relevant = false;
-  std::vector<std::string> topics;  // in pack order; empty unless relevant
-  std::vector<double> scores;       // the summed weights of each topic's matching rules
-  std::vector<Evidence> evidence;   // the phrases that made each topic match
+  std::vector<std::string> topics;   // in pack order; empty unless relevant
+  std::vector<double> scores;        // the summed weights of each topic's matching rules
+  std::vector<Evidence> evidence;    // the phrases that made each topic match
   std::vector<ConceptHit> concepts;  // by field and offset, relevant or not
+};
+
+// How much of each folded field is matched: whole words within its first 64 KiB, some 10,000
+// words of English or 6,000 of Arabic or Persian, more than a long article's body. What
+// follows is ignored: matching a field of any length costs at most what 64 KiB of it cost
+// (about a millisecond, for the worst text measured).
+inline constexpr std::size_t kMatchedFieldBytes = 64 * 1024;
+
+// What matching one item cost, in units that do not depend on the machine (for tests that
+// check the cost grows no faster than the text, and for benchmarks).
+struct MatchStats {
+  std::uint64_t bytes = 0;  // folded text scanned, after the cap
+  std::uint64_t hits = 0;   // occurrences of phrases found
+  std::uint64_t steps = 0;  // hits and phrases visited by rules, bytes read back for proclitics
 };
 
 // The text of an item's fields, folded once and matched against every rule.
 struct FoldedItem {
   std::array<std::string, 4> fields;  // indexed by ItemField
-  static FoldedItem from(const Item& item);
+  // Each field cut to its whole words within `max_field_bytes` (see fold()).
+  static FoldedItem from(const Item& item, std::size_t max_field_bytes = kMatchedFieldBytes);
 };
 
 class PhraseAutomaton;
@@ -53,22 +69,26 @@ struct CompiledRule;
 
 class Matcher {
  public:
-  explicit Matcher(TopicPack pack);
+  // Fields are matched up to their last whole word within `max_field_bytes` of folded text
+  // (at most 4 GiB): SIZE_MAX matches them whole, at a cost that grows linearly with them.
+  explicit Matcher(TopicPack pack, std::size_t max_field_bytes = kMatchedFieldBytes);
   ~Matcher();
   Matcher(Matcher&&) noexcept;
   Matcher& operator=(Matcher&&) noexcept;
 
   // Pure and thread-safe: the same matcher may serve every parser worker.
+  // The cost is linear in the length of the fields (up to the cap), whatever they repeat.
   MatchSet match(const Item& item) const;
-  MatchSet match(const FoldedItem& item) const;
+  MatchSet match(const FoldedItem& item, MatchStats* stats = nullptr) const;
 
   const TopicPack& pack() const { return pack_; }
 
  private:
   TopicPack pack_;
+  std::size_t max_field_bytes_;
   std::unique_ptr<PhraseAutomaton> automaton_;
   std::vector<CompiledRule> rules_;
-  std::vector<std::vector<std::uint32_t>> rules_of_pattern_;  // rules a phrase can start
+  std::vector<std::vector<std::uint32_t>> rules_of_pattern_;     // rules a phrase can start
   std::vector<std::vector<std::uint32_t>> concepts_of_pattern_;  // indexes into pack_.concepts
 };
 
