@@ -14,8 +14,8 @@ namespace newswatch {
 std::string fold(std::string_view utf8);
 
 // whole_words(fold(utf8), max_bytes), folding no more of `utf8` than that needs: the cost
-// depends on the cap, not on how much text follows it (but for a run of non-ASCII text that
-// crosses the cap, which is read to its end to check that it is UTF-8).
+// depends on the cap, not on how much text follows it (but for a word, or a run of non-ASCII
+// text, that crosses the cap: it is read to its end).
 std::string fold(std::string_view utf8, std::size_t max_bytes);
 
 // The longest prefix of folded text that is at most `max_bytes` long and ends with a whole
