@@ -34,7 +34,7 @@ def document(feed, size_bytes, seed, items=None):
     parts = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
              f'<title>Outlet {feed}</title><link>https://outlet{feed}.example/</link>']
     total, n = 0, 0
-    while total < size_bytes:
+    while True:
         # Relevant, and each its own story: a topic phrase among words of its own. (Items
         # that share concepts cost story clustering time, not memory in flight.)
         lede = " ".join(word(rng) for _ in range(words))
@@ -43,6 +43,8 @@ def document(feed, size_bytes, seed, items=None):
                 f"<link>https://outlet{feed}.example/world/{n}</link>"
                 f"<guid>outlet{feed}-{n}</guid><pubDate>{formatdate(start - n * 600, usegmt=True)}</pubDate>"
                 f"<description>{lede}</description></item>")
+        if n > 0 and total + len(item) > size_bytes:
+            break
         parts.append(item)
         total += len(item)
         n += 1

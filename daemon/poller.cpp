@@ -37,6 +37,19 @@ constexpr std::size_t kBodiesPerWorker = 2;
 // Batches hold only matched items, a small fraction of a body.
 constexpr std::size_t kPendingBatches = 64;
 
+// What an article keeps of its summary and of its content. A long article is some tens of
+// KiB; more is padding or an attack, and would cost the full-text index memory in
+// proportion: FTS5 holds all the terms of a row in memory until the row is written.
+constexpr std::size_t kStoredTextBytes = 256u << 10;
+
+void keep_stored_text(std::string& text) {
+  if (text.size() <= kStoredTextBytes) return;
+  std::size_t cut = kStoredTextBytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  text.resize(cut);
+  text.shrink_to_fit();
+}
+
 unsigned parser_workers() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 std::string user_agent() {
@@ -243,6 +256,8 @@ void Poller::parse_worker() {
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         std::map<std::string, int> by_topic;
         for (auto& item : parsed->items) {
+          keep_stored_text(item.summary);
+          keep_stored_text(item.content);
           MatchSet matches = matcher->match(item);
           matched += matches.relevant ? 1 : 0;
           for (const auto& topic : matches.topics) ++by_topic[topic];

@@ -460,4 +460,7 @@ TEST_CASE("an item of 15 MiB of topic words neither stalls the other feeds nor a
   CHECK(std::chrono::steady_clock::now() - signalled < std::chrono::seconds(5));
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("SELECT count(*) FROM items_v").getInt() == 2);
+  // An article keeps 256 KiB of its text: the full-text index of a row is built in memory.
+  CHECK(db.execAndGet("SELECT max(length(CAST(summary AS BLOB))) FROM articles").getInt() ==
+        256 * 1024);
 }
