@@ -146,20 +146,7 @@ bool is_piece_boundary(std::string_view run, std::size_t i) {
   if (jamo) return false;
   const utf8proc_property_t* property = utf8proc_get_property(cp);
   if (property->combining_class != 0) return false;
-  switch (property->category) {
-    case UTF8PROC_CATEGORY_LU:
-    case UTF8PROC_CATEGORY_LL:
-    case UTF8PROC_CATEGORY_LT:
-    case UTF8PROC_CATEGORY_LM:
-    case UTF8PROC_CATEGORY_LO:
-    case UTF8PROC_CATEGORY_ND:
-    case UTF8PROC_CATEGORY_NL:
-    case UTF8PROC_CATEGORY_NO:
-    case UTF8PROC_CATEGORY_ZS:
-      return true;
-    default:
-      return false;
-  }
+  return is_word_character(cp) || property->category == UTF8PROC_CATEGORY_ZS;
 }
 
 // Where the piece of `run` that starts at `begin` ends: at the first boundary after

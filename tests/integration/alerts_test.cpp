@@ -99,6 +99,20 @@ class Receiver {
   int port_ = 0;
 };
 
+// The port the daemon logging to `log` serves its metrics on, once it says.
+int metrics_port(const std::string& log) {
+  int port = 0;
+  REQUIRE(await([&] {
+    std::smatch m;
+    std::string text = read_file(log);
+    if (!std::regex_search(text, m, std::regex("metrics at http://[^ ]+ \\(port ([0-9]+)\\)")))
+      return false;
+    port = std::stoi(m[1]);
+    return true;
+  }));
+  return port;
+}
+
 int rounds_in(const std::string& log) {
   int rounds = 0;
   for (std::size_t at = log.find("poll round:"); at != std::string::npos;
@@ -224,15 +238,7 @@ TEST_CASE("GET /metrics is valid Prometheus text, and /healthz says ok") {
                             feeds.url("/a.xml") + "\"\n");
   std::string log = dir.file("log");
   pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
-  int port = 0;
-  REQUIRE(await([&] {
-    std::smatch m;
-    std::string text = read_file(log);
-    if (!std::regex_search(text, m, std::regex("metrics at http://[^ ]+ \\(port ([0-9]+)\\)")))
-      return false;
-    port = std::stoi(m[1]);
-    return true;
-  }));
+  int port = metrics_port(log);
   await_rounds(log, 2);  // one fetch, then a 304
   httplib::Client client("127.0.0.1", port);
   auto metrics = client.Get("/metrics");
@@ -498,15 +504,7 @@ TEST_CASE("clients that send slowly or not at all cannot keep /healthz from answ
                                     "[metrics]\nlisten = \"127.0.0.1:0\"\n");
   std::string log = dir.file("log");
   pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
-  int port = 0;
-  REQUIRE(await([&] {
-    std::smatch m;
-    std::string text = read_file(log);
-    if (!std::regex_search(text, m, std::regex("metrics at http://[^ ]+ \\(port ([0-9]+)\\)")))
-      return false;
-    port = std::stoi(m[1]);
-    return true;
-  }));
+  int port = metrics_port(log);
   await_rounds(log, 1);
   // 200 connections that send the start of a request and then nothing.
   std::vector<int> slow;
