@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <iterator>
+#include <new>
 #include <optional>
 #include <vector>
 
@@ -555,30 +556,185 @@ bool is_quick_nfc(std::string_view utf8) {
   return true;
 }
 
+namespace {
+
+// Unicode's Stream-Safe Text Format (UAX #15, section 13) allows at most this many
+// non-starters (code points of a canonical combining class other than 0) in a row, in NFKD.
+constexpr int kMaxNonStarters = 30;
+// No character's NFKD begins or ends with more non-starters than this (text_test checks
+// every code point).
+constexpr int kMostNonStartersAtAnEnd = 3;
+
+// The non-starters that begin and end the NFKD of a character, and whether it holds nothing
+// else.
+struct NonStarters {
+  int leading = 0;
+  int trailing = 0;
+  bool only = false;
+};
+
+NonStarters non_starters(utf8proc_int32_t cp) {
+  const utf8proc_property_t* property = utf8proc_get_property(cp);
+  // Without a decomposition a character is its own NFKD (a Hangul syllable, which utf8proc
+  // decomposes by rule, becomes jamo, which are starters).
+  if (property->decomp_seqindex == UINT16_MAX) {
+    bool mark = property->combining_class != 0;
+    return {mark, mark, mark};
+  }
+  utf8proc_int32_t nfkd[32];  // the longest NFKD, U+FDFA's, is 18 code points
+  auto options = static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT);
+  auto n = utf8proc_decompose_char(cp, nfkd, std::ssize(nfkd), options, nullptr);
+  if (n <= 0 || n > std::ssize(nfkd)) return {};
+  auto is_non_starter = [](utf8proc_int32_t c) {
+    return utf8proc_get_property(c)->combining_class != 0;
+  };
+  int count = static_cast<int>(n);
+  NonStarters result;
+  while (result.leading < count && is_non_starter(nfkd[result.leading])) ++result.leading;
+  if (result.leading == count) return {count, count, true};
+  while (is_non_starter(nfkd[count - 1 - result.trailing])) ++result.trailing;
+  return result;
+}
+
+// The well-formed UTF-8 sequence at utf8[i] (Unicode's table 3-7, what utf8proc accepts):
+// its length, and its code point in `cp`; 0 when there is none.
+[[gnu::always_inline]] inline std::size_t decode_utf8(std::string_view utf8, std::size_t i,
+                                                      utf8proc_int32_t& cp) {
+  const auto* p = reinterpret_cast<const unsigned char*>(utf8.data() + i);
+  const std::size_t size = utf8.size() - i;
+  auto continues = [&](std::size_t k) { return k < size && (p[k] & 0xC0) == 0x80; };
+  if (p[0] < 0x80) {
+    cp = p[0];
+    return 1;
+  }
+  if (p[0] < 0xE0) {
+    if (p[0] < 0xC2 || !continues(1)) return 0;  // a continuation byte, an overlong lead
+    cp = (p[0] & 0x1F) << 6 | (p[1] & 0x3F);
+    return 2;
+  }
+  if (p[0] < 0xF0) {
+    if (!continues(1) || !continues(2)) return 0;
+    cp = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
+    return cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF) ? 3 : 0;  // overlong, surrogate
+  }
+  if (!continues(1) || !continues(2) || !continues(3)) return 0;
+  cp = (p[0] & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F);
+  return p[0] <= 0xF4 && cp >= 0x10000 && cp <= 0x10FFFF ? 4 : 0;
+}
+
+bool has_no_non_starter(utf8proc_int32_t cp) {
+  const utf8proc_property_t* property = utf8proc_get_property(cp);
+  return property->combining_class == 0 && property->decomp_seqindex == UINT16_MAX;
+}
+
+// Whether each character of the BMP is a starter without a decomposition: its NFKD is itself,
+// and it ends any run of non-starters. Most text is made of nothing else. utf8proc's lookup
+// is a call into the library, and a character would take two; this is one bit.
+using PlainStarters = std::array<std::uint64_t, 0x10000 / 64>;
+
+const PlainStarters& plain_starters_in_bmp() {
+  static const PlainStarters kPlain = [] {
+    PlainStarters plain{};
+    for (utf8proc_int32_t c = 0; c < 0x10000; ++c)
+      plain[static_cast<std::size_t>(c) / 64] |= std::uint64_t{has_no_non_starter(c)} << (c % 64);
+    return plain;
+  }();
+  return kPlain;
+}
+
+bool is_plain_starter(const PlainStarters& in_bmp, utf8proc_int32_t cp) {
+  if (cp >= 0x10000) return has_no_non_starter(cp);
+  auto c = static_cast<std::size_t>(cp);
+  return (in_bmp[c / 64] >> (c % 64)) & 1;
+}
+
+// The Stream-Safe Text Process over the characters of `utf8` from `from` (which follows a
+// starter, or begins the text) up to the next plain starter: U+034F COMBINING GRAPHEME JOINER
+// goes before each character that would make more than kMaxNonStarters non-starters in a
+// row. The text up to each joiner is appended to `storage` from `copied` on. Returns where it
+// stopped.
+std::size_t join_long_runs(std::string_view utf8, std::size_t from, std::string& storage,
+                           std::size_t& copied) {
+  const PlainStarters& plain = plain_starters_in_bmp();
+  int run = 0;  // non-starters since the last starter
+  std::size_t i = from;
+  while (i < utf8.size()) {
+    utf8proc_int32_t cp;
+    std::size_t length = decode_utf8(utf8, i, cp);
+    if (length == 0 || is_plain_starter(plain, cp)) break;
+    NonStarters marks = non_starters(cp);
+    if (run + marks.leading > kMaxNonStarters) {
+      storage.append(utf8.substr(copied, i - copied)).append("\u034F");
+      copied = i;
+      run = 0;
+    }
+    run = marks.only ? run + marks.leading : marks.trailing;
+    i += length;
+  }
+  return i;
+}
+
+// `utf8` in Unicode's Stream-Safe Text Format (UAX #15, section 13): a COMBINING GRAPHEME
+// JOINER (U+034F) before each character that would make more than 30 non-starters in a row,
+// counted in NFKD. utf8proc puts each run of non-starters in canonical order by insertion
+// sort, quadratic in the run's length, and a feed can send megabytes of marks on one letter.
+// The joiner is a starter that combines with nothing, so no run is longer than 30 and
+// normalising is linear, here and in whatever normalises the stored text again. UAX #15 chose
+// 30 far beyond what any language or notation stacks on a letter: only text with such runs
+// changes. Returns `utf8` itself when it needs no joiner, else the text built in `storage`;
+// nullopt when `utf8` is not UTF-8.
+std::optional<std::string_view> stream_safe(std::string_view utf8, std::string& storage) {
+  // More than 30 non-starters take this many characters in a row that are not plain
+  // starters: only there are non-starters counted.
+  constexpr int kFewestCharacters = kMaxNonStarters / kMostNonStartersAtAnEnd + 1;
+  const PlainStarters& plain = plain_starters_in_bmp();
+  std::size_t copied = 0, stretch = 0;  // where the characters since the last plain starter begin
+  int stretch_length = 0;
+  for (std::size_t i = 0; i < utf8.size();) {
+    if (static_cast<unsigned char>(utf8[i]) < 0x80) {  // ASCII: plain starters
+      stretch_length = 0;
+      ++i;
+      continue;
+    }
+    utf8proc_int32_t cp;
+    std::size_t length = decode_utf8(utf8, i, cp);
+    if (length == 0) return std::nullopt;
+    if (is_plain_starter(plain, cp)) {
+      stretch_length = 0;
+      i += length;
+      continue;
+    }
+    if (stretch_length++ == 0) stretch = i;
+    i += length;
+    if (stretch_length == kFewestCharacters) i = join_long_runs(utf8, stretch, storage, copied);
+  }
+  if (storage.empty()) return utf8;
+  storage.append(utf8.substr(copied));
+  return storage;
+}
+
+}  // namespace
+
 std::string to_nfc(std::string_view utf8) {
   if (is_quick_nfc(utf8)) return std::string(utf8);
-  utf8proc_uint8_t* mapped = nullptr;
-  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data()),
-                        static_cast<utf8proc_ssize_t>(utf8.size()), &mapped,
-                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-  if (n < 0) {
-    // Invalid UTF-8: replace bad bytes, then normalize the repaired text.
+  std::string joined;
+  std::optional<std::string_view> stream_safe_utf8 = stream_safe(utf8, joined);
+  if (!stream_safe_utf8) {
+    // Not UTF-8: each byte of no well-formed sequence becomes U+FFFD, then the text is read.
     std::string repaired;
-    std::size_t i = 0;
-    while (i < utf8.size()) {
+    for (std::size_t i = 0; i < utf8.size();) {
       utf8proc_int32_t cp;
-      auto len = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(utf8.data() + i),
-                                  static_cast<utf8proc_ssize_t>(utf8.size() - i), &cp);
-      if (len <= 0) {
-        append_utf8(repaired, 0xFFFD);
-        ++i;
-      } else {
-        repaired.append(utf8.substr(i, static_cast<std::size_t>(len)));
-        i += static_cast<std::size_t>(len);
-      }
+      std::size_t length = decode_utf8(utf8, i, cp);
+      repaired.append(length == 0 ? std::string_view("\uFFFD") : utf8.substr(i, length));
+      i += std::max<std::size_t>(length, 1);
     }
     return to_nfc(repaired);
   }
+  utf8proc_uint8_t* mapped = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(stream_safe_utf8->data()),
+                        static_cast<utf8proc_ssize_t>(stream_safe_utf8->size()), &mapped,
+                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  if (n < 0) throw std::bad_alloc();  // the text is UTF-8: only memory can have failed
   std::string result(reinterpret_cast<char*>(mapped), static_cast<std::size_t>(n));
   std::free(mapped);
   return result;

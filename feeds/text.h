@@ -7,6 +7,9 @@
 // each become U+FFFD, however they were written (raw, as a reference, decoded from base64 or
 // JSON). Stored text is shown as it is (sqlite3 on a terminal), and these act on terminals.
 // Format characters (bidi marks, ZWJ) are text and kept.
+//
+// Nor does it hold more than 30 combining marks in a row: a longer run (Zalgo text) gets a
+// COMBINING GRAPHEME JOINER after every 30 (to_nfc), so that no normaliser takes quadratic time.
 #pragma once
 
 #include <optional>
@@ -41,7 +44,10 @@ bool decode_reference(std::string_view html, std::size_t& pos, std::string& out)
 // means "maybe not").
 bool is_quick_nfc(std::string_view utf8);
 
-// Unicode NFC of valid UTF-8; invalid sequences become U+FFFD first.
+// Unicode NFC of valid UTF-8; invalid sequences become U+FFFD first. The text is put in
+// Unicode's Stream-Safe Text Format first (UAX #15, section 13): after 30 combining marks in a
+// row (non-starters, counted in NFKD) a COMBINING GRAPHEME JOINER (U+034F) is inserted, so
+// that normalising, now and later, takes time linear in the length. Other text is unchanged.
 std::string to_nfc(std::string_view utf8);
 
 }  // namespace newswatch

@@ -2,7 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -196,4 +198,162 @@ TEST_CASE("no C1 control is made of two pieces of invalid UTF-8 the markup kept 
   CHECK(html_to_text("\xC2<b>\x9B</b>") == "\uFFFD\uFFFD");
   CHECK(html_to_text("a\xC2<!-- -->\x85z") == "a\uFFFD\uFFFDz");
   CHECK(clean_text("\xC2&amp;\x9B") == "\uFFFD&\uFFFD");
+}
+
+// The Stream-Safe Text Format (UAX #15, section 13).
+
+static std::string utf8proc_nfc(std::string_view s) {
+  utf8proc_uint8_t* nfc = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                        static_cast<utf8proc_ssize_t>(s.size()), &nfc,
+                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  REQUIRE(n >= 0);
+  std::string result(reinterpret_cast<char*>(nfc), static_cast<std::size_t>(n));
+  std::free(nfc);
+  return result;
+}
+
+static std::string repeated(std::string_view piece, int times) {
+  std::string s;
+  for (int k = 0; k < times; ++k) s += piece;
+  return s;
+}
+
+static bool is_non_starter(utf8proc_int32_t cp) {
+  return utf8proc_get_property(cp)->combining_class != 0;
+}
+
+static std::vector<utf8proc_int32_t> nfkd_of(utf8proc_int32_t cp) {
+  std::vector<utf8proc_int32_t> nfkd(32);
+  auto n = utf8proc_decompose_char(
+      cp, nfkd.data(), static_cast<utf8proc_ssize_t>(nfkd.size()),
+      static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT), nullptr);
+  REQUIRE(n > 0);
+  REQUIRE(n <= static_cast<utf8proc_ssize_t>(nfkd.size()));
+  nfkd.resize(static_cast<std::size_t>(n));
+  return nfkd;
+}
+
+// UAX #15's Stream-Safe Text Process as the annex words it, one code point at a time (bytes
+// that are not UTF-8 first become U+FFFD, as to_nfc reads them).
+static std::string reference_stream_safe(std::string_view s) {
+  std::string out;
+  std::size_t non_starter_count = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    utf8proc_int32_t cp;
+    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                              static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+    if (n <= 0) {
+      cp = 0xFFFD;
+      n = 1;
+    }
+    i += static_cast<std::size_t>(n);
+    std::vector<utf8proc_int32_t> nfkd = nfkd_of(cp);
+    std::size_t initial = 0;
+    while (initial < nfkd.size() && is_non_starter(nfkd[initial])) ++initial;
+    if (non_starter_count + initial > 30) {
+      out += "\u034F";
+      non_starter_count = 0;
+    }
+    newswatch::append_utf8(out, static_cast<char32_t>(cp));
+    if (initial == nfkd.size()) {
+      non_starter_count += nfkd.size();
+    } else {
+      std::size_t trailing = 0;
+      while (is_non_starter(nfkd[nfkd.size() - 1 - trailing])) ++trailing;
+      non_starter_count = trailing;
+    }
+  }
+  return out;
+}
+
+TEST_CASE("more than 30 combining marks in a row get a COMBINING GRAPHEME JOINER after the 30th") {
+  const std::string cgj = "\u034F", below = "\u0316", acute = "\u0301";
+  // UAX #15's own case: 30 non-starters are allowed, the 31st comes after a joiner.
+  CHECK(newswatch::to_nfc("a" + repeated(below, 30)) == "a" + repeated(below, 30));
+  CHECK(newswatch::to_nfc("a" + repeated(below, 31)) == "a" + repeated(below, 30) + cgj + below);
+  CHECK(newswatch::to_nfc("a" + repeated(below, 65)) ==
+        "a" + repeated(below, 30) + cgj + repeated(below, 30) + cgj + repeated(below, 5));
+  // Marks are put in canonical order (U+0316, class 220, before U+0301, 230) on each side of
+  // the joiner apart; only those before it compose with the letter.
+  CHECK(newswatch::to_nfc("a" + repeated(acute + below, 16)) ==
+        "\u00E1" + repeated(below, 15) + repeated(acute, 14) + cgj + below + acute);
+  // A starter ends the run: 60 marks on two letters need no joiner.
+  std::string two_letters = "a" + repeated(below, 30) + "b" + repeated(below, 30);
+  CHECK(newswatch::to_nfc(two_letters) == two_letters);
+  // Non-starters are counted in NFKD: U+0344 is two of them, and so are the 15 before it.
+  std::string dialytika_tonos = "\u0344";
+  CHECK(newswatch::to_nfc("a" + repeated(dialytika_tonos, 16)) ==
+        utf8proc_nfc("a" + repeated(dialytika_tonos, 15)) + cgj + utf8proc_nfc(dialytika_tonos));
+  // U+FF9E is a starter for NFC but a non-starter in NFKD (U+3099): it counts.
+  std::string voiced_sound_mark = "\uFF9E";
+  CHECK(newswatch::to_nfc("a" + repeated(voiced_sound_mark, 30) + below) ==
+        "a" + repeated(voiced_sound_mark, 30) + cgj + below);
+  // Through every text field's path: a field of Zalgo text.
+  CHECK(html_to_text("<p>a" + repeated(below, 31) + "</p>") ==
+        "a" + repeated(below, 30) + cgj + below);
+}
+
+TEST_CASE("text is made stream-safe as UAX #15's process says, and normalising again is a no-op") {
+  // Weighted to marks, so that runs around 30 are common: marks of three classes, characters
+  // whose NFKD begins or ends with non-starters or is nothing else (U+0344, U+0F73, U+1E09,
+  // U+1F82, U+00A8, U+FF9E, U+1D15F outside the BMP), kana and its voicing mark, Hangul,
+  // letters, spaces and bytes that are not UTF-8.
+  const std::vector<std::string> pieces = {
+      "\u0301", "\u0316", "\u0345", "\u0301", "\u0316", "\u0345",     "\u0301",     "\u0316",
+      "\u0345", "\u0344", "\u0F73", "\u1E09", "\u1F82", "\u00A8",     "\uFF9E",     "\u3099",
+      "\u304B", "\u304C", "\uAC00", "\u1100", "\u1161", "\U0001D15F", "\U0001D165", "a",
+      "e",      " ",      "\xFF",   "\xCC",   "\u00E9", "\u0627"};
+  std::mt19937 random(20261206);
+  for (int round = 0; round < 3000; ++round) {
+    std::string s;
+    int length = static_cast<int>(random() % 120);
+    for (int k = 0; k < length; ++k) s += pieces[random() % pieces.size()];
+    INFO("input bytes: " << s);
+    std::string nfc = newswatch::to_nfc(s);
+    REQUIRE(nfc == utf8proc_nfc(reference_stream_safe(s)));
+    REQUIRE(newswatch::to_nfc(nfc) == nfc);
+  }
+}
+
+TEST_CASE("no character's NFKD begins or ends with more than 3 non-starters") {
+  // to_nfc counts non-starters only where 11 characters in a row are not starters without
+  // a decomposition: with at most 3 at either end of a character, fewer cannot make 31.
+  std::size_t most = 0;
+  for (utf8proc_int32_t cp = 0; cp <= 0x10FFFF; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    std::vector<utf8proc_int32_t> nfkd = nfkd_of(cp);
+    std::size_t leading = 0, trailing = 0;
+    while (leading < nfkd.size() && is_non_starter(nfkd[leading])) ++leading;
+    while (trailing < nfkd.size() && is_non_starter(nfkd[nfkd.size() - 1 - trailing])) ++trailing;
+    most = std::max({most, leading, trailing});
+  }
+  CHECK(most == 3);
+}
+
+TEST_CASE("a long run of combining marks is normalised in linear time") {
+  // Zalgo text: one letter and 32K or 128K marks of three classes, which NFC must reorder.
+  // utf8proc's insertion sort took quadratic time (4 s and 64 s); in the Stream-Safe Text
+  // Format each run it sorts holds at most 30.
+  auto zalgo = [](std::size_t bytes) {
+    const std::string marks[] = {"\u0301", "\u0316", "\u0345"};
+    std::string s = "a";
+    for (std::size_t k = 0; k < bytes / 2; ++k) s += marks[k % 3];
+    return s;
+  };
+  auto seconds_to_normalise = [](const std::string& text) {
+    double best = 1e9;
+    for (int attempt = 0; attempt < 3; ++attempt) {
+      auto start = std::chrono::steady_clock::now();
+      std::string nfc = newswatch::to_nfc(text);
+      std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
+      REQUIRE(!nfc.empty());
+      best = std::min(best, took.count());
+    }
+    return best;
+  };
+  double small = seconds_to_normalise(zalgo(64 * 1024));
+  double large = seconds_to_normalise(zalgo(256 * 1024));
+  INFO("64 KiB: " << small << " s, 256 KiB: " << large << " s");
+  CHECK(large < 8 * small + 0.1);
 }
