@@ -72,19 +72,36 @@ TEST_CASE("relative links resolve against their base, absolute ones are kept as 
         "http://example.com/a/b/feed.xml?x=1");
 }
 
+static std::string utf8proc_nfc(std::string_view s) {
+  utf8proc_uint8_t* nfc = nullptr;
+  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
+                        static_cast<utf8proc_ssize_t>(s.size()), &nfc,
+                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
+  REQUIRE(n >= 0);
+  std::string result(reinterpret_cast<char*>(nfc), static_cast<std::size_t>(n));
+  std::free(nfc);
+  return result;
+}
+
+// The code point at s[i], moving i past it; a byte that begins no UTF-8 sequence is U+FFFD.
+static utf8proc_int32_t next_code_point(std::string_view s, std::size_t& i) {
+  utf8proc_int32_t cp;
+  auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                            static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
+  if (n <= 0) {
+    cp = 0xFFFD;
+    n = 1;
+  }
+  i += static_cast<std::size_t>(n);
+  return cp;
+}
+
 // A slow, obviously right version of plain_text: decode, map every space to ' ', collapse,
 // trim, NFC through utf8proc.
 static std::string reference_plain_text(std::string_view s) {
   std::u32string code_points;
   for (std::size_t i = 0; i < s.size();) {
-    utf8proc_int32_t cp;
-    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
-                              static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-    if (n <= 0) {
-      cp = 0xFFFD;
-      n = 1;
-    }
-    i += static_cast<std::size_t>(n);
+    utf8proc_int32_t cp = next_code_point(s, i);
     bool space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == 0xA0 ||
                  cp == 0x85 || (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
                  cp == 0x202F || cp == 0x205F || cp == 0x3000;
@@ -102,13 +119,7 @@ static std::string reference_plain_text(std::string_view s) {
     pending = false;
     newswatch::append_utf8(collapsed, cp);
   }
-  utf8proc_uint8_t* nfc = nullptr;
-  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(collapsed.data()),
-                        static_cast<utf8proc_ssize_t>(collapsed.size()), &nfc,
-                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-  std::string result(reinterpret_cast<char*>(nfc), static_cast<std::size_t>(n));
-  std::free(nfc);
-  return result;
+  return utf8proc_nfc(collapsed);
 }
 
 TEST_CASE("whitespace collapsing and NFC agree with a slow reference on random text") {
@@ -202,16 +213,6 @@ TEST_CASE("no C1 control is made of two pieces of invalid UTF-8 the markup kept 
 
 // The Stream-Safe Text Format (UAX #15, section 13).
 
-static std::string utf8proc_nfc(std::string_view s) {
-  utf8proc_uint8_t* nfc = nullptr;
-  auto n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(s.data()),
-                        static_cast<utf8proc_ssize_t>(s.size()), &nfc,
-                        static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE));
-  REQUIRE(n >= 0);
-  std::string result(reinterpret_cast<char*>(nfc), static_cast<std::size_t>(n));
-  std::free(nfc);
-  return result;
-}
 
 static std::string repeated(std::string_view piece, int times) {
   std::string s;
@@ -240,14 +241,7 @@ static std::string reference_stream_safe(std::string_view s) {
   std::string out;
   std::size_t non_starter_count = 0;
   for (std::size_t i = 0; i < s.size();) {
-    utf8proc_int32_t cp;
-    auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
-                              static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-    if (n <= 0) {
-      cp = 0xFFFD;
-      n = 1;
-    }
-    i += static_cast<std::size_t>(n);
+    utf8proc_int32_t cp = next_code_point(s, i);
     std::vector<utf8proc_int32_t> nfkd = nfkd_of(cp);
     std::size_t initial = 0;
     while (initial < nfkd.size() && is_non_starter(nfkd[initial])) ++initial;
