@@ -179,7 +179,7 @@ class OpenBlocks {
 std::size_t unicode_space_length(std::string_view s, std::size_t i) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   if (is_space(s[i])) return 1;
-  if (byte(i) == 0xC2 && i + 1 < s.size() && (byte(i + 1) == 0xA0 || byte(i + 1) == 0x85)) return 2;
+  if (byte(i) == 0xC2 && i + 1 < s.size() && byte(i + 1) == 0xA0) return 2;
   if (i + 2 >= s.size()) return 0;
   if (byte(i) == 0xE2 && byte(i + 1) == 0x80 &&
       ((byte(i + 2) >= 0x80 && byte(i + 2) <= 0x8A) || byte(i + 2) == 0xA8 || byte(i + 2) == 0xA9 ||
@@ -235,8 +235,8 @@ constexpr auto kStopsCopy = [] {
 
 // Length of the control character at s[i] that no text field may hold (a C0 control, DEL, a
 // C1 control U+0080-U+009F), 1 for a 0xC2 that ends `s`, else 0. Call it after
-// unicode_space_length(): the controls that are spaces (tab, LF, CR, FF, NEL) must be taken
-// as spaces first. A 0xC2 cut off at the end of `s` is invalid UTF-8 (to_nfc would make it
+// unicode_space_length(): the controls that are spaces (tab, LF, CR, FF) must be taken as
+// spaces first. A 0xC2 cut off at the end of `s` is invalid UTF-8 (to_nfc would make it
 // U+FFFD anyway), but kept as a byte it could meet a continuation byte in the next piece of
 // text (html_to_text reads "\xC2<b>\x9B" as two) and make a C1 control there.
 std::size_t control_length(std::string_view s, std::size_t i) {
@@ -284,10 +284,15 @@ class TextSink {
         // on (ESC and CSI begin sequences that retitle or clear it, BEL rings), whatever
         // decoded it: a raw byte, a reference, a JSON escape, base64. Each becomes U+FFFD,
         // as HTML5 reads a reference to NUL and gumbo any control: never dropped, which could
-        // join what stood around it into a word, or two bytes into a new control.
+        // join what stood around it into a word, or two bytes into a new control. A C1
+        // control is windows-1252's character where it has one: in feeds U+0080-U+009F come
+        // from references such as &#146; (which XML reads as U+0092 and HTML5 as U+2019) and
+        // from windows-1252 text decoded as Latin-1, and meant quotes, dashes, the euro.
         flush_space();
         non_ascii_ = true;
-        out_.append("\uFFFD");
+        char32_t shown = U'\uFFFD';
+        if (control == 2) shown = windows_1252(static_cast<unsigned char>(s[i + 1]));
+        append_utf8(out_, shown < 0xA0 ? U'\uFFFD' : shown);
         i += control;
       } else {
         flush_space();
