@@ -120,8 +120,11 @@ def main():
     items_path = os.path.join(work, "items.jsonl")
     with open(items_path, "w", encoding="utf-8") as f:
         f.writelines(json.dumps(it, ensure_ascii=False) + "\n" for it in items)
+    eval_dir = os.path.join(work, "eval")
+    if os.path.exists(eval_dir):
+        sys.exit(f"{eval_dir} exists: give --keep a folder without it")
     evaluate = [sys.executable, os.path.join(SHARED_TOPICS, "evaluate.py"), "--cmd", a.cmd,
-                "--items", items_path, "--mode", a.mode, "--keep", os.path.join(work, "eval")]
+                "--items", items_path, "--mode", a.mode, "--keep", eval_dir]
     if a.json:
         result = json.loads(subprocess.run(evaluate + ["--json"], capture_output=True,
                                            check=True).stdout)
@@ -132,7 +135,7 @@ def main():
         if a.json:
             print(json.dumps({"set": describe(items), **result}, indent=2, sort_keys=True))
         return
-    predictions = list(read_jsonl(os.path.join(work, "eval", "predictions.jsonl")))
+    predictions = list(read_jsonl(os.path.join(eval_dir, "predictions.jsonl")))
     crossing = cross_language(items, predictions)
     if a.json:
         print(json.dumps({"set": describe(items), "cross_language": crossing, **result},
