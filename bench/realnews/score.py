@@ -30,7 +30,7 @@ import tempfile
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHARED_TOPICS = os.path.join(HERE, "..", "..", "..", "shared", "topics")
 LABEL_FIELDS = ["id", "url", "published", "time_known", "outlet", "lang", "relevant", "topics",
-                "story_id", "same_article"]
+                "story_id", "same_article", "dev_story_id"]
 
 
 def read_jsonl(path):
@@ -54,7 +54,7 @@ def joined_items(labels_path, text_dir):
         if words is None:
             missing.append(label["id"])
             continue
-        item = {k: label.get(k) for k in LABEL_FIELDS}
+        item = {k: label[k] for k in LABEL_FIELDS if k in label}
         item["title"] = words["title"]
         item["description"] = words.get("description", "")
         items.append(item)
@@ -113,7 +113,13 @@ def main():
         clash = {it["story_id"] for it in dev} & {it["story_id"] for it in items}
         if clash:
             sys.exit(f"story ids in both sets: {sorted(clash)[:5]}")
+        # dev.jsonl's events of 2026 are partly real ones this set also holds: a label's
+        # dev_story_id names the dev story of the same event.
+        for it in items:
+            it["story_id"] = it.get("dev_story_id") or it["story_id"]
         items += dev
+    for it in items:
+        it.pop("dev_story_id", None)
     items.sort(key=lambda it: it["published"])
     work = a.keep or tempfile.mkdtemp(prefix="newswatch-realnews-")
     os.makedirs(work, exist_ok=True)
