@@ -111,22 +111,6 @@ char32_t windows_1252(unsigned char byte) {
   return byte >= 0x80 && byte < 0xA0 ? kHigh[byte - 0x80] : byte;
 }
 
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
-  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  if (c < 0x80) return 1;
-  std::size_t length = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c < 0xE0 ? 2 : 0;
-  if (length == 0 || c > 0xF4 || i + length > s.size()) return 0;
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-  }
-  if (length == 3 && ((c == 0xE0 && b(i + 1) < 0xA0) || (c == 0xED && b(i + 1) >= 0xA0)))
-    return 0;  // overlong, or a surrogate
-  if (length == 4 && ((c == 0xF0 && b(i + 1) < 0x90) || (c == 0xF4 && b(i + 1) >= 0x90)))
-    return 0;  // overlong, or beyond U+10FFFF
-  return length;
-}
-
 namespace {
 
 // Keeps valid UTF-8; reads each invalid byte as windows-1252. Returns how many were bad.

@@ -23,9 +23,35 @@ std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
 // the five undefined ones map to C1 controls, as WHATWG's decoder does).
 char32_t windows_1252(unsigned char byte);
 
+// The length of the well-formed UTF-8 sequence at s[i] (Unicode's table 3-7: 1 for ASCII)
+// and its code point in `code`; 0 when the bytes there are not UTF-8 (overlong forms,
+// surrogates and code points past U+10FFFF included). Inline: text.cpp decodes with it in a
+// loop over every character.
+inline std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& code) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char lead = byte(i);
+  if (lead < 0x80) {
+    code = lead;
+    return 1;
+  }
+  std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
+  if (length == 0 || lead > 0xF4 || i + length > s.size()) return 0;
+  code = lead & (0x7F >> length);
+  for (std::size_t k = 1; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80) return 0;
+    code = code << 6 | (byte(i + k) & 0x3F);
+  }
+  static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (code < kSmallest[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return 0;
+  return length;
+}
+
 // Length of the valid UTF-8 sequence that starts at s[i] (1 for ASCII), or 0 when the
 // bytes there are not valid UTF-8 (overlong forms and surrogates included).
-std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+  char32_t code;
+  return decode_utf8(s, i, code);
+}
 
 // The charset parameter of a Content-Type header value ("" when there is none).
 std::string charset_of(std::string_view content_type);

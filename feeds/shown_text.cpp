@@ -3,29 +3,10 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "feeds/encoding.h"
+
 namespace newswatch {
 namespace {
-
-// The length of the UTF-8 sequence at `i` and its code point; 0 when it is not one.
-std::size_t decode_utf8(std::string_view text, std::size_t i, char32_t& code) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  if (lead < 0x80) {
-    code = lead;
-    return 1;
-  }
-  std::size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC2 ? 2 : 0;
-  if (length == 0 || lead > 0xF4 || i + length > text.size()) return 0;
-  code = lead & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-    code = code << 6 | (byte(i + k) & 0x3F);
-  }
-  // Overlong forms, surrogates and code points past U+10FFFF are not UTF-8.
-  static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
-  if (code < kSmallest[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return 0;
-  return length;
-}
 
 bool acts_on_display(char32_t code) {
   return (code >= 0x80 && code <= 0x9F) ||      // C1 controls (CSI, OSC, ...)

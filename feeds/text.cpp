@@ -601,32 +601,6 @@ NonStarters non_starters(utf8proc_int32_t cp) {
   return result;
 }
 
-// The well-formed UTF-8 sequence at utf8[i] (Unicode's table 3-7, what utf8proc accepts):
-// its length, and its code point in `cp`; 0 when there is none.
-[[gnu::always_inline]] inline std::size_t decode_utf8(std::string_view utf8, std::size_t i,
-                                                      utf8proc_int32_t& cp) {
-  const auto* p = reinterpret_cast<const unsigned char*>(utf8.data() + i);
-  const std::size_t size = utf8.size() - i;
-  auto continues = [&](std::size_t k) { return k < size && (p[k] & 0xC0) == 0x80; };
-  if (p[0] < 0x80) {
-    cp = p[0];
-    return 1;
-  }
-  if (p[0] < 0xE0) {
-    if (p[0] < 0xC2 || !continues(1)) return 0;  // a continuation byte, an overlong lead
-    cp = (p[0] & 0x1F) << 6 | (p[1] & 0x3F);
-    return 2;
-  }
-  if (p[0] < 0xF0) {
-    if (!continues(1) || !continues(2)) return 0;
-    cp = (p[0] & 0x0F) << 12 | (p[1] & 0x3F) << 6 | (p[2] & 0x3F);
-    return cp >= 0x800 && (cp < 0xD800 || cp > 0xDFFF) ? 3 : 0;  // overlong, surrogate
-  }
-  if (!continues(1) || !continues(2) || !continues(3)) return 0;
-  cp = (p[0] & 0x07) << 18 | (p[1] & 0x3F) << 12 | (p[2] & 0x3F) << 6 | (p[3] & 0x3F);
-  return p[0] <= 0xF4 && cp >= 0x10000 && cp <= 0x10FFFF ? 4 : 0;
-}
-
 bool has_no_non_starter(utf8proc_int32_t cp) {
   const utf8proc_property_t* property = utf8proc_get_property(cp);
   return property->combining_class == 0 && property->decomp_seqindex == UINT16_MAX;
@@ -664,7 +638,7 @@ std::size_t join_long_runs(std::string_view utf8, std::size_t from, std::string&
   int run = 0;  // non-starters since the last starter
   std::size_t i = from;
   while (i < utf8.size()) {
-    utf8proc_int32_t cp;
+    char32_t cp;
     std::size_t length = decode_utf8(utf8, i, cp);
     if (length == 0 || is_plain_starter(plain, cp)) break;
     NonStarters marks = non_starters(cp);
@@ -701,7 +675,7 @@ std::optional<std::string_view> stream_safe(std::string_view utf8, std::string& 
       ++i;
       continue;
     }
-    utf8proc_int32_t cp;
+    char32_t cp;
     std::size_t length = decode_utf8(utf8, i, cp);
     if (length == 0) return std::nullopt;
     if (is_plain_starter(plain, cp)) {
@@ -728,7 +702,7 @@ std::string to_nfc(std::string_view utf8) {
     // Not UTF-8: each byte of no well-formed sequence becomes U+FFFD, then the text is read.
     std::string repaired;
     for (std::size_t i = 0; i < utf8.size();) {
-      utf8proc_int32_t cp;
+      char32_t cp;
       std::size_t length = decode_utf8(utf8, i, cp);
       repaired.append(length == 0 ? std::string_view("\uFFFD") : utf8.substr(i, length));
       i += std::max<std::size_t>(length, 1);
