@@ -2,6 +2,8 @@
 // subcommand's name) and returns the process exit status.
 #pragma once
 
+#include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,10 @@ inline constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";
 // The database a configuration names: `config_path`'s, else the system configuration's if
 // it exists, else the default (./newswatch.db).
 Result<std::string> configured_database(std::string config_path);
+
+// Everything `in` holds, read through stdio in blocks (std::cin, synchronised with stdio,
+// reads a byte a call); nullopt when reading fails.
+std::optional<std::string> read_all(std::FILE* in);
 
 // Loads the topic packs named in `paths` (the built-in pack when empty) into one matcher's
 // pack. Errors name file:line:column.

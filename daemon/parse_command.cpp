@@ -4,10 +4,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
-#include <iostream>
 #include <iterator>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include "daemon/commands.h"
@@ -52,20 +50,24 @@ void write_feed(JsonLine& out, const ParsedFeed& feed) {
   out.end_object();
 }
 
-std::optional<std::string> read_input(const std::string& path) {
-  if (path == "-") {
-    std::ostringstream buffer;
-    buffer << std::cin.rdbuf();
-    return buffer.str();
-  }
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) return std::nullopt;
+}  // namespace
+
+std::optional<std::string> read_all(std::FILE* in) {
   std::string bytes;
   char chunk[1 << 16];
-  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, file)) > 0;) bytes.append(chunk, n);
-  bool failed = std::ferror(file) != 0;
+  for (std::size_t n; (n = std::fread(chunk, 1, sizeof chunk, in)) > 0;) bytes.append(chunk, n);
+  if (std::ferror(in)) return std::nullopt;
+  return bytes;
+}
+
+namespace {
+
+std::optional<std::string> read_input(const std::string& path) {
+  if (path == "-") return read_all(stdin);
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) return std::nullopt;
+  std::optional<std::string> bytes = read_all(file);
   std::fclose(file);
-  if (failed) return std::nullopt;
   return bytes;
 }
 
