@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <cstdlib>
 
+#include "feeds/encoding.h"
+
 namespace newswatch {
 namespace {
 
@@ -160,48 +162,20 @@ std::size_t piece_end(std::string_view run, std::size_t begin) {
   return run.size();
 }
 
-// The length of the well-formed UTF-8 sequence at `p` (Unicode's table 3-7, what utf8proc
-// accepts), or 0.
-std::ptrdiff_t sequence_length(const unsigned char* p, const unsigned char* end) {
-  unsigned char lead = *p;
-  std::ptrdiff_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the second byte's range
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    length = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    length = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    length = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // past U+10FFFF
-  } else {
-    return 0;
-  }
-  if (end - p < length || p[1] < low || p[1] > high) return 0;
-  for (std::ptrdiff_t k = 2; k < length; ++k) {
-    if ((p[k] & 0xC0) != 0x80) return 0;
-  }
-  return length;
-}
-
 // Where the run of non-ASCII bytes that starts at `begin` ends, and whether it is well-formed
 // UTF-8: one pass, where utf8proc_iterate would take a call per character.
 std::size_t end_of_run(std::string_view text, std::size_t begin, bool& well_formed) {
-  const auto* start = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = start + text.size();
-  const auto* p = start + begin;
   well_formed = true;
-  while (p < end && *p >= 0x80) {
-    std::ptrdiff_t length = sequence_length(p, end);
+  std::size_t i = begin;
+  while (i < text.size() && static_cast<unsigned char>(text[i]) >= 0x80) {
+    std::size_t length = utf8_sequence_length(text, i);
     if (length == 0) {
       well_formed = false;
       length = 1;
     }
-    p += length;  // continuation bytes are never ASCII: the run does not end inside one
+    i += length;  // continuation bytes are never ASCII: the run does not end inside one
   }
-  return static_cast<std::size_t>(p - start);
+  return i;
 }
 
 // Folds the run of non-ASCII text at `begin`, or as much of it as the cap needs, and returns
