@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 
+#include "feeds/encoding.h"
 #include "feeds/shown_text.h"
 
 extern char** environ;
@@ -37,9 +38,7 @@ std::string joined(const std::vector<std::string>& values) {
 // a title would fail its alert forever.
 std::string env_value(std::string value) {
   if (value.size() <= kAlertEnvValueBytes) return value;
-  std::size_t cut = kAlertEnvValueBytes - std::strlen("…");
-  while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
-  value.resize(cut);
+  value.resize(utf8_prefix_length(value, kAlertEnvValueBytes - std::strlen("…")));
   return value + "…";
 }
 

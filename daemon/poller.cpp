@@ -44,9 +44,7 @@ constexpr std::size_t kStoredTextBytes = 256u << 10;
 
 void keep_stored_text(std::string& text) {
   if (text.size() <= kStoredTextBytes) return;
-  std::size_t cut = kStoredTextBytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  text.resize(cut);
+  text.resize(utf8_prefix_length(text, kStoredTextBytes));
   text.shrink_to_fit();
 }
 

@@ -53,6 +53,15 @@ inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
   return decode_utf8(s, i, code);
 }
 
+// The length of the longest start of `text` of at most `max_bytes` that ends between two
+// characters of UTF-8: where to cut a text without splitting one.
+inline std::size_t utf8_prefix_length(std::string_view text, std::size_t max_bytes) {
+  if (text.size() <= max_bytes) return text.size();
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+  return cut;
+}
+
 // The charset parameter of a Content-Type header value ("" when there is none).
 std::string charset_of(std::string_view content_type);
 
