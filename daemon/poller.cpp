@@ -48,6 +48,17 @@ void keep_stored_text(std::string& text) {
   text.shrink_to_fit();
 }
 
+}  // namespace
+
+MatchedItem matched_item(Item item, const Matcher& matcher) {
+  keep_stored_text(item.summary);
+  keep_stored_text(item.content);
+  MatchSet matches = matcher.match(item);
+  return {std::move(item), std::move(matches)};
+}
+
+namespace {
+
 unsigned parser_workers() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 std::string user_agent() {
@@ -254,12 +265,10 @@ void Poller::parse_worker() {
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         std::map<std::string, int> by_topic;
         for (auto& item : parsed->items) {
-          keep_stored_text(item.summary);
-          keep_stored_text(item.content);
-          MatchSet matches = matcher->match(item);
-          matched += matches.relevant ? 1 : 0;
-          for (const auto& topic : matches.topics) ++by_topic[topic];
-          batch.items.push_back({std::move(item), std::move(matches)});
+          MatchedItem kept = matched_item(std::move(item), *matcher);
+          matched += kept.matches.relevant ? 1 : 0;
+          for (const auto& topic : kept.matches.topics) ++by_topic[topic];
+          batch.items.push_back(std::move(kept));
         }
         metrics_.items_parsed(items, by_topic, matched);
         for (const auto& warning : parsed->warnings)

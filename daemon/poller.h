@@ -50,6 +50,10 @@ struct RoundStats {
 // How the configuration says the database is to be kept.
 StoreOptions store_options_of(const Config& config);
 
+// What a parser worker makes of a parsed item before it is stored: its text cut to what an
+// article keeps, and the topics it matches.
+MatchedItem matched_item(Item item, const Matcher& matcher);
+
 class Poller {
  public:
   // Registers the configured feeds in `store` and loads their saved state. `stop_fd`, when
