@@ -14,12 +14,13 @@ namespace newswatch {
 
 using Args = std::vector<std::string>;
 
-int run_command(const Args& args);    // poll feeds into the database
-int parse_command(const Args& args);  // print a feed document as contract JSON
-int match_command(const Args& args);  // match text or JSON lines against topic packs
-int forget_command(const Args& args);  // delete articles, leaving tombstones
+int run_command(const Args& args);           // poll feeds into the database
+int parse_command(const Args& args);         // print a feed document as contract JSON
+int match_command(const Args& args);         // match text or JSON lines against topic packs
+int forget_command(const Args& args);        // delete articles, leaving tombstones
 int check_config_command(const Args& args);  // report every error of a configuration
 int stats_command(const Args& args);         // a one-screen summary of a database
+int eval_command(const Args& args);          // score the pipeline on labeled items
 
 // The configuration used when none is named, if it exists.
 inline constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";

@@ -27,6 +27,7 @@ struct StoreOptions {
   // grow it. It must hold one poll batch.
   std::size_t wal_limit = 64u << 20;
   int wal_wait_ms = 10000;
+  double story_threshold = 0.08;  // see StoryClusterer
 };
 
 // The scheduler's state of one feed, as persisted.
