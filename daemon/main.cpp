@@ -17,6 +17,7 @@ Commands:
   check-config  report every error of a configuration, its feeds and topic packs
   stats    a one-screen summary: failing feeds, the last day by topic, the newest stories
   eval     score newswatch on labeled items: relevance, topics, stories, a threshold sweep
+  recluster  cluster stored articles into stories again with the current method
 
 Options:
   --help       this help; 'newswatch COMMAND --help' for a command's options
@@ -47,6 +48,7 @@ int main(int argc, char** argv) {
   if (command == "check-config") return newswatch::check_config_command(args);
   if (command == "stats") return newswatch::stats_command(args);
   if (command == "eval") return newswatch::eval_command(args);
+  if (command == "recluster") return newswatch::recluster_command(args);
   std::fprintf(stderr, "newswatch: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -7,9 +7,12 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <stdexcept>
+#include <tuple>
 #include <thread>
 
 #include "feeds/url.h"
@@ -390,45 +393,35 @@ static UnixSeconds article_time(const Item& item, UnixSeconds fetched_at) {
 
 void Store::load_clusterer() {
   // Only articles recent enough for a new one to join their story: a week before the newest.
-  clusterer_ = std::make_unique<StoryClusterer>();
+  clusterer_ = std::make_unique<StoryClusterer>(options_.story_threshold);
+  // The terms' document frequencies, from the newest articles, relevant or not.
+  SQLite::Statement terms(*db_,
+                          "SELECT signature FROM articles WHERE signature IS NOT NULL "
+                          "ORDER BY id DESC LIMIT ?");
+  terms.bind(1, kTermArticles);
+  while (terms.executeStep()) {
+    if (auto signature = StorySignature::from_json(terms.getColumn(0).getString()))
+      clusterer_->terms().observe(*signature);
+  }
   SQLite::Statement recent(*db_,
                            "SELECT id, story_id, signature FROM articles "
-                           "WHERE signature IS NOT NULL AND coalesce(published, first_seen) >= "
+                           "WHERE signature IS NOT NULL AND story_id IS NOT NULL AND "
+                           "coalesce(published, first_seen) >= "
                            "(SELECT max(coalesce(published, first_seen)) FROM articles) - ?");
   recent.bind(1, static_cast<int64_t>(kClusterMemory));
   while (recent.executeStep()) {
-    if (recent.getColumn(1).isNull()) continue;
+    // A signature of an earlier version is not read: `newswatch recluster` rewrites them.
     auto signature = StorySignature::from_json(recent.getColumn(2).getString());
     if (signature)
       clusterer_->add(recent.getColumn(0).getInt64(), recent.getColumn(1).getInt64(),
                       std::move(*signature));
   }
-  // What the news that is not the story talks about, from the newest unmatched items.
-  SQLite::Statement unmatched(*db_,
-                              "SELECT signature FROM articles WHERE story_id IS NULL AND "
-                              "signature IS NOT NULL ORDER BY id DESC LIMIT ?");
-  unmatched.bind(1, kBackgroundItems);
-  while (unmatched.executeStep()) {
-    auto json = nlohmann::json::parse(unmatched.getColumn(0).getString(), nullptr, false);
-    if (json.is_object() && json.contains("concepts") && json["concepts"].is_array())
-      clusterer_->observe_unmatched(json["concepts"].get<std::vector<std::string>>());
-  }
 }
 
-std::int64_t Store::story_for(ItemStatements& sql, const StorySignature& signature,
-                              const std::string& title, UnixSeconds now) {
-  auto decision = clusterer_->assign(signature);
-  // A story deleted meanwhile (newswatch forget, sqlite3) cannot be joined.
-  if (decision.story && !query_id(sql.story_exists, *decision.story)) {
-    clusterer_->merge(*decision.story, 0);
-    decision = clusterer_->assign(signature);
-  }
-  if (!decision.story) {
-    run(sql.story, title, static_cast<int64_t>(now), static_cast<int64_t>(now));
-    return sql.db.getLastInsertRowid();
-  }
-  for (std::int64_t other : decision.merged) merge_story(sql, other, *decision.story);
-  return *decision.story;
+std::int64_t Store::new_story(ItemStatements& sql, const std::string& title, UnixSeconds now) {
+  // Every article starts a story of its own; recluster merges it with those it reports.
+  run(sql.story, title, static_cast<int64_t>(now), static_cast<int64_t>(now));
+  return sql.db.getLastInsertRowid();
 }
 
 void Store::merge_story(ItemStatements& sql, std::int64_t from, std::int64_t into) {
@@ -442,21 +435,156 @@ void Store::merge_story(ItemStatements& sql, std::int64_t from, std::int64_t int
   run(sql.drop_alerts, static_cast<int64_t>(from));
 }
 
+// Merges as (from, into) in the order they were made, as (from, the story it ends in): each
+// article is moved once, however many merges its story went through.
+static std::vector<std::pair<std::int64_t, std::int64_t>> final_merges(
+    const std::vector<std::pair<std::int64_t, std::int64_t>>& merges) {
+  std::map<std::int64_t, std::int64_t> into(merges.begin(), merges.end());
+  std::vector<std::pair<std::int64_t, std::int64_t>> out;
+  for (const auto& [from, next] : merges) {
+    std::int64_t root = next;
+    for (auto it = into.find(root); it != into.end(); it = into.find(root)) root = it->second;
+    out.emplace_back(from, root);
+  }
+  return out;
+}
+
 Result<int> Store::recluster() {
   if (!clusterer_ || unclustered_.empty()) return 0;
+  auto merges = final_merges(clusterer_->recluster(unclustered_));
+  // In transactions of a bounded size, so that the write-ahead log holds each: a first round
+  // over many feeds merges thousands of stories.
+  constexpr std::size_t kMergesPerTransaction = 256;
+  try {
+    for (std::size_t done = 0; done < merges.size();) {
+      if (auto room = make_room_in_wal(); !room) throw std::runtime_error(room.error().message);
+      SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      ItemStatements& sql = statements();
+      std::size_t end = std::min(merges.size(), done + kMergesPerTransaction);
+      for (; done < end; ++done) merge_story(sql, merges[done].first, merges[done].second);
+      transaction.commit();
+    }
+  } catch (const std::exception& e) {
+    // The clusterer is read again from the database by the next write, and this round's
+    // articles clustered again then.
+    clusterer_.reset();
+    return fail(std::string("clustering stories: ") + e.what());
+  }
+  unclustered_.clear();
+  clusterer_->forget_older_than(kClusterMemory);
+  return static_cast<int>(merges.size());
+}
+
+Result<Store::ReclusterStats> Store::recluster_stored(
+    UnixSeconds since, const std::function<MatchSet(const Item&)>& match) {
+  clusterer_.reset();
+  unclustered_.clear();
+  ReclusterStats stats;
   try {
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
     ItemStatements& sql = statements();
-    auto merges = clusterer_->recluster(unclustered_);
-    for (const auto& [from, into] : merges) merge_story(sql, from, into);
+    const std::string when = "coalesce(a.published, a.first_seen)";
+    UnixSeconds context = since > kClusterMemory ? since - kClusterMemory : 0;
+    // Signatures, as the current version computes them, of the articles reclustered, the
+    // week before them (what they may join) and the newest (their terms' frequencies).
+    {
+      SQLite::Statement stored(*db_,
+                               "SELECT a.id, a.title, a.summary, a.content, a.published, "
+                               "a.first_seen, coalesce(a.outlet, ''), coalesce(f.title, '') "
+                               "FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id WHERE " +
+                                   when + " >= ? OR a.id IN (SELECT id FROM articles "
+                                   "ORDER BY id DESC LIMIT ?)");
+      stored.bind(1, static_cast<int64_t>(context));
+      stored.bind(2, kTermArticles);
+      SQLite::Statement update(*db_, "UPDATE articles SET signature = ? WHERE id = ?");
+      while (stored.executeStep()) {
+        Item item;
+        item.title = stored.getColumn(1).getString();
+        item.summary = stored.getColumn(2).getString();
+        item.content = stored.getColumn(3).getString();
+        if (!stored.getColumn(4).isNull()) item.published = stored.getColumn(4).getInt64();
+        auto first_seen = static_cast<UnixSeconds>(stored.getColumn(5).getInt64());
+        StorySignature signature =
+            story_signature(item, match(item), article_time(item, first_seen),
+                            {stored.getColumn(6).getString(), stored.getColumn(7).getString()});
+        run(update, signature.to_json(), stored.getColumn(0).getInt64());
+      }
+    }
+    stats.stories_before = static_cast<int>(
+        db_->execAndGet("SELECT count(DISTINCT story_id) FROM articles a WHERE story_id IS NOT "
+                        "NULL AND " + when + " >= " + std::to_string(since))
+            .getInt64());
+    // Each article leaves its story, but the oldest, which keeps the story's id.
+    {
+      SQLite::Statement leaving(*db_,
+                                "SELECT a.id, a.title, a.first_seen, a.last_seen FROM articles a "
+                                "WHERE a.story_id IS NOT NULL AND " + when + " >= ? AND a.id > "
+                                "(SELECT min(o.id) FROM articles o WHERE o.story_id = a.story_id)");
+      leaving.bind(1, static_cast<int64_t>(since));
+      SQLite::Statement move(*db_, "UPDATE articles SET story_id = ? WHERE id = ?");
+      std::vector<std::tuple<std::int64_t, std::string, std::int64_t, std::int64_t>> articles;
+      while (leaving.executeStep())
+        articles.emplace_back(leaving.getColumn(0).getInt64(), leaving.getColumn(1).getString(),
+                              leaving.getColumn(2).getInt64(), leaving.getColumn(3).getInt64());
+      for (const auto& [id, title, first_seen, last_seen] : articles) {
+        run(sql.story, title, first_seen, last_seen);
+        run(move, sql.db.getLastInsertRowid(), id);
+      }
+    }
+    clusterer_ = std::make_unique<StoryClusterer>(options_.story_threshold);
+    {
+      SQLite::Statement terms(*db_,
+                              "SELECT signature FROM articles WHERE signature IS NOT NULL "
+                              "ORDER BY id DESC LIMIT ?");
+      terms.bind(1, kTermArticles);
+      while (terms.executeStep()) {
+        if (auto signature = StorySignature::from_json(terms.getColumn(0).getString()))
+          clusterer_->terms().observe(*signature);
+      }
+    }
+    // In the order they happened, a day at a time, as the daemon would have met them.
+    SQLite::Statement relevant(*db_, "SELECT a.id, a.story_id, a.signature, " + when +
+                                         " AS t FROM articles a WHERE story_id IS NOT NULL "
+                                         "AND signature IS NOT NULL AND t >= ? ORDER BY t, id");
+    relevant.bind(1, static_cast<int64_t>(context));
+    constexpr UnixSeconds kDay = 24 * 3600;
+    std::optional<UnixSeconds> day;
+    std::vector<std::int64_t> reclustered;
+    auto cluster_day = [&] {
+      for (const auto& [from, into] : final_merges(clusterer_->recluster(reclustered)))
+        merge_story(sql, from, into);
+      reclustered.clear();
+      clusterer_->forget_older_than(kClusterMemory);
+    };
+    while (relevant.executeStep()) {
+      auto time = static_cast<UnixSeconds>(relevant.getColumn(3).getInt64());
+      if (day && time / kDay != *day) cluster_day();
+      day = time / kDay;
+      auto signature = StorySignature::from_json(relevant.getColumn(2).getString());
+      if (!signature) continue;
+      std::int64_t id = relevant.getColumn(0).getInt64();
+      clusterer_->add(id, relevant.getColumn(1).getInt64(), std::move(*signature));
+      if (time >= since) {
+        reclustered.push_back(id);
+        ++stats.articles;
+      }
+    }
+    cluster_day();
+    db_->exec(
+        "UPDATE stories SET first_seen = (SELECT min(first_seen) FROM articles WHERE story_id = "
+        "stories.id), last_seen = (SELECT max(last_seen) FROM articles WHERE story_id = "
+        "stories.id) WHERE id IN (SELECT story_id FROM articles a WHERE story_id IS NOT NULL "
+        "AND " + when + " >= " + std::to_string(since) + ")");
+    stats.stories_after = static_cast<int>(
+        db_->execAndGet("SELECT count(DISTINCT story_id) FROM articles a WHERE story_id IS NOT "
+                        "NULL AND " + when + " >= " + std::to_string(since))
+            .getInt64());
     transaction.commit();
-    unclustered_.clear();
-    clusterer_->forget_older_than(kClusterMemory);
-    return static_cast<int>(merges.size());
+    clusterer_.reset();  // loaded again, as written, by the next write
+    return stats;
   } catch (const SQLite::Exception& e) {
     clusterer_.reset();
-    unclustered_.clear();
-    return fail(std::string("clustering stories: ") + e.what());
+    return fail(std::string("reclustering stories: ") + e.what());
   }
 }
 
@@ -511,7 +639,7 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     if (!relevant) return std::nullopt;
     signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at),
                                 {outlet, batch.feed.title});
-    return story_for(sql, *signature, item.title, batch.fetched_at);
+    return new_story(sql, item.title, batch.fetched_at);
   };
   // An unmatched item is kept to be recognised, not read: its body is left out.
   static const std::string kNoContent;
@@ -542,22 +670,18 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     run(sql.touch_story, now, *article);
   } else {
     std::optional<std::int64_t> story = join_story(signature);
+    if (!signature) {
+      signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at),
+                                  {outlet, batch.feed.title});
+    }
+    clusterer_->terms().observe(*signature);
     std::string canonical = keys.urls.empty() ? keys.text : keys.urls[0];
     std::optional<std::string> shown;
     if (item.link && !item.link->empty()) shown = without_tracking(*item.link);
-    // An unmatched article's signature is only its concepts: what news that is not the story
-    // talks about (see StoryClusterer::observe_unmatched).
-    std::vector<std::string> concepts;
-    if (!signature) {
-      for (const auto& hit : matched.matches.concepts) concepts.push_back(hit.concept_id);
-      std::sort(concepts.begin(), concepts.end());
-      concepts.erase(std::unique(concepts.begin(), concepts.end()), concepts.end());
-    }
-    std::string signature_json =
-        signature ? signature->to_json() : nlohmann::json{{"concepts", concepts}}.dump();
+    // An unmatched article's signature counts towards the terms' document frequencies.
     run(sql.article, canonical, shown, item.title, item.summary, story ? item.content : kNoContent,
         item.author, item.published ? item.published : item.updated, now, now,
-        static_cast<int64_t>(feed), story, outlet, signature_json);
+        static_cast<int64_t>(feed), story, outlet, signature->to_json());
     article = sql.db.getLastInsertRowid();
     if (story) {
       run(sql.touch_story, now, *article);
@@ -565,7 +689,6 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
       unclustered_.push_back(*article);
       ++stats.new_articles;
     } else {
-      clusterer_->observe_unmatched(concepts);
       ++stats.unmatched;
     }
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -27,7 +28,8 @@ struct StoreOptions {
   // grow it. It must hold one poll batch.
   std::size_t wal_limit = 64u << 20;
   int wal_wait_ms = 10000;
-  double story_threshold = 0.08;  // see StoryClusterer
+  // How alike two stories must be to merge (see StoryClusterer); `newswatch eval` sweeps it.
+  double story_threshold = StoryClusterer::kDefaultThreshold;
 };
 
 // The scheduler's state of one feed, as persisted.
@@ -109,6 +111,19 @@ class Store {
   // Called once the batches of a poll round are written.
   Result<int> recluster();
 
+  // Applies the current story clustering to the relevant articles published (or first seen)
+  // since `since` (0: all), in one transaction: every article's signature is computed again
+  // from its stored text, with `match` for its concepts; each of those articles leaves its
+  // story (the story's oldest article keeps its id, and with it its alerts) and they are
+  // clustered again, in the order they happened, beside the week before `since`.
+  struct ReclusterStats {
+    int articles = 0;        // relevant articles reclustered
+    int stories_before = 0;  // the stories they were in
+    int stories_after = 0;
+  };
+  Result<ReclusterStats> recluster_stored(UnixSeconds since,
+                                          const std::function<MatchSet(const Item&)>& match);
+
   // Records the stories that now call for an alert under `rules` (each hook announces a story
   // once, ever), and returns every alert due at `now`: those just recorded and those whose
   // earlier attempts failed. A story fires when it has a topic of the rule, at least
@@ -134,8 +149,9 @@ class Store {
   struct ItemStatements;
   // Articles a new one is compared with are at most this much older than the newest.
   static constexpr UnixSeconds kClusterMemory = 7 * 24 * 3600;
-  // Unmatched items read back at start-up to know the news's everyday concepts.
-  static constexpr int kBackgroundItems = 20000;
+  // The newest articles whose terms are counted at start-up for their document frequencies:
+  // about two weeks of a large watch (a thousand feeds).
+  static constexpr int kTermArticles = 100000;
 
   Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
   Result<void> make_room_in_wal();
@@ -144,8 +160,7 @@ class Store {
   void load_clusterer();
   void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed, bool first_poll,
                   const MatchedItem& matched, WriteStats& stats);
-  std::int64_t story_for(ItemStatements& sql, const StorySignature& signature,
-                         const std::string& title, UnixSeconds now);
+  std::int64_t new_story(ItemStatements& sql, const std::string& title, UnixSeconds now);
   void merge_story(ItemStatements& sql, std::int64_t from, std::int64_t into);
 
   std::unique_ptr<SQLite::Database> db_;

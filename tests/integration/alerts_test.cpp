@@ -552,3 +552,130 @@ TEST_CASE("a failing webhook is named by its origin: its path, often a secret, i
   std::string error = db.execAndGet("SELECT last_error FROM alerts_v").getString();
   CHECK_THAT(error, Catch::StartsWith("http://127.0.0.1:1/…: ") && !Catch::Contains("SECRET"));
 }
+
+TEST_CASE(
+    "an alert with min_outlets = 2 fires for a story whose two outlets publish 30 hours apart "
+    "with rewritten headlines") {
+  // One event: the Guards seize a tanker. Outlet A reports it at T; outlet B, 30 hours later
+  // (a weekly, a late edition), in words of its own that keep the facts and the names (the
+  // tanker, Larak Island, the Guards, Hormuz).
+  // Each outlet also carries another Iran–US story of its own and news of no topic.
+  const std::time_t t = std::time(nullptr) - 30 * 3600;
+  const Story tanker_a = {
+      "IRGC navy seizes tanker Corvina Star near Larak Island in the Strait of Hormuz",
+      "Fast boats of the IRGC navy surrounded the Panama-flagged tanker Corvina Star near Larak "
+      "Island in the Strait of Hormuz before dawn and steered it toward Iranian waters, a "
+      "maritime security firm said. Washington called the seizure unlawful and demanded the "
+      "crew's release.",
+      "https://a.example/world/corvina-star-seized", t};
+  const Story talks_a = {
+      "Oman to host a new round of Iran-US nuclear talks in Muscat",
+      "Omani mediators said envoys of Iran and the United States will meet again in Muscat next "
+      "week for indirect talks on uranium enrichment, despite rising tension in the Gulf.",
+      "https://a.example/world/muscat-talks", t - 2 * 3600};
+  const Story harvest_a = {
+      "Heavy rain delays the olive harvest in southern Spain",
+      "Growers in Jaen said a week of storms had flooded groves and pushed picking back by a "
+      "fortnight.",
+      "https://a.example/europe/olive-harvest", t - 3600};
+  const Story tanker_b = {
+      "Iran's Revolutionary Guards seize Panama-flagged tanker Corvina Star off Larak Island",
+      "Fast boats of Iran's Revolutionary Guards seized the Panama-flagged oil tanker Corvina "
+      "Star off Larak Island in the Strait of Hormuz and took it toward Iranian waters, "
+      "according to a maritime security firm. The United States called the seizure illegal and "
+      "demanded that the crew be freed.",
+      "https://b.example/news/corvina-star-held", t + 30 * 3600};
+  const Story sanctions_b = {
+      "US Treasury sanctions shipping firms over Iranian oil sales to China",
+      "The Treasury Department imposed sanctions on six companies it says helped Iran sell "
+      "crude to refiners in China through a fleet of aging tankers, the latest step in "
+      "Washington's pressure campaign.",
+      "https://b.example/news/treasury-sanctions", t + 29 * 3600};
+  const Story tram_b = {
+      "City council approves a new tram line for the harbour district",
+      "The line, due to open in three years, will link the ferry terminal to the central "
+      "station.",
+      "https://b.example/local/tram-line", t + 27 * 3600};
+
+  // What else the two outlets carry: the stream the weight of a word is learnt from. (Two
+  // feeds of six items would make every word of the story look as common as "the".)
+  const char* other_news[][2] = {
+      {"Central bank holds rates as inflation eases", "Policymakers kept the main rate unchanged."},
+      {"Storm knocks out power to thousands on the coast", "Crews worked overnight on lines."},
+      {"Striker signs four-year deal with league champions", "The fee was not disclosed."},
+      {"Parliament passes budget after marathon session", "The vote was 212 to 190."},
+      {"Wildfire forces evacuation of hillside villages", "Firefighters used aircraft."},
+      {"Carmaker recalls 80,000 vehicles over brake fault", "Owners will be contacted by mail."},
+      {"Museum returns looted bronzes to Nigeria", "The handover took place in Benin City."},
+      {"Heatwave warning issued for southern regions", "Temperatures could reach 41C."},
+      {"Tech firm unveils foldable phone with longer battery", "It goes on sale next month."},
+      {"Teachers strike over pay enters second week", "Schools remain closed in three cities."},
+      {"Rail operator cancels night trains for repairs", "Buses will replace some services."},
+      {"Scientists map coral bleaching along the reef", "Surveys covered 1,000 km of coast."}};
+  auto stream_of = [&](const std::string& outlet, std::vector<Story> stories) {
+    for (std::size_t i = 0; i < std::size(other_news); ++i) {
+      stories.push_back({other_news[i][0], other_news[i][1],
+                         "https://" + outlet + "/other/" + std::to_string(i),
+                         t - static_cast<std::time_t>(i + 2) * 24 * 3600});
+    }
+    return feed_of(outlet, stories, 3);
+  };
+
+  TempDir dir;
+  FeedServer feeds;
+  Receiver receiver(0);
+  feeds.serve("/a.xml", FeedServer::Resource(200, stream_of("a.example", {})));
+  feeds.serve("/b.xml", FeedServer::Resource(200, stream_of("b.example", {})));
+  // Any topic; news up to three days old may fire, so that outlet A's report is still news
+  // when outlet B's arrives.
+  std::string config =
+      dir.write("newswatch.toml",
+                "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
+                "alert_max_age = \"72h\"\n[[feed]]\nurl = \"" +
+                    feeds.url("/a.xml") + "\"\n[[feed]]\nurl = \"" + feeds.url("/b.xml") +
+                    "\"\n[[alert]]\nname = \"desk\"\nmin_outlets = 2\nwebhook = \"" +
+                    receiver.url() + "\"\n");
+  std::string log = dir.file("log");
+  pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
+  await_rounds(log, 2);  // both feeds' first polls: what they held then is not news
+
+  // Outlet A breaks the story: one outlet is not enough.
+  feeds.serve("/a.xml",
+              FeedServer::Resource(200, stream_of("a.example", {tanker_a, talks_a, harvest_a})));
+  await_rounds(log, 3);
+  CHECK(receiver.requests() == 0);
+
+  // Outlet B reports it 30 hours on: one alert, for the tanker's story and both its reports.
+  feeds.serve("/b.xml",
+              FeedServer::Resource(200, stream_of("b.example", {tanker_b, sanctions_b, tram_b})));
+  CHECK(await([&] { return receiver.requests() >= 1; }, 60));
+  await_rounds(log, 3);  // later rounds do not fire it again, nor fire anything else
+  REQUIRE(kill(daemon, SIGTERM) == 0);
+  CHECK(exit_status(daemon) == 0);
+  CHECK(receiver.requests() == 1);
+  {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
+    SQLite::Statement stories(
+        db, "SELECT count(DISTINCT story_id) FROM articles WHERE title IN (?, ?)");
+    stories.bind(1, tanker_a.title);
+    stories.bind(2, tanker_b.title);
+    REQUIRE(stories.executeStep());
+    CHECK(stories.getColumn(0).getInt() == 1);  // the two reports are one story
+    CHECK(db.execAndGet("SELECT count(*) FROM alerts").getInt() == 1);
+    SQLite::Statement talks(db,
+                            "SELECT count(*) FROM alerts a JOIN articles x "
+                            "ON x.story_id = a.story_id WHERE x.title = ?");
+    talks.bind(1, talks_a.title);
+    REQUIRE(talks.executeStep());
+    CHECK(talks.getColumn(0).getInt() == 0);  // the Muscat talks story did not fire
+  }
+  auto bodies = receiver.bodies();
+  REQUIRE(bodies.size() == 1);
+  auto story = nlohmann::json::parse(bodies[0]);
+  INFO(bodies[0]);
+  CHECK(story["alert"] == "desk");
+  CHECK(story["outlets"] == nlohmann::json::array({"a.example", "b.example"}));
+  std::set<std::string> urls(story["urls"].begin(), story["urls"].end());
+  CHECK(urls == std::set<std::string>{tanker_a.link, tanker_b.link});
+  CHECK_THAT(story["title"].get<std::string>(), Catch::Contains("Corvina Star"));
+}
