@@ -64,6 +64,26 @@ def joined_items(labels_path, text_dir):
     return items
 
 
+def labeled_items(labels_path, text_dir, with_dev):
+    """The items of ../shared/topics/README.md, in order of publication; with_dev adds
+    dev.jsonl, one story id per event both sets hold."""
+    items = joined_items(labels_path, text_dir)
+    if with_dev:
+        dev = list(read_jsonl(os.path.join(SHARED_TOPICS, "dev.jsonl")))
+        clash = {it["story_id"] for it in dev} & {it["story_id"] for it in items}
+        if clash:
+            sys.exit(f"story ids in both sets: {sorted(clash)[:5]}")
+        # dev.jsonl's events of 2026 are partly real ones this set also holds: a label's
+        # dev_story_id names the dev story of the same event.
+        for it in items:
+            it["story_id"] = it.get("dev_story_id") or it["story_id"]
+        items += dev
+    for it in items:
+        it.pop("dev_story_id", None)
+    items.sort(key=lambda it: it["published"])
+    return items
+
+
 def cross_language(items, predictions):
     """Same-story pairs of relevant items in two languages: how many were found, and how
     many predicted pairs across languages were right."""
@@ -107,20 +127,7 @@ def main():
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
 
-    items = joined_items(a.labels, a.text)
-    if a.with_dev:
-        dev = list(read_jsonl(os.path.join(SHARED_TOPICS, "dev.jsonl")))
-        clash = {it["story_id"] for it in dev} & {it["story_id"] for it in items}
-        if clash:
-            sys.exit(f"story ids in both sets: {sorted(clash)[:5]}")
-        # dev.jsonl's events of 2026 are partly real ones this set also holds: a label's
-        # dev_story_id names the dev story of the same event.
-        for it in items:
-            it["story_id"] = it.get("dev_story_id") or it["story_id"]
-        items += dev
-    for it in items:
-        it.pop("dev_story_id", None)
-    items.sort(key=lambda it: it["published"])
+    items = labeled_items(a.labels, a.text, a.with_dev)
     work = a.keep or tempfile.mkdtemp(prefix="newswatch-realnews-")
     os.makedirs(work, exist_ok=True)
     items_path = os.path.join(work, "items.jsonl")
