@@ -391,8 +391,7 @@ static UnixSeconds article_time(const Item& item, UnixSeconds fetched_at) {
   return published && *published <= fetched_at + kClockSkew ? *published : fetched_at;
 }
 
-void Store::load_clusterer() {
-  // Only articles recent enough for a new one to join their story: a week before the newest.
+void Store::new_clusterer() {
   clusterer_ = std::make_unique<StoryClusterer>(options_.story_threshold);
   // The terms' document frequencies, from the newest articles, relevant or not.
   SQLite::Statement terms(*db_,
@@ -403,6 +402,11 @@ void Store::load_clusterer() {
     if (auto signature = StorySignature::from_json(terms.getColumn(0).getString()))
       clusterer_->terms().observe(*signature);
   }
+}
+
+void Store::load_clusterer() {
+  new_clusterer();
+  // Only articles recent enough for a new one to join their story: a week before the newest.
   SQLite::Statement recent(*db_,
                            "SELECT id, story_id, signature FROM articles "
                            "WHERE signature IS NOT NULL AND story_id IS NOT NULL AND "
@@ -531,17 +535,7 @@ Result<Store::ReclusterStats> Store::recluster_stored(
         run(move, sql.db.getLastInsertRowid(), id);
       }
     }
-    clusterer_ = std::make_unique<StoryClusterer>(options_.story_threshold);
-    {
-      SQLite::Statement terms(*db_,
-                              "SELECT signature FROM articles WHERE signature IS NOT NULL "
-                              "ORDER BY id DESC LIMIT ?");
-      terms.bind(1, kTermArticles);
-      while (terms.executeStep()) {
-        if (auto signature = StorySignature::from_json(terms.getColumn(0).getString()))
-          clusterer_->terms().observe(*signature);
-      }
-    }
+    new_clusterer();
     // In the order they happened, a day at a time, as the daemon would have met them.
     SQLite::Statement relevant(*db_, "SELECT a.id, a.story_id, a.signature, " + when +
                                          " AS t FROM articles a WHERE story_id IS NOT NULL "

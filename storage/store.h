@@ -157,6 +157,7 @@ class Store {
   Result<void> make_room_in_wal();
   ItemStatements& statements();
   std::uintmax_t wal_size() const;
+  void new_clusterer();  // empty, with the terms' document frequencies
   void load_clusterer();
   void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed, bool first_poll,
                   const MatchedItem& matched, WriteStats& stats);
