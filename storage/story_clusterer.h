@@ -23,6 +23,9 @@
 //   Stories merge, most alike first, while the most alike pair is above the threshold; each
 //   new article starts as a story of its own. After a poll round only pairs with a story
 //   that changed are looked at: the others were compared before and nothing of theirs moved.
+//   A new article is compared with the articles of the window that share one of its
+//   weightiest terms, and the sums of the likenesses across each two stories are kept, so
+//   that a merge adds two rows (Lance and Williams) instead of comparing every pair again.
 //   Within a round the result is that of clustering all at once; across rounds it can
 //   differ, because stories only merge (a story joined in an earlier round stays joined).
 //
