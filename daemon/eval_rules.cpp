@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 
 namespace newswatch {
@@ -17,6 +18,7 @@ struct RuleCounts {
   const std::string* origin = nullptr;
   long fired = 0;
   long right = 0;         // the labels give the item the rule's topic
+  long wrong_alone = 0;   // not right, and no other rule of the topic fired on the item
   long not_relevant = 0;  // the labels say the item is not relevant at all
   long wrong() const { return fired - right; }
 };
@@ -42,19 +44,23 @@ std::vector<TopicRules> count_firings(const TopicPack& pack, const std::vector<L
       topics.back().rules.push_back({&rule.origin});
     }
   }
-  std::vector<const std::string*> seen;  // the rules counted for the item at hand
+  std::vector<std::pair<std::size_t, std::size_t>> fired;  // the item's rules, once each
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (!matches[i]) continue;
-    seen.clear();
+    fired.clear();
     for (const Evidence& evidence : matches[i]->evidence) {
       auto slot = where.find(evidence.rule);
-      if (slot == where.end()) continue;
-      auto [t, r] = slot->second;
+      if (slot != where.end() && std::find(fired.begin(), fired.end(), slot->second) == fired.end())
+        fired.push_back(slot->second);
+    }
+    for (auto [t, r] : fired) {
       RuleCounts& counts = topics[t].rules[r];
-      if (std::find(seen.begin(), seen.end(), counts.origin) != seen.end()) continue;
-      seen.push_back(counts.origin);
+      bool right = labeled_with(items[i], topics[t].topic);
+      bool alone = std::count_if(fired.begin(), fired.end(),
+                                 [t = t](const auto& other) { return other.first == t; }) == 1;
       ++counts.fired;
-      counts.right += labeled_with(items[i], topics[t].topic);
+      counts.right += right;
+      counts.wrong_alone += !right && alone;
       counts.not_relevant += !items[i].relevant;
     }
   }
@@ -65,7 +71,7 @@ std::vector<TopicRules> count_firings(const TopicPack& pack, const std::vector<L
 // it, which the report's recall and support determine exactly. All null for a topic the
 // report does not score (one that only a pack names).
 json topic_figures(const std::string& topic, const json& score) {
-  json figures = {{"topic", topic},     {"support", nullptr}, {"predicted", nullptr},
+  json figures = {{"topic", topic},       {"support", nullptr}, {"predicted", nullptr},
                   {"precision", nullptr}, {"recall", nullptr},  {"missed", nullptr}};
   if (!score["topics"].contains(topic)) return figures;
   const json& s = score["topics"][topic];
@@ -79,13 +85,30 @@ json topic_figures(const std::string& topic, const json& score) {
   return figures;
 }
 
-json rule_json(const RuleCounts& counts) {
-  json precision = nullptr;
+// A rule's counts; those that need its topic in the labels are null when the report does
+// not score the topic.
+json rule_json(const RuleCounts& counts, bool scored) {
+  json figures = {{"rule", *counts.origin}, {"fired", counts.fired},
+                  {"true", nullptr},        {"false", nullptr},
+                  {"false_alone", nullptr}, {"not_relevant", counts.not_relevant},
+                  {"precision", nullptr}};
+  if (!scored) return figures;
+  figures.update(
+      {{"true", counts.right}, {"false", counts.wrong()}, {"false_alone", counts.wrong_alone}});
   if (counts.fired)
-    precision = static_cast<double>(counts.right) / static_cast<double>(counts.fired);
-  return {{"rule", *counts.origin},       {"fired", counts.fired},
-          {"true", counts.right},         {"false", counts.wrong()},
-          {"not_relevant", counts.not_relevant}, {"precision", precision}};
+    figures["precision"] = static_cast<double>(counts.right) / static_cast<double>(counts.fired);
+  return figures;
+}
+
+// The rule that costs the topic most precision first: the most false items, then the most
+// that it alone gave the topic, then the most not relevant (all a topic the labels do not
+// name can show), then the most items; pack order among equals.
+void sort_worst_first(std::vector<RuleCounts>& rules, bool scored) {
+  auto key = [scored](const RuleCounts& c) {
+    return std::tuple(scored ? c.wrong() : 0, scored ? c.wrong_alone : 0, c.not_relevant, c.fired);
+  };
+  std::stable_sort(rules.begin(), rules.end(),
+                   [&](const RuleCounts& a, const RuleCounts& b) { return key(a) > key(b); });
 }
 
 // A figure of rule_figures(), or "-" where it is null.
@@ -112,14 +135,12 @@ json rule_figures(const TopicPack& pack, const std::vector<LabeledItem>& items,
   }
   json figures = json::array();
   for (TopicRules& topic : topics) {
-    std::stable_sort(topic.rules.begin(), topic.rules.end(),
-                     [](const RuleCounts& a, const RuleCounts& b) {
-                       if (a.wrong() != b.wrong()) return a.wrong() > b.wrong();
-                       return a.fired > b.fired;
-                     });
+    bool scored = score["topics"].contains(topic.topic);
+    sort_worst_first(topic.rules, scored);
     json entry = topic_figures(topic.topic, score);
     entry["rules"] = json::array();
-    for (const RuleCounts& counts : topic.rules) entry["rules"].push_back(rule_json(counts));
+    for (const RuleCounts& counts : topic.rules)
+      entry["rules"].push_back(rule_json(counts, scored));
     figures.push_back(std::move(entry));
   }
   return figures;
@@ -132,8 +153,10 @@ void print_rule_figures(std::FILE* out, const json& figures) {
       width = std::max(width, static_cast<int>(rule["rule"].get<std::string>().size()));
   }
   std::fprintf(out,
-               "\nRules (labeled items each fired on; true: labeled with the rule's topic, "
-               "false: not,\nnot relevant: labeled not relevant at all; worst first)\n");
+               "\nRules: the labeled items each fired on; true: labeled with the rule's topic; "
+               "false: not;\nalone: false, and no other rule of the topic fired on it; not "
+               "relevant: labeled not relevant.\n(- where the labels name no such topic.) "
+               "Each topic's worst rule first.\n");
   for (const json& topic : figures) {
     std::fprintf(out, "  %s: support %s  predicted %s  precision %s  recall %s  missed %s\n",
                  topic["topic"].get<std::string>().c_str(), shown(topic["support"], "%ld").c_str(),
@@ -141,13 +164,14 @@ void print_rule_figures(std::FILE* out, const json& figures) {
                  shown(topic["precision"], "%.4f").c_str(), shown(topic["recall"], "%.4f").c_str(),
                  shown(topic["missed"], "%ld").c_str());
     if (topic["rules"].empty()) continue;
-    std::fprintf(out, "    %-*s%7s%6s%7s%14s%11s\n", width, "rule", "fired", "true", "false",
-                 "not relevant", "precision");
+    std::fprintf(out, "    %-*s%7s%6s%7s%7s%14s%11s\n", width, "rule", "fired", "true", "false",
+                 "alone", "not relevant", "precision");
     for (const json& rule : topic["rules"]) {
-      std::fprintf(out, "    %-*s%7ld%6ld%7ld%14ld%11s\n", width,
+      std::fprintf(out, "    %-*s%7ld%6s%7s%7s%14ld%11s\n", width,
                    rule["rule"].get<std::string>().c_str(), rule["fired"].get<long>(),
-                   rule["true"].get<long>(), rule["false"].get<long>(),
-                   rule["not_relevant"].get<long>(), shown(rule["precision"], "%.4f").c_str());
+                   shown(rule["true"], "%ld").c_str(), shown(rule["false"], "%ld").c_str(),
+                   shown(rule["false_alone"], "%ld").c_str(), rule["not_relevant"].get<long>(),
+                   shown(rule["precision"], "%.4f").c_str());
     }
   }
 }

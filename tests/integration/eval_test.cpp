@@ -109,8 +109,9 @@ TEST_CASE("eval names the file and line of a bad item and exits 1") {
 namespace {
 
 // A pack with a rule that finds Hormuz (right), one that tags talks in Muscat as Hormuz
-// (wrong twice), one that never fires, and an IRGC rule on "tehran" that also fires on the
-// talks and on the football derby (wrong twice, once on an item not relevant at all).
+// (wrong twice), one that never fires; an IRGC rule on "tehran" that also fires on the talks
+// and on the football derby, and one on "derby" (wrong on the derby, not relevant at all); and
+// a topic no label names.
 constexpr const char* kRulesPack = R"(threshold = 1.0
 
 [[topic]]
@@ -130,13 +131,16 @@ name = "irgc"
 
 [[topic.rule]]
 any = ["tehran"]
-)";
 
-const json* rule_named(const json& topic, const std::string& rule) {
-  for (const json& r : topic["rules"])
-    if (r["rule"] == rule) return &r;
-  return nullptr;
-}
+[[topic.rule]]
+any = ["derby"]
+
+[[topic]]
+name = "umbrella"
+
+[[topic.rule]]
+any = ["tehran"]
+)";
 
 }  // namespace
 
@@ -162,12 +166,14 @@ TEST_CASE("eval --rules counts the labeled items each rule fired on, worst rule 
                                     {"fired", 2},
                                     {"true", 0},
                                     {"false", 2},
+                                    {"false_alone", 2},
                                     {"not_relevant", 0},
                                     {"precision", 0.0}}));
   CHECK(hormuz["rules"][1] == json({{"rule", pack + ":6"},
                                     {"fired", 3},
                                     {"true", 3},
                                     {"false", 0},
+                                    {"false_alone", 0},
                                     {"not_relevant", 0},
                                     {"precision", 1.0}}));
   CHECK(hormuz["rules"][2]["rule"] == pack + ":9");  // fired on nothing: last
@@ -176,14 +182,37 @@ TEST_CASE("eval --rules counts the labeled items each rule fired on, worst rule 
 
   const json& irgc = rules[1];
   CHECK(irgc["topic"] == "irgc");
+  CHECK(irgc["predicted"] == 3);
   CHECK(irgc["missed"] == 3);  // a1, a1-copy and a3 name no Tehran
-  const json* tehran = rule_named(irgc, pack + ":18");
-  REQUIRE(tehran);
-  // a2 (labeled irgc), b1 (talks) and the derby, which is not relevant.
-  CHECK((*tehran)["fired"] == 3);
-  CHECK((*tehran)["true"] == 1);
-  CHECK((*tehran)["false"] == 2);
-  CHECK((*tehran)["not_relevant"] == 1);
+  REQUIRE(irgc["rules"].size() == 2);
+  // a2 (labeled irgc), b1 (talks) and the derby, which is not relevant and which the "derby"
+  // rule gave the topic too.
+  CHECK(irgc["rules"][0]["rule"] == pack + ":18");
+  CHECK(irgc["rules"][0]["fired"] == 3);
+  CHECK(irgc["rules"][0]["true"] == 1);
+  CHECK(irgc["rules"][0]["false"] == 2);
+  CHECK(irgc["rules"][0]["false_alone"] == 1);
+  CHECK(irgc["rules"][0]["not_relevant"] == 1);
+  CHECK(irgc["rules"][1] == json({{"rule", pack + ":21"},
+                                  {"fired", 1},
+                                  {"true", 0},
+                                  {"false", 1},
+                                  {"false_alone", 0},
+                                  {"not_relevant", 1},
+                                  {"precision", 0.0}}));
+
+  // No label names the topic: only what needs no topic labels is counted.
+  const json& umbrella = rules[2];
+  CHECK(umbrella["topic"] == "umbrella");
+  CHECK(umbrella["support"].is_null());
+  CHECK(umbrella["missed"].is_null());
+  CHECK(umbrella["rules"][0] == json({{"rule", pack + ":27"},
+                                      {"fired", 3},
+                                      {"true", nullptr},
+                                      {"false", nullptr},
+                                      {"false_alone", nullptr},
+                                      {"not_relevant", 1},
+                                      {"precision", nullptr}}));
 
   for (const json& topic : rules) {
     if (topic["topic"] == "nuclear_talks") {
@@ -203,10 +232,19 @@ TEST_CASE("eval --rules prints a table a topic after the report") {
   std::string out = read_file(dir.file("out"));
   CHECK_THAT(out, Catch::Contains("  hormuz: support 4  predicted 5  precision 0.6000  recall "
                                   "0.7500  missed 1\n"));
-  CHECK_THAT(out, Catch::Contains("    " + pack + ":12" + "      2     0      2             0"
+  // rule, fired, true, false, alone, not relevant, precision
+  CHECK_THAT(out, Catch::Contains("    " + pack + ":12" +
+                                  "      2     0      2      2             0"
                                   "     0.0000\n"));
-  CHECK_THAT(out, Catch::Contains("    " + pack + ":9 " + "      0     0      0             0"
+  CHECK_THAT(out, Catch::Contains("    " + pack + ":9 " +
+                                  "      0     0      0      0             0"
                                   "          -\n"));
+  CHECK_THAT(out, Catch::Contains("    " + pack + ":27" +
+                                  "      3     -      -      -             1"
+                                  "          -\n"));
+  CHECK_THAT(out, Catch::Contains("  umbrella: support -  predicted -  precision -  recall -  "
+                                  "missed -\n"));
+  CHECK(out.find("(the report above)") < out.find("\nRules: "));  // after the sweep
   REQUIRE(out.find(pack + ":6 ") != std::string::npos);
   CHECK(out.find(pack + ":12") < out.find(pack + ":6 "));  // the rule that costs precision first
 
