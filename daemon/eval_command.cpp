@@ -49,8 +49,9 @@ database, for each story threshold of a sweep (0.04 to 0.22).
   --predictions OUT   write {"id", "relevant", "topics", "story_id"} per item of the main run
   --rules             also, per topic, its precision, recall and missed items, and per rule
                       ("file:line") the items it fired on: true (labeled with its topic),
-                      false (not), not relevant (labeled not relevant at all), precision;
-                      each topic's rules by false descending
+                      false (not), alone (false, and no other rule of the topic fired),
+                      not relevant (labeled not relevant at all), precision; each topic's
+                      rules by false descending
 )";
 
 constexpr double kSweep[] = {0.04, 0.05, 0.065, 0.08, 0.1, 0.13, 0.17, 0.22};
