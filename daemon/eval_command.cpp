@@ -13,12 +13,14 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <string_view>
 #include <tuple>
 #include <unordered_map>
 
 #include "daemon/clock.h"
 #include "daemon/commands.h"
 #include "daemon/config.h"
+#include "daemon/eval_rules.h"
 #include "daemon/eval_score.h"
 #include "daemon/poller.h"
 #include "feeds/parser.h"
@@ -30,7 +32,7 @@ using json = nlohmann::json;
 
 constexpr const char* kEvalUsage =
     R"(usage: newswatch eval --items FILE.jsonl [--topics FILE]... [--threshold T] [--json]
-                      [--predictions OUT.jsonl]
+                      [--predictions OUT.jsonl] [--rules]
 
 Scores newswatch on labeled items: the JSON lines of ../shared/topics/README.md (id, title,
 description, url, outlet, published, relevant, topics, story_id, same_article, and lang for
@@ -43,8 +45,13 @@ database, for each story threshold of a sweep (0.04 to 0.22).
   --topics FILE       a topic pack (repeatable; default: the built-in Iran–US pack)
   --threshold T       the story threshold of the main report (default: the store's, 0.065)
   --json              one JSON object: score.py's keys, plus stored_article_collapse,
-                      cross_language, story_threshold and sweep
+                      cross_language, story_threshold, sweep and, with --rules, rules
   --predictions OUT   write {"id", "relevant", "topics", "story_id"} per item of the main run
+  --rules             also, per topic, its precision, recall and missed items, and per rule
+                      ("file:line") the items it fired on: true (labeled with its topic),
+                      false (not), alone (false, and no other rule of the topic fired),
+                      not relevant (labeled not relevant at all), precision; each topic's
+                      rules by false descending
 )";
 
 constexpr double kSweep[] = {0.04, 0.05, 0.065, 0.08, 0.1, 0.13, 0.17, 0.22};
@@ -149,6 +156,7 @@ struct EvalOptions {
   std::vector<std::string> packs;
   double threshold = StoreOptions{}.story_threshold;
   bool json = false;
+  bool rules = false;
 };
 
 std::optional<EvalOptions> parse_eval_args(const Args& args, int& status) {
@@ -163,6 +171,8 @@ std::optional<EvalOptions> parse_eval_args(const Args& args, int& status) {
       return std::nullopt;
     } else if (arg == "--json") {
       options.json = true;
+    } else if (arg == "--rules") {
+      options.rules = true;
     } else if ((arg == "--items" || arg == "--predictions") && has_value) {
       (arg == "--items" ? options.items : options.predictions) = args[++i];
     } else if (arg == "--topics" && has_value) {
@@ -203,6 +213,22 @@ Result<void> write_predictions(const std::string& path, const std::vector<Labele
   out.flush();
   if (!out) return fail(path + ": cannot write the predictions");
   return {};
+}
+
+// The MatchSet of each item in `batches`, by the item's URL; nullptr where no item has it.
+std::vector<const MatchSet*> matches_of(const std::vector<ParsedBatch>& batches,
+                                        const std::vector<LabeledItem>& items) {
+  std::unordered_map<std::string_view, const MatchSet*> by_url;
+  for (const auto& batch : batches) {
+    for (const auto& matched : batch.items)
+      if (matched.item.link) by_url[*matched.item.link] = &matched.matches;
+  }
+  std::vector<const MatchSet*> matches;
+  for (const auto& item : items) {
+    auto found = by_url.find(item.url);
+    matches.push_back(found == by_url.end() ? nullptr : found->second);
+  }
+  return matches;
 }
 
 // One line of the sweep: story pairs over relevant items, and across languages.
@@ -278,13 +304,18 @@ int eval_command(const Args& args) {
   std::sort(sweep.begin(), sweep.end(), [](const json& a, const json& b) {
     return a["threshold"].get<double>() < b["threshold"].get<double>();
   });
+  json rules;
+  if (options->rules)
+    rules = rule_figures(matcher.pack(), *items, matches_of(*batches, *items), report);
   if (options->json) {
     report["story_threshold"] = options->threshold;
     report["sweep"] = std::move(sweep);
+    if (options->rules) report["rules"] = std::move(rules);
     std::printf("%s\n", report.dump(2, ' ', false, json::error_handler_t::replace).c_str());
   } else {
     print_score(stdout, report, topics);
     print_sweep(sweep, options->threshold);
+    if (options->rules) print_rule_figures(stdout, rules);
   }
   return 0;
 }

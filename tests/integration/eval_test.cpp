@@ -105,3 +105,150 @@ TEST_CASE("eval names the file and line of a bad item and exits 1") {
   CHECK(exit_status(pid) == 2);  // --items is required
   CHECK_THAT(read_file(dir.file("out")), Catch::Contains("--items FILE is required"));
 }
+
+namespace {
+
+// A pack with a rule that finds Hormuz (right), one that tags talks in Muscat as Hormuz
+// (wrong twice), one that never fires; an IRGC rule on "tehran" that also fires on the talks
+// and on the football derby, and one on "derby" (wrong on the derby, not relevant at all); and
+// a topic no label names.
+constexpr const char* kRulesPack = R"(threshold = 1.0
+
+[[topic]]
+name = "hormuz"
+
+[[topic.rule]]
+any = ["hormuz"]
+
+[[topic.rule]]
+any = ["gibraltar"]
+
+[[topic.rule]]
+any = ["muscat"]
+
+[[topic]]
+name = "irgc"
+
+[[topic.rule]]
+any = ["tehran"]
+
+[[topic.rule]]
+any = ["derby"]
+
+[[topic]]
+name = "umbrella"
+
+[[topic.rule]]
+any = ["tehran"]
+)";
+
+}  // namespace
+
+TEST_CASE("eval --rules counts the labeled items each rule fired on, worst rule first") {
+  TempDir dir;
+  std::string items = dir.write("items.jsonl", labeled_items());
+  std::string pack = dir.write("pack.toml", kRulesPack);
+  pid_t pid = spawn_newswatch({"eval", "--items", items, "--topics", pack, "--rules", "--json"},
+                              dir.file("out"));
+  REQUIRE(exit_status(pid) == 0);
+  json rules = json::parse(read_file(dir.file("out")))["rules"];
+  REQUIRE(rules.size() >= 2);  // the pack's two topics, then the other scored topics
+  const json& hormuz = rules[0];
+  CHECK(hormuz["topic"] == "hormuz");
+  // a1, a1-copy and a2 say Hormuz; a3 only "Ormuz"; b1 and b2 are wrongly given the topic.
+  CHECK(hormuz["support"] == 4);
+  CHECK(hormuz["predicted"] == 5);
+  CHECK(hormuz["precision"] == 0.6);
+  CHECK(hormuz["recall"] == 0.75);
+  CHECK(hormuz["missed"] == 1);
+  REQUIRE(hormuz["rules"].size() == 3);
+  CHECK(hormuz["rules"][0] == json({{"rule", pack + ":12"},
+                                    {"fired", 2},
+                                    {"true", 0},
+                                    {"false", 2},
+                                    {"false_alone", 2},
+                                    {"not_relevant", 0},
+                                    {"precision", 0.0}}));
+  CHECK(hormuz["rules"][1] == json({{"rule", pack + ":6"},
+                                    {"fired", 3},
+                                    {"true", 3},
+                                    {"false", 0},
+                                    {"false_alone", 0},
+                                    {"not_relevant", 0},
+                                    {"precision", 1.0}}));
+  CHECK(hormuz["rules"][2]["rule"] == pack + ":9");  // fired on nothing: last
+  CHECK(hormuz["rules"][2]["fired"] == 0);
+  CHECK(hormuz["rules"][2]["precision"].is_null());
+
+  const json& irgc = rules[1];
+  CHECK(irgc["topic"] == "irgc");
+  CHECK(irgc["predicted"] == 3);
+  CHECK(irgc["missed"] == 3);  // a1, a1-copy and a3 name no Tehran
+  REQUIRE(irgc["rules"].size() == 2);
+  // a2 (labeled irgc), b1 (talks) and the derby, which is not relevant and which the "derby"
+  // rule gave the topic too.
+  CHECK(irgc["rules"][0]["rule"] == pack + ":18");
+  CHECK(irgc["rules"][0]["fired"] == 3);
+  CHECK(irgc["rules"][0]["true"] == 1);
+  CHECK(irgc["rules"][0]["false"] == 2);
+  CHECK(irgc["rules"][0]["false_alone"] == 1);
+  CHECK(irgc["rules"][0]["not_relevant"] == 1);
+  CHECK(irgc["rules"][1] == json({{"rule", pack + ":21"},
+                                  {"fired", 1},
+                                  {"true", 0},
+                                  {"false", 1},
+                                  {"false_alone", 0},
+                                  {"not_relevant", 1},
+                                  {"precision", 0.0}}));
+
+  // No label names the topic: only what needs no topic labels is counted.
+  const json& umbrella = rules[2];
+  CHECK(umbrella["topic"] == "umbrella");
+  CHECK(umbrella["support"].is_null());
+  CHECK(umbrella["missed"].is_null());
+  CHECK(umbrella["rules"][0] == json({{"rule", pack + ":27"},
+                                      {"fired", 3},
+                                      {"true", nullptr},
+                                      {"false", nullptr},
+                                      {"false_alone", nullptr},
+                                      {"not_relevant", 1},
+                                      {"precision", nullptr}}));
+
+  for (const json& topic : rules) {
+    if (topic["topic"] == "nuclear_talks") {
+      CHECK(topic["rules"].empty());  // the pack has no rule for it
+      CHECK(topic["missed"] == 3);
+    }
+  }
+}
+
+TEST_CASE("eval --rules prints a table a topic after the report") {
+  TempDir dir;
+  std::string items = dir.write("items.jsonl", labeled_items());
+  std::string pack = dir.write("pack.toml", kRulesPack);
+  pid_t pid =
+      spawn_newswatch({"eval", "--items", items, "--topics", pack, "--rules"}, dir.file("out"));
+  REQUIRE(exit_status(pid) == 0);
+  std::string out = read_file(dir.file("out"));
+  CHECK_THAT(out, Catch::Contains("  hormuz: support 4  predicted 5  precision 0.6000  recall "
+                                  "0.7500  missed 1\n"));
+  // rule, fired, true, false, alone, not relevant, precision
+  CHECK_THAT(out, Catch::Contains("    " + pack + ":12" +
+                                  "      2     0      2      2             0"
+                                  "     0.0000\n"));
+  CHECK_THAT(out, Catch::Contains("    " + pack + ":9 " +
+                                  "      0     0      0      0             0"
+                                  "          -\n"));
+  CHECK_THAT(out, Catch::Contains("    " + pack + ":27" +
+                                  "      3     -      -      -             1"
+                                  "          -\n"));
+  CHECK_THAT(out, Catch::Contains("  umbrella: support -  predicted -  precision -  recall -  "
+                                  "missed -\n"));
+  CHECK(out.find("(the report above)") < out.find("\nRules: "));  // after the sweep
+  REQUIRE(out.find(pack + ":6 ") != std::string::npos);
+  CHECK(out.find(pack + ":12") < out.find(pack + ":6 "));  // the rule that costs precision first
+
+  pid = spawn_newswatch({"eval", "--items", items, "--topics", pack}, dir.file("out"));
+  REQUIRE(exit_status(pid) == 0);
+  CHECK(read_file(dir.file("out")).find(pack + ":12") == std::string::npos);  // no --rules
+}
