@@ -43,7 +43,7 @@ database, for each story threshold of a sweep (0.04 to 0.22).
 
   --items FILE        the labeled items
   --topics FILE       a topic pack (repeatable; default: the built-in Iran–US pack)
-  --threshold T       the story threshold of the main report (default: the store's, 0.065)
+  --threshold T       the story threshold of the main report (default: the store's, 0.1)
   --json              one JSON object: score.py's keys, plus stored_article_collapse,
                       cross_language, story_threshold, sweep and, with --rules, rules
   --predictions OUT   write {"id", "relevant", "topics", "story_id"} per item of the main run

@@ -52,7 +52,7 @@ TEST_CASE(
     sightings = count(db, "SELECT count(*) FROM sightings");
     matches = count(db, "SELECT count(*) FROM matches");
     REQUIRE(articles == 20);
-    // Then, the two reports of the seizure, 30 hours apart, were two stories.
+    // Then, the two reports of the seizure, 20 hours apart, were two stories.
     SQLite::Statement seizure(
         db, "SELECT count(DISTINCT story_id) FROM articles WHERE title IN (?, ?)");
     seizure.bind(1, kSeized);
