@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,5 +64,29 @@ bool await(Predicate predicate, int seconds = 20) {
   return predicate();
 }
 
+// Runs `sqlite3 -readonly DB SQL` as a user reading while the daemon writes (no busy timeout),
+// its output to `out`; true when it exits 0 and prints no error. `said` gets what it printed.
+inline bool sqlite3_reads(const std::string& db, const std::string& sql, const std::string& out,
+                          std::string* said = nullptr) {
+  std::vector<std::string> args = {"sqlite3", "-readonly", db, sql};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, "sqlite3", &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  int status = 1;
+  if (rc == 0) waitpid(pid, &status, 0);
+  std::ifstream printed(out, std::ios::binary);
+  std::string text(std::istreambuf_iterator<char>(printed), {});
+  bool ok = rc == 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+            text.find("Error") == std::string::npos;
+  if (said) *said = std::move(text);
+  return ok;
+}
 
 }  // namespace newswatch::test
