@@ -133,6 +133,29 @@ void leave_story(RematchStatements& sql, const StoredArticle& article) {
   exec_with(sql.span_story, *article.story);
 }
 
+// Gives an article that gained its first topic a story of its own, and the signature it is
+// clustered by.
+void join_new_story(RematchStatements& sql, SQLite::Database& db, const StoredArticle& article,
+                    const StorySignature& signature) {
+  sql.new_story.reset();
+  sql.new_story.bind(1, article.item.title);
+  sql.new_story.bind(2, static_cast<int64_t>(article.first_seen));
+  sql.new_story.bind(3, static_cast<int64_t>(article.last_seen));
+  sql.new_story.exec();
+  sql.join_story.reset();
+  sql.join_story.bind(1, static_cast<int64_t>(db.getLastInsertRowid()));
+  sql.join_story.bind(2, signature.to_json());
+  sql.join_story.bind(3, static_cast<int64_t>(article.id));
+  sql.join_story.exec();
+}
+
+void count(Store::RematchStats& stats, MatchDiff::Kind kind) {
+  stats.gained += kind == MatchDiff::Kind::kGained ? 1 : 0;
+  stats.lost += kind == MatchDiff::Kind::kLost ? 1 : 0;
+  stats.topics += kind == MatchDiff::Kind::kTopics ? 1 : 0;
+  stats.evidence += kind == MatchDiff::Kind::kEvidence ? 1 : 0;
+}
+
 }  // namespace
 
 Result<Store::RematchStats> Store::rematch_stored(
@@ -160,22 +183,13 @@ Result<Store::RematchStats> Store::rematch_stored(
         MatchSet now = match(article.item);
         MatchDiff diff = diff_matches(article.story.has_value(), std::move(article.rows), now);
         if (diff.kind == MatchDiff::Kind::kUnchanged) continue;
-        if (apply) {
+        if (sql) {
           replace_matches(*sql, article.id, diff.rows);
           if (diff.kind == MatchDiff::Kind::kGained) {
-            StorySignature signature =
+            join_new_story(
+                *sql, *db_, article,
                 story_signature(article.item, now, article_time(article.item, article.first_seen),
-                                {article.outlet, article.feed_title});
-            sql->new_story.reset();
-            sql->new_story.bind(1, article.item.title);
-            sql->new_story.bind(2, static_cast<int64_t>(article.first_seen));
-            sql->new_story.bind(3, static_cast<int64_t>(article.last_seen));
-            sql->new_story.exec();
-            sql->join_story.reset();
-            sql->join_story.bind(1, static_cast<int64_t>(db_->getLastInsertRowid()));
-            sql->join_story.bind(2, signature.to_json());
-            sql->join_story.bind(3, static_cast<int64_t>(article.id));
-            sql->join_story.exec();
+                                {article.outlet, article.feed_title}));
             batch_gained.push_back(article.id);
           } else if (diff.kind == MatchDiff::Kind::kLost) {
             leave_story(*sql, article);
@@ -190,22 +204,7 @@ Result<Store::RematchStats> Store::rematch_stored(
       stats.articles += static_cast<int>(batch.size());
       gained.insert(gained.end(), batch_gained.begin(), batch_gained.end());
       for (const RematchedArticle& article : changed) {
-        switch (article.diff.kind) {
-          case MatchDiff::Kind::kGained:
-            ++stats.gained;
-            break;
-          case MatchDiff::Kind::kLost:
-            ++stats.lost;
-            break;
-          case MatchDiff::Kind::kTopics:
-            ++stats.topics;
-            break;
-          case MatchDiff::Kind::kEvidence:
-            ++stats.evidence;
-            break;
-          case MatchDiff::Kind::kUnchanged:
-            break;
-        }
+        count(stats, article.diff.kind);
         report(article);
       }
     }
