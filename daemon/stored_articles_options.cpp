@@ -30,16 +30,18 @@ std::variant<int, StoredArticlesOptions> stored_articles_options(const char* com
       const std::string& value = args[++i];
       if (arg == "--since") {
         std::size_t used = 0;
+        long number = 0;
         try {
-          days = std::stol(value, &used);
+          number = std::stol(value, &used);
         } catch (const std::exception&) {
           used = 0;
         }
-        if (used != value.size() || *days <= 0) {
+        if (used == 0 || used != value.size() || number <= 0) {
           std::fprintf(stderr, "newswatch %s: --since wants a number of days, not '%s'\n", command,
                        printable(value).c_str());
           return 2;
         }
+        days = number;
       } else {
         (arg == "--db" ? db : config_path) = value;
       }
@@ -72,7 +74,9 @@ std::variant<int, StoredArticlesOptions> stored_articles_options(const char* com
                  printable(options.config.database).c_str());
     return 1;
   }
-  options.since = days ? std::time(nullptr) - *days * 24 * 3600 : 0;
+  constexpr long kDay = 24 * 3600;
+  UnixSeconds now = std::time(nullptr);
+  options.since = days && *days < now / kDay ? now - *days * kDay : 0;  // else: all
   options.dry_run = dry_run;
   return options;
 }

@@ -296,6 +296,12 @@ TEST_CASE("rematch refuses bad arguments and a missing database, and says why") 
     CHECK_THAT(read_file(log), Catch::Contains("--since wants a number of days"));
   }
   CHECK(exit_status(spawn_newswatch({"rematch", "--since"}, log)) == 2);
+  // More days than there have been: every article.
+  std::string db = dir.file("empty.db");
+  REQUIRE(exit_status(spawn_newswatch({"run", "--once", "--db", db}, log)) == 0);
+  CHECK(exit_status(spawn_newswatch({"rematch", "--db", db, "--since", "9000000000000"}, log)) ==
+        0);
+  CHECK_THAT(read_file(log), Catch::Contains("rematched 0 articles"));
   std::string missing = dir.file("nowhere.db");
   CHECK(exit_status(spawn_newswatch({"rematch", "--db", missing, "--dry-run"}, log)) == 1);
   CHECK_THAT(read_file(log), Catch::Contains(missing + ": no such database"));
