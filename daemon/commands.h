@@ -22,6 +22,7 @@ int check_config_command(const Args& args);  // report every error of a configur
 int stats_command(const Args& args);         // a one-screen summary of a database
 int eval_command(const Args& args);          // score the pipeline on labeled items
 int recluster_command(const Args& args);     // cluster stored articles again
+int rematch_command(const Args& args);       // match stored articles again
 
 // The configuration used when none is named, if it exists.
 inline constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";

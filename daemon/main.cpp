@@ -18,6 +18,7 @@ Commands:
   stats    a one-screen summary: failing feeds, the last day by topic, the newest stories
   eval     score newswatch on labeled items: relevance, topics, stories, a threshold sweep
   recluster  cluster stored articles into stories again with the current method
+  rematch  match stored articles again with the current topic packs
 
 Options:
   --help       this help; 'newswatch COMMAND --help' for a command's options
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   if (command == "stats") return newswatch::stats_command(args);
   if (command == "eval") return newswatch::eval_command(args);
   if (command == "recluster") return newswatch::recluster_command(args);
+  if (command == "rematch") return newswatch::rematch_command(args);
   std::fprintf(stderr, "newswatch: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }

@@ -384,8 +384,7 @@ Result<std::optional<FeedState>> Store::feed_state(const std::string& url) {
   }
 }
 
-// When an article happened: as published, unless the date is missing or in the future.
-static UnixSeconds article_time(const Item& item, UnixSeconds fetched_at) {
+UnixSeconds Store::article_time(const Item& item, UnixSeconds fetched_at) {
   constexpr UnixSeconds kClockSkew = 24 * 3600;
   std::optional<UnixSeconds> published = item.published ? item.published : item.updated;
   return published && *published <= fetched_at + kClockSkew ? *published : fetched_at;

@@ -11,6 +11,7 @@
 
 #include "feeds/item.h"
 #include "feeds/result.h"
+#include "storage/match_diff.h"
 #include "storage/story_clusterer.h"
 #include "topics/matcher.h"
 
@@ -124,6 +125,29 @@ class Store {
   Result<ReclusterStats> recluster_stored(UnixSeconds since,
                                           const std::function<MatchSet(const Item&)>& match);
 
+  // Matches the relevant and unmatched articles published (or first seen) since `since` (0:
+  // all) again with `match`, a batch of a few hundred at a time, and calls `report` for each
+  // whose topics or evidence changed, once its batch is committed. Nothing is written unless
+  // `apply`; then each batch is one short transaction, beside the daemon and readers: the
+  // article's matches are replaced; an article that gained its first topic joins a new story,
+  // and once every batch is written those are clustered with the stored stories, as the
+  // daemon clusters a round; one that lost its last topic leaves its story, and a story left
+  // without articles is deleted unless an alert names it (kept, so that the alert neither
+  // dangles nor fires again for a new story given its id).
+  struct RematchedArticle {
+    std::int64_t id = 0;
+    std::string title;
+    MatchDiff diff;
+  };
+  struct RematchStats {
+    int articles = 0;                                    // matched again
+    int gained = 0, lost = 0, topics = 0, evidence = 0;  // by MatchDiff::Kind
+    int merged_stories = 0;  // stories of gained articles joined to others
+  };
+  Result<RematchStats> rematch_stored(UnixSeconds since,
+                                      const std::function<MatchSet(const Item&)>& match, bool apply,
+                                      const std::function<void(const RematchedArticle&)>& report);
+
   // Records the stories that now call for an alert under `rules` (each hook announces a story
   // once, ever), and returns every alert due at `now`: those just recorded and those whose
   // earlier attempts failed. A story fires when it has a topic of the rule, at least
@@ -154,6 +178,8 @@ class Store {
   static constexpr int kTermArticles = 100000;
 
   Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
+  // When an article happened: as published, unless the date is missing or in the future.
+  static UnixSeconds article_time(const Item& item, UnixSeconds fetched_at);
   Result<void> make_room_in_wal();
   ItemStatements& statements();
   std::uintmax_t wal_size() const;

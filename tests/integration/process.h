@@ -8,6 +8,8 @@
 
 #include <catch2/catch.hpp>
 #include <chrono>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <thread>
 #include <vector>
@@ -16,13 +18,14 @@ extern char** environ;
 
 namespace newswatch::test {
 
-// Starts newswatch with `args`, stdout and stderr to `log` (stdin from `input` if given);
-// returns its pid.
-// `environment` entries ("NAME=value") are added to this process's environment.
-inline pid_t spawn_newswatch(const std::vector<std::string>& args, const std::string& log,
-                             const std::string& input = "",
-                             const std::vector<std::string>& environment = {}) {
-  std::vector<std::string> argv_strings = {NEWSWATCH_BINARY};
+// Starts `program` (looked up on PATH unless it names a path) with `args`, stdout and stderr to
+// `log` (stdin from `input` if given), `environment` entries ("NAME=value") added to this
+// process's environment; returns its pid, or -1 when it could not be started. Safe on any
+// thread.
+inline pid_t spawn_logged(const std::string& program, const std::vector<std::string>& args,
+                          const std::string& log, const std::string& input = "",
+                          const std::vector<std::string>& environment = {}) {
+  std::vector<std::string> argv_strings = {program};
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (auto& s : argv_strings) argv.push_back(s.data());
@@ -38,9 +41,17 @@ inline pid_t spawn_newswatch(const std::vector<std::string>& args, const std::st
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
-  int rc = posix_spawn(&pid, NEWSWATCH_BINARY, &actions, nullptr, argv.data(), envp.data());
+  int rc = posix_spawnp(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(rc == 0);
+  return rc == 0 ? pid : -1;
+}
+
+// Starts newswatch with `args`, as spawn_logged does; returns its pid.
+inline pid_t spawn_newswatch(const std::vector<std::string>& args, const std::string& log,
+                             const std::string& input = "",
+                             const std::vector<std::string>& environment = {}) {
+  pid_t pid = spawn_logged(NEWSWATCH_BINARY, args, log, input, environment);
+  REQUIRE(pid > 0);
   return pid;
 }
 
@@ -62,5 +73,19 @@ bool await(Predicate predicate, int seconds = 20) {
   return predicate();
 }
 
+// Runs `sqlite3 -readonly DB SQL` as a user reading while the daemon writes (no busy timeout),
+// its output to `out`; true when it exits 0 and prints no error. `said` gets what it printed.
+inline bool sqlite3_reads(const std::string& db, const std::string& sql, const std::string& out,
+                          std::string* said = nullptr) {
+  pid_t pid = spawn_logged("sqlite3", {"-readonly", db, sql}, out);
+  int status = 1;
+  if (pid > 0) waitpid(pid, &status, 0);
+  std::ifstream printed(out, std::ios::binary);
+  std::string text(std::istreambuf_iterator<char>(printed), {});
+  bool ok = pid > 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
+            text.find("Error") == std::string::npos;
+  if (said) *said = std::move(text);
+  return ok;
+}
 
 }  // namespace newswatch::test

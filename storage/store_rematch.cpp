@@ -1,0 +1,227 @@
+// Store::rematch_stored: the current topic packs applied to articles already stored, for
+// `newswatch rematch`. It runs beside the daemon, so it works as a poll batch does: a few
+// hundred articles per short IMMEDIATE transaction, each read, matched and rewritten inside
+// it (an article the daemon changes meanwhile is seen before or after, never half), with the
+// write-ahead log given room first.
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/store.h"
+
+namespace newswatch {
+namespace {
+
+// Per transaction: as many as the store's other batched writes (Store::recluster).
+constexpr int kArticlesPerTransaction = 256;
+
+struct StoredArticle {
+  std::int64_t id = 0;
+  std::optional<std::int64_t> story;  // nullopt: no topic matched
+  Item item;
+  UnixSeconds first_seen = 0, last_seen = 0;
+  std::string outlet, feed_title;
+  std::vector<MatchRow> rows;
+};
+
+// The articles after `after` by id, published (or first seen) since `since`, with their
+// matches.
+std::vector<StoredArticle> stored_articles(SQLite::Database& db, std::int64_t after,
+                                           UnixSeconds since) {
+  SQLite::Statement articles(db,
+                             "SELECT a.id, a.story_id, a.title, a.summary, a.content, a.published, "
+                             "a.first_seen, a.last_seen, coalesce(a.outlet, ''), "
+                             "coalesce(f.title, '') FROM articles a "
+                             "LEFT JOIN feeds f ON f.id = a.feed_id "
+                             "WHERE a.id > ? AND coalesce(a.published, a.first_seen) >= ? "
+                             "ORDER BY a.id LIMIT ?");
+  articles.bind(1, static_cast<int64_t>(after));
+  articles.bind(2, static_cast<int64_t>(since));
+  articles.bind(3, kArticlesPerTransaction);
+  std::vector<StoredArticle> out;
+  while (articles.executeStep()) {
+    StoredArticle& a = out.emplace_back();
+    a.id = articles.getColumn(0).getInt64();
+    if (!articles.getColumn(1).isNull()) a.story = articles.getColumn(1).getInt64();
+    a.item.title = articles.getColumn(2).getString();
+    a.item.summary = articles.getColumn(3).getString();
+    a.item.content = articles.getColumn(4).getString();
+    if (!articles.getColumn(5).isNull()) a.item.published = articles.getColumn(5).getInt64();
+    a.first_seen = articles.getColumn(6).getInt64();
+    a.last_seen = articles.getColumn(7).getInt64();
+    a.outlet = articles.getColumn(8).getString();
+    a.feed_title = articles.getColumn(9).getString();
+  }
+  SQLite::Statement matches(db,
+                            "SELECT topic, field, term, offset, coalesce(concept, ''), "
+                            "coalesce(rule, '') FROM matches WHERE article_id = ?");
+  for (StoredArticle& a : out) {
+    matches.reset();
+    matches.bind(1, static_cast<int64_t>(a.id));
+    while (matches.executeStep()) {
+      a.rows.push_back({matches.getColumn(0).getString(), matches.getColumn(1).getString(),
+                        matches.getColumn(2).getString(), matches.getColumn(3).getInt64(),
+                        matches.getColumn(4).getString(), matches.getColumn(5).getString()});
+      // An item's categories are not stored; those its matches name are all that is known
+      // of them, and what a pack that still has their phrases finds again.
+      if (a.rows.back().field == field_name(ItemField::kCategories))
+        a.item.categories.push_back(a.rows.back().term);
+    }
+  }
+  return out;
+}
+
+// The statements that rewrite an article's matches and story, compiled once per batch.
+struct RematchStatements {
+  explicit RematchStatements(SQLite::Database& db)
+      : clear_matches(db, "DELETE FROM matches WHERE article_id = ?"),
+        add_match(db,
+                  "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, "
+                  "concept, rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''))"),
+        new_story(db, "INSERT INTO stories (title, first_seen, last_seen) VALUES (?, ?, ?)"),
+        join_story(db, "UPDATE articles SET story_id = ?, signature = ? WHERE id = ?"),
+        // Only articles with a story are indexed, and no trigger takes one out when its story
+        // goes (articles_fts_promote puts a gained one in).
+        unindex(db,
+                "INSERT INTO articles_fts (articles_fts, rowid, title, summary, content) "
+                "SELECT 'delete', id, title, summary, content FROM articles WHERE id = ?"),
+        leave_story(db, "UPDATE articles SET story_id = NULL WHERE id = ?"),
+        drop_story(db,
+                   "DELETE FROM stories WHERE id = ?1 "
+                   "AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = ?1) "
+                   "AND NOT EXISTS (SELECT 1 FROM alerts WHERE story_id = ?1)"),
+        span_story(db,
+                   "UPDATE stories SET first_seen = (SELECT min(first_seen) FROM articles "
+                   "WHERE story_id = ?1), last_seen = (SELECT max(last_seen) FROM articles "
+                   "WHERE story_id = ?1) "
+                   "WHERE id = ?1 AND EXISTS (SELECT 1 FROM articles WHERE story_id = ?1)") {}
+
+  SQLite::Statement clear_matches, add_match, new_story, join_story, unindex, leave_story,
+      drop_story, span_story;
+};
+
+void exec_with(SQLite::Statement& statement, std::int64_t id) {
+  statement.reset();
+  statement.bind(1, static_cast<int64_t>(id));
+  statement.exec();
+}
+
+void replace_matches(RematchStatements& sql, std::int64_t article,
+                     const std::vector<MatchRow>& rows) {
+  exec_with(sql.clear_matches, article);
+  for (const MatchRow& row : rows) {
+    sql.add_match.reset();
+    sql.add_match.bind(1, static_cast<int64_t>(article));
+    sql.add_match.bind(2, row.topic);
+    sql.add_match.bind(3, row.field);
+    sql.add_match.bind(4, row.term);
+    sql.add_match.bind(5, static_cast<int64_t>(row.offset));
+    sql.add_match.bind(6, row.concept_id);
+    sql.add_match.bind(7, row.rule);
+    sql.add_match.exec();
+  }
+}
+
+// Takes an article that lost its last topic out of its story and of the full-text index.
+void leave_story(RematchStatements& sql, const StoredArticle& article) {
+  exec_with(sql.unindex, article.id);
+  exec_with(sql.leave_story, article.id);
+  exec_with(sql.drop_story, *article.story);
+  exec_with(sql.span_story, *article.story);
+}
+
+// Gives an article that gained its first topic a story of its own, and the signature it is
+// clustered by.
+void join_new_story(RematchStatements& sql, SQLite::Database& db, const StoredArticle& article,
+                    const StorySignature& signature) {
+  sql.new_story.reset();
+  sql.new_story.bind(1, article.item.title);
+  sql.new_story.bind(2, static_cast<int64_t>(article.first_seen));
+  sql.new_story.bind(3, static_cast<int64_t>(article.last_seen));
+  sql.new_story.exec();
+  sql.join_story.reset();
+  sql.join_story.bind(1, static_cast<int64_t>(db.getLastInsertRowid()));
+  sql.join_story.bind(2, signature.to_json());
+  sql.join_story.bind(3, static_cast<int64_t>(article.id));
+  sql.join_story.exec();
+}
+
+void count(Store::RematchStats& stats, MatchDiff::Kind kind) {
+  stats.gained += kind == MatchDiff::Kind::kGained ? 1 : 0;
+  stats.lost += kind == MatchDiff::Kind::kLost ? 1 : 0;
+  stats.topics += kind == MatchDiff::Kind::kTopics ? 1 : 0;
+  stats.evidence += kind == MatchDiff::Kind::kEvidence ? 1 : 0;
+}
+
+}  // namespace
+
+Result<Store::RematchStats> Store::rematch_stored(
+    UnixSeconds since, const std::function<MatchSet(const Item&)>& match, bool apply,
+    const std::function<void(const RematchedArticle&)>& report) {
+  RematchStats stats;
+  std::vector<std::int64_t> gained;
+  try {
+    for (std::int64_t after = 0;;) {
+      if (apply) {
+        if (auto room = make_room_in_wal(); !room) return fail(room.error());
+      }
+      std::uintmax_t wal_before = wal_size();
+      // A reader's transaction too: one snapshot per batch, never one held over all of them.
+      SQLite::Transaction transaction(*db_, apply ? SQLite::TransactionBehavior::IMMEDIATE
+                                                  : SQLite::TransactionBehavior::DEFERRED);
+      std::vector<StoredArticle> batch = stored_articles(*db_, after, since);
+      if (batch.empty()) break;
+      after = batch.back().id;
+      std::optional<RematchStatements> sql;
+      if (apply) sql.emplace(*db_);
+      std::vector<RematchedArticle> changed;
+      std::vector<std::int64_t> batch_gained;
+      for (StoredArticle& article : batch) {
+        MatchSet now = match(article.item);
+        MatchDiff diff = diff_matches(article.story.has_value(), std::move(article.rows), now);
+        if (diff.kind == MatchDiff::Kind::kUnchanged) continue;
+        if (sql) {
+          replace_matches(*sql, article.id, diff.rows);
+          if (diff.kind == MatchDiff::Kind::kGained) {
+            join_new_story(
+                *sql, *db_, article,
+                story_signature(article.item, now, article_time(article.item, article.first_seen),
+                                {article.outlet, article.feed_title}));
+            batch_gained.push_back(article.id);
+          } else if (diff.kind == MatchDiff::Kind::kLost) {
+            leave_story(*sql, article);
+          }
+        }
+        changed.push_back({article.id, std::move(article.item.title), std::move(diff)});
+      }
+      sql.reset();
+      transaction.commit();
+      if (wal_size() > wal_before)
+        largest_write_ = std::max(largest_write_, wal_size() - wal_before);
+      stats.articles += static_cast<int>(batch.size());
+      gained.insert(gained.end(), batch_gained.begin(), batch_gained.end());
+      for (const RematchedArticle& article : changed) {
+        count(stats, article.diff.kind);
+        report(article);
+      }
+    }
+    if (gained.empty()) return stats;
+    // The new stories are clustered with the stored ones as a poll round's are: the week
+    // before the newest article, as stored now.
+    load_clusterer();
+    unclustered_ = std::move(gained);
+  } catch (const SQLite::Exception& e) {
+    clusterer_.reset();
+    unclustered_.clear();
+    return fail(std::string("matching stored articles again: ") + e.what());
+  }
+  auto merged = recluster();
+  if (!merged) return fail(merged.error());
+  stats.merged_stories = *merged;
+  return stats;
+}
+
+}  // namespace newswatch
