@@ -1,8 +1,11 @@
 // `newswatch check-config`: everything `run` would refuse to start with, all at once, each
 // with its file:line:column. Usable as systemd's ExecStartPre=.
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "daemon/commands.h"
 #include "daemon/config.h"
@@ -14,6 +17,8 @@ constexpr const char* kCheckUsage = R"(usage: newswatch check-config [--config F
 
 Reads the configuration, its OPML feed list and its topic packs as `newswatch run` would, and
 prints every error with its file:line:column. Exits 0 when all is well, 1 on any error.
+When all is well it lists the topics with what each means (its description in the pack), and
+warns about a topic without one.
 
   --config FILE   the configuration (default: /etc/newswatch/newswatch.toml if it exists,
                   else ./newswatch.toml)
@@ -54,22 +59,38 @@ int check_config_command(const Args& args) {
     print_lines(config.error().message);
     return 1;
   }
-  std::vector<std::string> topics;
+  std::vector<std::pair<Topic, std::string>> topics;  // with the pack that defines it
   for (const auto& pack_path : config->topics) {
     auto pack = TopicPack::load(pack_path);
     if (!pack) {
       print_lines(pack.error().message);
       ++errors;
     } else {
-      for (const auto& topic : pack->topics) topics.push_back(topic.name);
+      for (auto& topic : pack->topics) topics.emplace_back(std::move(topic), pack_path);
     }
   }
   if (errors) return 1;
   if (config->topics.empty()) {
-    for (const auto& topic : TopicPack::builtin().topics) topics.push_back(topic.name);
+    for (auto& topic : TopicPack::builtin().topics)
+      topics.emplace_back(std::move(topic), "iran-us.toml (built in)");
   }
   std::printf("%s: ok (%zu feeds, %zu topics, %zu alerts, database %s)\n", path.c_str(),
               config->feeds.size(), topics.size(), config->alerts.size(), config->database.c_str());
+  // What each topic means: analysts filter items_v by these names and alerts follow them.
+  std::size_t width = 0;
+  for (const auto& [topic, pack] : topics) width = std::max(width, topic.name.size());
+  std::printf("topics:\n");
+  for (const auto& [topic, pack] : topics) {
+    std::printf("  %-*s  %s\n", static_cast<int>(width), topic.name.c_str(),
+                topic.description.empty() ? "(undocumented)" : topic.description.c_str());
+  }
+  for (const auto& [topic, pack] : topics) {
+    if (topic.description.empty())
+      std::fprintf(stderr,
+                   "%s: topic '%s' has no description: say what an item must be about to get "
+                   "it (description = \"...\"), for those who filter by it or alert on it\n",
+                   pack.c_str(), topic.name.c_str());
+  }
   return 0;
 }
 

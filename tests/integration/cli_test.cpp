@@ -318,6 +318,22 @@ TEST_CASE("check-config prints every mistake with file:line:column and exits 1")
   std::string good = dir.write("good.toml", "[[feed]]\nurl = \"https://ok.example/rss\"\n");
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", good}, dir.file("out"))) == 0);
   CHECK_THAT(read_file(dir.file("out")), Catch::Contains(": ok (1 feeds, 9 topics"));
+  // With what each topic means.
+  CHECK_THAT(read_file(dir.file("out")),
+             Catch::Contains("topics:\n  hormuz         The Strait of Hormuz and Gulf shipping"));
+  CHECK_THAT(read_file(dir.file("out")), !Catch::Contains("no description"));
+  // A topic nobody described is named, and does not stop the daemon.
+  std::string terse = dir.write("terse.toml",
+                                "[[topic]]\nname = \"drills\"\n[[topic.rule]]\nany = [\"naval drill\"]\n"
+                                "[[topic]]\nname = \"talks\"\ndescription = \"Rounds of talks\"\n"
+                                "[[topic.rule]]\nany = [\"talks\"]\n");
+  std::string with_terse = dir.write("with-terse.toml", "topics = [\"terse.toml\"]\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_terse}, dir.file("out"))) ==
+        0);
+  std::string out = read_file(dir.file("out"));
+  CHECK_THAT(out, Catch::Contains("  drills  (undocumented)\n  talks   Rounds of talks\n"));
+  CHECK_THAT(out, Catch::Contains(terse + ": topic 'drills' has no description"));
+  CHECK_THAT(out, !Catch::Contains("topic 'talks'"));
 }
 
 TEST_CASE("stats summarizes feeds, the last day by topic and the newest stories") {
