@@ -254,7 +254,7 @@ Result<void> TopicPack::merge(TopicPack other) {
 }
 
 TopicPack TopicPack::builtin() {
-  auto pack = parse(kBuiltinPack, "iran-us.toml (built in)");
+  auto pack = parse(std::string(kBuiltinPack), "iran-us.toml (built in)");
   // A broken shipped pack is caught by the tests, never by a user.
   if (!pack) throw std::logic_error(pack.error().message);
   return *pack;
