@@ -128,7 +128,8 @@ std::string shown(const json& value, const char* format) {
 json rule_figures(const TopicPack& pack, const std::vector<LabeledItem>& items,
                   const std::vector<const MatchSet*>& matches, const json& score) {
   std::vector<TopicRules> topics = count_firings(pack, items, matches);
-  for (const auto& [topic, stats] : score["topics"].items()) {
+  for (const auto& labeled : score["topics"].items()) {
+    const std::string& topic = labeled.key();
     bool in_pack = std::any_of(topics.begin(), topics.end(),
                                [&](const TopicRules& t) { return t.topic == topic; });
     if (!in_pack) topics.push_back({topic, {}});
