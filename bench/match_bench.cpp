@@ -6,6 +6,9 @@
 // The corpus is the labelled dev set (NEWSWATCH_MATCH_CORPUS, default
 // ../shared/topics/dev.jsonl) plus, when it has been generated, the items of the bench corpus
 // (NEWSWATCH_BENCH_CORPUS, default bench-corpus/feeds), repeated up to at least 1 MB.
+// BM_MatchPackFile matches with the pack NEWSWATCH_MATCH_PACK names, for comparing packs:
+//   git show REV:topics/packs/iran-us.toml > /tmp/old.toml
+//   NEWSWATCH_MATCH_PACK=/tmp/old.toml build/bench/match_bench --benchmark_filter='Pack'
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -337,6 +340,25 @@ void BM_MatchDefaultPack(benchmark::State& state) {
   match_corpus(state, matcher);
 }
 BENCHMARK(BM_MatchDefaultPack)->Unit(benchmark::kMillisecond);
+
+// Another pack in place of the built-in one (NEWSWATCH_MATCH_PACK), in the same run: an
+// earlier version of the pack, to see what a change to it costs.
+void BM_MatchPackFile(benchmark::State& state) {
+  if (!have_corpus(state)) return;
+  static const std::optional<Matcher> matcher = []() -> std::optional<Matcher> {
+    const char* path = std::getenv("NEWSWATCH_MATCH_PACK");
+    if (!path) return std::nullopt;
+    auto pack = TopicPack::load(path);
+    if (!pack) return std::nullopt;
+    return Matcher(std::move(*pack));
+  }();
+  if (!matcher) {
+    state.SkipWithError("set NEWSWATCH_MATCH_PACK to a pack file that loads");
+    return;
+  }
+  match_corpus(state, *matcher);
+}
+BENCHMARK(BM_MatchPackFile)->Unit(benchmark::kMillisecond);
 
 // The built-in pack plus 1,000 generated rules: how the cost grows with the pack.
 void match_synthetic(benchmark::State& state, bool busy) {
