@@ -390,6 +390,15 @@ UnixSeconds Store::article_time(const Item& item, UnixSeconds fetched_at) {
   return published && *published <= fetched_at + kClockSkew ? *published : fetched_at;
 }
 
+Item stored_item(SQLite::Statement& row, int first) {
+  Item item;
+  item.title = row.getColumn(first).getString();
+  item.summary = row.getColumn(first + 1).getString();
+  item.content = row.getColumn(first + 2).getString();
+  if (!row.getColumn(first + 3).isNull()) item.published = row.getColumn(first + 3).getInt64();
+  return item;
+}
+
 void Store::new_clusterer() {
   clusterer_ = std::make_unique<StoryClusterer>(options_.story_threshold);
   // The terms' document frequencies, from the newest articles, relevant or not.
@@ -501,11 +510,7 @@ Result<Store::ReclusterStats> Store::recluster_stored(
       stored.bind(2, kTermArticles);
       SQLite::Statement update(*db_, "UPDATE articles SET signature = ? WHERE id = ?");
       while (stored.executeStep()) {
-        Item item;
-        item.title = stored.getColumn(1).getString();
-        item.summary = stored.getColumn(2).getString();
-        item.content = stored.getColumn(3).getString();
-        if (!stored.getColumn(4).isNull()) item.published = stored.getColumn(4).getInt64();
+        Item item = stored_item(stored, 1);
         auto first_seen = static_cast<UnixSeconds>(stored.getColumn(5).getInt64());
         StorySignature signature =
             story_signature(item, match(item), article_time(item, first_seen),

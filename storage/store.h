@@ -17,9 +17,14 @@
 
 namespace SQLite {
 class Database;
+class Statement;
 }
 
 namespace newswatch {
+
+// An article as stored, read back from the columns title, summary, content and published of
+// `row`, from `first` on: what recluster and rematch match and sign again.
+Item stored_item(SQLite::Statement& row, int first);
 
 struct StoreOptions {
   int busy_timeout_ms = 5000;

@@ -46,10 +46,7 @@ std::vector<StoredArticle> stored_articles(SQLite::Database& db, std::int64_t af
     StoredArticle& a = out.emplace_back();
     a.id = articles.getColumn(0).getInt64();
     if (!articles.getColumn(1).isNull()) a.story = articles.getColumn(1).getInt64();
-    a.item.title = articles.getColumn(2).getString();
-    a.item.summary = articles.getColumn(3).getString();
-    a.item.content = articles.getColumn(4).getString();
-    if (!articles.getColumn(5).isNull()) a.item.published = articles.getColumn(5).getInt64();
+    a.item = stored_item(articles, 2);
     a.first_seen = articles.getColumn(6).getInt64();
     a.last_seen = articles.getColumn(7).getInt64();
     a.outlet = articles.getColumn(8).getString();
