@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <iterator>
@@ -16,13 +15,19 @@
 namespace newswatch {
 namespace {
 
+// ASCII classes without the C library's locale lookups, which were most of the cost of a date.
+constexpr bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
 class Cursor {
  public:
   explicit Cursor(std::string_view s) : s_(s) {}
   bool done() const { return i_ >= s_.size(); }
   char peek() const { return done() ? '\0' : s_[i_]; }
   void skip_spaces() {
-    while (!done() && (std::isspace(static_cast<unsigned char>(s_[i_])) || s_[i_] == ',')) ++i_;
+    while (!done() && (is_space(s_[i_]) || s_[i_] == ',')) ++i_;
   }
   bool eat(char c) {
     if (peek() != c) return false;
@@ -32,7 +37,7 @@ class Cursor {
   // Reads 1..max_digits digits; returns the value and how many digits were read.
   std::optional<std::pair<int, int>> number(int max_digits = 9) {
     int value = 0, n = 0;
-    while (n < max_digits && std::isdigit(static_cast<unsigned char>(peek()))) {
+    while (n < max_digits && is_digit(peek())) {
       value = value * 10 + (s_[i_++] - '0');
       ++n;
     }
@@ -40,11 +45,11 @@ class Cursor {
     return std::pair{value, n};
   }
   void skip_digits() {
-    while (std::isdigit(static_cast<unsigned char>(peek()))) ++i_;
+    while (is_digit(peek())) ++i_;
   }
   std::string_view word() {
     std::size_t start = i_;
-    while (!done() && std::isalpha(static_cast<unsigned char>(s_[i_]))) ++i_;
+    while (!done() && is_alpha(s_[i_])) ++i_;
     return s_.substr(start, i_ - start);
   }
   std::string_view rest() const { return s_.substr(i_); }
@@ -58,9 +63,7 @@ class Cursor {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
   }
   return true;
 }
@@ -88,7 +91,7 @@ class FoldedWord {
     for (utf8proc_ssize_t i = 0; i < size;) {
       if (p[i] < 0x80) {
         if (size_ == sizeof bytes_) return false;
-        bytes_[size_++] = static_cast<char>(std::tolower(p[i++]));
+        bytes_[size_++] = to_lower(static_cast<char>(p[i++]));
         ++letters_;
         continue;
       }
@@ -183,7 +186,7 @@ std::optional<int> zone_offset(std::string_view zone) {
     // RFC 822's military zones as the RFC writes them: A..I = -1..-9, K..M = -10..-12,
     // N..Y = +1..+12 (RFC 1123 notes the signs are backwards from military use; feeds that
     // use them follow the RFC, and so does feedparser).
-    char c = static_cast<char>(std::toupper(static_cast<unsigned char>(zone[0])));
+    char c = static_cast<char>(zone[0] & ~0x20);  // ASCII upper case
     if (c >= 'A' && c <= 'I') return -(c - 'A' + 1) * 3600;
     if (c >= 'K' && c <= 'M') return -(c - 'K' + 10) * 3600;
     if (c >= 'N' && c <= 'Y') return (c - 'N' + 1) * 3600;
@@ -273,9 +276,7 @@ bool is_weekday(std::string_view word) {
 }
 
 bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c));
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_digit(c); });
 }
 
 // Words a date may hold besides its names: Spanish and Portuguese "16 de noviembre de 2022",
@@ -297,16 +298,15 @@ Meridiem meridiem_of(std::string_view token) {
 
 // A word of letters in any script (UTF-8 lead and continuation bytes count as letters).
 bool is_letters(std::string_view token) {
-  return std::all_of(token.begin(), token.end(), [](char c) {
-    return std::isalpha(static_cast<unsigned char>(c)) || static_cast<unsigned char>(c) >= 0x80;
-  });
+  return std::all_of(token.begin(), token.end(),
+                     [](char c) { return is_alpha(c) || static_cast<unsigned char>(c) >= 0x80; });
 }
 
 // How many bytes of separator start at text[i]: a space, a comma or a no-break space (which
 // French dates put between the day and the month), else 0.
 std::size_t separator_at(std::string_view text, std::size_t i) {
-  if (std::isspace(static_cast<unsigned char>(text[i])) || text[i] == ',') return 1;
-  return text.substr(i, 2) == "\xC2\xA0" ? 2 : 0;
+  if (is_space(text[i]) || text[i] == ',') return 1;
+  return text[i] == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0' ? 2 : 0;
 }
 
 // The tokens of an RFC 822-like date, read one at a time, each into the field its shape
@@ -319,7 +319,7 @@ class Rfc822Reader {
     if (token.back() == '.') token.remove_suffix(1);  // "Jun." "Tue." "16." "févr."
     if (token.empty()) return false;                  // a lone "."
     Cursor c(token);
-    const bool digit = std::isdigit(static_cast<unsigned char>(token[0]));
+    const bool digit = is_digit(token[0]);
     if (digit && token.find(':') != token.npos) {
       have_time_ = true;
       return read_time(c, time_) && c.done();
@@ -338,6 +338,7 @@ class Rfc822Reader {
       have_zone_ = true;
       offset_ = off.value_or(0);
       return off && c.done();
+
     } else if (is_weekday(token)) {  // English, anywhere, as always (no month starts so)
     } else if (auto name = month_from_any_name(token); name && month_or_weekday(*name, first)) {
     } else if (is_filler(token)) {
@@ -424,13 +425,15 @@ class Rfc822Reader {
     std::size_t sign = token.find_first_of("+-");
     auto zone = zone_offset(token.substr(0, sign));
     if (!zone) return false;
+    int offset = *zone;
+    if (sign != token.npos) {
+      Cursor rest(token.substr(sign));
+      auto off = numeric_offset(rest);
+      if (!off || !rest.done()) return false;
+      offset += *off;
+    }
     have_zone_ = true;
-    offset_ = *zone;
-    if (sign == token.npos) return true;
-    Cursor rest(token.substr(sign));
-    auto off = numeric_offset(rest);
-    if (!off || !rest.done()) return false;
-    offset_ += *off;
+    offset_ = offset;
     return true;
   }
 
@@ -477,7 +480,7 @@ bool from_ordinal(int year, int ordinal, int& month, int& day) {
 // The month of an ISO date: "MM", Google's "0MM" ("2003-012-31"), or a name in any language
 // (Hungarian blogs: "2004-július-13T9:15-05:00").
 bool read_iso_month(Cursor& c, int& month) {
-  if (std::isdigit(static_cast<unsigned char>(c.peek()))) {
+  if (is_digit(c.peek())) {
     auto m = c.number(3);
     if (!m || (m->second == 3 && m->first >= 100)) return false;
     month = m->first;
@@ -546,10 +549,8 @@ std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
 }
 
 std::optional<UnixSeconds> parse_date(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
   if (auto t = parse_iso8601(text)) return t;
   return parse_rfc822(text);
