@@ -1,15 +1,25 @@
 // Hand-written date parsing: strptime is locale-dependent and rejects the variants real
-// feeds emit (missing seconds, two-digit years, named and military zones, fractions).
+// feeds emit (missing seconds, two-digit years, named and military zones, fractions, month
+// names in the publisher's language, a weekday in any language).
 #include "feeds/dates.h"
+
+#include <utf8proc.h>
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
+#include <vector>
 
 namespace newswatch {
 namespace {
+
+// ASCII classes without the C library's locale lookups, which were most of the cost of a date.
+constexpr bool is_space(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
+constexpr bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+constexpr char to_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 class Cursor {
  public:
@@ -17,7 +27,7 @@ class Cursor {
   bool done() const { return i_ >= s_.size(); }
   char peek() const { return done() ? '\0' : s_[i_]; }
   void skip_spaces() {
-    while (!done() && (std::isspace(static_cast<unsigned char>(s_[i_])) || s_[i_] == ',')) ++i_;
+    while (!done() && (is_space(s_[i_]) || s_[i_] == ',')) ++i_;
   }
   bool eat(char c) {
     if (peek() != c) return false;
@@ -27,7 +37,7 @@ class Cursor {
   // Reads 1..max_digits digits; returns the value and how many digits were read.
   std::optional<std::pair<int, int>> number(int max_digits = 9) {
     int value = 0, n = 0;
-    while (n < max_digits && std::isdigit(static_cast<unsigned char>(peek()))) {
+    while (n < max_digits && is_digit(peek())) {
       value = value * 10 + (s_[i_++] - '0');
       ++n;
     }
@@ -35,14 +45,15 @@ class Cursor {
     return std::pair{value, n};
   }
   void skip_digits() {
-    while (std::isdigit(static_cast<unsigned char>(peek()))) ++i_;
+    while (is_digit(peek())) ++i_;
   }
   std::string_view word() {
     std::size_t start = i_;
-    while (!done() && std::isalpha(static_cast<unsigned char>(s_[i_]))) ++i_;
+    while (!done() && is_alpha(s_[i_])) ++i_;
     return s_.substr(start, i_ - start);
   }
   std::string_view rest() const { return s_.substr(i_); }
+  void advance(std::size_t n) { i_ = std::min(i_ + n, s_.size()); }
 
  private:
   std::string_view s_;
@@ -52,9 +63,7 @@ class Cursor {
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
+    if (to_lower(a[i]) != to_lower(b[i])) return false;
   }
   return true;
 }
@@ -67,6 +76,92 @@ std::optional<unsigned> month_from_name(std::string_view name) {
     if (iequals(name.substr(0, 3), kMonths[m])) return m + 1;
   }
   return std::nullopt;
+}
+
+// A word as the month table holds it: case-folded, decomposed and stripped of its marks by
+// utf8proc, so that "FÉVR", "févr" and "fevr" are one word, as are "ΝΟΈΜΒΡΙΟΣ" and
+// "Νοέμβριος". Folded into a buffer of its own: no allocation for each word of each date.
+class FoldedWord {
+ public:
+  // False when `word` is not UTF-8 or too long to be a name.
+  bool fold(std::string_view word) {
+    size_ = letters_ = 0;
+    const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(word.data());
+    const auto size = static_cast<utf8proc_ssize_t>(word.size());
+    for (utf8proc_ssize_t i = 0; i < size;) {
+      if (p[i] < 0x80) {
+        if (size_ == sizeof bytes_) return false;
+        bytes_[size_++] = to_lower(static_cast<char>(p[i++]));
+        ++letters_;
+        continue;
+      }
+      utf8proc_int32_t cp;
+      auto length = utf8proc_iterate(p + i, size - i, &cp);
+      if (length <= 0) return false;
+      i += length;
+      utf8proc_int32_t folded[8];
+      auto options = static_cast<utf8proc_option_t>(UTF8PROC_CASEFOLD | UTF8PROC_DECOMPOSE |
+                                                    UTF8PROC_STRIPMARK);
+      auto n = utf8proc_decompose_char(cp, folded, std::ssize(folded), options, nullptr);
+      if (n < 0 || n > std::ssize(folded)) return false;
+      if (n > 0) ++letters_;
+      for (utf8proc_ssize_t k = 0; k < n; ++k) {
+        if (size_ + 4 > sizeof bytes_) return false;
+        size_ += static_cast<std::size_t>(
+            utf8proc_encode_char(folded[k], reinterpret_cast<utf8proc_uint8_t*>(bytes_ + size_)));
+      }
+    }
+    return true;
+  }
+  std::string_view view() const { return {bytes_, size_}; }
+  std::size_t letters() const { return letters_; }
+
+ private:
+  char bytes_[64];
+  std::size_t size_ = 0, letters_ = 0;
+};
+
+struct MonthName {
+  std::string_view name;
+  unsigned month;
+};
+
+constexpr MonthName kMonthNames[] = {
+#include "feeds/date_names.inc"
+};
+
+// kMonthNames folded once, on first use, and sorted, so that the names a word starts are
+// adjacent; never changed after.
+const std::vector<std::pair<std::string, unsigned>>& folded_month_names() {
+  static const auto names = [] {
+    std::vector<std::pair<std::string, unsigned>> folded;
+    FoldedWord word;
+    for (const auto& entry : kMonthNames) {
+      if (word.fold(entry.name)) folded.emplace_back(word.view(), entry.month);
+    }
+    std::sort(folded.begin(), folded.end());
+    return folded;
+  }();
+  return names;
+}
+
+// A month name in any language of date_names.inc, in any case, with or without its accents:
+// a name, or a prefix of at least three letters of names of one month only ("févr", "Ιούλ",
+// "ноя"; not "jui", which starts both "juin" and "juillet").
+std::optional<unsigned> month_from_any_name(std::string_view name) {
+  if (auto m = month_from_name(name)) return m;
+  FoldedWord word;
+  if (!word.fold(name) || word.letters() < 3) return std::nullopt;
+  const auto& names = folded_month_names();
+  auto it = std::lower_bound(names.begin(), names.end(), word.view(),
+                             [](const auto& entry, std::string_view w) { return entry.first < w; });
+  if (it != names.end() && it->first == word.view()) return it->second;  // "červen", not "-ec"
+  std::optional<unsigned> month;
+  for (; it != names.end() && it->first.starts_with(word.view()); ++it) {
+    if (month && *month != it->second) return std::nullopt;
+    month = it->second;
+  }
+  return month;
 }
 
 // Offset east of UTC in seconds for an RFC 822 named or military zone.
@@ -91,7 +186,7 @@ std::optional<int> zone_offset(std::string_view zone) {
     // RFC 822's military zones as the RFC writes them: A..I = -1..-9, K..M = -10..-12,
     // N..Y = +1..+12 (RFC 1123 notes the signs are backwards from military use; feeds that
     // use them follow the RFC, and so does feedparser).
-    char c = static_cast<char>(std::toupper(static_cast<unsigned char>(zone[0])));
+    char c = static_cast<char>(zone[0] & ~0x20);  // ASCII upper case
     if (c >= 'A' && c <= 'I') return -(c - 'A' + 1) * 3600;
     if (c >= 'K' && c <= 'M') return -(c - 'K' + 10) * 3600;
     if (c >= 'N' && c <= 'Y') return (c - 'N' + 1) * 3600;
@@ -181,74 +276,228 @@ bool is_weekday(std::string_view word) {
 }
 
 bool all_digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isdigit(static_cast<unsigned char>(c));
-  });
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return is_digit(c); });
 }
+
+// Words a date may hold besides its names: Spanish and Portuguese "16 de noviembre de 2022",
+// Russian "16 ноября 2022 г.".
+bool is_filler(std::string_view token) {
+  return iequals(token, "de") || iequals(token, "del") || token == "г" || token == "Г";
+}
+
+enum class Meridiem { kNone, kAm, kPm };
+
+// "AM"/"PM" after the time, or the Korean, Japanese and Chinese forms before it.
+Meridiem meridiem_of(std::string_view token) {
+  if (iequals(token, "am") || iequals(token, "a.m")) return Meridiem::kAm;
+  if (iequals(token, "pm") || iequals(token, "p.m")) return Meridiem::kPm;
+  if (token == "오전" || token == "午前" || token == "上午") return Meridiem::kAm;
+  if (token == "오후" || token == "午後" || token == "下午") return Meridiem::kPm;
+  return Meridiem::kNone;
+}
+
+// A word of letters in any script (UTF-8 lead and continuation bytes count as letters).
+bool is_letters(std::string_view token) {
+  return std::all_of(token.begin(), token.end(),
+                     [](char c) { return is_alpha(c) || static_cast<unsigned char>(c) >= 0x80; });
+}
+
+// How many bytes of separator start at text[i]: a space, a comma or a no-break space (which
+// French dates put between the day and the month), else 0.
+std::size_t separator_at(std::string_view text, std::size_t i) {
+  if (is_space(text[i]) || text[i] == ',') return 1;
+  return text[i] == '\xC2' && i + 1 < text.size() && text[i + 1] == '\xA0' ? 2 : 0;
+}
+
+// The tokens of an RFC 822-like date, read one at a time, each into the field its shape
+// says: a time, a day, a year, a numeric date, a zone, a month name or a weekday.
+class Rfc822Reader {
+ public:
+  // False when the token cannot be part of a date, or fills a field already filled.
+  bool take(std::string_view token) {
+    const bool first = tokens_++ == 0;
+    if (token.back() == '.') token.remove_suffix(1);  // "Jun." "Tue." "16." "févr."
+    if (token.empty()) return false;                  // a lone "."
+    Cursor c(token);
+    const bool digit = is_digit(token[0]);
+    if (digit && token.find(':') != token.npos) {
+      have_time_ = true;
+      return read_time(c, time_) && c.done();
+    }
+    if (all_digits(token) && token.size() <= 2 && day_ < 0) {
+      day_ = c.number(2)->first;
+    } else if (all_digits(token) && (token.size() == 4 || token.size() == 2) && year_ < 0) {
+      year_ = c.number(4)->first;
+      if (token.size() == 2) year_ += year_ < 50 ? 2000 : 1900;
+    } else if (digit && token.find_first_of("/-") != token.npos) {
+      return numeric_date(c);
+    } else if (digit) {
+      return units_date(c);
+    } else if (token[0] == '+' || token[0] == '-') {
+      auto off = numeric_offset(c);
+      have_zone_ = true;
+      offset_ = off.value_or(0);
+      return off && c.done();
+
+    } else if (is_weekday(token)) {  // English, anywhere, as always (no month starts so)
+    } else if (auto name = month_from_any_name(token); name && month_or_weekday(*name, first)) {
+    } else if (is_filler(token)) {
+    } else if (auto meridiem = meridiem_of(token); meridiem != Meridiem::kNone) {
+      if (meridiem_ != Meridiem::kNone) return false;
+      meridiem_ = meridiem;
+      korean_ |= static_cast<unsigned char>(token[0]) == 0xEC;  // 오전, 오후
+    } else if (day_ < 0 && year_ < 0 && !have_time_ && !weekday_seen_ && is_letters(token)) {
+      weekday_seen_ = true;  // any word before the day: a weekday, in whatever language
+    } else {
+      return zone(token);
+    }
+    return true;
+  }
+
+  std::optional<UnixSeconds> result() const {
+    if (year_ < 0 || month_ < 0 || day_ < 0) return std::nullopt;
+    TimeOfDay t = time_;
+    if (meridiem_ != Meridiem::kNone) {
+      if (!have_time_ || t.hour < 1 || t.hour > 12) return std::nullopt;
+      if (t.hour == 12) t.hour = 0;
+      if (meridiem_ == Meridiem::kPm) t.hour += 12;
+    }
+    // Korean blogs (OnBlog, Nate) write Korean time without saying so; feedparser reads it so.
+    int offset = korean_ && !have_zone_ ? 9 * 3600 : offset_;
+    if (!valid_civil(year_, month_, day_, t.hour, t.minute, t.second)) return std::nullopt;
+    return to_unix(year_, month_, day_, t.hour, t.minute, t.second) - offset;
+  }
+
+ private:
+  // The first month name may be a weekday that is also a month ("mar" is martes and marzo,
+  // "mar, 15 nov 2022"): a second name before the year and time takes its place.
+  bool month_or_weekday(unsigned month, bool first) {
+    if (month_ >= 0 && !(first_word_month_ && year_ < 0 && !have_time_ && !weekday_seen_))
+      return false;
+    weekday_seen_ = month_ >= 0;
+    first_word_month_ = month_ < 0 && first;
+    month_ = static_cast<int>(month);
+    return true;
+  }
+
+  // "YYYY/MM/DD" (Perforce) or "YYYY-MM-DD" before a time the ISO reader does not take
+  // ("2004-05-25 오후 11:23:17", Nate).
+  bool numeric_date(Cursor& c) {
+    auto y = c.number(4);
+    char sep = c.peek();
+    if (!y || y->second != 4 || !(c.eat('/') || c.eat('-'))) return false;
+    auto m = c.number(2);
+    if (!m || !c.eat(sep)) return false;
+    auto d = c.number(2);
+    if (!d || !c.done()) return false;
+    year_ = y->first, month_ = m->first, day_ = d->first;
+    return true;
+  }
+
+  // Numbers each followed by its unit: Korean "2004년", "05월", "28일" (OnBlog), Chinese and
+  // Japanese "2004年5月28日".
+  bool units_date(Cursor& c) {
+    struct Unit {
+      std::string_view text;
+      int Rfc822Reader::*field;
+      bool korean;
+    };
+    static constexpr Unit kUnits[] = {
+        {"년", &Rfc822Reader::year_, true},  {"年", &Rfc822Reader::year_, false},
+        {"월", &Rfc822Reader::month_, true}, {"月", &Rfc822Reader::month_, false},
+        {"일", &Rfc822Reader::day_, true},   {"日", &Rfc822Reader::day_, false}};
+    while (!c.done()) {
+      auto n = c.number(4);
+      if (!n) return false;
+      const Unit* unit = std::find_if(std::begin(kUnits), std::end(kUnits),
+                                      [&](const Unit& u) { return c.rest().starts_with(u.text); });
+      if (unit == std::end(kUnits) || this->*unit->field >= 0) return false;
+      if (unit->field == &Rfc822Reader::year_ && n->second != 4) return false;
+      this->*unit->field = n->first;
+      korean_ |= unit->korean;
+      c.advance(unit->text.size());
+    }
+    return true;
+  }
+
+  // A zone, possibly followed by an offset from it: "GMT-01:01".
+  bool zone(std::string_view token) {
+    std::size_t sign = token.find_first_of("+-");
+    auto zone = zone_offset(token.substr(0, sign));
+    if (!zone) return false;
+    int offset = *zone;
+    if (sign != token.npos) {
+      Cursor rest(token.substr(sign));
+      auto off = numeric_offset(rest);
+      if (!off || !rest.done()) return false;
+      offset += *off;
+    }
+    have_zone_ = true;
+    offset_ = offset;
+    return true;
+  }
+
+  int year_ = -1, month_ = -1, day_ = -1, offset_ = 0;
+  TimeOfDay time_;
+  std::size_t tokens_ = 0;
+  bool have_time_ = false, have_zone_ = false, korean_ = false;
+  bool weekday_seen_ = false, first_word_month_ = false;
+  Meridiem meridiem_ = Meridiem::kNone;
+};
 
 // RFC 822 and the orders real feeds and programs write it in: "[Day,] DD Mon YYYY HH:MM[:SS]
 // [zone]", asctime's "Day Mon DD HH:MM:SS [zone] YYYY", JavaScript's "Day Mon DD YYYY
-// HH:MM:SS zone", "YYYY/MM/DD", zones like "GMT-01:01" or "Etc/GMT". Every token must be
-// understood: a date with a word this parser does not know is rejected, not guessed.
+// HH:MM:SS zone", "YYYY/MM/DD", zones like "GMT-01:01" or "Etc/GMT", month names in the
+// languages of date_names.inc, a weekday in any language, AM/PM, Korean dates. Every token
+// must be understood: a date with a word this parser does not know is rejected, not guessed.
 std::optional<UnixSeconds> parse_rfc822(std::string_view text) {
-  int year = -1, month = -1, day = -1, offset = 0;
-  TimeOfDay time;
-  std::size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && (std::isspace(static_cast<unsigned char>(text[i])) || text[i] == ','))
-      ++i;
+  Rfc822Reader reader;
+  for (std::size_t i = 0; i < text.size();) {
+    while (i < text.size() && separator_at(text, i) > 0) i += separator_at(text, i);
     std::size_t start = i;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i])) && text[i] != ',')
-      ++i;
-    std::string_view token = text.substr(start, i - start);
-    if (token.empty()) break;
-    if (token.back() == '.') token.remove_suffix(1);  // "Jun." "Tue."
-    if (token.empty()) return std::nullopt;           // a lone "."
-    Cursor c(token);
-    if (std::isdigit(static_cast<unsigned char>(token[0])) && token.find(':') != token.npos) {
-      if (!read_time(c, time) || !c.done()) return std::nullopt;
-    } else if (all_digits(token) && token.size() <= 2 && day < 0) {
-      day = c.number(2)->first;
-    } else if (all_digits(token) && (token.size() == 4 || token.size() == 2) && year < 0) {
-      year = c.number(4)->first;
-      if (token.size() == 2) year += year < 50 ? 2000 : 1900;
-    } else if (std::isdigit(static_cast<unsigned char>(token[0])) &&
-               token.find('/') != token.npos) {
-      auto y = c.number(4);  // YYYY/MM/DD
-      if (!y || y->second != 4 || !c.eat('/')) return std::nullopt;
-      auto m = c.number(2);
-      if (!m || !c.eat('/')) return std::nullopt;
-      auto d = c.number(2);
-      if (!d || !c.done()) return std::nullopt;
-      year = y->first, month = m->first, day = d->first;
-    } else if (token[0] == '+' || token[0] == '-') {
-      auto off = numeric_offset(c);
-      if (!off || !c.done()) return std::nullopt;
-      offset = *off;
-    } else if (auto m = month_from_name(token); m && month < 0) {
-      month = static_cast<int>(*m);
-    } else if (is_weekday(token)) {
-      continue;
-    } else {
-      // A zone, possibly followed by an offset from it: "GMT-01:01".
-      std::size_t sign = token.find_first_of("+-");
-      auto zone = zone_offset(token.substr(0, sign));
-      if (!zone) return std::nullopt;
-      offset = *zone;
-      if (sign != token.npos) {
-        Cursor rest(token.substr(sign));
-        auto off = numeric_offset(rest);
-        if (!off || !rest.done()) return std::nullopt;
-        offset += *off;
-      }
-    }
+    while (i < text.size() && separator_at(text, i) == 0) ++i;
+    if (i == start) break;
+    if (!reader.take(text.substr(start, i - start))) return std::nullopt;
   }
-  if (year < 0 || month < 0 || day < 0) return std::nullopt;
-  if (!valid_civil(year, month, day, time.hour, time.minute, time.second)) return std::nullopt;
-  return to_unix(year, month, day, time.hour, time.minute, time.second) - offset;
+  return reader.result();
 }
 
-// ISO 8601 / W3C-DTF: YYYY[-MM[-DD[(T| )HH:MM[:SS[.frac]][Z|±hh[:]mm]]]], also YYYYMMDD.
+// Day `ordinal` (1-based) of `year` as a month and a day; false past the year's end.
+bool from_ordinal(int year, int ordinal, int& month, int& day) {
+  static constexpr std::array<int, 12> kDays = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  for (month = 1; month <= 12; ++month) {
+    int length = kDays[static_cast<std::size_t>(month - 1)] + (month == 2 && leap);
+    if (ordinal >= 1 && ordinal <= length) {
+      day = ordinal;
+      return true;
+    }
+    ordinal -= length;
+  }
+  return false;
+}
+
+// The month of an ISO date: "MM", Google's "0MM" ("2003-012-31"), or a name in any language
+// (Hungarian blogs: "2004-július-13T9:15-05:00").
+bool read_iso_month(Cursor& c, int& month) {
+  if (is_digit(c.peek())) {
+    auto m = c.number(3);
+    if (!m || (m->second == 3 && m->first >= 100)) return false;
+    month = m->first;
+    return true;
+  }
+  std::string_view rest = c.rest();
+  std::size_t end = 0;
+  while (end < rest.size() && is_letters(rest.substr(end, 1))) ++end;
+  auto m = month_from_any_name(rest.substr(0, end));
+  if (!m) return false;
+  month = static_cast<int>(*m);
+  c.advance(end);
+  return true;
+}
+
+// ISO 8601 / W3C-DTF: YYYY[-MM[-DD[(T| )HH:MM[:SS[.frac]][Z|±hh[:]mm]]]], also YYYYMMDD and
+// the ordinal dates YYYY-DDD and YYYYDDD.
 std::optional<UnixSeconds> parse_iso8601(std::string_view text) {
   Cursor c(text);
   c.skip_spaces();
@@ -259,20 +508,31 @@ std::optional<UnixSeconds> parse_iso8601(std::string_view text) {
     y = year->first / 10000;
     month = year->first / 100 % 100;
     day = year->first % 100;
+  } else if (year->second == 7) {
+    y = year->first / 1000;
+    if (!from_ordinal(y, year->first % 1000, month, day)) return std::nullopt;
   } else if (year->second != 4) {
     return std::nullopt;
   } else if (c.eat('-')) {
-    auto m = c.number(2);
-    if (!m) return std::nullopt;
-    month = m->first;
-    if (c.eat('-')) {
-      auto d = c.number(2);
-      if (!d) return std::nullopt;
-      day = d->first;
+    Cursor ahead = c;
+    auto ordinal = ahead.number(4);
+    if (ordinal && ordinal->second == 3 && ahead.peek() != '-') {
+      if (!from_ordinal(y, ordinal->first, month, day)) return std::nullopt;
+      c = ahead;
+    } else {
+      if (!read_iso_month(c, month)) return std::nullopt;
+      if (c.eat('-')) {
+        auto d = c.number(2);
+        if (!d) return std::nullopt;
+        day = d->first;
+      }
     }
   }
   TimeOfDay time;
-  if ((c.eat('T') || c.eat('t') || c.eat(' ')) && !read_time(c, time)) return std::nullopt;
+  bool timed = c.eat('T') || c.eat('t') || c.eat(' ');
+  if (timed && !read_time(c, time)) return std::nullopt;
+  // A zone needs a time: in "2013-01-27-01" the "-01" is a fourth part, not an offset.
+  if (!timed && !c.done()) return std::nullopt;
   return finish(c, y, month, day, time);
 }
 
@@ -289,10 +549,8 @@ std::int64_t days_from_civil(std::int64_t year, unsigned month, unsigned day) {
 }
 
 std::optional<UnixSeconds> parse_date(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
   if (text.empty()) return std::nullopt;
   if (auto t = parse_iso8601(text)) return t;
   return parse_rfc822(text);
