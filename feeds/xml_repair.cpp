@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <map>
@@ -48,23 +49,61 @@ bool is_no_character(char32_t c) { return c == 0 || (c >= 0xD800 && c <= 0xDFFF)
 // text cleaning (feeds/text.h), which reads them as U+FFFD, a form feed as a space.
 bool is_forbidden_control(char32_t c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
 
+// Where the first C0 control byte but tab, LF and CR is, from `from` on; npos when none.
+// Eight bytes at a time: feeds have a newline every line, never another control.
+std::size_t find_control_byte(std::string_view s, std::size_t from) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101, kHighs = 0x8080808080808080;
+  std::size_t i = from;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    if (((word - kOnes * 0x20) & ~word & kHighs) == 0) continue;  // no byte below 0x20
+    for (std::size_t k = i; k < i + 8; ++k) {
+      unsigned char c = static_cast<unsigned char>(s[k]);
+      if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return k;
+    }
+  }
+  for (; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return i;
+  }
+  return std::string_view::npos;
+}
+
 // The document with each NUL byte, which ends pugixml's text (and its document: what follows
-// is lost), replaced by U+FFFD; nullopt when it has none.
+// is lost), replaced by U+FFFD; nullopt when it has none. The other C0 controls but tab, LF
+// and CR are no XML characters either; pugixml takes them, and the text cleaning of
+// feeds/text.h reads them as U+FFFD (a form feed as a space), with a warning from here.
 std::optional<std::string> without_nul_bytes(std::string_view document,
                                              std::vector<std::string>& warnings) {
-  std::size_t nul = document.find('\0');
-  if (nul == std::string_view::npos) return std::nullopt;
+  std::size_t at = find_control_byte(document, 0);
+  if (at == std::string_view::npos) return std::nullopt;
   std::string out;
-  out.reserve(document.size() + 16);
-  std::size_t count = 0, copied = 0;
-  for (; nul != std::string_view::npos; nul = document.find('\0', nul + 1), ++count) {
-    out.append(document.substr(copied, nul - copied));
+  std::size_t nuls = 0, controls = 0, copied = 0;
+  char first_control = 0;
+  for (; at != std::string_view::npos; at = find_control_byte(document, at + 1)) {
+    if (document[at] != '\0') {
+      if (controls++ == 0) first_control = document[at];
+      continue;
+    }
+    if (nuls++ == 0) out.reserve(document.size() + 16);
+    out.append(document.substr(copied, at - copied));
     out.append("\uFFFD");
-    copied = nul + 1;
+    copied = at + 1;
   }
+  if (controls > 0) {
+    char code[8];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(first_control));
+    std::string message =
+        "raw control characters (not allowed in XML) read as U+FFFD (a form feed as a space): ";
+    message += code;
+    if (controls > 1) message += " and " + std::to_string(controls - 1) + " more";
+    warnings.push_back(std::move(message));
+  }
+  if (nuls == 0) return std::nullopt;
   out.append(document.substr(copied));
-  warnings.push_back(count == 1 ? "a NUL byte replaced by U+FFFD"
-                                : std::to_string(count) + " NUL bytes replaced by U+FFFD");
+  warnings.push_back(nuls == 1 ? "a NUL byte replaced by U+FFFD"
+                               : std::to_string(nuls) + " NUL bytes replaced by U+FFFD");
   return out;
 }
 
