@@ -226,7 +226,7 @@ class Reader {
       if (type != od::json_type::string) return skip(child, depth + 1);
       std::string_view tag;
       if (!ok(child.get_string().get(tag))) return false;
-      out.push_back(clean_text(tag));
+      if (std::string one = clean_text(tag); !one.empty()) out.push_back(std::move(one));
       return true;
     });
   }
@@ -245,13 +245,19 @@ class Reader {
   // feed's covers.
   Item to_item(ItemFields f) {
     Item item;
-    if (f.id) item.guid = plain_text(*f.id);
+    // Absent means null: an empty id, author or tag is none.
+    if (f.id) {
+      if (std::string id = plain_text(*f.id); !id.empty()) item.guid = std::move(id);
+    }
     item.title = clean_text(f.title.value_or(""));
     if (f.url && !plain_text(*f.url).empty()) item.link = plain_text(*f.url);
     item.published = date(f.published, "date_published");
     item.updated = date(f.modified, "date_modified");
     if (f.first_author) f.author = std::move(f.first_author);
-    if (f.author) item.author = clean_text(*f.author);
+    if (f.author) {
+      if (std::string author = clean_text(*f.author); !author.empty())
+        item.author = std::move(author);
+    }
     item.summary = clean_text(f.summary.value_or(""));
     if (f.content_html) {
       item.content = html_to_text(*f.content_html);

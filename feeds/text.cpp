@@ -719,7 +719,9 @@ std::string to_nfc(std::string_view utf8) {
   return result;
 }
 
-std::string html_to_text(std::string_view html) {
+std::string html_to_text(std::string_view html) { return html_to_text(html, nullptr); }
+
+std::string html_to_text(std::string_view html, HtmlTextNotes* notes) {
   TextSink sink;
   OpenBlocks blocks;
   std::size_t i = 0, text_start = 0;
@@ -733,7 +735,11 @@ std::string html_to_text(std::string_view html) {
     if ((next == '!' && opens_declaration(html.substr(i + 2))) || next == '?') {
       flush_text(i);
       if (html.substr(i, 4) == "<!--") {
+        std::size_t start = i;
         i = comment_end(html, i);
+        if (notes && i == html.size() && !html.ends_with("-->") && !html.ends_with("--!>") &&
+            html.find_first_not_of(" \t\n\r\f", start + 4) != std::string_view::npos)
+          notes->unclosed_comment_hid_text = true;
       } else if (html.substr(i, 9) == "<![CDATA[") {
         std::size_t end = html.find("]]>", i + 9);
         std::size_t stop = end == std::string_view::npos ? html.size() : end;

@@ -23,6 +23,16 @@ namespace newswatch {
 // are decoded; whitespace is collapsed and trimmed; the result is NFC.
 std::string html_to_text(std::string_view html);
 
+// What html_to_text() left out that a reader may have meant as text.
+struct HtmlTextNotes {
+  // A comment never closed ("a <!-- b") hides everything after it; HTML5 reads it so, but a
+  // title cut short that way is worth a warning.
+  bool unclosed_comment_hid_text = false;
+};
+
+// html_to_text(), noting in `notes` (when not null) what it left out.
+std::string html_to_text(std::string_view html, HtmlTextNotes* notes);
+
 // Plain text from a field that is not HTML: references decoded (a feed may still use HTML
 // named entities), whitespace collapsed and trimmed, NFC.
 std::string clean_text(std::string_view text);

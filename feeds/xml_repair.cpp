@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "feeds/excerpt.h"
 #include "feeds/text.h"
@@ -48,23 +52,68 @@ bool is_no_character(char32_t c) { return c == 0 || (c >= 0xD800 && c <= 0xDFFF)
 // text cleaning (feeds/text.h), which reads them as U+FFFD, a form feed as a space.
 bool is_forbidden_control(char32_t c) { return c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }
 
+bool is_control_byte(char byte) {
+  unsigned char c = static_cast<unsigned char>(byte);
+  return c < 0x20 && c != '\t' && c != '\n' && c != '\r';
+}
+
+// Where the first C0 control byte but tab, LF and CR is, from `from` on; npos when none.
+// Sixteen bytes at a time where SSE2 is there: every line of a feed ends in a newline, and
+// this pass reads every byte of every document.
+std::size_t find_control_byte(std::string_view s, std::size_t from) {
+  std::size_t i = from;
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(0x1F), tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n'),
+                cr = _mm_set1_epi8('\r');
+  for (; i + 16 <= s.size(); i += 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);  // v <= 0x1F
+    __m128i space = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, tab), _mm_cmpeq_epi8(v, lf)),
+                                 _mm_cmpeq_epi8(v, cr));
+    int mask = _mm_movemask_epi8(_mm_andnot_si128(space, control));
+    if (mask != 0) return i + static_cast<std::size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    if (is_control_byte(s[i])) return i;
+  }
+  return std::string_view::npos;
+}
+
 // The document with each NUL byte, which ends pugixml's text (and its document: what follows
-// is lost), replaced by U+FFFD; nullopt when it has none.
+// is lost), replaced by U+FFFD; nullopt when it has none. The other C0 controls but tab, LF
+// and CR are no XML characters either; pugixml takes them, and the text cleaning of
+// feeds/text.h reads them as U+FFFD (a form feed as a space), with a warning from here.
 std::optional<std::string> without_nul_bytes(std::string_view document,
                                              std::vector<std::string>& warnings) {
-  std::size_t nul = document.find('\0');
-  if (nul == std::string_view::npos) return std::nullopt;
+  std::size_t at = find_control_byte(document, 0);
+  if (at == std::string_view::npos) return std::nullopt;
   std::string out;
-  out.reserve(document.size() + 16);
-  std::size_t count = 0, copied = 0;
-  for (; nul != std::string_view::npos; nul = document.find('\0', nul + 1), ++count) {
-    out.append(document.substr(copied, nul - copied));
+  std::size_t nuls = 0, controls = 0, copied = 0;
+  char first_control = 0;
+  for (; at != std::string_view::npos; at = find_control_byte(document, at + 1)) {
+    if (document[at] != '\0') {
+      if (controls++ == 0) first_control = document[at];
+      continue;
+    }
+    if (nuls++ == 0) out.reserve(document.size() + 16);
+    out.append(document.substr(copied, at - copied));
     out.append("\uFFFD");
-    copied = nul + 1;
+    copied = at + 1;
   }
+  if (controls > 0) {
+    char code[8];
+    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(first_control));
+    std::string message =
+        "raw control characters (not allowed in XML) read as U+FFFD (a form feed as a space): ";
+    message += code;
+    if (controls > 1) message += " and " + std::to_string(controls - 1) + " more";
+    warnings.push_back(std::move(message));
+  }
+  if (nuls == 0) return std::nullopt;
   out.append(document.substr(copied));
-  warnings.push_back(count == 1 ? "a NUL byte replaced by U+FFFD"
-                                : std::to_string(count) + " NUL bytes replaced by U+FFFD");
+  warnings.push_back(nuls == 1 ? "a NUL byte replaced by U+FFFD"
+                               : std::to_string(nuls) + " NUL bytes replaced by U+FFFD");
   return out;
 }
 

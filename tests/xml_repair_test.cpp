@@ -89,6 +89,23 @@ TEST_CASE("NUL bytes become U+FFFD wherever they are, with a warning") {
   CHECK(warnings[0] == "2 NUL bytes replaced by U+FFFD");
 }
 
+TEST_CASE("raw control characters XML forbids are kept, with one warning, and NULs replaced") {
+  std::vector<std::string> warnings;
+  auto repaired =
+      repair_xml(std::string("<t>a\x08" "b\x1b" " c") + '\0' + "d\te\r\nf</t>", warnings);
+  REQUIRE(repaired);
+  CHECK(*repaired == "<t>a\x08" "b\x1b" " c\uFFFDd\te\r\nf</t>");
+  REQUIRE(warnings.size() == 2);
+  CHECK(warnings[0] ==
+        "raw control characters (not allowed in XML) read as U+FFFD (a form feed as a space): "
+        "U+0008 and 1 more");
+  CHECK(warnings[1] == "a NUL byte replaced by U+FFFD");
+  warnings.clear();
+  CHECK_FALSE(repair_xml("<t>\ttab\r\nlines, no control at all, longer than eight bytes</t>",
+                         warnings));
+  CHECK(warnings.empty());
+}
+
 TEST_CASE("references to the control characters XML forbids are kept, with a warning") {
   std::vector<std::string> warnings;
   CHECK_FALSE(repair_xml("<t>&#27;[31m &#x1B; &#9; &#10; &#13; &#127;</t>", warnings));
@@ -100,7 +117,10 @@ TEST_CASE("references to the control characters XML forbids are kept, with a war
 TEST_CASE("the examples a repair warning quotes are shown printable") {
   std::vector<std::string> warnings;
   repair_xml("<t>&x\xE2\x80\xAEy; AT&\x1b[2J\n" + std::string(300, 'T') + "</t>", warnings);
-  REQUIRE(warnings.size() == 2);
-  CHECK(warnings[0] == "undefined entities kept as text: &x\\u202ey;");
-  CHECK(warnings[1] == "unescaped '&' kept as text: &\\x1b[2J\\nTTTTTT…");
+  REQUIRE(warnings.size() == 3);
+  CHECK(warnings[0] ==
+        "raw control characters (not allowed in XML) read as U+FFFD (a form feed as a space): "
+        "U+001B");
+  CHECK(warnings[1] == "undefined entities kept as text: &x\\u202ey;");
+  CHECK(warnings[2] == "unescaped '&' kept as text: &\\x1b[2J\\nTTTTTT…");
 }
