@@ -259,30 +259,26 @@ std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii)
                 del = _mm_set1_epi8(0x7F), c2 = _mm_set1_epi8(static_cast<char>(0xC2)),
                 e2 = _mm_set1_epi8(static_cast<char>(0xE2)),
                 e3 = _mm_set1_epi8(static_cast<char>(0xE3));
-  while (run < s.size()) {
-    __m128i v;
+  // The last block is the sixteen bytes that end `s`, its masks shifted down to where the
+  // run is: copying a short tail into a buffer would stall on the load that follows.
+  while (s.size() >= 16 && run < s.size()) {
     std::size_t left = s.size() - run;
-    unsigned after;  // the byte after the block; 0, a stop, past the end of `s`
-    if (left >= 16) {
-      v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + run));
-      after = left > 16 ? static_cast<unsigned char>(s[run + 16]) : 0;
-    } else {
-      alignas(16) char tail[16] = {};  // zeros stop the run where `s` ends
-      std::memcpy(tail, s.data() + run, left);
-      v = _mm_load_si128(reinterpret_cast<const __m128i*>(tail));
-      after = 0;
-    }
+    unsigned shift = left >= 16 ? 0 : static_cast<unsigned>(16 - left);
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + run - shift));
     __m128i stop = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);  // v <= 0x1F
     stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, del));
     stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(v, c2),
                                            _mm_or_si128(_mm_cmpeq_epi8(v, e2),
                                                         _mm_cmpeq_epi8(v, e3))));
-    unsigned stops = static_cast<unsigned>(_mm_movemask_epi8(stop)) |
-                     (unsigned{kStopsCopy[after] || after == ' '} << 16);
-    unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space)));
-    // A space stops the run when the next byte is a space or a stop, or when it comes first.
+    unsigned stops = static_cast<unsigned>(_mm_movemask_epi8(stop)) >> shift;
+    unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) >> shift;
+    unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v)) >> shift;
+    // The byte after the block: the end of `s` stops a run as a stop does.
+    unsigned block = static_cast<unsigned>(16 - shift);
+    bool after_stops = left <= 16 || kStopsCopy[static_cast<unsigned char>(s[run + 16])];
+    stops |= unsigned{after_stops} << block;
+    // A space ends the run when the next byte is a space or a stop, or when it comes first.
     unsigned ends = stops | (spaces & ((stops | spaces) >> 1)) | (run == start ? spaces & 1 : 0);
-    unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v));
     if ((ends & 0xFFFF) == 0) {
       non_ascii |= high != 0;
       run += 16;
@@ -292,8 +288,7 @@ std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii)
     non_ascii |= (high & ((1u << length) - 1)) != 0;
     return run + length;
   }
-  return run;
-#else
+#endif
   while (run < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[run]);
     if (!kStopsCopy[c]) {
@@ -308,7 +303,6 @@ std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii)
     }
   }
   return run;
-#endif
 }
 
 // Length of the control character at s[i] that no text field may hold (a C0 control, DEL, a
@@ -590,36 +584,59 @@ bool decode_reference(std::string_view html, std::size_t& pos, std::string& out)
   return false;
 }
 
-// True when `utf8` is valid UTF-8 that NFC leaves unchanged, decided cheaply: every code
-// point is below U+0300 (nothing there composes), or is a starter with no decomposition
-// that never combines with what precedes it. Anything else takes utf8proc's full path.
+namespace {
+
+// Whether NFC leaves a code point unchanged wherever it stands: below U+0300 nothing composes;
+// above, a starter with no decomposition that never combines with what precedes it.
+bool is_quick_nfc_code_point(char32_t cp) {
+  if (cp < 0x300) return true;
+  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
+      (cp >= 0xD7B0 && cp <= 0xD7FF))
+    return false;  // Hangul jamo compose algorithmically
+  const utf8proc_property_t* property = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  return property->combining_class == 0 && property->decomp_seqindex == UINT16_MAX &&
+         !(property->comb_index != UINT16_MAX && property->comb_index >= 0x8000);
+}
+
+// is_quick_nfc_code_point() of every character of the BMP, one bit each: utf8proc's lookup
+// is a call into the library per character, and text in most scripts is nothing else.
+using BmpBits = std::array<std::uint64_t, 0x10000 / 64>;
+
+const BmpBits& quick_nfc_in_bmp() {
+  static const BmpBits kQuick = [] {
+    BmpBits quick{};
+    for (char32_t c = 0; c < 0x10000; ++c)
+      quick[c / 64] |= std::uint64_t{is_quick_nfc_code_point(c)} << (c % 64);
+    return quick;
+  }();
+  return kQuick;
+}
+
+}  // namespace
+
+// True when `utf8` is valid UTF-8 that NFC leaves unchanged, decided cheaply (see
+// is_quick_nfc_code_point()). Anything else takes utf8proc's full path.
 bool is_quick_nfc(std::string_view utf8) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());
-  const auto size = static_cast<utf8proc_ssize_t>(utf8.size());
-  for (utf8proc_ssize_t i = 0; i < size;) {
-    std::uint64_t word;
-    if (i + 8 <= size) {
-      std::memcpy(&word, p + i, 8);
-      if ((word & 0x8080808080808080ull) == 0) {
-        i += 8;  // eight ASCII bytes
+  const BmpBits& quick = quick_nfc_in_bmp();
+  for (std::size_t i = 0; i < utf8.size();) {
+#if defined(__SSE2__)
+    if (i + 16 <= utf8.size()) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(utf8.data() + i));
+      if (_mm_movemask_epi8(v) == 0) {
+        i += 16;  // sixteen ASCII bytes
         continue;
       }
     }
-    if (p[i] < 0x80) {
+#endif
+    if (static_cast<unsigned char>(utf8[i]) < 0x80) {
       ++i;
       continue;
     }
-    utf8proc_int32_t cp;
-    auto length = utf8proc_iterate(p + i, size - i, &cp);
-    if (length <= 0) return false;
+    char32_t cp;
+    std::size_t length = decode_utf8(utf8, i, cp);
+    if (length == 0) return false;
     i += length;
-    if (cp < 0x300) continue;
-    if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
-        (cp >= 0xD7B0 && cp <= 0xD7FF))
-      return false;  // Hangul jamo compose algorithmically
-    const utf8proc_property_t* property = utf8proc_get_property(cp);
-    if (property->combining_class != 0 || property->decomp_seqindex != UINT16_MAX ||
-        (property->comb_index != UINT16_MAX && property->comb_index >= 0x8000))
+    if (cp < 0x10000 ? !((quick[cp / 64] >> (cp % 64)) & 1) : !is_quick_nfc_code_point(cp))
       return false;
   }
   return true;
