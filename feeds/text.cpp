@@ -71,9 +71,8 @@ constexpr std::array<PackedName, N> pack_names(const std::string_view (&names)[N
 // The index of `name` in `names` (packed in `packed`), or N.
 template <std::size_t N>
 constexpr std::size_t index_of_name(const std::string_view (&names)[N],
-                                    const std::array<PackedName, N>& packed,
-                                    std::string_view name) {
-  PackedName key = pack_name(name);
+                                    const std::array<PackedName, N>& packed, std::string_view name,
+                                    PackedName key) {
   for (std::size_t k = 0; k < N; ++k) {
     if (packed[k].bytes == key.bytes && packed[k].size == key.size &&
         (key.size <= 8 || names[k] == name))
@@ -86,8 +85,8 @@ constexpr std::size_t index_of_name(const std::string_view (&names)[N],
 constexpr std::string_view kDropped[] = {"script",   "style",  "noscript",
                                          "template", "applet", "title"};
 constexpr auto kDroppedPacked = pack_names(kDropped);
-bool is_dropped_element(std::string_view name) {
-  return index_of_name(kDropped, kDroppedPacked, name) != std::size(kDropped);
+bool is_dropped_element(std::string_view name, PackedName key) {
+  return index_of_name(kDropped, kDroppedPacked, name, key) != std::size(kDropped);
 }
 
 constexpr std::string_view kBlocks[] = {
@@ -100,19 +99,23 @@ constexpr std::string_view kBlocks[] = {
 constexpr std::size_t kNotBlock = std::size(kBlocks);
 constexpr auto kBlocksPacked = pack_names(kBlocks);
 
-// The index of a block element in kBlocks, or kNotBlock.
+// The index of a block element in kBlocks, or kNotBlock (`key` is pack_name(name)).
+constexpr std::size_t block_index(std::string_view name, PackedName key) {
+  return index_of_name(kBlocks, kBlocksPacked, name, key);
+}
 constexpr std::size_t block_index(std::string_view name) {
-  return index_of_name(kBlocks, kBlocksPacked, name);
+  return block_index(name, pack_name(name));
 }
 
 // Tags outside kBlocks that open no element to enclose what follows: void elements, and
 // html, head and body, which HTML5 ignores inside a fragment's body.
-constexpr std::string_view kOpenNoElement[] = {"area",  "base",   "col",  "embed", "input",
+constexpr std::string_view kOpenNoElement[] = {"area",   "base", "col",  "embed", "input",
                                                "keygen", "link", "meta", "param", "source",
-                                               "track", "wbr",    "html", "head",  "body"};
+                                               "track",  "wbr",  "html", "head",  "body"};
 constexpr auto kOpenNoElementPacked = pack_names(kOpenNoElement);
-bool opens_no_element(std::string_view name) {
-  return index_of_name(kOpenNoElement, kOpenNoElementPacked, name) != std::size(kOpenNoElement);
+bool opens_no_element(std::string_view name, PackedName key) {
+  return index_of_name(kOpenNoElement, kOpenNoElementPacked, name, key) !=
+         std::size(kOpenNoElement);
 }
 
 // The block elements open, innermost last, so that a stray end tag (</div> with no <div>),
@@ -255,8 +258,8 @@ constexpr auto kStopsCopy = [] {
 std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii) {
   std::size_t run = start;
 #if defined(__SSE2__)
-  const __m128i below = _mm_set1_epi8(0x1F), space = _mm_set1_epi8(' '),
-                del = _mm_set1_epi8(0x7F), c2 = _mm_set1_epi8(static_cast<char>(0xC2)),
+  const __m128i below = _mm_set1_epi8(0x1F), space = _mm_set1_epi8(' '), del = _mm_set1_epi8(0x7F),
+                c2 = _mm_set1_epi8(static_cast<char>(0xC2)),
                 e2 = _mm_set1_epi8(static_cast<char>(0xE2)),
                 e3 = _mm_set1_epi8(static_cast<char>(0xE3));
   // The last block is the sixteen bytes that end `s`, its masks shifted down to where the
@@ -267,9 +270,9 @@ std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii)
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + run - shift));
     __m128i stop = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);  // v <= 0x1F
     stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, del));
-    stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(v, c2),
-                                           _mm_or_si128(_mm_cmpeq_epi8(v, e2),
-                                                        _mm_cmpeq_epi8(v, e3))));
+    stop = _mm_or_si128(stop,
+                        _mm_or_si128(_mm_cmpeq_epi8(v, c2),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3))));
     unsigned stops = static_cast<unsigned>(_mm_movemask_epi8(stop)) >> shift;
     unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) >> shift;
     unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v)) >> shift;
@@ -858,21 +861,26 @@ std::string html_to_text(std::string_view html, HtmlTextNotes* notes) {
     flush_text(i);
     std::size_t name_end = name_start;
     std::string name;
+    PackedName key;  // pack_name(name), built as the name is read
     while (name_end < html.size() && !is_space(html[name_end]) && html[name_end] != '/' &&
            html[name_end] != '>') {
-      name.push_back(lower(html[name_end]));
+      char c = lower(html[name_end]);
+      if (name.size() < 8)
+        key.bytes |= std::uint64_t{static_cast<unsigned char>(c)} << (8 * name.size());
+      name.push_back(c);
       ++name_end;
     }
+    key.size = name.size();
     i = skip_tag_rest(html, name_end);
-    std::size_t block = block_index(name);
+    std::size_t block = block_index(name, key);
     if (block != kNotBlock) {
       if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
     } else if (closing) {
       blocks.end_inline(name);
-    } else if (!opens_no_element(name)) {
+    } else if (!opens_no_element(name, key)) {
       blocks.start_inline(name);
     }
-    if (!closing && is_dropped_element(name) && html[i - 1] == '>' && html[i - 2] != '/') {
+    if (!closing && is_dropped_element(name, key) && html[i - 1] == '>' && html[i - 2] != '/') {
       std::size_t end = find_end_tag(html, name, i);
       i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
       sink.space();
