@@ -18,6 +18,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "feeds/byte_search.h"
 #include "feeds/encoding.h"
 
 namespace newswatch {
@@ -365,7 +366,7 @@ class TextSink {
   // Appends text in which character references are still encoded.
   void characters(std::string_view s) {
     std::size_t i = 0, start = 0;
-    while ((i = s.find('&', i)) != std::string_view::npos) {
+    while ((i = find_byte(s, '&', i)) != std::string_view::npos) {
       text(s.substr(start, i - start));
       std::string decoded;
       if (decode_reference(s, i, decoded)) {
@@ -813,7 +814,7 @@ std::string html_to_text(std::string_view html, HtmlTextNotes* notes) {
     if (end > text_start) sink.characters(html.substr(text_start, end - text_start));
   };
   while (i < html.size()) {
-    i = html.find('<', i);
+    i = find_byte(html, '<', i);
     if (i == std::string_view::npos || i + 1 >= html.size()) break;
     char next = html[i + 1];
     if ((next == '!' && opens_declaration(html.substr(i + 2))) || next == '?') {
