@@ -62,33 +62,9 @@ constexpr PackedName pack_name(std::string_view name) {
   return packed;
 }
 
-template <std::size_t N>
-constexpr std::array<PackedName, N> pack_names(const std::string_view (&names)[N]) {
-  std::array<PackedName, N> packed{};
-  for (std::size_t k = 0; k < N; ++k) packed[k] = pack_name(names[k]);
-  return packed;
-}
-
-// The index of `name` in `names` (packed in `packed`), or N.
-template <std::size_t N>
-constexpr std::size_t index_of_name(const std::string_view (&names)[N],
-                                    const std::array<PackedName, N>& packed, std::string_view name,
-                                    PackedName key) {
-  for (std::size_t k = 0; k < N; ++k) {
-    if (packed[k].bytes == key.bytes && packed[k].size == key.size &&
-        (key.size <= 8 || names[k] == name))
-      return k;
-  }
-  return N;
-}
-
 // Elements whose contents are not text a reader sees.
 constexpr std::string_view kDropped[] = {"script",   "style",  "noscript",
                                          "template", "applet", "title"};
-constexpr auto kDroppedPacked = pack_names(kDropped);
-bool is_dropped_element(std::string_view name, PackedName key) {
-  return index_of_name(kDropped, kDroppedPacked, name, key) != std::size(kDropped);
-}
 
 constexpr std::string_view kBlocks[] = {
     "address",  "article", "aside",   "blockquote", "br",         "caption", "dd",     "details",
@@ -98,14 +74,11 @@ constexpr std::string_view kBlocks[] = {
     "summary",  "table",   "td",      "th",         "tr",         "ul",      "center", "dir",
     "fieldset", "hgroup",  "listing", "menu"};
 constexpr std::size_t kNotBlock = std::size(kBlocks);
-constexpr auto kBlocksPacked = pack_names(kBlocks);
 
-// The index of a block element in kBlocks, or kNotBlock (`key` is pack_name(name)).
-constexpr std::size_t block_index(std::string_view name, PackedName key) {
-  return index_of_name(kBlocks, kBlocksPacked, name, key);
-}
+// The index of a block element in kBlocks, or kNotBlock.
 constexpr std::size_t block_index(std::string_view name) {
-  return block_index(name, pack_name(name));
+  return static_cast<std::size_t>(std::find(std::begin(kBlocks), std::end(kBlocks), name) -
+                                  std::begin(kBlocks));
 }
 
 // Tags outside kBlocks that open no element to enclose what follows: void elements, and
@@ -113,10 +86,48 @@ constexpr std::size_t block_index(std::string_view name) {
 constexpr std::string_view kOpenNoElement[] = {"area",   "base", "col",  "embed", "input",
                                                "keygen", "link", "meta", "param", "source",
                                                "track",  "wbr",  "html", "head",  "body"};
-constexpr auto kOpenNoElementPacked = pack_names(kOpenNoElement);
-bool opens_no_element(std::string_view name, PackedName key) {
-  return index_of_name(kOpenNoElement, kOpenNoElementPacked, name, key) !=
-         std::size(kOpenNoElement);
+
+// What html_to_text() knows of a tag name: every name of the three lists above, in an
+// open-addressing hash table on the packed name (a loop over the lists was a third of
+// html_to_text's own time).
+struct TagKind {
+  std::string_view name;  // empty: a free slot
+  PackedName key;
+  std::size_t block = kNotBlock;
+  bool dropped = false;
+  bool opens_no_element = false;
+};
+
+constexpr std::size_t kTagSlots = 256;
+constexpr std::size_t tag_slot(std::uint64_t bytes) {
+  return static_cast<std::size_t>((bytes * 0x9E3779B97F4A7C15ull) >> 56);
+}
+
+constexpr auto kTagKinds = [] {
+  std::array<TagKind, kTagSlots> table{};
+  auto add = [&](std::string_view name) -> TagKind& {
+    std::size_t slot = tag_slot(pack_name(name).bytes);
+    while (!table[slot].name.empty() && table[slot].name != name) slot = (slot + 1) % kTagSlots;
+    table[slot].name = name;
+    table[slot].key = pack_name(name);
+    return table[slot];
+  };
+  for (std::size_t k = 0; k < std::size(kBlocks); ++k) add(kBlocks[k]).block = k;
+  for (std::string_view name : kDropped) add(name).dropped = true;
+  for (std::string_view name : kOpenNoElement) add(name).opens_no_element = true;
+  return table;
+}();
+
+// The kind of tag `name` (packed in `key`) is; one that is in no list when the name is not.
+const TagKind& tag_kind(std::string_view name, PackedName key) {
+  static constexpr TagKind kOther{};
+  for (std::size_t slot = tag_slot(key.bytes);; slot = (slot + 1) % kTagSlots) {
+    const TagKind& kind = kTagKinds[slot];
+    if (kind.name.empty()) return kOther;
+    if (kind.key.bytes == key.bytes && kind.key.size == key.size &&
+        (key.size <= 8 || kind.name == name))
+      return kind;
+  }
 }
 
 // The block elements open, innermost last, so that a stray end tag (</div> with no <div>),
@@ -873,15 +884,16 @@ std::string html_to_text(std::string_view html, HtmlTextNotes* notes) {
     }
     key.size = name.size();
     i = skip_tag_rest(html, name_end);
-    std::size_t block = block_index(name, key);
+    const TagKind& kind = tag_kind(name, key);
+    std::size_t block = kind.block;
     if (block != kNotBlock) {
       if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
     } else if (closing) {
       blocks.end_inline(name);
-    } else if (!opens_no_element(name, key)) {
+    } else if (!kind.opens_no_element) {
       blocks.start_inline(name);
     }
-    if (!closing && is_dropped_element(name, key) && html[i - 1] == '>' && html[i - 2] != '/') {
+    if (!closing && kind.dropped && html[i - 1] == '>' && html[i - 2] != '/') {
       std::size_t end = find_end_tag(html, name, i);
       i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
       sink.space();
