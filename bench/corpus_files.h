@@ -1,6 +1,7 @@
 // The bench corpus's feed files (python3 ../shared/bench/gen_corpus.py --out bench-corpus),
-// in a fixed order: NEWSWATCH_BENCH_CORPUS, default bench-corpus/feeds from the project root.
-// Empty when the corpus has not been generated.
+// in a fixed order: NEWSWATCH_BENCH_CORPUS, default bench-corpus/feeds from the project root,
+// with its subdirectories (NEWSWATCH_BENCH_CORPUS=../shared/conformance/cases runs on the
+// conformance files). Empty when the corpus has not been generated.
 #pragma once
 
 #include <algorithm>
@@ -15,7 +16,9 @@ inline std::vector<std::filesystem::path> corpus_files() {
   std::filesystem::path path = dir ? dir : "bench-corpus/feeds";
   std::vector<std::filesystem::path> files;
   if (!std::filesystem::is_directory(path)) return files;
-  for (const auto& entry : std::filesystem::directory_iterator(path)) files.push_back(entry.path());
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path)) {
+    if (entry.is_regular_file()) files.push_back(entry.path());
+  }
   std::sort(files.begin(), files.end());
   return files;
 }

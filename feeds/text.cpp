@@ -14,7 +14,11 @@
 #include <new>
 #include <optional>
 #include <vector>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
+#include "feeds/byte_search.h"
 #include "feeds/encoding.h"
 
 namespace newswatch {
@@ -44,12 +48,23 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 
 char lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c | 0x20) : c; }
 
-// Elements whose contents are not text a reader sees.
-bool is_dropped_element(std::string_view name) {
-  static constexpr std::string_view kDropped[] = {"script",   "style",  "noscript",
-                                                  "template", "applet", "title"};
-  return std::find(std::begin(kDropped), std::end(kDropped), name) != std::end(kDropped);
+// A tag name's first eight bytes as a number, with its length: names are compared with a
+// few integer comparisons, not a call to memcmp per candidate (a feed's HTML is mostly tags).
+struct PackedName {
+  std::uint64_t bytes = 0;
+  std::size_t size = 0;
+};
+
+constexpr PackedName pack_name(std::string_view name) {
+  PackedName packed{0, name.size()};
+  for (std::size_t k = 0; k < name.size() && k < 8; ++k)
+    packed.bytes |= std::uint64_t{static_cast<unsigned char>(name[k])} << (8 * k);
+  return packed;
 }
+
+// Elements whose contents are not text a reader sees.
+constexpr std::string_view kDropped[] = {"script",   "style",  "noscript",
+                                         "template", "applet", "title"};
 
 constexpr std::string_view kBlocks[] = {
     "address",  "article", "aside",   "blockquote", "br",         "caption", "dd",     "details",
@@ -68,11 +83,51 @@ constexpr std::size_t block_index(std::string_view name) {
 
 // Tags outside kBlocks that open no element to enclose what follows: void elements, and
 // html, head and body, which HTML5 ignores inside a fragment's body.
-bool opens_no_element(std::string_view name) {
-  static constexpr std::string_view kNames[] = {"area",   "base", "col",  "embed", "input",
-                                                "keygen", "link", "meta", "param", "source",
-                                                "track",  "wbr",  "html", "head",  "body"};
-  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+constexpr std::string_view kOpenNoElement[] = {"area",   "base", "col",  "embed", "input",
+                                               "keygen", "link", "meta", "param", "source",
+                                               "track",  "wbr",  "html", "head",  "body"};
+
+// What html_to_text() knows of a tag name: every name of the three lists above, in an
+// open-addressing hash table on the packed name (a loop over the lists was a third of
+// html_to_text's own time).
+struct TagKind {
+  std::string_view name;  // empty: a free slot
+  PackedName key;
+  std::size_t block = kNotBlock;
+  bool dropped = false;
+  bool opens_no_element = false;
+};
+
+constexpr std::size_t kTagSlots = 256;
+constexpr std::size_t tag_slot(std::uint64_t bytes) {
+  return static_cast<std::size_t>((bytes * 0x9E3779B97F4A7C15ull) >> 56);
+}
+
+constexpr auto kTagKinds = [] {
+  std::array<TagKind, kTagSlots> table{};
+  auto add = [&](std::string_view name) -> TagKind& {
+    std::size_t slot = tag_slot(pack_name(name).bytes);
+    while (!table[slot].name.empty() && table[slot].name != name) slot = (slot + 1) % kTagSlots;
+    table[slot].name = name;
+    table[slot].key = pack_name(name);
+    return table[slot];
+  };
+  for (std::size_t k = 0; k < std::size(kBlocks); ++k) add(kBlocks[k]).block = k;
+  for (std::string_view name : kDropped) add(name).dropped = true;
+  for (std::string_view name : kOpenNoElement) add(name).opens_no_element = true;
+  return table;
+}();
+
+// The kind of tag `name` (packed in `key`) is; one that is in no list when the name is not.
+const TagKind& tag_kind(std::string_view name, PackedName key) {
+  static constexpr TagKind kOther{};
+  for (std::size_t slot = tag_slot(key.bytes);; slot = (slot + 1) % kTagSlots) {
+    const TagKind& kind = kTagKinds[slot];
+    if (kind.name.empty()) return kOther;
+    if (kind.key.bytes == key.bytes && kind.key.size == key.size &&
+        (key.size <= 8 || kind.name == name))
+      return kind;
+  }
 }
 
 // The block elements open, innermost last, so that a stray end tag (</div> with no <div>),
@@ -198,32 +253,6 @@ constexpr auto kMayStartSpace = [] {
   return table;
 }();
 
-// Advances `run` (>= `start`, both in `s`) eight bytes at a time over printable ASCII in
-// which every space is single, between two non-space bytes: text that needs no collapsing.
-// Stops where the byte-at-a-time loop must look.
-std::size_t skip_plain_words(std::string_view s, std::size_t start, std::size_t run) {
-  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull,
-                          kLow7 = 0x7F7F7F7F7F7F7F7Full;
-  while (run + 8 <= s.size()) {
-    std::uint64_t v;
-    std::memcpy(&v, s.data() + run, 8);
-    // Non-ASCII bytes have their top bit set; once none has, the lowest byte below 0x20 sets
-    // its top bit when 0x20 is taken away, and DEL, alone among them, when 1 is added.
-    if (((v | (v - kOnes * 0x20) | (v + kOnes)) & kHigh) != 0) break;  // non-ASCII, controls
-    std::uint64_t x = v ^ (kOnes * ' ');
-    std::uint64_t spaces = ~(((x & kLow7) + kLow7) | x | kLow7);  // 0x80 where a byte is ' '
-    if (spaces != 0) {
-      if ((spaces & (spaces << 8)) != 0) break;         // two spaces in a row
-      if ((spaces & 0x80) != 0 && run == start) break;  // a leading space
-      if ((spaces >> 56) != 0 &&                        // a trailing space before another
-          (run + 8 >= s.size() || kMayStartSpace[static_cast<unsigned char>(s[run + 8])]))
-        break;
-    }
-    run += 8;
-  }
-  return run;
-}
-
 // The bytes TextSink::text() stops copying at: those of kMayStartSpace (0xC2 among them,
 // which also begins the C1 controls), the C0 controls and DEL.
 constexpr auto kStopsCopy = [] {
@@ -232,6 +261,64 @@ constexpr auto kStopsCopy = [] {
   table[0x7F] = true;
   return table;
 }();
+
+// The end of the run of bytes from s[start] on that TextSink::text() may append as they are:
+// no byte of kStopsCopy but ASCII spaces, each single, neither first in the run nor last in
+// `s`, and followed by a byte that kStopsCopy lets through. Sets `non_ascii` when the run
+// holds a byte above 0x7F. Sixteen bytes at a time with SSE2: this is most of the text's
+// bytes, and words are short.
+std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii) {
+  std::size_t run = start;
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(0x1F), space = _mm_set1_epi8(' '), del = _mm_set1_epi8(0x7F),
+                c2 = _mm_set1_epi8(static_cast<char>(0xC2)),
+                e2 = _mm_set1_epi8(static_cast<char>(0xE2)),
+                e3 = _mm_set1_epi8(static_cast<char>(0xE3));
+  // The last block is the sixteen bytes that end `s`, its masks shifted down to where the
+  // run is: copying a short tail into a buffer would stall on the load that follows.
+  while (s.size() >= 16 && run < s.size()) {
+    std::size_t left = s.size() - run;
+    unsigned shift = left >= 16 ? 0 : static_cast<unsigned>(16 - left);
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + run - shift));
+    __m128i stop = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);  // v <= 0x1F
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, del));
+    stop = _mm_or_si128(stop,
+                        _mm_or_si128(_mm_cmpeq_epi8(v, c2),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3))));
+    unsigned stops = static_cast<unsigned>(_mm_movemask_epi8(stop)) >> shift;
+    unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) >> shift;
+    unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v)) >> shift;
+    // The byte after the block: the end of `s` stops a run as a stop does.
+    unsigned block = static_cast<unsigned>(16 - shift);
+    bool after_stops = left <= 16 || kStopsCopy[static_cast<unsigned char>(s[run + 16])];
+    stops |= unsigned{after_stops} << block;
+    // A space ends the run when the next byte is a space or a stop, or when it comes first.
+    unsigned ends = stops | (spaces & ((stops | spaces) >> 1)) | (run == start ? spaces & 1 : 0);
+    if ((ends & 0xFFFF) == 0) {
+      non_ascii |= high != 0;
+      run += 16;
+      continue;
+    }
+    unsigned length = static_cast<unsigned>(__builtin_ctz(ends));
+    non_ascii |= (high & ((1u << length) - 1)) != 0;
+    return run + length;
+  }
+#endif
+  while (run < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[run]);
+    if (!kStopsCopy[c]) {
+      non_ascii |= c >= 0x80;
+      ++run;
+    } else if (c == ' ' && run > start && run + 1 < s.size() &&
+               !kStopsCopy[static_cast<unsigned char>(s[run + 1])]) {
+      non_ascii |= static_cast<unsigned char>(s[run + 1]) >= 0x80;
+      run += 2;
+    } else {
+      break;
+    }
+  }
+  return run;
+}
 
 // Length of the control character at s[i] that no text field may hold (a C0 control, DEL, a
 // C1 control U+0080-U+009F), 1 for a 0xC2 that ends `s`, else 0. Call it after
@@ -254,21 +341,7 @@ class TextSink {
     for (std::size_t i = 0; i < s.size();) {
       // Copy in one go the run of bytes that needs no collapsing: no space characters but
       // single ASCII spaces between words.
-      std::size_t run = i;
-      run = skip_plain_words(s, i, run);
-      while (run < s.size()) {
-        unsigned char c = static_cast<unsigned char>(s[run]);
-        if (!kStopsCopy[c]) {
-          non_ascii_ |= c >= 0x80;
-          ++run;
-        } else if (c == ' ' && run > i && run + 1 < s.size() &&
-                   !kStopsCopy[static_cast<unsigned char>(s[run + 1])]) {
-          non_ascii_ |= static_cast<unsigned char>(s[run + 1]) >= 0x80;
-          run += 2;
-        } else {
-          break;
-        }
-      }
+      std::size_t run = copyable_run(s, i, non_ascii_);
       if (run > i) {
         flush_space();
         out_.append(s.substr(i, run - i));
@@ -304,7 +377,7 @@ class TextSink {
   // Appends text in which character references are still encoded.
   void characters(std::string_view s) {
     std::size_t i = 0, start = 0;
-    while ((i = s.find('&', i)) != std::string_view::npos) {
+    while ((i = find_byte(s, '&', i)) != std::string_view::npos) {
       text(s.substr(start, i - start));
       std::string decoded;
       if (decode_reference(s, i, decoded)) {
@@ -526,36 +599,59 @@ bool decode_reference(std::string_view html, std::size_t& pos, std::string& out)
   return false;
 }
 
-// True when `utf8` is valid UTF-8 that NFC leaves unchanged, decided cheaply: every code
-// point is below U+0300 (nothing there composes), or is a starter with no decomposition
-// that never combines with what precedes it. Anything else takes utf8proc's full path.
+namespace {
+
+// Whether NFC leaves a code point unchanged wherever it stands: below U+0300 nothing composes;
+// above, a starter with no decomposition that never combines with what precedes it.
+bool is_quick_nfc_code_point(char32_t cp) {
+  if (cp < 0x300) return true;
+  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
+      (cp >= 0xD7B0 && cp <= 0xD7FF))
+    return false;  // Hangul jamo compose algorithmically
+  const utf8proc_property_t* property = utf8proc_get_property(static_cast<utf8proc_int32_t>(cp));
+  return property->combining_class == 0 && property->decomp_seqindex == UINT16_MAX &&
+         !(property->comb_index != UINT16_MAX && property->comb_index >= 0x8000);
+}
+
+// is_quick_nfc_code_point() of every character of the BMP, one bit each: utf8proc's lookup
+// is a call into the library per character, and text in most scripts is nothing else.
+using BmpBits = std::array<std::uint64_t, 0x10000 / 64>;
+
+const BmpBits& quick_nfc_in_bmp() {
+  static const BmpBits kQuick = [] {
+    BmpBits quick{};
+    for (char32_t c = 0; c < 0x10000; ++c)
+      quick[c / 64] |= std::uint64_t{is_quick_nfc_code_point(c)} << (c % 64);
+    return quick;
+  }();
+  return kQuick;
+}
+
+}  // namespace
+
+// True when `utf8` is valid UTF-8 that NFC leaves unchanged, decided cheaply (see
+// is_quick_nfc_code_point()). Anything else takes utf8proc's full path.
 bool is_quick_nfc(std::string_view utf8) {
-  const auto* p = reinterpret_cast<const utf8proc_uint8_t*>(utf8.data());
-  const auto size = static_cast<utf8proc_ssize_t>(utf8.size());
-  for (utf8proc_ssize_t i = 0; i < size;) {
-    std::uint64_t word;
-    if (i + 8 <= size) {
-      std::memcpy(&word, p + i, 8);
-      if ((word & 0x8080808080808080ull) == 0) {
-        i += 8;  // eight ASCII bytes
+  const BmpBits& quick = quick_nfc_in_bmp();
+  for (std::size_t i = 0; i < utf8.size();) {
+#if defined(__SSE2__)
+    if (i + 16 <= utf8.size()) {
+      __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(utf8.data() + i));
+      if (_mm_movemask_epi8(v) == 0) {
+        i += 16;  // sixteen ASCII bytes
         continue;
       }
     }
-    if (p[i] < 0x80) {
+#endif
+    if (static_cast<unsigned char>(utf8[i]) < 0x80) {
       ++i;
       continue;
     }
-    utf8proc_int32_t cp;
-    auto length = utf8proc_iterate(p + i, size - i, &cp);
-    if (length <= 0) return false;
+    char32_t cp;
+    std::size_t length = decode_utf8(utf8, i, cp);
+    if (length == 0) return false;
     i += length;
-    if (cp < 0x300) continue;
-    if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) ||
-        (cp >= 0xD7B0 && cp <= 0xD7FF))
-      return false;  // Hangul jamo compose algorithmically
-    const utf8proc_property_t* property = utf8proc_get_property(cp);
-    if (property->combining_class != 0 || property->decomp_seqindex != UINT16_MAX ||
-        (property->comb_index != UINT16_MAX && property->comb_index >= 0x8000))
+    if (cp < 0x10000 ? !((quick[cp / 64] >> (cp % 64)) & 1) : !is_quick_nfc_code_point(cp))
       return false;
   }
   return true;
@@ -729,7 +825,7 @@ std::string html_to_text(std::string_view html, HtmlTextNotes* notes) {
     if (end > text_start) sink.characters(html.substr(text_start, end - text_start));
   };
   while (i < html.size()) {
-    i = html.find('<', i);
+    i = find_byte(html, '<', i);
     if (i == std::string_view::npos || i + 1 >= html.size()) break;
     char next = html[i + 1];
     if ((next == '!' && opens_declaration(html.substr(i + 2))) || next == '?') {
@@ -777,21 +873,27 @@ std::string html_to_text(std::string_view html, HtmlTextNotes* notes) {
     flush_text(i);
     std::size_t name_end = name_start;
     std::string name;
+    PackedName key;  // pack_name(name), built as the name is read
     while (name_end < html.size() && !is_space(html[name_end]) && html[name_end] != '/' &&
            html[name_end] != '>') {
-      name.push_back(lower(html[name_end]));
+      char c = lower(html[name_end]);
+      if (name.size() < 8)
+        key.bytes |= std::uint64_t{static_cast<unsigned char>(c)} << (8 * name.size());
+      name.push_back(c);
       ++name_end;
     }
+    key.size = name.size();
     i = skip_tag_rest(html, name_end);
-    std::size_t block = block_index(name);
+    const TagKind& kind = tag_kind(name, key);
+    std::size_t block = kind.block;
     if (block != kNotBlock) {
       if (closing ? blocks.end(name, block) : blocks.start(name, block)) sink.space();
     } else if (closing) {
       blocks.end_inline(name);
-    } else if (!opens_no_element(name)) {
+    } else if (!kind.opens_no_element) {
       blocks.start_inline(name);
     }
-    if (!closing && is_dropped_element(name) && html[i - 1] == '>' && html[i - 2] != '/') {
+    if (!closing && kind.dropped && html[i - 1] == '>' && html[i - 2] != '/') {
       std::size_t end = find_end_tag(html, name, i);
       i = end == std::string_view::npos ? html.size() : skip_tag_rest(html, end + 2 + name.size());
       sink.space();

@@ -10,6 +10,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "feeds/byte_search.h"
 #include "feeds/excerpt.h"
 #include "feeds/text.h"
 
@@ -173,7 +174,7 @@ class Repairer {
     // that begin with "<!" or "<?" (CDATA, comments, DOCTYPE, PIs) located, once, in order.
     std::size_t i = 0;
     while (i < doc_.size()) {
-      std::size_t amp = doc_.find('&', i);
+      std::size_t amp = find_byte(doc_, '&', i);
       if (amp == std::string_view::npos) break;
       if (std::size_t end = xml_reference_end(amp)) {
         i = end;
@@ -225,10 +226,23 @@ class Repairer {
       if (is_no_character(value) || is_forbidden_control(value)) return 0;
       return j > digits && j < n && doc_[j] == ';' ? j + 1 : 0;
     }
-    for (std::string_view name : {"lt;", "gt;", "amp;", "quot;", "apos;"}) {
-      if (doc_.substr(i, name.size()) == name) return i + name.size();
+    // By its first letter: comparing with each of the five names cost a memcmp call each.
+    std::string_view rest = doc_.substr(i);
+    auto end_after = [&](std::string_view name) {
+      return rest.starts_with(name) ? i + name.size() : 0;
+    };
+    switch (rest.empty() ? '\0' : rest[0]) {
+      case 'l':
+        return end_after("lt;");
+      case 'g':
+        return end_after("gt;");
+      case 'q':
+        return end_after("quot;");
+      case 'a':
+        return rest.starts_with("am") ? end_after("amp;") : end_after("apos;");
+      default:
+        return 0;
     }
-    return 0;
   }
 
   // The end of the CDATA section, comment, DOCTYPE or PI that contains `at`, or 0 when
@@ -248,8 +262,8 @@ class Repairer {
   // The next "<!" or "<?" at or after `from`; npos when none. (memchr for '<' is faster
   // than memmem for the two-byte needles.)
   std::size_t next_section(std::size_t from) const {
-    for (std::size_t at = doc_.find('<', from); at != std::string_view::npos;
-         at = doc_.find('<', at + 1)) {
+    for (std::size_t at = find_byte(doc_, '<', from); at != std::string_view::npos;
+         at = find_byte(doc_, '<', at + 1)) {
       if (at + 1 < doc_.size() && (doc_[at + 1] == '!' || doc_[at + 1] == '?')) return at;
     }
     return std::string_view::npos;
