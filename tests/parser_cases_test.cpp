@@ -145,6 +145,17 @@ TEST_CASE("dcterms:modified in an RSS 1.0 item is its update date") {
   CHECK(feed.items[0].updated == 1706933106);  // 2024-02-03T04:05:06Z
 }
 
+// 4. Dates: the weekday in any language is ignored, month names in the languages feeds use.
+
+TEST_CASE("RSS dates with French, Greek and Russian day and month names are read") {
+  auto feed = parse_case("4-rss-non-english-dates.xml");
+  REQUIRE(feed.items.size() == 3);
+  CHECK(feed.items[0].published == 1668555495);  // mer, 16 nov 2022 00:38:15 +0100
+  CHECK(feed.items[1].published == 1668551895);  // Τετ, 16 Νοεμβρίου 2022 ... +0200
+  CHECK(feed.items[2].published == 1668548295);  // ср, 16 ноября 2022 ... +0300
+  CHECK(feed.warnings.empty());
+}
+
 // 5. RFC 4287 section 3.1: text constructs.
 
 TEST_CASE("an Atom text construct without type is text, escaped markup and all") {
