@@ -42,7 +42,7 @@ tree_of() {
 expected_tree() {
   local entry file dir
   for entry in "$NEWSWATCH_BINARY 755" "$UNIT_PATH 644" "$SYSUSERS_PATH 644" "$PACK_PATH 644" \
-    "$NEWSWATCH_CONFIG 644"; do
+    "$NEWSWATCH_CONFIG 644" "$MAN1_PATH 644" "$MAN5_PATH 644" "$COMPLETION_PATH 644"; do
     file=${entry% *}
     echo "${file#/} ${entry##* }"
     dir=$(dirname "$file")
