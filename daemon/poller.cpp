@@ -54,7 +54,18 @@ MatchedItem matched_item(Item item, const Matcher& matcher) {
   keep_stored_text(item.summary);
   keep_stored_text(item.content);
   MatchSet matches = matcher.match(item);
-  return {std::move(item), std::move(matches)};
+  return {std::move(item), std::move(matches), std::nullopt};
+}
+
+MatchedItem prepared_item(Item item, const Matcher& matcher, const FeedState& feed,
+                          UnixSeconds fetched_at) {
+  keep_stored_text(item.summary);
+  keep_stored_text(item.content);
+  // Folded once, for the matcher, the article's keys and its story signature.
+  FoldedItem folded = matcher.fold(item);
+  MatchedItem matched{std::move(item), matcher.match(folded), std::nullopt};
+  matched.prepared = prepare_item(matched, feed, fetched_at, &folded);
+  return matched;
 }
 
 namespace {
@@ -265,7 +276,8 @@ void Poller::parse_worker() {
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         std::map<std::string, int> by_topic;
         for (auto& item : parsed->items) {
-          MatchedItem kept = matched_item(std::move(item), *matcher);
+          MatchedItem kept =
+              prepared_item(std::move(item), *matcher, batch.feed, batch.fetched_at);
           matched += kept.matches.relevant ? 1 : 0;
           for (const auto& topic : kept.matches.topics) ++by_topic[topic];
           batch.items.push_back(std::move(kept));

@@ -120,41 +120,37 @@ bool is_web_url(const std::string& text) {
          text.starts_with("HTTP://") || text.starts_with("HTTPS://");
 }
 
-// Every key an item's article can be known by, strongest first.
-struct ArticleKeys {
-  std::vector<std::string> urls;  // canonical link, canonical permalink GUID
-  std::string text;               // headline and lede, folded: for items without either
-};
-
-ArticleKeys article_keys(const Item& item) {
-  ArticleKeys keys;
-  if (item.link && !item.link->empty()) keys.urls.push_back(canonical_article_url(*item.link));
+// Every key an item's article can be known by, strongest first: its canonical link and
+// permalink GUID, and a key of its headline and lede (folded) for items without either.
+void set_article_keys(const Item& item, const FoldedItem* folded, PreparedItem& keys) {
+  if (item.link && !item.link->empty()) keys.url_keys.push_back(canonical_article_url(*item.link));
   if (item.guid && is_web_url(*item.guid)) {
     std::string guid = canonical_article_url(*item.guid);
-    if (keys.urls.empty() || keys.urls[0] != guid) keys.urls.push_back(std::move(guid));
+    if (keys.url_keys.empty() || keys.url_keys[0] != guid) keys.url_keys.push_back(std::move(guid));
   }
   const std::string& body = item.summary.empty() ? item.content : item.summary;
-  std::string text =
-      fold(item.title) + "\n" + fold(std::string_view(body).substr(0, kTextKeyBytes));
+  const std::string* title = folded ? folded->whole(ItemField::kTitle, item.title) : nullptr;
+  std::string text = title ? *title : fold(item.title);
+  text += '\n';
+  text += fold(std::string_view(body).substr(0, kTextKeyBytes));
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
-  keys.text = std::string("text:") + hex;
-  return keys;
+  keys.text_key = std::string("text:") + hex;
 }
 
 // What makes an item "the same item" within one feed.
-std::string item_key(const Item& item, const ArticleKeys& keys) {
+const std::string& item_key(const Item& item, const PreparedItem& keys) {
   if (item.guid && !item.guid->empty()) return *item.guid;
   if (item.link && !item.link->empty()) return *item.link;
-  return keys.text;
+  return keys.text_key;
 }
 
 // Who published an item: the outlet an aggregator names, else the site of its link, else the
 // feed.
-std::string outlet_of(const Item& item, const ArticleKeys& keys, const FeedState& feed) {
+std::string outlet_of(const Item& item, const PreparedItem& keys, const FeedState& feed) {
   if (item.source_outlet && !item.source_outlet->empty()) return *item.source_outlet;
-  if (!keys.urls.empty() && keys.urls[0].starts_with("https://")) {
-    std::string_view rest = std::string_view(keys.urls[0]).substr(8);
+  if (!keys.url_keys.empty() && keys.url_keys[0].starts_with("https://")) {
+    std::string_view rest = std::string_view(keys.url_keys[0]).substr(8);
     return std::string(rest.substr(0, rest.find_first_of("/?")));
   }
   return feed.title.empty() ? feed.url : feed.title;
@@ -586,22 +582,39 @@ Result<Store::ReclusterStats> Store::recluster_stored(
   }
 }
 
+PreparedItem prepare_item(const MatchedItem& matched, const FeedState& feed,
+                          UnixSeconds fetched_at, const FoldedItem* folded) {
+  const Item& item = matched.item;
+  PreparedItem prepared;
+  set_article_keys(item, folded, prepared);
+  prepared.outlet = outlet_of(item, prepared, feed);
+  // Unmatched articles are signed too: their words count towards the terms' document
+  // frequencies.
+  prepared.signature =
+      story_signature(item, matched.matches, Store::article_time(item, fetched_at),
+                      {prepared.outlet, feed.title}, folded);
+  prepared.signature_json = prepared.signature.to_json();
+  return prepared;
+}
+
 void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed,
                        bool first_poll, const MatchedItem& matched, WriteStats& stats) {
   const Item& item = matched.item;
   const auto now = static_cast<int64_t>(batch.fetched_at);
-  ArticleKeys keys = article_keys(item);
-  for (const auto& key : keys.urls) {
+  std::optional<PreparedItem> worked_out;
+  if (!matched.prepared) worked_out = prepare_item(matched, batch.feed, batch.fetched_at);
+  const PreparedItem& keys = matched.prepared ? *matched.prepared : *worked_out;
+  for (const auto& key : keys.url_keys) {
     if (query_id(sql.tombstoned, key)) {
       ++stats.forgotten;
       return;
     }
   }
-  if (query_id(sql.tombstoned, keys.text)) {
+  if (query_id(sql.tombstoned, keys.text_key)) {
     ++stats.forgotten;
     return;
   }
-  std::string key = item_key(item, keys);
+  const std::string& key = item_key(item, keys);
   std::string link = item.link.value_or("");
   // The same item in the same feed: known, unless the publisher changed it.
   std::optional<std::int64_t> article;
@@ -622,26 +635,23 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     edited = true;
   }
   // The same article under another key: another feed's copy, a new GUID, a moved link.
-  for (const auto& url : keys.urls) {
+  for (const auto& url : keys.url_keys) {
     if (article) break;
     article = query_id(sql.by_key, url);
   }
-  if (!article && keys.urls.empty()) article = query_id(sql.by_key, keys.text);
+  if (!article && keys.url_keys.empty()) article = query_id(sql.by_key, keys.text_key);
   if (article && !edited)
     edited = query_id(sql.seen_in_feed, *article, static_cast<int64_t>(feed)).has_value();
 
-  std::string outlet = outlet_of(item, keys, batch.feed);
+  const std::string& outlet = keys.outlet;
   bool relevant = matched.matches.relevant;
   // A relevant article belongs to a story; an unmatched one to none.
-  auto join_story = [&](std::optional<StorySignature>& signature) -> std::optional<std::int64_t> {
+  auto join_story = [&]() -> std::optional<std::int64_t> {
     if (!relevant) return std::nullopt;
-    signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at),
-                                {outlet, batch.feed.title});
     return new_story(sql, item.title, batch.fetched_at);
   };
   // An unmatched item is kept to be recognised, not read: its body is left out.
   static const std::string kNoContent;
-  std::optional<StorySignature> signature;
   if (article) {
     sql.story_of.reset();
     sql.story_of.bind(1, static_cast<int64_t>(*article));
@@ -657,41 +667,37 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     }
     if (!had_story) {
       // Seen before without a topic; this copy (or edit) matches.
-      if (auto story = join_story(signature)) {
-        run(sql.promote, *story, signature->to_json(), item.title, item.summary, item.content,
+      if (auto story = join_story()) {
+        run(sql.promote, *story, keys.signature_json, item.title, item.summary, item.content,
             *article);
-        clusterer_->add(*article, *story, std::move(*signature));
+        clusterer_->add(*article, *story, keys.signature);
         unclustered_.push_back(*article);
         ++stats.new_articles;
       }
     }
     run(sql.touch_story, now, *article);
   } else {
-    std::optional<std::int64_t> story = join_story(signature);
-    if (!signature) {
-      signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at),
-                                  {outlet, batch.feed.title});
-    }
-    clusterer_->terms().observe(*signature);
-    std::string canonical = keys.urls.empty() ? keys.text : keys.urls[0];
+    std::optional<std::int64_t> story = join_story();
+    clusterer_->terms().observe(keys.signature);
+    const std::string& canonical = keys.url_keys.empty() ? keys.text_key : keys.url_keys[0];
     std::optional<std::string> shown;
     if (item.link && !item.link->empty()) shown = without_tracking(*item.link);
     // An unmatched article's signature counts towards the terms' document frequencies.
     run(sql.article, canonical, shown, item.title, item.summary, story ? item.content : kNoContent,
         item.author, item.published ? item.published : item.updated, now, now,
-        static_cast<int64_t>(feed), story, outlet, signature->to_json());
+        static_cast<int64_t>(feed), story, outlet, keys.signature_json);
     article = sql.db.getLastInsertRowid();
     if (story) {
       run(sql.touch_story, now, *article);
-      clusterer_->add(*article, *story, std::move(*signature));
+      clusterer_->add(*article, *story, keys.signature);
       unclustered_.push_back(*article);
       ++stats.new_articles;
     } else {
       ++stats.unmatched;
     }
   }
-  for (const auto& url : keys.urls) run(sql.add_key, url, *article);
-  run(sql.add_key, keys.text, *article);
+  for (const auto& url : keys.url_keys) run(sql.add_key, url, *article);
+  run(sql.add_key, keys.text_key, *article);
   // What the feed held at its first poll, or an edit of what it showed before, is not news.
   std::int64_t news = !first_poll && !edited ? 1 : 0;
   run(sql.sighting, *article, static_cast<int64_t>(feed), key, item.link, item.guid, item.title,

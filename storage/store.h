@@ -53,10 +53,28 @@ struct FeedState {
   bool disabled = false;
 };
 
+// What the writer stores of an item beside its text, worked out beforehand: every key its
+// article can be known by (strongest first), its outlet and its story signature.
+struct PreparedItem {
+  std::vector<std::string> url_keys;  // canonical link, canonical permalink GUID
+  std::string text_key;               // headline and lede, folded and hashed
+  std::string outlet;
+  StorySignature signature;
+  std::string signature_json;
+};
+
 struct MatchedItem {
   Item item;
   MatchSet matches;  // relevant or not
+  // Set by prepare_item() (on a parser thread, so that the one writer thread only writes);
+  // write() works it out itself when it is not.
+  std::optional<PreparedItem> prepared;
 };
+
+// What write() works out for `matched`, an item of `feed` fetched at `fetched_at`; `folded`,
+// when given, is the item as the matcher folded it (Matcher::fold). Pure: any thread.
+PreparedItem prepare_item(const MatchedItem& matched, const FeedState& feed,
+                          UnixSeconds fetched_at, const FoldedItem* folded = nullptr);
 
 // What one poll of one feed produced: the feed's new state and its items, with their matches.
 struct ParsedBatch {
@@ -183,6 +201,8 @@ class Store {
   static constexpr int kTermArticles = 100000;
 
   Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
+  friend PreparedItem prepare_item(const MatchedItem&, const FeedState&, UnixSeconds,
+                                   const FoldedItem*);
   // When an article happened: as published, unless the date is missing or in the future.
   static UnixSeconds article_time(const Item& item, UnixSeconds fetched_at);
   Result<void> make_room_in_wal();

@@ -277,14 +277,34 @@ std::string without_outlet_suffix(const std::string& title,
 }  // namespace
 
 StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSeconds time,
-                               const std::vector<std::string>& publishers) {
+                               const std::vector<std::string>& publishers,
+                               const FoldedItem* folded) {
   StorySignature s;
   s.time = time;
-  std::string title = fold(without_outlet_suffix(item.title, publishers));
+  std::string headline = without_outlet_suffix(item.title, publishers);
+  const std::string* whole_title =
+      folded && headline.size() == item.title.size() ? folded->whole(ItemField::kTitle, headline)
+                                                     : nullptr;
+  std::string title = whole_title ? *whole_title : fold(headline);
   bool lede_from_summary = !item.summary.empty();
   const std::string& source = lede_from_summary ? item.summary : item.content;
+  ItemField lede_field = lede_from_summary ? ItemField::kSummary : ItemField::kContent;
   // A summary that should be plain text but carries markup (JSON Feed's, in some feeds).
-  std::string body = fold(source.find('<') != std::string::npos ? html_to_text(source) : source);
+  bool markup = source.find('<') != std::string::npos;
+  // The matcher's fold of the field is a prefix of whole words of fold(source): its first
+  // kLedeWords words are the lede whenever it has that many.
+  std::string_view body;
+  std::string refolded;
+  if (folded && !markup) {
+    body = folded->fields[static_cast<std::size_t>(lede_field)];
+    if (std::count(body.begin(), body.end(), ' ') + 1 < static_cast<std::ptrdiff_t>(kLedeWords) &&
+        !folded->whole(lede_field, source))
+      body = {};
+  }
+  if (body.data() == nullptr) {
+    refolded = fold(markup ? html_to_text(source) : source);
+    body = refolded;
+  }
   auto title_words = words_of(title);
   auto lede_words = words_of(body);
   if (lede_words.size() > kLedeWords) lede_words.resize(kLedeWords);
@@ -298,7 +318,6 @@ StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSe
   std::vector<std::string_view> both = title_words;
   both.insert(both.end(), lede_words.begin(), lede_words.end());
   s.language = language_of(both, item.title + " " + source.substr(0, 400));
-  ItemField lede_field = lede_from_summary ? ItemField::kSummary : ItemField::kContent;
   for (const ConceptHit& hit : matches.concepts) {
     // A concept further on in the text is background, as the words there are.
     if (hit.field == ItemField::kTitle || (hit.field == lede_field && hit.offset < lede_bytes))
