@@ -156,19 +156,6 @@ std::string outlet_of(const Item& item, const PreparedItem& keys, const FeedStat
   return feed.title.empty() ? feed.url : feed.title;
 }
 
-// Whether a poll of the feed has delivered a document before.
-bool has_succeeded(SQLite::Database& db, const std::string& url) {
-  SQLite::Statement query(db, "SELECT first_success_at IS NOT NULL FROM feeds WHERE url = ?");
-  query.bind(1, url);
-  return query.executeStep() && query.getColumn(0).getInt() == 1;
-}
-
-std::int64_t feed_id(SQLite::Database& db, const std::string& url) {
-  SQLite::Statement query(db, "SELECT id FROM feeds WHERE url = ?");
-  query.bind(1, url);
-  return query.executeStep() ? query.getColumn(0).getInt64() : 0;
-}
-
 }  // namespace
 
 // The statements that store items, compiled once per batch rather than once per item.
@@ -212,12 +199,27 @@ struct Store::ItemStatements {
                  "outlet, seen_at, news) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         match(db,
               "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, concept, "
-              "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)") {}
+              "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)"),
+        feed_of(db, "SELECT id, first_success_at IS NOT NULL FROM feeds WHERE url = ?"),
+        save_feed(db,
+                  "UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, "
+                  "last_error = ?, error_count = ?, last_polled_at = ?, "
+                  "next_poll_at = ?, disabled = ?, "
+                  "title = coalesce(nullif(title, ''), nullif(?, '')), "
+                  "fetch_url = nullif(?, ''), "
+                  // the first poll that delivered: what it finds is not news
+                  "first_success_at = coalesce(first_success_at, "
+                  "CASE WHEN ?3 BETWEEN 200 AND 399 AND ?4 IS NULL THEN ?6 END) "
+                  "WHERE url = ?"),
+        any_tombstone(db, "SELECT EXISTS (SELECT 1 FROM tombstones)") {}
 
   SQLite::Database& db;
   SQLite::Statement last_sighting, by_key, tombstoned, seen_in_feed, add_key, edit, touch,
       touch_story, story_exists, story_of, promote, story, move_articles, absorb_story, drop_story,
-      move_alerts, drop_alerts, article, sighting, match;
+      move_alerts, drop_alerts, article, sighting, match, feed_of, save_feed, any_tombstone;
+  // Read once per transaction, which holds the write lock: tombstones are looked up only
+  // when there are any.
+  bool tombstones = true;
 };
 
 namespace {
@@ -245,18 +247,10 @@ std::optional<std::int64_t> query_id(SQLite::Statement& statement, const Values&
   return value;
 }
 
-void save_feed_state(SQLite::Database& db, const FeedState& state) {
+void save_feed_state(SQLite::Statement& update, const FeedState& state) {
   // A feed configured without a title takes the one the feed gives itself.
-  SQLite::Statement update(db,
-                           "UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, "
-                           "last_error = ?, error_count = ?, last_polled_at = ?, "
-                           "next_poll_at = ?, disabled = ?, "
-                           "title = coalesce(nullif(title, ''), nullif(?, '')), "
-                           "fetch_url = nullif(?, ''), "
-                           // the first poll that delivered: what it finds is not news
-                           "first_success_at = coalesce(first_success_at, "
-                           "CASE WHEN ?3 BETWEEN 200 AND 399 AND ?4 IS NULL THEN ?6 END) "
-                           "WHERE url = ?");
+  update.reset();
+  update.clearBindings();
   update.bind(1, state.etag);
   update.bind(2, state.last_modified);
   update.bind(3, static_cast<int64_t>(state.last_status));
@@ -604,15 +598,17 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
   std::optional<PreparedItem> worked_out;
   if (!matched.prepared) worked_out = prepare_item(matched, batch.feed, batch.fetched_at);
   const PreparedItem& keys = matched.prepared ? *matched.prepared : *worked_out;
-  for (const auto& key : keys.url_keys) {
-    if (query_id(sql.tombstoned, key)) {
+  if (sql.tombstones) {
+    for (const auto& key : keys.url_keys) {
+      if (query_id(sql.tombstoned, key)) {
+        ++stats.forgotten;
+        return;
+      }
+    }
+    if (query_id(sql.tombstoned, keys.text_key)) {
       ++stats.forgotten;
       return;
     }
-  }
-  if (query_id(sql.tombstoned, keys.text_key)) {
-    ++stats.forgotten;
-    return;
   }
   const std::string& key = item_key(item, keys);
   std::string link = item.link.value_or("");
@@ -738,31 +734,53 @@ Result<void> Store::make_room_in_wal() {
   }
 }
 
+WriteStats Store::write_batch(ItemStatements& sql, const ParsedBatch& batch) {
+  WriteStats stats;
+  sql.feed_of.reset();
+  sql.feed_of.bind(1, batch.feed.url);
+  if (!sql.feed_of.executeStep()) {
+    sql.feed_of.reset();
+    throw std::runtime_error("feed not registered");
+  }
+  std::int64_t feed = sql.feed_of.getColumn(0).getInt64();
+  bool first_poll = sql.feed_of.getColumn(1).getInt() == 0;  // none delivered before
+  sql.feed_of.reset();
+  save_feed_state(sql.save_feed, batch.feed);
+  for (const MatchedItem& matched : batch.items)
+    write_item(sql, batch, feed, first_poll, matched, stats);
+  return stats;
+}
+
 Result<WriteStats> Store::write(const ParsedBatch& batch) {
+  auto stats = write(std::vector<const ParsedBatch*>{&batch});
+  if (!stats) return fail(stats.error());
+  return stats->front();
+}
+
+Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch*>& batches) {
+  if (batches.empty()) return std::vector<WriteStats>{};
+  const std::string* url = &batches.front()->feed.url;
   try {
-    if (auto room = make_room_in_wal(); !room)
-      return fail(batch.feed.url + ": " + room.error().message);
+    if (auto room = make_room_in_wal(); !room) return fail(*url + ": " + room.error().message);
     std::uintmax_t wal_before = wal_size();
     if (!clusterer_) load_clusterer();
-    WriteStats stats;
+    std::vector<WriteStats> stats;
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    bool first_poll = !has_succeeded(*db_, batch.feed.url);
-    save_feed_state(*db_, batch.feed);
-    std::int64_t feed = feed_id(*db_, batch.feed.url);
-    if (feed == 0) return fail("feed not registered: " + batch.feed.url);
-    if (!batch.items.empty()) {
-      ItemStatements& sql = statements();
-      for (const MatchedItem& matched : batch.items)
-        write_item(sql, batch, feed, first_poll, matched, stats);
+    ItemStatements& sql = statements();
+    sql.tombstones = query_id(sql.any_tombstone).value_or(1) != 0;
+    for (const ParsedBatch* batch : batches) {
+      url = &batch->feed.url;
+      stats.push_back(write_batch(sql, *batch));
     }
     transaction.commit();
     std::uintmax_t wal_after = wal_size();
     if (wal_after > wal_before) largest_write_ = std::max(largest_write_, wal_after - wal_before);
     return stats;
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::runtime_error& e) {
     clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time
     unclustered_.clear();
-    return fail("storing " + batch.feed.url + ": " + e.what());
+    if (!dynamic_cast<const SQLite::Exception*>(&e)) return fail(std::string(e.what()) + ": " + *url);
+    return fail("storing " + *url + ": " + e.what());
   }
 }
 

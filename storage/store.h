@@ -129,6 +129,9 @@ class Store {
   // known by any of its keys, or a new one in its story) and its matches. Items of deleted
   // articles are skipped.
   Result<WriteStats> write(const ParsedBatch& batch);
+  // Stores several batches, in order, in one transaction: a crash keeps all of them or none,
+  // and a failure stores none. What a round writes costs a few commits, not one per feed.
+  Result<std::vector<WriteStats>> write(const std::vector<const ParsedBatch*>& batches);
 
   // Ties together the stories that the evidence of the articles written since the last call
   // says are one event (see StoryClusterer), in one transaction; returns how many merged.
@@ -210,6 +213,7 @@ class Store {
   std::uintmax_t wal_size() const;
   void new_clusterer();  // empty, with the terms' document frequencies
   void load_clusterer();
+  WriteStats write_batch(ItemStatements& sql, const ParsedBatch& batch);
   void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed, bool first_poll,
                   const MatchedItem& matched, WriteStats& stats);
   std::int64_t new_story(ItemStatements& sql, const std::string& title, UnixSeconds now);
