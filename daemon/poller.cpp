@@ -34,11 +34,13 @@ namespace {
 // Fetched bodies wait here for a parser: at most this many per worker, so memory stays
 // bounded by workers x body cap however many feeds there are.
 constexpr std::size_t kBodiesPerWorker = 2;
-// Batches hold only matched items, a small fraction of a body.
-constexpr std::size_t kPendingBatches = 64;
 // Batches waiting for the writer are stored together, in one transaction, up to this many:
 // a round of 200 feeds commits some tens of times instead of 400.
-constexpr std::size_t kBatchesPerTransaction = 16;
+constexpr std::size_t kBatchesPerTransaction = 8;
+// A batch holds every item of its document, matched or not (each is stored), with its text:
+// about as much as the document. A writer behind the parsers holds this many waiting, and
+// the group it writes: more would not make its transactions larger, only the round's peak.
+constexpr std::size_t kPendingBatches = kBatchesPerTransaction;
 
 // What an article keeps of its summary and of its content. A long article is some tens of
 // KiB; more is padding or an attack, and would cost the full-text index memory in
