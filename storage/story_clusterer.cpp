@@ -82,11 +82,18 @@ std::vector<std::string_view> words_of(std::string_view folded) {
   return words;
 }
 
+// A set of words looked up by string_view, without making a string of each word.
+struct WordHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view word) const { return std::hash<std::string_view>{}(word); }
+};
+using WordSet = std::unordered_set<std::string, WordHash, std::equal_to<>>;
+
 // Function words of the six languages of the news being watched, and the kickers and
 // attributions of headlines ("Exclusive:", "..., officials say"): words that say nothing
 // about which event a text reports. Kept folded, as text is compared.
-const std::unordered_set<std::string>& function_words() {
-  static const std::unordered_set<std::string> words = [] {
+const WordSet& function_words() {
+  static const WordSet words = [] {
     const char* lists[] = {
         // English
         "a an the of in on at to for from by with and or as is are was were be been has have "
@@ -111,7 +118,7 @@ const std::unordered_set<std::string>& function_words() {
         "في من على إلى أن عن مع هذا هذه التي الذي قال وقال بعد قبل بين كان ما لا",
         // Persian
         "در از به که این با را است و آن برای شد می کرد گفت پس تا"};
-    std::unordered_set<std::string> set;
+    WordSet set;
     for (const char* list : lists) {
       std::string folded = fold(list);
       for (auto word : words_of(folded)) set.emplace(word);
@@ -135,11 +142,11 @@ std::string language_of(const std::vector<std::string_view>& words, std::string_
       {"es", "el los las del y en una por con para al que su tras sobre según"},
       {"ar", "في من على إلى أن عن مع التي الذي قال"},
       {"fa", "در از به که این با را است برای شد"}};
-  static const std::vector<std::pair<std::string, std::unordered_set<std::string>>> sets = [] {
-    std::vector<std::pair<std::string, std::unordered_set<std::string>>> out;
+  static const std::vector<std::pair<std::string, WordSet>> sets = [] {
+    std::vector<std::pair<std::string, WordSet>> out;
     for (const auto& language : kLanguages) {
       std::string folded = fold(language.words);
-      std::unordered_set<std::string> set;
+      WordSet set;
       for (auto word : words_of(folded)) set.emplace(word);
       out.emplace_back(language.code, std::move(set));
     }
@@ -159,7 +166,7 @@ std::string language_of(const std::vector<std::string_view>& words, std::string_
     bool arabic_language = code == "ar" || code == "fa";
     if (arabic_language != arabic_script) continue;
     int n = 0;
-    for (auto word : words) n += set.count(std::string(word)) ? 1 : 0;
+    for (auto word : words) n += set.count(word) ? 1 : 0;
     if (n > best_count) {
       best = code;
       best_count = n;
@@ -225,12 +232,15 @@ void count_words(const std::vector<std::string_view>& words, std::uint16_t times
                  std::vector<std::string>* numbers) {
   const auto& skip = function_words();
   for (auto word : words) {
-    std::string digits = ascii_digits(word);
+    // Only a word with an Arabic-Indic or Persian digit (lead byte 0xD9 or 0xDB) changes.
+    bool eastern = word.find_first_of("\xD9\xDB") != std::string_view::npos;
+    std::string converted = eastern ? ascii_digits(word) : std::string();
+    std::string_view digits = eastern ? std::string_view(converted) : word;
     if (is_number(digits)) {
-      if (numbers && !is_year(digits)) numbers->push_back(digits);
+      if (numbers && !is_year(digits)) numbers->emplace_back(digits);
       continue;
     }
-    if (characters(word) < kMinWordLength || skip.count(std::string(word))) continue;
+    if (characters(word) < kMinWordLength || skip.count(word)) continue;
     auto& n = counts[word_hash(word)];
     n = static_cast<std::uint16_t>(std::min<int>(n + times, 0xFFFF));
   }
@@ -328,9 +338,48 @@ StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSe
 }
 
 std::string StorySignature::to_json() const {
-  nlohmann::json j = {{"v", 2},         {"time", time},         {"language", language},
-                      {"words", words}, {"concepts", concepts}, {"numbers", numbers}};
-  return j.dump();
+  // A round writes one for every item it stores, so the bytes nlohmann::json::dump() gives
+  // (keys sorted, nothing between tokens) are written directly when no string needs an
+  // escape: a language is a code and a number its ASCII digits, from story_signature().
+  auto plain = [](std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) {
+      return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+    });
+  };
+  if (!plain(language) || !std::all_of(numbers.begin(), numbers.end(), plain)) {
+    nlohmann::json j = {{"v", 2},         {"time", time},         {"language", language},
+                        {"words", words}, {"concepts", concepts}, {"numbers", numbers}};
+    return j.dump();
+  }
+  std::string out;
+  out.reserve(64 + 24 * words.size() + 12 * concepts.size());
+  out += "{\"concepts\":[";
+  for (std::size_t i = 0; i < concepts.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(concepts[i]);
+  }
+  out += "],\"language\":\"";
+  out += language;
+  out += "\",\"numbers\":[";
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    out += numbers[i];
+    out += '"';
+  }
+  out += "],\"time\":";
+  out += std::to_string(time);
+  out += ",\"v\":2,\"words\":[";
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i) out += ',';
+    out += '[';
+    out += std::to_string(words[i].first);
+    out += ',';
+    out += std::to_string(words[i].second);
+    out += ']';
+  }
+  out += "]}";
+  return out;
 }
 
 std::optional<StorySignature> StorySignature::from_json(const std::string& text) {
