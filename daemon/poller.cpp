@@ -281,8 +281,7 @@ void Poller::parse_worker() {
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         std::map<std::string, int> by_topic;
         for (auto& item : parsed->items) {
-          MatchedItem kept =
-              prepared_item(std::move(item), *matcher, batch.feed, batch.fetched_at);
+          MatchedItem kept = prepared_item(std::move(item), *matcher, batch.feed, batch.fetched_at);
           matched += kept.matches.relevant ? 1 : 0;
           for (const auto& topic : kept.matches.topics) ++by_topic[topic];
           batch.items.push_back(std::move(kept));

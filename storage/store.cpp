@@ -779,7 +779,8 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
   } catch (const std::runtime_error& e) {
     clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time
     unclustered_.clear();
-    if (!dynamic_cast<const SQLite::Exception*>(&e)) return fail(std::string(e.what()) + ": " + *url);
+    if (!dynamic_cast<const SQLite::Exception*>(&e))
+      return fail(std::string(e.what()) + ": " + *url);
     return fail("storing " + *url + ": " + e.what());
   }
 }

@@ -73,8 +73,8 @@ struct MatchedItem {
 
 // What write() works out for `matched`, an item of `feed` fetched at `fetched_at`; `folded`,
 // when given, is the item as the matcher folded it (Matcher::fold). Pure: any thread.
-PreparedItem prepare_item(const MatchedItem& matched, const FeedState& feed,
-                          UnixSeconds fetched_at, const FoldedItem* folded = nullptr);
+PreparedItem prepare_item(const MatchedItem& matched, const FeedState& feed, UnixSeconds fetched_at,
+                          const FoldedItem* folded = nullptr);
 
 // What one poll of one feed produced: the feed's new state and its items, with their matches.
 struct ParsedBatch {

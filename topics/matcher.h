@@ -60,7 +60,7 @@ struct MatchStats {
 
 // The text of an item's fields, folded once and matched against every rule.
 struct FoldedItem {
-  std::array<std::string, 4> fields;  // indexed by ItemField
+  std::array<std::string, 4> fields;                 // indexed by ItemField
   std::size_t max_field_bytes = kMatchedFieldBytes;  // what each field was cut to
   // Each field cut to its whole words within `max_field_bytes` (see fold()).
   static FoldedItem from(const Item& item, std::size_t max_field_bytes = kMatchedFieldBytes);
@@ -68,8 +68,7 @@ struct FoldedItem {
   // for any folding of it to reach the cut (Unicode bounds what NFKC and case folding add:
   // under 64 times the bytes); nullptr when it would have to be folded again.
   const std::string* whole(ItemField field, std::string_view text) const {
-    return text.size() <= max_field_bytes / 64 ? &fields[static_cast<std::size_t>(field)]
-                                               : nullptr;
+    return text.size() <= max_field_bytes / 64 ? &fields[static_cast<std::size_t>(field)] : nullptr;
   }
 };
 
