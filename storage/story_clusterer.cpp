@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <queue>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "feeds/text.h"
@@ -85,7 +87,9 @@ std::vector<std::string_view> words_of(std::string_view folded) {
 // A set of words looked up by string_view, without making a string of each word.
 struct WordHash {
   using is_transparent = void;
-  std::size_t operator()(std::string_view word) const { return std::hash<std::string_view>{}(word); }
+  std::size_t operator()(std::string_view word) const {
+    return std::hash<std::string_view>{}(word);
+  }
 };
 using WordSet = std::unordered_set<std::string, WordHash, std::equal_to<>>;
 
@@ -128,30 +132,44 @@ const WordSet& function_words() {
   return words;
 }
 
+// The languages language_of() tells apart, each by its commonest words.
+struct Language {
+  const char* code;
+  const char* words;
+};
+constexpr Language kLanguages[] = {
+    {"en", "the of and to in on for with is at by from as says after"},
+    {"fr", "le la les des du et une pour sur dans est au aux par avec selon"},
+    {"de", "der die das und den dem des ein eine im zu mit von für auf ist nicht nach"},
+    {"es", "el los las del y en una por con para al que su tras sobre según"},
+    {"ar", "في من على إلى أن عن مع التي الذي قال"},
+    {"fa", "در از به که این با را است برای شد"}};
+
+// Which of kLanguages' word lists each word is in (bit i for kLanguages[i]): one lookup a
+// word instead of one a language.
+const std::unordered_map<std::string, std::uint8_t, WordHash, std::equal_to<>>& language_words() {
+  static const auto words = [] {
+    std::unordered_map<std::string, std::uint8_t, WordHash, std::equal_to<>> map;
+    for (std::size_t i = 0; i < std::size(kLanguages); ++i) {
+      std::string folded = fold(kLanguages[i].words);
+      for (auto word : words_of(folded))
+        map[std::string(word)] |= static_cast<std::uint8_t>(1u << i);
+    }
+    return map;
+  }();
+  return words;
+}
+
 // The language of a text, from its script and its commonest function words: enough to know
 // when two reports cannot share their wording.
 std::string language_of(const std::vector<std::string_view>& words, std::string_view raw) {
-  struct Language {
-    const char* code;
-    const char* words;
-  };
-  static const Language kLanguages[] = {
-      {"en", "the of and to in on for with is at by from as says after"},
-      {"fr", "le la les des du et une pour sur dans est au aux par avec selon"},
-      {"de", "der die das und den dem des ein eine im zu mit von für auf ist nicht nach"},
-      {"es", "el los las del y en una por con para al que su tras sobre según"},
-      {"ar", "في من على إلى أن عن مع التي الذي قال"},
-      {"fa", "در از به که این با را است برای شد"}};
-  static const std::vector<std::pair<std::string, WordSet>> sets = [] {
-    std::vector<std::pair<std::string, WordSet>> out;
-    for (const auto& language : kLanguages) {
-      std::string folded = fold(language.words);
-      WordSet set;
-      for (auto word : words_of(folded)) set.emplace(word);
-      out.emplace_back(language.code, std::move(set));
-    }
-    return out;
-  }();
+  int counts[std::size(kLanguages)] = {};
+  const auto& known = language_words();
+  for (auto word : words) {
+    auto it = known.find(word);
+    if (it == known.end()) continue;
+    for (std::size_t i = 0; i < std::size(kLanguages); ++i) counts[i] += (it->second >> i) & 1;
+  }
   bool arabic_script = false;
   for (std::size_t i = 0; i + 1 < raw.size(); ++i) {
     auto lead = static_cast<unsigned char>(raw[i]);
@@ -162,14 +180,13 @@ std::string language_of(const std::vector<std::string_view>& words, std::string_
   }
   std::string best;
   int best_count = 0;
-  for (const auto& [code, set] : sets) {
+  for (std::size_t i = 0; i < std::size(kLanguages); ++i) {
+    std::string_view code = kLanguages[i].code;
     bool arabic_language = code == "ar" || code == "fa";
     if (arabic_language != arabic_script) continue;
-    int n = 0;
-    for (auto word : words) n += set.count(word) ? 1 : 0;
-    if (n > best_count) {
+    if (counts[i] > best_count) {
       best = code;
-      best_count = n;
+      best_count = counts[i];
     }
   }
   if (best.empty() && arabic_script) return "ar";
