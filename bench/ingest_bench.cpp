@@ -49,7 +49,7 @@ const Corpus& corpus() {
       batch.fetched_at = 1750500000;
       for (auto& item : feed->items) {
         newswatch::MatchSet matches = matcher.match(item);
-        batch.items.push_back({std::move(item), std::move(matches)});
+        batch.items.push_back({std::move(item), std::move(matches), std::nullopt});
       }
       c.items += batch.items.size();
       c.batches.push_back(std::move(batch));

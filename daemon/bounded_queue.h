@@ -36,6 +36,17 @@ class BoundedQueue {
     return value;
   }
 
+  // The first item, if there is one and `take` accepts it; never waits.
+  template <typename Predicate>
+  std::optional<T> try_pop_if(Predicate take) {
+    std::lock_guard lock(mutex_);
+    if (items_.empty() || !take(items_.front())) return std::nullopt;
+    T value = std::move(items_.front());
+    items_.pop_front();
+    not_full_.notify_one();
+    return value;
+  }
+
   void close() {
     std::lock_guard lock(mutex_);
     closed_ = true;

@@ -93,7 +93,8 @@ Result<std::vector<ParsedBatch>> polled_batches(const std::vector<LabeledItem>& 
     batch.feed.last_status = 200;
     batch.feed.last_polled_at = now;
     batch.fetched_at = now;
-    for (auto& item : parsed->items) batch.items.push_back(matched_item(std::move(item), matcher));
+    for (auto& item : parsed->items)
+      batch.items.push_back(prepared_item(std::move(item), matcher, batch.feed, now));
     batches.push_back(std::move(batch));
   }
   return batches;

@@ -34,8 +34,13 @@ namespace {
 // Fetched bodies wait here for a parser: at most this many per worker, so memory stays
 // bounded by workers x body cap however many feeds there are.
 constexpr std::size_t kBodiesPerWorker = 2;
-// Batches hold only matched items, a small fraction of a body.
-constexpr std::size_t kPendingBatches = 64;
+// Batches waiting for the writer are stored together, in one transaction, up to this many:
+// a round of 200 feeds commits some tens of times instead of 400.
+constexpr std::size_t kBatchesPerTransaction = 8;
+// A batch holds every item of its document, matched or not (each is stored), with its text:
+// about as much as the document. A writer behind the parsers holds this many waiting, and
+// the group it writes: more would not make its transactions larger, only the round's peak.
+constexpr std::size_t kPendingBatches = kBatchesPerTransaction;
 
 // What an article keeps of its summary and of its content. A long article is some tens of
 // KiB; more is padding or an attack, and would cost the full-text index memory in
@@ -54,7 +59,18 @@ MatchedItem matched_item(Item item, const Matcher& matcher) {
   keep_stored_text(item.summary);
   keep_stored_text(item.content);
   MatchSet matches = matcher.match(item);
-  return {std::move(item), std::move(matches)};
+  return {std::move(item), std::move(matches), std::nullopt};
+}
+
+MatchedItem prepared_item(Item item, const Matcher& matcher, const FeedState& feed,
+                          UnixSeconds fetched_at) {
+  keep_stored_text(item.summary);
+  keep_stored_text(item.content);
+  // Folded once, for the matcher, the article's keys and its story signature.
+  FoldedItem folded = matcher.fold(item);
+  MatchedItem matched{std::move(item), matcher.match(folded), std::nullopt};
+  matched.prepared = prepare_item(matched, feed, fetched_at, &folded);
+  return matched;
 }
 
 namespace {
@@ -265,7 +281,7 @@ void Poller::parse_worker() {
         if (batch.feed.title.empty()) batch.feed.title = parsed->title;
         std::map<std::string, int> by_topic;
         for (auto& item : parsed->items) {
-          MatchedItem kept = matched_item(std::move(item), *matcher);
+          MatchedItem kept = prepared_item(std::move(item), *matcher, batch.feed, batch.fetched_at);
           matched += kept.matches.relevant ? 1 : 0;
           for (const auto& topic : kept.matches.topics) ++by_topic[topic];
           batch.items.push_back(std::move(kept));
@@ -339,24 +355,49 @@ void Poller::writer() {
       record_alert_in_writer(*outcome);
       continue;
     }
-    auto& batch = std::get<StoreBatch>(*job).batch;
-    auto stats = store_.write(batch);
+    // The batches waiting behind this one go in its transaction, as long as their documents
+    // come to an eighth of the write-ahead log's limit: a transaction writes some times its
+    // documents' bytes to the log, which has to hold it.
+    std::vector<StoreBatch> group;
+    group.push_back(std::move(std::get<StoreBatch>(*job)));
+    std::size_t bytes = group.back().memory.bytes();
+    const std::size_t max_bytes = store_options_.wal_limit / 8;
+    while (group.size() < kBatchesPerTransaction) {
+      auto next = write_queue_.try_pop_if([&](const WriteJob& waiting) {
+        const auto* batch = std::get_if<StoreBatch>(&waiting);
+        return batch && bytes + batch->memory.bytes() <= max_bytes;
+      });
+      if (!next) break;
+      group.push_back(std::move(std::get<StoreBatch>(*next)));
+      bytes += group.back().memory.bytes();
+    }
+    std::vector<const ParsedBatch*> batches;
+    for (const StoreBatch& each : group) batches.push_back(&each.batch);
+    auto stats = store_.write(batches);
     if (!stats) {
-      not_stored(batch, stats.error().message);
+      // Nothing of the transaction is stored: each of its feeds is fetched again soon.
+      const std::string& reason = stats.error().message;
+      std::string kind = reason.substr(reason.rfind(": ") + 2);
+      for (const ParsedBatch* batch : batches)
+        not_stored(*batch, "storing " + batch->feed.url + ": " + kind);
     } else if (!storage_failure_.empty()) {
       spdlog::info("the database {} can be written again: storing resumes", database_);
       storage_failure_.clear();
       metrics_.storage_failure("");
     }
-    if (stats) metrics_.stored(stats->new_articles);
-    std::lock_guard lock(stats_mutex_);
     if (stats) {
-      round_.new_articles += stats->new_articles;
-      round_.new_sightings += stats->new_sightings;
-    } else {
-      ++round_.unstored;
+      for (const WriteStats& each : *stats) metrics_.stored(each.new_articles);
     }
-    ++written_count_;
+    std::lock_guard lock(stats_mutex_);
+    for (std::size_t i = 0; i < group.size(); ++i) {
+      if (stats) {
+        round_.new_articles += (*stats)[i].new_articles;
+        round_.new_sightings += (*stats)[i].new_sightings;
+      } else {
+        ++round_.unstored;
+      }
+      ++written_count_;
+    }
     written_.notify_all();
   }
 }

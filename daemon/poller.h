@@ -53,6 +53,10 @@ StoreOptions store_options_of(const Config& config);
 // What a parser worker makes of a parsed item before it is stored: its text cut to what an
 // article keeps, and the topics it matches.
 MatchedItem matched_item(Item item, const Matcher& matcher);
+// matched_item(), with what the writer stores beside the text worked out too (prepare_item),
+// off the writer thread; the text is folded once for both.
+MatchedItem prepared_item(Item item, const Matcher& matcher, const FeedState& feed,
+                          UnixSeconds fetched_at);
 
 class Poller {
  public:

@@ -120,57 +120,40 @@ bool is_web_url(const std::string& text) {
          text.starts_with("HTTP://") || text.starts_with("HTTPS://");
 }
 
-// Every key an item's article can be known by, strongest first.
-struct ArticleKeys {
-  std::vector<std::string> urls;  // canonical link, canonical permalink GUID
-  std::string text;               // headline and lede, folded: for items without either
-};
-
-ArticleKeys article_keys(const Item& item) {
-  ArticleKeys keys;
-  if (item.link && !item.link->empty()) keys.urls.push_back(canonical_article_url(*item.link));
+// Every key an item's article can be known by, strongest first: its canonical link and
+// permalink GUID, and a key of its headline and lede (folded) for items without either.
+void set_article_keys(const Item& item, const FoldedItem* folded, PreparedItem& keys) {
+  if (item.link && !item.link->empty()) keys.url_keys.push_back(canonical_article_url(*item.link));
   if (item.guid && is_web_url(*item.guid)) {
     std::string guid = canonical_article_url(*item.guid);
-    if (keys.urls.empty() || keys.urls[0] != guid) keys.urls.push_back(std::move(guid));
+    if (keys.url_keys.empty() || keys.url_keys[0] != guid) keys.url_keys.push_back(std::move(guid));
   }
   const std::string& body = item.summary.empty() ? item.content : item.summary;
-  std::string text =
-      fold(item.title) + "\n" + fold(std::string_view(body).substr(0, kTextKeyBytes));
+  const std::string* title = folded ? folded->whole(ItemField::kTitle, item.title) : nullptr;
+  std::string text = title ? *title : fold(item.title);
+  text += '\n';
+  text += fold(std::string_view(body).substr(0, kTextKeyBytes));
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
-  keys.text = std::string("text:") + hex;
-  return keys;
+  keys.text_key = std::string("text:") + hex;
 }
 
 // What makes an item "the same item" within one feed.
-std::string item_key(const Item& item, const ArticleKeys& keys) {
+const std::string& item_key(const Item& item, const PreparedItem& keys) {
   if (item.guid && !item.guid->empty()) return *item.guid;
   if (item.link && !item.link->empty()) return *item.link;
-  return keys.text;
+  return keys.text_key;
 }
 
 // Who published an item: the outlet an aggregator names, else the site of its link, else the
 // feed.
-std::string outlet_of(const Item& item, const ArticleKeys& keys, const FeedState& feed) {
+std::string outlet_of(const Item& item, const PreparedItem& keys, const FeedState& feed) {
   if (item.source_outlet && !item.source_outlet->empty()) return *item.source_outlet;
-  if (!keys.urls.empty() && keys.urls[0].starts_with("https://")) {
-    std::string_view rest = std::string_view(keys.urls[0]).substr(8);
+  if (!keys.url_keys.empty() && keys.url_keys[0].starts_with("https://")) {
+    std::string_view rest = std::string_view(keys.url_keys[0]).substr(8);
     return std::string(rest.substr(0, rest.find_first_of("/?")));
   }
   return feed.title.empty() ? feed.url : feed.title;
-}
-
-// Whether a poll of the feed has delivered a document before.
-bool has_succeeded(SQLite::Database& db, const std::string& url) {
-  SQLite::Statement query(db, "SELECT first_success_at IS NOT NULL FROM feeds WHERE url = ?");
-  query.bind(1, url);
-  return query.executeStep() && query.getColumn(0).getInt() == 1;
-}
-
-std::int64_t feed_id(SQLite::Database& db, const std::string& url) {
-  SQLite::Statement query(db, "SELECT id FROM feeds WHERE url = ?");
-  query.bind(1, url);
-  return query.executeStep() ? query.getColumn(0).getInt64() : 0;
 }
 
 }  // namespace
@@ -216,12 +199,27 @@ struct Store::ItemStatements {
                  "outlet, seen_at, news) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         match(db,
               "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, concept, "
-              "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)") {}
+              "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)"),
+        feed_of(db, "SELECT id, first_success_at IS NOT NULL FROM feeds WHERE url = ?"),
+        save_feed(db,
+                  "UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, "
+                  "last_error = ?, error_count = ?, last_polled_at = ?, "
+                  "next_poll_at = ?, disabled = ?, "
+                  "title = coalesce(nullif(title, ''), nullif(?, '')), "
+                  "fetch_url = nullif(?, ''), "
+                  // the first poll that delivered: what it finds is not news
+                  "first_success_at = coalesce(first_success_at, "
+                  "CASE WHEN ?3 BETWEEN 200 AND 399 AND ?4 IS NULL THEN ?6 END) "
+                  "WHERE url = ?"),
+        any_tombstone(db, "SELECT EXISTS (SELECT 1 FROM tombstones)") {}
 
   SQLite::Database& db;
   SQLite::Statement last_sighting, by_key, tombstoned, seen_in_feed, add_key, edit, touch,
       touch_story, story_exists, story_of, promote, story, move_articles, absorb_story, drop_story,
-      move_alerts, drop_alerts, article, sighting, match;
+      move_alerts, drop_alerts, article, sighting, match, feed_of, save_feed, any_tombstone;
+  // Read once per transaction, which holds the write lock: tombstones are looked up only
+  // when there are any.
+  bool tombstones = true;
 };
 
 namespace {
@@ -249,18 +247,10 @@ std::optional<std::int64_t> query_id(SQLite::Statement& statement, const Values&
   return value;
 }
 
-void save_feed_state(SQLite::Database& db, const FeedState& state) {
+void save_feed_state(SQLite::Statement& update, const FeedState& state) {
   // A feed configured without a title takes the one the feed gives itself.
-  SQLite::Statement update(db,
-                           "UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, "
-                           "last_error = ?, error_count = ?, last_polled_at = ?, "
-                           "next_poll_at = ?, disabled = ?, "
-                           "title = coalesce(nullif(title, ''), nullif(?, '')), "
-                           "fetch_url = nullif(?, ''), "
-                           // the first poll that delivered: what it finds is not news
-                           "first_success_at = coalesce(first_success_at, "
-                           "CASE WHEN ?3 BETWEEN 200 AND 399 AND ?4 IS NULL THEN ?6 END) "
-                           "WHERE url = ?");
+  update.reset();
+  update.clearBindings();
   update.bind(1, state.etag);
   update.bind(2, state.last_modified);
   update.bind(3, static_cast<int64_t>(state.last_status));
@@ -586,22 +576,41 @@ Result<Store::ReclusterStats> Store::recluster_stored(
   }
 }
 
+PreparedItem prepare_item(const MatchedItem& matched, const FeedState& feed,
+                          UnixSeconds fetched_at, const FoldedItem* folded) {
+  const Item& item = matched.item;
+  PreparedItem prepared;
+  set_article_keys(item, folded, prepared);
+  prepared.outlet = outlet_of(item, prepared, feed);
+  // Unmatched articles are signed too: their words count towards the terms' document
+  // frequencies.
+  prepared.signature =
+      story_signature(item, matched.matches, Store::article_time(item, fetched_at),
+                      {prepared.outlet, feed.title}, folded);
+  prepared.signature_json = prepared.signature.to_json();
+  return prepared;
+}
+
 void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed,
                        bool first_poll, const MatchedItem& matched, WriteStats& stats) {
   const Item& item = matched.item;
   const auto now = static_cast<int64_t>(batch.fetched_at);
-  ArticleKeys keys = article_keys(item);
-  for (const auto& key : keys.urls) {
-    if (query_id(sql.tombstoned, key)) {
+  std::optional<PreparedItem> worked_out;
+  if (!matched.prepared) worked_out = prepare_item(matched, batch.feed, batch.fetched_at);
+  const PreparedItem& keys = matched.prepared ? *matched.prepared : *worked_out;
+  if (sql.tombstones) {
+    for (const auto& key : keys.url_keys) {
+      if (query_id(sql.tombstoned, key)) {
+        ++stats.forgotten;
+        return;
+      }
+    }
+    if (query_id(sql.tombstoned, keys.text_key)) {
       ++stats.forgotten;
       return;
     }
   }
-  if (query_id(sql.tombstoned, keys.text)) {
-    ++stats.forgotten;
-    return;
-  }
-  std::string key = item_key(item, keys);
+  const std::string& key = item_key(item, keys);
   std::string link = item.link.value_or("");
   // The same item in the same feed: known, unless the publisher changed it.
   std::optional<std::int64_t> article;
@@ -622,26 +631,23 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     edited = true;
   }
   // The same article under another key: another feed's copy, a new GUID, a moved link.
-  for (const auto& url : keys.urls) {
+  for (const auto& url : keys.url_keys) {
     if (article) break;
     article = query_id(sql.by_key, url);
   }
-  if (!article && keys.urls.empty()) article = query_id(sql.by_key, keys.text);
+  if (!article && keys.url_keys.empty()) article = query_id(sql.by_key, keys.text_key);
   if (article && !edited)
     edited = query_id(sql.seen_in_feed, *article, static_cast<int64_t>(feed)).has_value();
 
-  std::string outlet = outlet_of(item, keys, batch.feed);
+  const std::string& outlet = keys.outlet;
   bool relevant = matched.matches.relevant;
   // A relevant article belongs to a story; an unmatched one to none.
-  auto join_story = [&](std::optional<StorySignature>& signature) -> std::optional<std::int64_t> {
+  auto join_story = [&]() -> std::optional<std::int64_t> {
     if (!relevant) return std::nullopt;
-    signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at),
-                                {outlet, batch.feed.title});
     return new_story(sql, item.title, batch.fetched_at);
   };
   // An unmatched item is kept to be recognised, not read: its body is left out.
   static const std::string kNoContent;
-  std::optional<StorySignature> signature;
   if (article) {
     sql.story_of.reset();
     sql.story_of.bind(1, static_cast<int64_t>(*article));
@@ -657,41 +663,37 @@ void Store::write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64
     }
     if (!had_story) {
       // Seen before without a topic; this copy (or edit) matches.
-      if (auto story = join_story(signature)) {
-        run(sql.promote, *story, signature->to_json(), item.title, item.summary, item.content,
+      if (auto story = join_story()) {
+        run(sql.promote, *story, keys.signature_json, item.title, item.summary, item.content,
             *article);
-        clusterer_->add(*article, *story, std::move(*signature));
+        clusterer_->add(*article, *story, keys.signature);
         unclustered_.push_back(*article);
         ++stats.new_articles;
       }
     }
     run(sql.touch_story, now, *article);
   } else {
-    std::optional<std::int64_t> story = join_story(signature);
-    if (!signature) {
-      signature = story_signature(item, matched.matches, article_time(item, batch.fetched_at),
-                                  {outlet, batch.feed.title});
-    }
-    clusterer_->terms().observe(*signature);
-    std::string canonical = keys.urls.empty() ? keys.text : keys.urls[0];
+    std::optional<std::int64_t> story = join_story();
+    clusterer_->terms().observe(keys.signature);
+    const std::string& canonical = keys.url_keys.empty() ? keys.text_key : keys.url_keys[0];
     std::optional<std::string> shown;
     if (item.link && !item.link->empty()) shown = without_tracking(*item.link);
     // An unmatched article's signature counts towards the terms' document frequencies.
     run(sql.article, canonical, shown, item.title, item.summary, story ? item.content : kNoContent,
         item.author, item.published ? item.published : item.updated, now, now,
-        static_cast<int64_t>(feed), story, outlet, signature->to_json());
+        static_cast<int64_t>(feed), story, outlet, keys.signature_json);
     article = sql.db.getLastInsertRowid();
     if (story) {
       run(sql.touch_story, now, *article);
-      clusterer_->add(*article, *story, std::move(*signature));
+      clusterer_->add(*article, *story, keys.signature);
       unclustered_.push_back(*article);
       ++stats.new_articles;
     } else {
       ++stats.unmatched;
     }
   }
-  for (const auto& url : keys.urls) run(sql.add_key, url, *article);
-  run(sql.add_key, keys.text, *article);
+  for (const auto& url : keys.url_keys) run(sql.add_key, url, *article);
+  run(sql.add_key, keys.text_key, *article);
   // What the feed held at its first poll, or an edit of what it showed before, is not news.
   std::int64_t news = !first_poll && !edited ? 1 : 0;
   run(sql.sighting, *article, static_cast<int64_t>(feed), key, item.link, item.guid, item.title,
@@ -732,31 +734,54 @@ Result<void> Store::make_room_in_wal() {
   }
 }
 
+WriteStats Store::write_batch(ItemStatements& sql, const ParsedBatch& batch) {
+  WriteStats stats;
+  sql.feed_of.reset();
+  sql.feed_of.bind(1, batch.feed.url);
+  if (!sql.feed_of.executeStep()) {
+    sql.feed_of.reset();
+    throw std::runtime_error("feed not registered");
+  }
+  std::int64_t feed = sql.feed_of.getColumn(0).getInt64();
+  bool first_poll = sql.feed_of.getColumn(1).getInt() == 0;  // none delivered before
+  sql.feed_of.reset();
+  save_feed_state(sql.save_feed, batch.feed);
+  for (const MatchedItem& matched : batch.items)
+    write_item(sql, batch, feed, first_poll, matched, stats);
+  return stats;
+}
+
 Result<WriteStats> Store::write(const ParsedBatch& batch) {
+  auto stats = write(std::vector<const ParsedBatch*>{&batch});
+  if (!stats) return fail(stats.error());
+  return stats->front();
+}
+
+Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch*>& batches) {
+  if (batches.empty()) return std::vector<WriteStats>{};
+  const std::string* url = &batches.front()->feed.url;
   try {
-    if (auto room = make_room_in_wal(); !room)
-      return fail(batch.feed.url + ": " + room.error().message);
+    if (auto room = make_room_in_wal(); !room) return fail(*url + ": " + room.error().message);
     std::uintmax_t wal_before = wal_size();
     if (!clusterer_) load_clusterer();
-    WriteStats stats;
+    std::vector<WriteStats> stats;
     SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    bool first_poll = !has_succeeded(*db_, batch.feed.url);
-    save_feed_state(*db_, batch.feed);
-    std::int64_t feed = feed_id(*db_, batch.feed.url);
-    if (feed == 0) return fail("feed not registered: " + batch.feed.url);
-    if (!batch.items.empty()) {
-      ItemStatements& sql = statements();
-      for (const MatchedItem& matched : batch.items)
-        write_item(sql, batch, feed, first_poll, matched, stats);
+    ItemStatements& sql = statements();
+    sql.tombstones = query_id(sql.any_tombstone).value_or(1) != 0;
+    for (const ParsedBatch* batch : batches) {
+      url = &batch->feed.url;
+      stats.push_back(write_batch(sql, *batch));
     }
     transaction.commit();
     std::uintmax_t wal_after = wal_size();
     if (wal_after > wal_before) largest_write_ = std::max(largest_write_, wal_after - wal_before);
     return stats;
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::runtime_error& e) {
     clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time
     unclustered_.clear();
-    return fail("storing " + batch.feed.url + ": " + e.what());
+    if (!dynamic_cast<const SQLite::Exception*>(&e))
+      return fail(std::string(e.what()) + ": " + *url);
+    return fail("storing " + *url + ": " + e.what());
   }
 }
 

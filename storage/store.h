@@ -53,10 +53,28 @@ struct FeedState {
   bool disabled = false;
 };
 
+// What the writer stores of an item beside its text, worked out beforehand: every key its
+// article can be known by (strongest first), its outlet and its story signature.
+struct PreparedItem {
+  std::vector<std::string> url_keys;  // canonical link, canonical permalink GUID
+  std::string text_key;               // headline and lede, folded and hashed
+  std::string outlet;
+  StorySignature signature;
+  std::string signature_json;
+};
+
 struct MatchedItem {
   Item item;
   MatchSet matches;  // relevant or not
+  // Set by prepare_item() (on a parser thread, so that the one writer thread only writes);
+  // write() works it out itself when it is not.
+  std::optional<PreparedItem> prepared;
 };
+
+// What write() works out for `matched`, an item of `feed` fetched at `fetched_at`; `folded`,
+// when given, is the item as the matcher folded it (Matcher::fold). Pure: any thread.
+PreparedItem prepare_item(const MatchedItem& matched, const FeedState& feed, UnixSeconds fetched_at,
+                          const FoldedItem* folded = nullptr);
 
 // What one poll of one feed produced: the feed's new state and its items, with their matches.
 struct ParsedBatch {
@@ -111,6 +129,9 @@ class Store {
   // known by any of its keys, or a new one in its story) and its matches. Items of deleted
   // articles are skipped.
   Result<WriteStats> write(const ParsedBatch& batch);
+  // Stores several batches, in order, in one transaction: a crash keeps all of them or none,
+  // and a failure stores none. What a round writes costs a few commits, not one per feed.
+  Result<std::vector<WriteStats>> write(const std::vector<const ParsedBatch*>& batches);
 
   // Ties together the stories that the evidence of the articles written since the last call
   // says are one event (see StoryClusterer), in one transaction; returns how many merged.
@@ -183,6 +204,8 @@ class Store {
   static constexpr int kTermArticles = 100000;
 
   Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
+  friend PreparedItem prepare_item(const MatchedItem&, const FeedState&, UnixSeconds,
+                                   const FoldedItem*);
   // When an article happened: as published, unless the date is missing or in the future.
   static UnixSeconds article_time(const Item& item, UnixSeconds fetched_at);
   Result<void> make_room_in_wal();
@@ -190,6 +213,7 @@ class Store {
   std::uintmax_t wal_size() const;
   void new_clusterer();  // empty, with the terms' document frequencies
   void load_clusterer();
+  WriteStats write_batch(ItemStatements& sql, const ParsedBatch& batch);
   void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed, bool first_poll,
                   const MatchedItem& matched, WriteStats& stats);
   std::int64_t new_story(ItemStatements& sql, const std::string& title, UnixSeconds now);

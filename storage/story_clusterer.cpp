@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <queue>
 #include <string_view>
 #include <tuple>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "feeds/text.h"
@@ -82,11 +84,20 @@ std::vector<std::string_view> words_of(std::string_view folded) {
   return words;
 }
 
+// A set of words looked up by string_view, without making a string of each word.
+struct WordHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view word) const {
+    return std::hash<std::string_view>{}(word);
+  }
+};
+using WordSet = std::unordered_set<std::string, WordHash, std::equal_to<>>;
+
 // Function words of the six languages of the news being watched, and the kickers and
 // attributions of headlines ("Exclusive:", "..., officials say"): words that say nothing
 // about which event a text reports. Kept folded, as text is compared.
-const std::unordered_set<std::string>& function_words() {
-  static const std::unordered_set<std::string> words = [] {
+const WordSet& function_words() {
+  static const WordSet words = [] {
     const char* lists[] = {
         // English
         "a an the of in on at to for from by with and or as is are was were be been has have "
@@ -111,7 +122,7 @@ const std::unordered_set<std::string>& function_words() {
         "في من على إلى أن عن مع هذا هذه التي الذي قال وقال بعد قبل بين كان ما لا",
         // Persian
         "در از به که این با را است و آن برای شد می کرد گفت پس تا"};
-    std::unordered_set<std::string> set;
+    WordSet set;
     for (const char* list : lists) {
       std::string folded = fold(list);
       for (auto word : words_of(folded)) set.emplace(word);
@@ -121,30 +132,44 @@ const std::unordered_set<std::string>& function_words() {
   return words;
 }
 
+// The languages language_of() tells apart, each by its commonest words.
+struct Language {
+  const char* code;
+  const char* words;
+};
+constexpr Language kLanguages[] = {
+    {"en", "the of and to in on for with is at by from as says after"},
+    {"fr", "le la les des du et une pour sur dans est au aux par avec selon"},
+    {"de", "der die das und den dem des ein eine im zu mit von für auf ist nicht nach"},
+    {"es", "el los las del y en una por con para al que su tras sobre según"},
+    {"ar", "في من على إلى أن عن مع التي الذي قال"},
+    {"fa", "در از به که این با را است برای شد"}};
+
+// Which of kLanguages' word lists each word is in (bit i for kLanguages[i]): one lookup a
+// word instead of one a language.
+const std::unordered_map<std::string, std::uint8_t, WordHash, std::equal_to<>>& language_words() {
+  static const auto words = [] {
+    std::unordered_map<std::string, std::uint8_t, WordHash, std::equal_to<>> map;
+    for (std::size_t i = 0; i < std::size(kLanguages); ++i) {
+      std::string folded = fold(kLanguages[i].words);
+      for (auto word : words_of(folded))
+        map[std::string(word)] |= static_cast<std::uint8_t>(1u << i);
+    }
+    return map;
+  }();
+  return words;
+}
+
 // The language of a text, from its script and its commonest function words: enough to know
 // when two reports cannot share their wording.
 std::string language_of(const std::vector<std::string_view>& words, std::string_view raw) {
-  struct Language {
-    const char* code;
-    const char* words;
-  };
-  static const Language kLanguages[] = {
-      {"en", "the of and to in on for with is at by from as says after"},
-      {"fr", "le la les des du et une pour sur dans est au aux par avec selon"},
-      {"de", "der die das und den dem des ein eine im zu mit von für auf ist nicht nach"},
-      {"es", "el los las del y en una por con para al que su tras sobre según"},
-      {"ar", "في من على إلى أن عن مع التي الذي قال"},
-      {"fa", "در از به که این با را است برای شد"}};
-  static const std::vector<std::pair<std::string, std::unordered_set<std::string>>> sets = [] {
-    std::vector<std::pair<std::string, std::unordered_set<std::string>>> out;
-    for (const auto& language : kLanguages) {
-      std::string folded = fold(language.words);
-      std::unordered_set<std::string> set;
-      for (auto word : words_of(folded)) set.emplace(word);
-      out.emplace_back(language.code, std::move(set));
-    }
-    return out;
-  }();
+  int counts[std::size(kLanguages)] = {};
+  const auto& known = language_words();
+  for (auto word : words) {
+    auto it = known.find(word);
+    if (it == known.end()) continue;
+    for (std::size_t i = 0; i < std::size(kLanguages); ++i) counts[i] += (it->second >> i) & 1;
+  }
   bool arabic_script = false;
   for (std::size_t i = 0; i + 1 < raw.size(); ++i) {
     auto lead = static_cast<unsigned char>(raw[i]);
@@ -155,14 +180,13 @@ std::string language_of(const std::vector<std::string_view>& words, std::string_
   }
   std::string best;
   int best_count = 0;
-  for (const auto& [code, set] : sets) {
+  for (std::size_t i = 0; i < std::size(kLanguages); ++i) {
+    std::string_view code = kLanguages[i].code;
     bool arabic_language = code == "ar" || code == "fa";
     if (arabic_language != arabic_script) continue;
-    int n = 0;
-    for (auto word : words) n += set.count(std::string(word)) ? 1 : 0;
-    if (n > best_count) {
+    if (counts[i] > best_count) {
       best = code;
-      best_count = n;
+      best_count = counts[i];
     }
   }
   if (best.empty() && arabic_script) return "ar";
@@ -225,12 +249,15 @@ void count_words(const std::vector<std::string_view>& words, std::uint16_t times
                  std::vector<std::string>* numbers) {
   const auto& skip = function_words();
   for (auto word : words) {
-    std::string digits = ascii_digits(word);
+    // Only a word with an Arabic-Indic or Persian digit (lead byte 0xD9 or 0xDB) changes.
+    bool eastern = word.find_first_of("\xD9\xDB") != std::string_view::npos;
+    std::string converted = eastern ? ascii_digits(word) : std::string();
+    std::string_view digits = eastern ? std::string_view(converted) : word;
     if (is_number(digits)) {
-      if (numbers && !is_year(digits)) numbers->push_back(digits);
+      if (numbers && !is_year(digits)) numbers->emplace_back(digits);
       continue;
     }
-    if (characters(word) < kMinWordLength || skip.count(std::string(word))) continue;
+    if (characters(word) < kMinWordLength || skip.count(word)) continue;
     auto& n = counts[word_hash(word)];
     n = static_cast<std::uint16_t>(std::min<int>(n + times, 0xFFFF));
   }
@@ -277,14 +304,34 @@ std::string without_outlet_suffix(const std::string& title,
 }  // namespace
 
 StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSeconds time,
-                               const std::vector<std::string>& publishers) {
+                               const std::vector<std::string>& publishers,
+                               const FoldedItem* folded) {
   StorySignature s;
   s.time = time;
-  std::string title = fold(without_outlet_suffix(item.title, publishers));
+  std::string headline = without_outlet_suffix(item.title, publishers);
+  const std::string* whole_title =
+      folded && headline.size() == item.title.size() ? folded->whole(ItemField::kTitle, headline)
+                                                     : nullptr;
+  std::string title = whole_title ? *whole_title : fold(headline);
   bool lede_from_summary = !item.summary.empty();
   const std::string& source = lede_from_summary ? item.summary : item.content;
+  ItemField lede_field = lede_from_summary ? ItemField::kSummary : ItemField::kContent;
   // A summary that should be plain text but carries markup (JSON Feed's, in some feeds).
-  std::string body = fold(source.find('<') != std::string::npos ? html_to_text(source) : source);
+  bool markup = source.find('<') != std::string::npos;
+  // The matcher's fold of the field is a prefix of whole words of fold(source): its first
+  // kLedeWords words are the lede whenever it has that many.
+  std::string_view body;
+  std::string refolded;
+  if (folded && !markup) {
+    body = folded->fields[static_cast<std::size_t>(lede_field)];
+    if (std::count(body.begin(), body.end(), ' ') + 1 < static_cast<std::ptrdiff_t>(kLedeWords) &&
+        !folded->whole(lede_field, source))
+      body = {};
+  }
+  if (body.data() == nullptr) {
+    refolded = fold(markup ? html_to_text(source) : source);
+    body = refolded;
+  }
   auto title_words = words_of(title);
   auto lede_words = words_of(body);
   if (lede_words.size() > kLedeWords) lede_words.resize(kLedeWords);
@@ -298,7 +345,6 @@ StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSe
   std::vector<std::string_view> both = title_words;
   both.insert(both.end(), lede_words.begin(), lede_words.end());
   s.language = language_of(both, item.title + " " + source.substr(0, 400));
-  ItemField lede_field = lede_from_summary ? ItemField::kSummary : ItemField::kContent;
   for (const ConceptHit& hit : matches.concepts) {
     // A concept further on in the text is background, as the words there are.
     if (hit.field == ItemField::kTitle || (hit.field == lede_field && hit.offset < lede_bytes))
@@ -309,9 +355,48 @@ StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSe
 }
 
 std::string StorySignature::to_json() const {
-  nlohmann::json j = {{"v", 2},         {"time", time},         {"language", language},
-                      {"words", words}, {"concepts", concepts}, {"numbers", numbers}};
-  return j.dump();
+  // A round writes one for every item it stores, so the bytes nlohmann::json::dump() gives
+  // (keys sorted, nothing between tokens) are written directly when no string needs an
+  // escape: a language is a code and a number its ASCII digits, from story_signature().
+  auto plain = [](std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char c) {
+      return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+    });
+  };
+  if (!plain(language) || !std::all_of(numbers.begin(), numbers.end(), plain)) {
+    nlohmann::json j = {{"v", 2},         {"time", time},         {"language", language},
+                        {"words", words}, {"concepts", concepts}, {"numbers", numbers}};
+    return j.dump();
+  }
+  std::string out;
+  out.reserve(64 + 24 * words.size() + 12 * concepts.size());
+  out += "{\"concepts\":[";
+  for (std::size_t i = 0; i < concepts.size(); ++i) {
+    if (i) out += ',';
+    out += std::to_string(concepts[i]);
+  }
+  out += "],\"language\":\"";
+  out += language;
+  out += "\",\"numbers\":[";
+  for (std::size_t i = 0; i < numbers.size(); ++i) {
+    if (i) out += ',';
+    out += '"';
+    out += numbers[i];
+    out += '"';
+  }
+  out += "],\"time\":";
+  out += std::to_string(time);
+  out += ",\"v\":2,\"words\":[";
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    if (i) out += ',';
+    out += '[';
+    out += std::to_string(words[i].first);
+    out += ',';
+    out += std::to_string(words[i].second);
+    out += ']';
+  }
+  out += "]}";
+  return out;
 }
 
 std::optional<StorySignature> StorySignature::from_json(const std::string& text) {

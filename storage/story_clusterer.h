@@ -66,9 +66,12 @@ struct StorySignature {
 };
 
 // `publishers` name the outlet (the feed's title, the outlet an aggregator names, the site's
-// host), which headlines often carry as a suffix.
+// host), which headlines often carry as a suffix. `folded`, when given, is the item's fields
+// as the matcher folded them (Matcher::fold): what of the headline and lede it holds whole is
+// read from it instead of folded again; the signature is the same either way.
 StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSeconds time,
-                               const std::vector<std::string>& publishers);
+                               const std::vector<std::string>& publishers,
+                               const FoldedItem* folded = nullptr);
 
 // How many articles carry each term: the stream's document frequencies, over every article
 // stored, relevant or not (the store reads them back from the articles' signatures).

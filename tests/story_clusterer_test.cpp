@@ -611,6 +611,21 @@ TEST_CASE("a signature survives its JSON, one of the previous format is not read
   CHECK_FALSE(StorySignature::from_json("not json"));
 }
 
+TEST_CASE("a signature's JSON is byte for byte what nlohmann::json writes") {
+  StorySignature s;
+  s.time = -5;
+  s.language = "fa";
+  s.words = {{7, 2}, {4294967295u, 65535}};
+  s.concepts = {0, 3};
+  s.numbers = {"14", "2"};
+  CHECK(s.to_json() == R"({"concepts":[0,3],"language":"fa","numbers":["14","2"],"time":-5,"v":2,)"
+                       R"("words":[[7,2],[4294967295,65535]]})");
+  CHECK(StorySignature{}.to_json() ==
+        R"({"concepts":[],"language":"","numbers":[],"time":0,"v":2,"words":[]})");
+  s.language = "a\"b";  // not one story_signature() gives: escaped as JSON escapes it
+  CHECK(StorySignature::from_json(s.to_json())->language == "a\"b");
+}
+
 TEST_CASE("the outlet's name after a headline is not a term of it") {
   const std::string headline = "Revolutionary Guards seize tanker Talara off Abu Musa";
   const std::string lede = "The tanker was taken to Bandar Abbas, state television reported.";

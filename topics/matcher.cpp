@@ -509,6 +509,7 @@ Matcher& Matcher::operator=(Matcher&&) noexcept = default;
 
 FoldedItem FoldedItem::from(const Item& item, std::size_t max_field_bytes) {
   FoldedItem folded;
+  folded.max_field_bytes = max_field_bytes;
   auto set = [&](ItemField field, std::string_view text) {
     folded.fields[static_cast<std::size_t>(field)] = fold(text, max_field_bytes);
   };

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "feeds/item.h"
@@ -59,9 +60,16 @@ struct MatchStats {
 
 // The text of an item's fields, folded once and matched against every rule.
 struct FoldedItem {
-  std::array<std::string, 4> fields;  // indexed by ItemField
+  std::array<std::string, 4> fields;                 // indexed by ItemField
+  std::size_t max_field_bytes = kMatchedFieldBytes;  // what each field was cut to
   // Each field cut to its whole words within `max_field_bytes` (see fold()).
   static FoldedItem from(const Item& item, std::size_t max_field_bytes = kMatchedFieldBytes);
+  // fold(text), read from `field` when `text` (what the field was folded from) is too short
+  // for any folding of it to reach the cut (Unicode bounds what NFKC and case folding add:
+  // under 64 times the bytes); nullptr when it would have to be folded again.
+  const std::string* whole(ItemField field, std::string_view text) const {
+    return text.size() <= max_field_bytes / 64 ? &fields[static_cast<std::size_t>(field)] : nullptr;
+  }
 };
 
 class PhraseAutomaton;
@@ -80,6 +88,8 @@ class Matcher {
   // The cost is linear in the length of the fields (up to the cap), whatever they repeat.
   MatchSet match(const Item& item) const;
   MatchSet match(const FoldedItem& item, MatchStats* stats = nullptr) const;
+  // An item's fields folded as match(item) folds them, for a caller that reads them again.
+  FoldedItem fold(const Item& item) const { return FoldedItem::from(item, max_field_bytes_); }
 
   const TopicPack& pack() const { return pack_; }
 

@@ -84,10 +84,13 @@ TEST_CASE("systemd: READY, STATUS, watchdog keep-alives, RELOADING then READY, S
   pid_t pid = spawn_newswatch({"run", "--config", config}, dir.file("log"), "",
                               {"NOTIFY_SOCKET=" + dir.file("notify.sock"),
                                "WATCHDOG_USEC=" + std::to_string(kWatchdogMs * 1000)});
-  REQUIRE(notify.await("READY=1", 20));
+  // Generous waits: under ASan on a loaded 2-core machine, loading the config and compiling
+  // the built-in pack alone takes seconds, and a reload does it again.
+  constexpr int kPatienceS = 60;
+  REQUIRE(notify.await("READY=1", kPatienceS));
   // The first round's status, then the idle loop's keep-alives: at least 4 in 3 s, never
   // more than the watchdog interval apart.
-  REQUIRE(notify.await("last round", 20));
+  REQUIRE(notify.await("last round", kPatienceS));
   auto listening_since = Clock::now();
   while (Clock::now() - listening_since < std::chrono::seconds(3)) notify.await("never", 1);
   std::vector<Clock::time_point> pings;
@@ -101,13 +104,13 @@ TEST_CASE("systemd: READY, STATUS, watchdog keep-alives, RELOADING then READY, S
   // Reload: RELOADING=1, then READY=1 again.
   std::size_t before_reload = notify.messages.size();
   REQUIRE(kill(pid, SIGHUP) == 0);
-  REQUIRE(notify.await("RELOADING=1", 10));
+  REQUIRE(notify.await("RELOADING=1", kPatienceS));
   std::size_t reloading = index_of(notify.messages, "RELOADING=1", before_reload);
-  REQUIRE(notify.await("READY=1", 10));
+  REQUIRE(notify.await("READY=1", kPatienceS));
   CHECK(index_of(notify.messages, "READY=1", reloading + 1) < notify.messages.size());
   // Stop: STOPPING=1, then a clean exit.
   REQUIRE(kill(pid, SIGTERM) == 0);
-  CHECK(notify.await("STOPPING=1", 10));
+  CHECK(notify.await("STOPPING=1", kPatienceS));
   CHECK(exit_status(pid) == 0);
   std::string status = notify.messages[index_of(notify.messages, "last round")].text;
   CHECK_THAT(status, Catch::Contains("STATUS=1 feeds (0 failing)") &&
