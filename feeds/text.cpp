@@ -35,11 +35,37 @@ constexpr NamedEntity kEntities[] = {
 #include "feeds/html_entities.inc"
 };
 
+// FNV-1a: names are short, and a hash of them costs less than the dozen string comparisons
+// of a binary search over 2,125 names (every reference in a feed's HTML is looked up).
+constexpr std::uint32_t entity_hash(std::string_view name) {
+  std::uint32_t hash = 2166136261u;
+  for (char c : name) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
+  return hash;
+}
+
+constexpr std::size_t kEntitySlots = 8192;  // a power of two, about four times the names
+constexpr std::uint16_t kNoEntity = 0xFFFF;
+static_assert(std::size(kEntities) * 3 < kEntitySlots && std::size(kEntities) < kNoEntity);
+
+// Open addressing, linear probing, built at compile time.
+constexpr auto kEntitySlotTable = [] {
+  std::array<std::uint16_t, kEntitySlots> slots{};
+  for (auto& slot : slots) slot = kNoEntity;
+  for (std::size_t k = 0; k < std::size(kEntities); ++k) {
+    std::size_t slot = entity_hash(kEntities[k].name) & (kEntitySlots - 1);
+    while (slots[slot] != kNoEntity) slot = (slot + 1) & (kEntitySlots - 1);
+    slots[slot] = static_cast<std::uint16_t>(k);
+  }
+  return slots;
+}();
+
 const NamedEntity* lookup_entity(std::string_view name) {
-  auto it = std::lower_bound(std::begin(kEntities), std::end(kEntities), name,
-                             [](const NamedEntity& e, std::string_view n) { return e.name < n; });
-  if (it == std::end(kEntities) || it->name != name) return nullptr;
-  return it;
+  for (std::size_t slot = entity_hash(name) & (kEntitySlots - 1);
+       kEntitySlotTable[slot] != kNoEntity; slot = (slot + 1) & (kEntitySlots - 1)) {
+    const NamedEntity& entity = kEntities[kEntitySlotTable[slot]];
+    if (entity.name == name) return &entity;
+  }
+  return nullptr;
 }
 
 // ASCII-only and inline: the <cctype> functions consult the locale on every call.
@@ -262,6 +288,9 @@ constexpr auto kStopsCopy = [] {
   return table;
 }();
 
+bool stops_copy(char c) { return kStopsCopy[static_cast<unsigned char>(c)]; }
+bool is_high_byte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
+
 // The end of the run of bytes from s[start] on that TextSink::text() may append as they are:
 // no byte of kStopsCopy but ASCII spaces, each single, neither first in the run nor last in
 // `s`, and followed by a byte that kStopsCopy lets through. Sets `non_ascii` when the run
@@ -377,14 +406,20 @@ class TextSink {
   // Appends text in which character references are still encoded.
   void characters(std::string_view s) {
     std::size_t i = 0, start = 0;
+    std::string decoded;
     while ((i = find_byte(s, '&', i)) != std::string_view::npos) {
       text(s.substr(start, i - start));
-      std::string decoded;
-      if (decode_reference(s, i, decoded)) {
-        text(decoded);
-      } else {
+      decoded.clear();
+      if (!decode_reference(s, i, decoded)) {
         text("&");
         ++i;
+      } else if (std::none_of(decoded.begin(), decoded.end(), stops_copy)) {
+        // Most references are one letter or mark (&#8217;, &mdash;) with no space to collapse.
+        flush_space();
+        non_ascii_ |= std::any_of(decoded.begin(), decoded.end(), is_high_byte);
+        out_ += decoded;
+      } else {
+        text(decoded);
       }
       start = i;
     }
@@ -543,9 +578,25 @@ std::size_t skip_tag_rest(std::string_view html, std::size_t i) {
 
 void append_utf8(std::string& out, char32_t cp) {
   if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
-  utf8proc_uint8_t buf[4];
-  auto n = utf8proc_encode_char(static_cast<utf8proc_int32_t>(cp), buf);
-  out.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(n));
+  // Inline, not utf8proc_encode_char(): a call into the library per reference decoded.
+  char bytes[4];
+  std::size_t n = 0;
+  if (cp < 0x80) {
+    bytes[n++] = static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    bytes[n++] = static_cast<char>(0xC0 | (cp >> 6));
+    bytes[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    bytes[n++] = static_cast<char>(0xE0 | (cp >> 12));
+    bytes[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    bytes[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    bytes[n++] = static_cast<char>(0xF0 | (cp >> 18));
+    bytes[n++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    bytes[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    bytes[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  out.append(bytes, n);
 }
 
 bool decode_reference(std::string_view html, std::size_t& pos, std::string& out) {
