@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "daemon/config_options.h"
 #include "feeds/encoding.h"
 #include "feeds/parser.h"
 #include "feeds/shown_text.h"
@@ -22,12 +23,6 @@ namespace {
 constexpr std::chrono::seconds kStallLimit{30};  // /healthz fails past this without a heartbeat
 constexpr std::int64_t kIdleWakeMs = 5000;
 }  // namespace
-
-StoreOptions store_options_of(const Config& config) {
-  StoreOptions options;
-  options.wal_limit = config.wal_limit;
-  return options;
-}
 
 namespace {
 
@@ -76,26 +71,6 @@ MatchedItem prepared_item(Item item, const Matcher& matcher, const FeedState& fe
 namespace {
 
 unsigned parser_workers() { return std::max(1u, std::thread::hardware_concurrency()); }
-
-std::string user_agent() {
-  return std::string("newswatch/") + NEWSWATCH_VERSION + " (news feed monitor; polite polling)";
-}
-
-std::int64_t retention_of(const Config& config) {
-  return config.keep_unmatched ? 0 : std::int64_t{config.retention_days} * 24 * 3600;
-}
-
-FetchOptions fetch_options(const Config& config, MemoryBudget& budget) {
-  FetchOptions options;
-  options.user_agent = user_agent();
-  options.timeout_seconds = static_cast<long>(config.timeout.count());
-  options.connect_timeout_seconds = std::min<long>(20, options.timeout_seconds);
-  options.max_body_bytes = config.max_body;
-  options.concurrency = config.concurrency;
-  options.per_host = config.per_host;
-  options.budget = &budget;
-  return options;
-}
 
 }  // namespace
 
@@ -155,14 +130,14 @@ Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher>
   // short-lived one (SQLite serializes the two).
   auto store = Store::open(database_, store_options_);
   if (!store) return fail(store.error());
-  unmatched_retention_s_ = retention_of(config);
+  unmatched_retention_s_ = unmatched_retention_of(config);
   max_items_ = config.max_items;
   auto feeds = schedule_feeds(config, *store, clock_.now(), &scheduler_);
   if (!feeds) return fail(feeds.error());
   std::size_t before = scheduler_.size();
   scheduler_ = Scheduler(config, std::move(*feeds));
   budget_.set_limit(config.memory_budget);
-  fetcher_ = std::make_unique<Fetcher>(fetch_options(config, budget_));
+  fetcher_ = std::make_unique<Fetcher>(fetch_options_of(config, budget_));
   {
     std::lock_guard lock(matcher_mutex_);
     matcher_ = std::move(matcher);
@@ -180,11 +155,11 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
       stop_fd_(stop_fd),
       scheduler_(std::move(scheduler)),
       budget_(config.memory_budget),
-      fetcher_(std::make_unique<Fetcher>(fetch_options(config, budget_))),
+      fetcher_(std::make_unique<Fetcher>(fetch_options_of(config, budget_))),
       database_(config.database),
       store_options_(store_options_of(config)),
       max_items_(config.max_items),
-      unmatched_retention_s_(retention_of(config)),
+      unmatched_retention_s_(unmatched_retention_of(config)),
       matcher_(std::move(matcher)),
       store_(std::move(store)),
       parse_queue_(kBodiesPerWorker * parser_workers()),
@@ -213,16 +188,10 @@ Poller::~Poller() {
 }
 
 void Poller::set_alerts(const Config& config) {
-  // Failed alerts are tried again on later rounds: after an interval, at most a minute.
-  alert_retry_base_s_ = std::min<std::int64_t>(config.interval.count(), 60);
+  alert_retry_base_s_ = alert_retry_base_of(config);
   std::lock_guard lock(alerts_mutex_);
-  alert_rules_.clear();
-  alert_actions_.clear();
-  for (const AlertConfig& alert : config.alerts) {
-    alert_rules_.push_back({alert.name, alert.topics, alert.min_outlets,
-                            static_cast<UnixSeconds>(config.alert_max_age.count())});
-    alert_actions_[alert.name] = AlertAction{alert.exec, alert.webhook, alert.timeout};
-  }
+  alert_rules_ = alert_rules_of(config);
+  alert_actions_ = alert_actions_of(config);
 }
 
 Metrics::Snapshot Poller::metrics_snapshot() {

@@ -47,9 +47,6 @@ struct RoundStats {
   int unstored = 0;             // documents parsed but not stored: the database failed
 };
 
-// How the configuration says the database is to be kept.
-StoreOptions store_options_of(const Config& config);
-
 // What a parser worker makes of a parsed item before it is stored: its text cut to what an
 // article keeps, and the topics it matches.
 MatchedItem matched_item(Item item, const Matcher& matcher);

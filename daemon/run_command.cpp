@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "daemon/commands.h"
+#include "daemon/config_options.h"
 #include "daemon/instance_lock.h"
 #include "daemon/logging.h"
 #include "daemon/notifier.h"
