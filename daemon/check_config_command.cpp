@@ -70,6 +70,11 @@ int check_config_command(const Args& args) {
     }
   }
   if (errors) return 1;
+  // As run merges them: two packs that define one topic would pass here and stop the daemon.
+  if (auto merged = load_topic_packs(config->topics); !merged) {
+    print_lines(merged.error().message);
+    return 1;
+  }
   if (config->topics.empty()) {
     for (auto& topic : TopicPack::builtin().topics)
       topics.emplace_back(std::move(topic), "iran-us.toml (built in)");

@@ -314,6 +314,15 @@ TEST_CASE("check-config prints every mistake with file:line:column and exits 1")
   std::string with_pack = dir.write("with-pack.toml", "topics = [\"pack.toml\"]\n");
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_pack}, dir.file("out"))) == 1);
   CHECK_THAT(read_file(dir.file("out")), Catch::StartsWith(pack + ":4:"));
+  // Packs that define one topic twice are refused, as the daemon refuses them.
+  std::string twice = dir.write("twice.toml", "[[topic]]\nname = \"t\"\ndescription = \"T\"\n"
+                                              "[[topic.rule]]\nany = [\"talks\"]\n");
+  std::string again = dir.write("again.toml", "[[topic]]\nname = \"t\"\ndescription = \"T\"\n"
+                                              "[[topic.rule]]\nany = [\"strike\"]\n");
+  std::string with_both =
+      dir.write("with-both.toml", "topics = [\"twice.toml\", \"again.toml\"]\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_both}, dir.file("out"))) == 1);
+  CHECK_THAT(read_file(dir.file("out")), Catch::Contains("topic 't' is defined by both"));
   // A good one says so.
   std::string good = dir.write("good.toml", "[[feed]]\nurl = \"https://ok.example/rss\"\n");
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", good}, dir.file("out"))) == 0);
