@@ -153,17 +153,17 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
                const Clock& clock, int stop_fd, Scheduler scheduler)
     : clock_(clock),
       stop_fd_(stop_fd),
-      scheduler_(std::move(scheduler)),
-      budget_(config.memory_budget),
-      fetcher_(std::make_unique<Fetcher>(fetch_options_of(config, budget_))),
       database_(config.database),
       store_options_(store_options_of(config)),
+      budget_(config.memory_budget),
       max_items_(config.max_items),
       unmatched_retention_s_(unmatched_retention_of(config)),
       matcher_(std::move(matcher)),
-      store_(std::move(store)),
       parse_queue_(kBodiesPerWorker * parser_workers()),
-      write_queue_(kPendingBatches) {
+      write_queue_(kPendingBatches),
+      scheduler_(std::move(scheduler)),
+      fetcher_(std::make_unique<Fetcher>(fetch_options_of(config, budget_))),
+      store_(std::move(store)) {
   set_alerts(config);
   dispatcher_ = std::make_unique<AlertDispatcher>(
       [this](const std::string& hook) -> std::optional<AlertAction> {
@@ -451,24 +451,47 @@ RoundStats Poller::poll_round(bool all) {
   auto started = std::chrono::steady_clock::now();
   UnixSeconds now = clock_.now();
   std::vector<std::size_t> due = all ? scheduler_.due_all(now) : scheduler_.due(now);
-  std::vector<FetchRequest> requests;
-  for (std::size_t index : due) {
-    const FeedState& state = scheduler_.feed(index).state;
-    requests.push_back({fetch_url(state), state.etag, state.last_modified});
-  }
   {
     std::lock_guard lock(stats_mutex_);
     round_ = RoundStats{};
     round_.feeds = static_cast<int>(due.size());
     written_count_ = 0;
   }
-  // Results name the URL requested; outcomes name the feed.
-  std::unordered_map<std::string, std::size_t> index_of, index_of_feed;
-  for (std::size_t index : due) {
-    index_of.emplace(fetch_url(scheduler_.feed(index).state), index);
-    index_of_feed.emplace(scheduler_.feed(index).state.url, index);
+  FetchCounts counts = fetch_due(due);
+  wait_written(counts.submitted);
+  RoundStats stats;
+  std::vector<Outcome> outcomes;
+  {
+    std::lock_guard lock(stats_mutex_);
+    stats = round_;
+    outcomes.swap(outcomes_);
   }
-  int submitted = 0, fetched = 0, not_modified = 0, failed = 0;
+  int changed = record_outcomes(due, outcomes);
+  write_queue_.push(EndOfRound{});  // the round is stored: cluster its stories, find alerts
+  wait_written(counts.submitted + changed + 1);
+  {
+    std::lock_guard lock(stats_mutex_);
+    outcomes_.clear();  // a state-only write that failed needs no second round trip
+    stats.merged_stories = round_.merged_stories;
+    stats.forgotten_unmatched = round_.forgotten_unmatched;
+  }
+  stats.fetched = counts.fetched;
+  stats.not_modified = counts.not_modified;
+  stats.failed += counts.failed;
+  finish_round(stats, std::chrono::steady_clock::now() - started);
+  return stats;
+}
+
+Poller::FetchCounts Poller::fetch_due(const std::vector<std::size_t>& due) {
+  std::vector<FetchRequest> requests;
+  // Results name the URL requested.
+  std::unordered_map<std::string, std::size_t> index_of;
+  for (std::size_t index : due) {
+    const FeedState& state = scheduler_.feed(index).state;
+    requests.push_back({fetch_url(state), state.etag, state.last_modified});
+    index_of.emplace(fetch_url(state), index);
+  }
+  FetchCounts counts;
   auto wait_ms =
       static_cast<int>(keep_alive_interval().value_or(std::chrono::milliseconds(1000)).count());
   fetcher_->fetch_all(
@@ -480,38 +503,42 @@ RoundStats Poller::poll_round(bool all) {
         scheduler_.record(index, result, at);
         const FeedState& state = scheduler_.feed(index).state;
         metrics_.poll_done(result.status, result.error, result.body.size());
-        spdlog::debug("GET {} -> {} {} bytes in {:.3f}s{}", result.url, result.status,
-                      result.body.size(), result.seconds,
-                      result.error.empty() ? "" : " (" + result.error + ")");
+        log_fetch(result, state, previous_error, at);
         if (result.ok()) {
-          ++fetched;
+          ++counts.fetched;
         } else if (result.not_modified()) {
-          ++not_modified;
+          ++counts.not_modified;
         } else {
-          ++failed;
-          // One warning when a feed starts failing a new way; the same failure again is
-          // debug noise (feeds_v keeps the count).
-          auto level =
-              state.last_error == previous_error ? spdlog::level::debug : spdlog::level::warn;
-          if (state.disabled) {
-            spdlog::log(level, "feed {}: {}", state.url, state.last_error);
-          } else {
-            spdlog::log(level, "feed {}: {} (error {} in a row; next try at +{}s)", state.url,
-                        state.last_error, state.error_count, state.next_poll_at.value_or(at) - at);
-          }
+          ++counts.failed;
         }
         parse_queue_.push({state, std::move(result), at});
-        ++submitted;
+        ++counts.submitted;
       },
       stop_fd_, [this] { keep_alive(); }, std::min(wait_ms, 1000));
-  wait_written(submitted);
-  RoundStats stats;
-  std::vector<Outcome> outcomes;
-  {
-    std::lock_guard lock(stats_mutex_);
-    stats = round_;
-    outcomes.swap(outcomes_);
+  return counts;
+}
+
+void Poller::log_fetch(const FetchResult& result, const FeedState& state,
+                       const std::string& previous_error, UnixSeconds at) {
+  spdlog::debug("GET {} -> {} {} bytes in {:.3f}s{}", result.url, result.status, result.body.size(),
+                result.seconds, result.error.empty() ? "" : " (" + result.error + ")");
+  if (result.ok() || result.not_modified()) return;
+  // One warning when a feed starts failing a new way; the same failure again is debug noise
+  // (feeds_v keeps the count).
+  auto level = state.last_error == previous_error ? spdlog::level::debug : spdlog::level::warn;
+  if (state.disabled) {
+    spdlog::log(level, "feed {}: {}", state.url, state.last_error);
+  } else {
+    spdlog::log(level, "feed {}: {} (error {} in a row; next try at +{}s)", state.url,
+                state.last_error, state.error_count, state.next_poll_at.value_or(at) - at);
   }
+}
+
+int Poller::record_outcomes(const std::vector<std::size_t>& due,
+                            const std::vector<Outcome>& outcomes) {
+  // Outcomes name the feed.
+  std::unordered_map<std::string, std::size_t> index_of_feed;
+  for (std::size_t index : due) index_of_feed.emplace(scheduler_.feed(index).state.url, index);
   // In the order they happened (a document parsed, then not stored, is a setback); the
   // schedule they change goes back to the writer, so a restart resumes it.
   std::unordered_set<std::size_t> changed;
@@ -532,19 +559,11 @@ RoundStats Poller::poll_round(bool all) {
     state_only.fetched_at = clock_.now();
     write_queue_.push(StoreBatch{std::move(state_only), {}});
   }
-  write_queue_.push(EndOfRound{});  // the round is stored: cluster its stories, find alerts
-  wait_written(submitted + static_cast<int>(changed.size()) + 1);
-  {
-    std::lock_guard lock(stats_mutex_);
-    outcomes_.clear();  // a state-only write that failed needs no second round trip
-    stats.merged_stories = round_.merged_stories;
-    stats.forgotten_unmatched = round_.forgotten_unmatched;
-  }
-  stats.fetched = fetched;
-  stats.not_modified = not_modified;
-  stats.failed += failed;
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  return static_cast<int>(changed.size());
+}
+
+void Poller::finish_round(const RoundStats& stats, std::chrono::steady_clock::duration took) {
+  double seconds = std::chrono::duration<double>(took).count();
   spdlog::info(
       "poll round: {} feeds, {} fetched, {} not modified, {} failed; {} items, {} matched, "
       "{} new articles, {} new sightings, {} stories merged in {:.2f}s",
@@ -552,17 +571,16 @@ RoundStats Poller::poll_round(bool all) {
       stats.new_articles, stats.new_sightings, stats.merged_stories, seconds);
   kept_since_start_ += stats.new_articles;
   metrics_.round_done(seconds);
+  std::map<std::string, int> by_state = {{"ok", 0}, {"failing", 0}, {"disabled", 0}};
+  for (std::size_t i = 0; i < scheduler_.size(); ++i) {
+    const FeedState& state = scheduler_.feed(i).state;
+    ++by_state[state.disabled ? "disabled" : state.error_count > 0 ? "failing" : "ok"];
+  }
   {
-    std::map<std::string, int> by_state = {{"ok", 0}, {"failing", 0}, {"disabled", 0}};
-    for (std::size_t i = 0; i < scheduler_.size(); ++i) {
-      const FeedState& state = scheduler_.feed(i).state;
-      ++by_state[state.disabled ? "disabled" : state.error_count > 0 ? "failing" : "ok"];
-    }
     std::lock_guard lock(stats_mutex_);
     feeds_by_state_ = std::move(by_state);
   }
   if (notifier_) notifier_->status(status_line(stats));
-  return stats;
 }
 
 bool Poller::wait_for_alerts() { return dispatcher_->wait_idle(stop_fd_); }
