@@ -34,6 +34,25 @@ void print_lines(const std::string& text) {
   }
 }
 
+// What each topic means: analysts filter items_v by these names and alerts follow them. A
+// topic nobody described is named on stderr, with the pack that defines it.
+void print_topics(const std::vector<std::pair<Topic, std::string>>& topics) {
+  std::size_t width = 0;
+  for (const auto& [topic, pack] : topics) width = std::max(width, topic.name.size());
+  std::printf("topics:\n");
+  for (const auto& [topic, pack] : topics) {
+    std::printf("  %-*s  %s\n", static_cast<int>(width), topic.name.c_str(),
+                topic.description.empty() ? "(undocumented)" : topic.description.c_str());
+  }
+  for (const auto& [topic, pack] : topics) {
+    if (topic.description.empty())
+      std::fprintf(stderr,
+                   "%s: topic '%s' has no description: say what an item must be about to get "
+                   "it (description = \"...\"), for those who filter by it or alert on it\n",
+                   pack.c_str(), topic.name.c_str());
+  }
+}
+
 }  // namespace
 
 int check_config_command(const Args& args) {
@@ -81,21 +100,7 @@ int check_config_command(const Args& args) {
   }
   std::printf("%s: ok (%zu feeds, %zu topics, %zu alerts, database %s)\n", path.c_str(),
               config->feeds.size(), topics.size(), config->alerts.size(), config->database.c_str());
-  // What each topic means: analysts filter items_v by these names and alerts follow them.
-  std::size_t width = 0;
-  for (const auto& [topic, pack] : topics) width = std::max(width, topic.name.size());
-  std::printf("topics:\n");
-  for (const auto& [topic, pack] : topics) {
-    std::printf("  %-*s  %s\n", static_cast<int>(width), topic.name.c_str(),
-                topic.description.empty() ? "(undocumented)" : topic.description.c_str());
-  }
-  for (const auto& [topic, pack] : topics) {
-    if (topic.description.empty())
-      std::fprintf(stderr,
-                   "%s: topic '%s' has no description: say what an item must be about to get "
-                   "it (description = \"...\"), for those who filter by it or alert on it\n",
-                   pack.c_str(), topic.name.c_str());
-  }
+  print_topics(topics);
   return 0;
 }
 
