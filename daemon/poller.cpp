@@ -77,9 +77,20 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
   return poller;
 }
 
-Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher> matcher) {
+// What a reload cannot change is said, not silently kept.
+void Poller::warn_restart_only(const Config& config) const {
   if (config.database != database_)
     spdlog::warn("a new database path ({}) takes effect only after a restart", config.database);
+  if (config.wal_limit != store_options_.wal_limit)
+    spdlog::warn("a new wal_limit takes effect only after a restart");
+  if (config.metrics_listen.has_value() != metrics_listen_.has_value())
+    spdlog::warn("turning [metrics] on or off takes effect only after a restart");
+  else if (config.metrics_listen != metrics_listen_)
+    spdlog::warn("a new [metrics] listen address takes effect only after a restart");
+}
+
+Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher> matcher) {
+  warn_restart_only(config);
   // The writer thread owns the main connection; registering the new feeds takes a second,
   // short-lived one (SQLite serializes the two).
   auto store = Store::open(database_, store_options_);
@@ -97,8 +108,6 @@ Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher>
     matcher_ = std::move(matcher);
   }
   set_alerts(config);
-  if (config.metrics_listen.has_value() != (metrics_server_ != nullptr))
-    spdlog::warn("turning [metrics] on or off takes effect only after a restart");
   spdlog::info("configuration reloaded: {} feeds (was {})", scheduler_.size(), before);
   return {};
 }
@@ -109,6 +118,7 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
       stop_fd_(stop_fd),
       database_(config.database),
       store_options_(store_options_of(config)),
+      metrics_listen_(config.metrics_listen),
       budget_(config.memory_budget),
       max_items_(config.max_items),
       unmatched_retention_s_(unmatched_retention_of(config)),

@@ -162,6 +162,7 @@ class Poller {
   void end_round_in_writer();
   void record_alert_in_writer(const AlertOutcome& outcome);
   void set_alerts(const Config& config);
+  void warn_restart_only(const Config& config) const;
   Metrics::Snapshot metrics_snapshot();
 
   // Who touches what (ARCHITECTURE.md, "Threads and who owns what"). Set at construction and
@@ -171,6 +172,7 @@ class Poller {
   Notifier* notifier_ = nullptr;
   std::string database_;
   StoreOptions store_options_;
+  std::optional<std::string> metrics_listen_;
 
   // Shared, each safe as it says:
   // Bytes of documents between their first byte and their storing (memory_budget); its own

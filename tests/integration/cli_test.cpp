@@ -74,6 +74,11 @@ TEST_CASE("SIGHUP reloads the configuration and a bad one keeps the running one"
   CHECK(await([&] { return server.requests_for("/b.xml") == 1; }));
   CHECK(server.requests_for("/a.xml") == 1);  // its schedule was kept: not polled again yet
 
+  // What only a restart changes is said, not silently kept.
+  dir.write("newswatch.toml", config_with("wal_limit = \"32MiB\"\n" + feed_a + feed_b));
+  kill(pid, SIGHUP);
+  CHECK(log_has("a new wal_limit takes effect only after a restart"));
+
   dir.write("newswatch.toml", config_with(feed_a) + "colour = \"red\"\n");
   kill(pid, SIGHUP);
   CHECK(log_has("newswatch.toml:5:10: unknown key 'colour'"));
