@@ -10,7 +10,6 @@
 #include <cstring>
 
 #include "feeds/excerpt.h"
-#include "feeds/text.h"
 
 namespace newswatch {
 namespace {

@@ -35,6 +35,7 @@
 #include <pugixml.hpp>
 #include <sstream>
 
+#include "feeds/base64.h"
 #include "feeds/dates.h"
 #include "feeds/encoding.h"
 #include "feeds/excerpt.h"
