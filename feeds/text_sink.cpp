@@ -193,9 +193,4 @@ void TextSink::characters(std::string_view s) {
   text(s.substr(start));
 }
 
-std::string TextSink::finish() {
-  if (!non_ascii_ || is_quick_nfc(out_)) return std::move(out_);
-  return to_nfc(out_);
-}
-
 }  // namespace newswatch

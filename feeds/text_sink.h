@@ -6,6 +6,9 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
+
+#include "feeds/nfc.h"
 
 namespace newswatch {
 
@@ -19,7 +22,10 @@ class TextSink {
   // Separates what was appended from what will be, as a space would (a block's edge).
   void space() { pending_space_ = true; }
   // The text appended, NFC; the sink is spent.
-  std::string finish();
+  std::string finish() {
+    if (!non_ascii_ || is_quick_nfc(out_)) return std::move(out_);
+    return to_nfc(out_);
+  }
 
  private:
   // Writes the space a word boundary left pending, unless nothing precedes it.
