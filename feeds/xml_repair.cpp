@@ -12,7 +12,7 @@
 
 #include "feeds/byte_search.h"
 #include "feeds/excerpt.h"
-#include "feeds/text.h"
+#include "feeds/character_references.h"
 
 namespace newswatch {
 namespace {
