@@ -1,4 +1,5 @@
-// The text key hashes with 64-bit FNV-1a, the same on every platform and run: it is stored.
+// Keys are stored and compared across versions: what makes them must not change without a
+// migration that rewrites article_keys (as version 4 did for canonical URLs).
 #include "storage/article_identity.h"
 
 #include <cstdint>

@@ -102,7 +102,7 @@ struct ArticleWriter::Statements {
 };
 
 struct ArticleWriter::Batch {
-  const ParsedBatch& batch;
+  const ParsedBatch& parsed;
   std::int64_t feed = 0;
   bool first_poll = false;  // no poll of the feed delivered before this one
   StoryClusterer& clusterer;
@@ -146,7 +146,7 @@ WriteStats ArticleWriter::write(const ParsedBatch& parsed, StoryClusterer& clust
 void ArticleWriter::write_item(Batch& batch, const MatchedItem& matched) {
   std::optional<PreparedItem> worked_out;
   if (!matched.prepared)
-    worked_out = prepare_item(matched, batch.batch.feed, batch.batch.fetched_at);
+    worked_out = prepare_item(matched, batch.parsed.feed, batch.parsed.fetched_at);
   const PreparedItem& keys = matched.prepared ? *matched.prepared : *worked_out;
   if (tombstones_ && tombstoned(keys)) {
     ++batch.stats.forgotten;
@@ -205,7 +205,7 @@ std::int64_t ArticleWriter::update_article(Batch& batch, const MatchedItem& matc
                                            const PreparedItem& keys, std::int64_t article,
                                            bool edited) {
   const Item& item = matched.item;
-  const std::int64_t now = batch.batch.fetched_at;
+  const std::int64_t now = batch.parsed.fetched_at;
   SQLite::Statement& story_of = sql_->story_of;
   story_of.reset();
   story_of.bind(1, static_cast<int64_t>(article));
@@ -232,7 +232,7 @@ std::int64_t ArticleWriter::update_article(Batch& batch, const MatchedItem& matc
 std::int64_t ArticleWriter::insert_article(Batch& batch, const MatchedItem& matched,
                                            const PreparedItem& keys) {
   const Item& item = matched.item;
-  const std::int64_t now = batch.batch.fetched_at;
+  const std::int64_t now = batch.parsed.fetched_at;
   std::optional<std::int64_t> story = join_story(batch, matched);
   // An unmatched article's signature counts towards the terms' document frequencies.
   batch.clusterer.terms().observe(keys.signature);
@@ -256,7 +256,7 @@ std::int64_t ArticleWriter::insert_article(Batch& batch, const MatchedItem& matc
 std::optional<std::int64_t> ArticleWriter::join_story(const Batch& batch,
                                                       const MatchedItem& matched) {
   if (!matched.matches.relevant) return std::nullopt;
-  return stories_.create(matched.item.title, batch.batch.fetched_at, batch.batch.fetched_at);
+  return stories_.create(matched.item.title, batch.parsed.fetched_at, batch.parsed.fetched_at);
 }
 
 void ArticleWriter::add_sighting(Batch& batch, const Item& item, const PreparedItem& keys,
@@ -266,7 +266,7 @@ void ArticleWriter::add_sighting(Batch& batch, const Item& item, const PreparedI
   // What the feed held at its first poll, or an edit of what it showed before, is not news.
   std::int64_t news = !batch.first_poll && !edited ? 1 : 0;
   run(sql_->sighting, article, batch.feed, item_key, item.link, item.guid, item.title, keys.outlet,
-      batch.batch.fetched_at, news);
+      batch.parsed.fetched_at, news);
   ++batch.stats.new_sightings;
 }
 

@@ -150,7 +150,9 @@ class Store {
   void new_clusterer();  // empty, with the terms' document frequencies
   void load_clusterer();
   void merge_story(std::int64_t from, std::int64_t into);
-  int cluster_in_order(UnixSeconds context, UnixSeconds since);  // recluster_stored's
+  // recluster_stored's last step: the relevant articles that happened since `context` join
+  // the clusterer in order, a day clustered at a time; returns how many happened since `since`.
+  int cluster_in_order(UnixSeconds context, UnixSeconds since);
 
   std::unique_ptr<SQLite::Database> db_;
   std::string path_;
