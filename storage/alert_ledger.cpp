@@ -6,7 +6,10 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
+
+#include "storage/bind.h"
 
 namespace newswatch {
 namespace {
@@ -156,18 +159,10 @@ Result<void> AlertLedger::record(const std::string& hook, std::int64_t story, bo
                              "UPDATE alerts SET state = ?, attempts = attempts + ?, "
                              "last_error = nullif(?, ''), sent_at = ?, next_attempt_at = ? "
                              "WHERE hook = ? AND story_id = ?");
-    update.bind(1, sent ? "sent" : "pending");
-    update.bind(2, sent ? 0 : 1);
-    update.bind(3, error);
-    if (sent) {
-      update.bind(4, static_cast<int64_t>(now));
-    } else {
-      update.bind(4);
-    }
-    update.bind(5, static_cast<int64_t>(sent ? now : retry_at));
-    update.bind(6, hook);
-    update.bind(7, static_cast<int64_t>(story));
-    update.exec();
+    std::optional<std::int64_t> sent_at;
+    if (sent) sent_at = now;
+    run(update, std::string(sent ? "sent" : "pending"), std::int64_t{sent ? 0 : 1}, error, sent_at,
+        sent ? now : retry_at, hook, story);
     return {};
   } catch (const SQLite::Exception& e) {
     return fail("recording alert " + hook + ": " + e.what());

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "storage/article_writer.h"
+#include "storage/bind.h"
 #include "storage/schema.h"
 #include "storage/story_table.h"
 
@@ -99,6 +100,7 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     return fail(path + ": " + e.what());
   }
 }
+
 Result<void> Store::register_feed(const std::string& url, const std::string& title,
                                   UnixSeconds now) {
   try {
@@ -106,10 +108,7 @@ Result<void> Store::register_feed(const std::string& url, const std::string& tit
                              "INSERT INTO feeds (url, title, created_at) VALUES (?, ?, ?) "
                              "ON CONFLICT (url) DO UPDATE SET title = "
                              "coalesce(nullif(excluded.title, ''), feeds.title)");
-    upsert.bind(1, url);
-    upsert.bind(2, title);
-    upsert.bind(3, static_cast<int64_t>(now));
-    upsert.exec();
+    run(upsert, url, title, now);
     return {};
   } catch (const SQLite::Exception& e) {
     return fail("registering feed " + url + ": " + e.what());
