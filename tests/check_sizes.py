@@ -35,9 +35,13 @@ def functions(lines):
             continue
         # The signature may span lines above: go back to where it starts.
         start = i
+        # (A comment among a constructor's initializers is passed over; one above the
+        # signature ends it, being preceded by a line that ends a statement or a block.)
         while start > 0 and lines[start - 1].strip() and not lines[start - 1].rstrip().endswith(
-                (";", "{", "}", ":")) and not lines[start - 1].lstrip().startswith(("//", "#")):
+                (";", "{", "}", ":")) and not lines[start - 1].lstrip().startswith("#"):
             start -= 1
+        while lines[start].lstrip().startswith("//"):
+            start += 1
         if "(" not in "".join(lines[start:i + 1]):
             i += 1
             continue
