@@ -4,31 +4,6 @@
 
 namespace newswatch {
 
-ItemHits::ItemHits(const std::vector<PhraseHit>& sorted, std::vector<std::uint32_t>& next,
-                   std::vector<std::uint32_t>& first_of_pattern,
-                   std::vector<std::uint32_t>& first_of_field, std::vector<std::uint32_t>& scratch,
-                   std::uint64_t& work)
-    : hits(sorted),
-      next_same(next),
-      first(first_of_pattern),
-      first_in_field(first_of_field),
-      cursors(scratch),
-      steps(work) {
-  next_same.resize(hits.size());
-  for (auto i = static_cast<std::uint32_t>(hits.size()); i-- > 0;) {
-    next_same[i] = first[hits[i].pattern];
-    first[hits[i].pattern] = i;
-    first_in_field[hits[i].pattern * kFieldCount + hits[i].field] = i;
-  }
-}
-
-ItemHits::~ItemHits() {
-  for (const PhraseHit& hit : hits) {
-    first[hit.pattern] = kNoHit;
-    first_in_field[hit.pattern * kFieldCount + hit.field] = kNoHit;
-  }
-}
-
 PhraseGroup PhraseGroup::compile(const std::vector<Phrase>& phrases, PhraseAutomaton& automaton) {
   PhraseGroup group;
   for (const Phrase& phrase : phrases)
@@ -43,7 +18,7 @@ PhraseGroup PhraseGroup::compile(const std::vector<Phrase>& phrases, PhraseAutom
   return group;
 }
 
-std::optional<FoundPhrase> PhraseGroup::first(const ItemHits& item, unsigned where) const {
+inline std::optional<FoundPhrase> PhraseGroup::first(const ItemHits& item, unsigned where) const {
   // Whichever is shorter: the item's hits, looked up in the group, or the group's phrases,
   // looked up in the item (a concept may bring dozens of phrases, an item a handful of hits).
   if (item.hits.size() < phrases.size()) {
@@ -69,7 +44,7 @@ std::optional<FoundPhrase> PhraseGroup::first(const ItemHits& item, unsigned whe
   return FoundPhrase{&item.hits[best], phrase};
 }
 
-const Phrase* PhraseGroup::find(std::uint32_t pattern) const {
+inline const Phrase* PhraseGroup::find(std::uint32_t pattern) const {
   auto it = std::lower_bound(phrases.begin(), phrases.end(), pattern,
                              [](const auto& entry, std::uint32_t p) { return entry.first < p; });
   return it != phrases.end() && it->first == pattern ? it->second : nullptr;
@@ -108,7 +83,7 @@ const PhraseGroup& CompiledRule::trigger() const {
   return *trigger;
 }
 
-bool CompiledRule::apply(const ItemHits& item, std::vector<FoundPhrase>& found) const {
+inline bool CompiledRule::apply(const ItemHits& item, std::vector<FoundPhrase>& found) const {
   if (!none.phrases.empty() && none.first(item, none_fields)) return false;
   std::size_t before = found.size();
   for (const PhraseGroup& group : required) {
@@ -132,7 +107,7 @@ bool CompiledRule::apply(const ItemHits& item, std::vector<FoundPhrase>& found) 
 // For one left phrase in one field, the partners of successive hits lie in windows that only
 // move forward; so each right phrase keeps a cursor that only moves forward: its first hit not
 // too far behind. The cost is linear in the hits, not their product.
-bool CompiledRule::near_pair(const ItemHits& item, std::vector<FoundPhrase>& found) const {
+inline bool CompiledRule::near_pair(const ItemHits& item, std::vector<FoundPhrase>& found) const {
   const PhraseGroup& left = near[0];
   const PhraseGroup& right = near[1];
   const auto within = static_cast<std::uint32_t>(rule->within);
@@ -175,6 +150,21 @@ bool CompiledRule::near_pair(const ItemHits& item, std::vector<FoundPhrase>& fou
     }
   }
   return false;
+}
+
+std::vector<MatchedRule> matching_rules(const std::vector<CompiledRule>& rules,
+                                        const ItemHits& item,
+                                        const std::vector<std::uint32_t>& candidates,
+                                        std::vector<FoundPhrase>& found) {
+  found.clear();
+  std::vector<MatchedRule> matched;
+  for (std::uint32_t r : candidates) {
+    std::size_t begin = found.size();
+    if (rules[r].apply(item, found)) matched.push_back({r, begin, found.size()});
+  }
+  std::sort(matched.begin(), matched.end(),
+            [](const MatchedRule& a, const MatchedRule& b) { return a.rule < b.rule; });
+  return matched;
 }
 
 }  // namespace newswatch

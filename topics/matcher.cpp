@@ -175,35 +175,13 @@ std::vector<ConceptHit> concepts_found(const std::vector<PhraseHit>& hits,
   return found;
 }
 
-// A rule that matched, and its hits in the `found` of matching_rules.
-struct Matched {
-  std::uint32_t rule;
-  std::size_t begin, end;
-};
-
-// The candidates that match, sorted by rule (so topic by topic: rules are in topic order),
-// their hits appended to `found`.
-std::vector<Matched> matching_rules(const std::vector<CompiledRule>& rules, const ItemHits& item,
-                                    const std::vector<std::uint32_t>& candidates,
-                                    std::vector<FoundPhrase>& found) {
-  found.clear();
-  std::vector<Matched> matched;
-  for (std::uint32_t r : candidates) {
-    std::size_t begin = found.size();
-    if (rules[r].apply(item, found)) matched.push_back({r, begin, found.size()});
-  }
-  std::sort(matched.begin(), matched.end(),
-            [](const Matched& a, const Matched& b) { return a.rule < b.rule; });
-  return matched;
-}
-
 // The score of each topic with a matching rule, and of each pack.
 class TopicScores {
  public:
   TopicScores(const TopicPack& pack, const std::vector<CompiledRule>& rules,
-              const std::vector<Matched>& matched)
+              const std::vector<MatchedRule>& matched)
       : pack_(pack), totals_(pack.thresholds.size(), 0.0) {
-    for (const Matched& m : matched) {
+    for (const MatchedRule& m : matched) {
       const CompiledRule& rule = rules[m.rule];
       if (scored_.empty() || scored_.back().topic != rule.topic) scored_.push_back({rule.topic, 0});
       scored_.back().score += rule.rule->weight;
@@ -242,9 +220,9 @@ class TopicScores {
 
 // The evidence of the reported topics' matching rules, appended to `result`.
 void add_evidence(const TopicPack& pack, const std::vector<CompiledRule>& rules,
-                  const TopicScores& scores, const std::vector<Matched>& matched,
+                  const TopicScores& scores, const std::vector<MatchedRule>& matched,
                   const std::vector<FoundPhrase>& found, MatchSet& result) {
-  for (const Matched& m : matched) {
+  for (const MatchedRule& m : matched) {
     const CompiledRule& rule = rules[m.rule];
     if (!scores.reported(rule.topic)) continue;
     for (std::size_t i = m.begin; i < m.end; ++i) {
