@@ -34,6 +34,25 @@ void print_lines(const std::string& text) {
   }
 }
 
+// What each topic means: analysts filter items_v by these names and alerts follow them. A
+// topic nobody described is named on stderr, with the pack that defines it.
+void print_topics(const std::vector<std::pair<Topic, std::string>>& topics) {
+  std::size_t width = 0;
+  for (const auto& [topic, pack] : topics) width = std::max(width, topic.name.size());
+  std::printf("topics:\n");
+  for (const auto& [topic, pack] : topics) {
+    std::printf("  %-*s  %s\n", static_cast<int>(width), topic.name.c_str(),
+                topic.description.empty() ? "(undocumented)" : topic.description.c_str());
+  }
+  for (const auto& [topic, pack] : topics) {
+    if (topic.description.empty())
+      std::fprintf(stderr,
+                   "%s: topic '%s' has no description: say what an item must be about to get "
+                   "it (description = \"...\"), for those who filter by it or alert on it\n",
+                   pack.c_str(), topic.name.c_str());
+  }
+}
+
 }  // namespace
 
 int check_config_command(const Args& args) {
@@ -70,27 +89,18 @@ int check_config_command(const Args& args) {
     }
   }
   if (errors) return 1;
+  // As run merges them: two packs that define one topic would pass here and stop the daemon.
+  if (auto merged = load_topic_packs(config->topics); !merged) {
+    print_lines(merged.error().message);
+    return 1;
+  }
   if (config->topics.empty()) {
     for (auto& topic : TopicPack::builtin().topics)
       topics.emplace_back(std::move(topic), "iran-us.toml (built in)");
   }
   std::printf("%s: ok (%zu feeds, %zu topics, %zu alerts, database %s)\n", path.c_str(),
               config->feeds.size(), topics.size(), config->alerts.size(), config->database.c_str());
-  // What each topic means: analysts filter items_v by these names and alerts follow them.
-  std::size_t width = 0;
-  for (const auto& [topic, pack] : topics) width = std::max(width, topic.name.size());
-  std::printf("topics:\n");
-  for (const auto& [topic, pack] : topics) {
-    std::printf("  %-*s  %s\n", static_cast<int>(width), topic.name.c_str(),
-                topic.description.empty() ? "(undocumented)" : topic.description.c_str());
-  }
-  for (const auto& [topic, pack] : topics) {
-    if (topic.description.empty())
-      std::fprintf(stderr,
-                   "%s: topic '%s' has no description: say what an item must be about to get "
-                   "it (description = \"...\"), for those who filter by it or alert on it\n",
-                   pack.c_str(), topic.name.c_str());
-  }
+  print_topics(topics);
   return 0;
 }
 

@@ -150,9 +150,7 @@ AlertConfig alert_of(const toml::value& table, Problems& problems) {
           reject(value, "'exec' must be a program and its arguments: [\"/path/to/program\", ...]");
         for (const auto& arg : value.as_array())
           alert.exec.push_back(string_of(arg, "an argument"));
-        if (!is_runnable(alert.exec.front()))
-          reject(value.as_array().front(),
-                 "alert program not found or not executable: " + alert.exec.front());
+        alert.exec_location = toml_where(value.as_array().front());
         action = &value;
       } else if (key == "webhook") {
         alert.webhook = string_of(value, quoted(key));
@@ -211,9 +209,8 @@ void apply_key(Config& config, const std::string& key, const toml::value& value,
     if (!value.is_array()) reject(value, "'topics' must be an array of file names");
     for (const auto& t : value.as_array())
       problems.check([&] {
-        std::string pack = relative_to(config.source, string_of(t, quoted(key)));
-        if (!std::filesystem::exists(pack)) reject(t, "topic pack not found: " + pack);
-        config.topics.push_back(pack);
+        config.topics.push_back(relative_to(config.source, string_of(t, quoted(key))));
+        config.topic_locations.push_back(toml_where(t));
       });
   } else if (key == "interval") {
     config.interval = duration_of(value, key);
@@ -309,15 +306,19 @@ std::optional<std::size_t> parse_size(std::string_view text) {
   return static_cast<std::size_t>(value * scale);
 }
 
-// Alert topics the configured packs do not define, each at its file:line:column. A pack
-// that does not load is someone else's error (check-config reports it), not this check's.
-static void check_alert_topics(const Config& config, std::vector<std::string>& problems) {
+namespace {
+
+// Alert topics the packs at `packs` do not define (the built-in pack's when there are none),
+// each at its file:line:column. A pack that does not load is someone else's error
+// (check-config reports it), not this check's.
+void check_alert_topics(const Config& config, const std::vector<std::string>& packs,
+                        std::vector<std::string>& problems) {
   if (config.alerts.empty()) return;
   std::vector<std::string> topics;
   if (config.topics.empty()) {
     for (const auto& topic : TopicPack::builtin().topics) topics.push_back(topic.name);
   }
-  for (const auto& path : config.topics) {
+  for (const auto& path : packs) {
     auto pack = TopicPack::load(path);
     if (!pack) return;
     for (const auto& topic : pack->topics) topics.push_back(topic.name);
@@ -334,48 +335,43 @@ static void check_alert_topics(const Config& config, std::vector<std::string>& p
   }
 }
 
-Result<Config> Config::load(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return fail(path + ": cannot open file");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return parse(text.str(), path);
+// What `config` names on disk, checked (Config::load()), each problem added to `problems`.
+void check_files(Config& config, std::vector<std::string>& problems) {
+  std::vector<std::string> packs;
+  for (std::size_t i = 0; i < config.topics.size(); ++i) {
+    if (std::filesystem::exists(config.topics[i])) {
+      packs.push_back(config.topics[i]);
+    } else {
+      problems.push_back(config.topic_locations[i] + ": topic pack not found: " + config.topics[i]);
+    }
+  }
+  for (const AlertConfig& alert : config.alerts) {
+    if (!alert.exec.empty() && !is_runnable(alert.exec.front()))
+      problems.push_back(alert.exec_location +
+                         ": alert program not found or not executable: " + alert.exec.front());
+  }
+  if (!config.opml.empty()) {
+    auto extra = load_opml(config.opml);
+    if (!extra) {
+      problems.push_back(extra.error().message);
+    } else {
+      config.feeds.insert(config.feeds.end(), extra->begin(), extra->end());
+    }
+  }
+  check_alert_topics(config, packs, problems);
 }
 
-Result<Config> Config::parse(const std::string& text, const std::string& origin) {
+// Config text read into a Config, each problem of a value added to `problems`; an error when
+// the text is no TOML at all.
+Result<Config> read_config(const std::string& text, const std::string& origin, Problems& problems) {
   try {
     std::istringstream stream(text);
     require_utf8(text, origin);
     toml::value root = toml::parse(stream, origin);
     Config config;
     config.source = origin;
-    Problems problems;
     for (const auto& [key, value] : root.as_table())
       problems.check([&, &key = key, &value = value] { apply_key(config, key, value, problems); });
-    if (!config.opml.empty()) {
-      auto extra = load_opml(config.opml);
-      if (!extra) {
-        problems.messages.push_back(extra.error().message);
-      } else {
-        config.feeds.insert(config.feeds.end(), extra->begin(), extra->end());
-      }
-    }
-    check_alert_topics(config, problems.messages);
-    if (!problems.messages.empty()) {
-      // In the order of the file, as a person reads it.
-      auto position = [](const std::string& message) {
-        std::istringstream in(message.substr(message.find(':') + 1));
-        std::size_t line = 0, column = 0;
-        char colon = 0;
-        in >> line >> colon >> column;
-        return std::pair{line, column};
-      };
-      std::stable_sort(problems.messages.begin(), problems.messages.end(),
-                       [&](const auto& a, const auto& b) { return position(a) < position(b); });
-      std::string all;
-      for (const auto& message : problems.messages) all += (all.empty() ? "" : "\n") + message;
-      return fail(all);
-    }
     return config;
   } catch (const TomlValueError& e) {
     return fail(e.message);
@@ -385,6 +381,46 @@ Result<Config> Config::parse(const std::string& text, const std::string& origin)
     // toml11 meets some malformed bytes (Latin-1 in a literal string) with std exceptions.
     return fail(origin + ":1:1: not a readable TOML file (" + e.what() + ")");
   }
+}
+
+// The problems as one error, in the order of the file, as a person reads it.
+Error in_file_order(std::vector<std::string> problems) {
+  auto position = [](const std::string& message) {
+    std::istringstream in(message.substr(message.find(':') + 1));
+    std::size_t line = 0, column = 0;
+    char colon = 0;
+    in >> line >> colon >> column;
+    return std::pair{line, column};
+  };
+  std::stable_sort(problems.begin(), problems.end(),
+                   [&](const auto& a, const auto& b) { return position(a) < position(b); });
+  std::string all;
+  for (const auto& message : problems) all += (all.empty() ? "" : "\n") + message;
+  return Error{all};
+}
+
+}  // namespace
+
+Result<Config> Config::load(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return fail(path + ": cannot open file");
+  std::ostringstream text;
+  text << file.rdbuf();
+  Problems problems;
+  auto config = read_config(text.str(), path, problems);
+  if (!config) return config;
+  // The disk's problems beside the text's: one run of check-config shows them all.
+  check_files(*config, problems.messages);
+  if (!problems.messages.empty()) return fail(in_file_order(std::move(problems.messages)));
+  return config;
+}
+
+Result<Config> Config::parse(const std::string& text, const std::string& origin) {
+  Problems problems;
+  auto config = read_config(text, origin, problems);
+  if (config && !problems.messages.empty())
+    return fail(in_file_order(std::move(problems.messages)));
+  return config;
 }
 
 Result<std::vector<FeedConfig>> load_feed_list(const std::string& path) {

@@ -26,6 +26,7 @@ struct AlertConfig {
   std::vector<std::string> topic_locations;  // file:line:column of each, for later checks
   int min_outlets = 1;
   std::vector<std::string> exec;  // a program and its arguments, run without a shell
+  std::string exec_location;      // file:line:column of the program, for load()'s checks
   std::string webhook;            // or an http(s) URL to POST to
   std::chrono::seconds timeout{10};
 };
@@ -33,7 +34,8 @@ struct AlertConfig {
 struct Config {
   std::string source;  // the file it came from; empty for built-in defaults
   std::string database = "newswatch.db";
-  std::vector<std::string> topics;  // topic pack files; empty: the built-in Iran–US pack
+  std::vector<std::string> topics;           // topic pack files; empty: the built-in Iran–US pack
+  std::vector<std::string> topic_locations;  // file:line:column of each, for load()'s checks
   std::chrono::seconds interval{15 * 60};
   bool honor_feed_hints = true;  // ttl, sy:update*, skipHours/Days, Cache-Control, Expires
   std::chrono::seconds max_interval{6 * 3600};  // cap for hints and error backoff
@@ -55,13 +57,15 @@ struct Config {
   std::chrono::seconds alert_max_age{24 * 3600};  // older news raises no alert
   std::optional<std::string> metrics_listen;      // [metrics] listen = "host:port"; absent: off
 
-  // Loads a config file. Relative paths in it are relative to the file's directory. Every
-  // error is reported, one per line, each naming file:line:column and what was expected;
-  // topic pack files named must exist, and alerts follow topics the packs define.
+  // Loads a config file: reads it, parse()s it, then checks what it names on disk: the OPML
+  // file, whose feeds join `feeds`; the topic packs, which must exist and define the topics
+  // alerts follow; the alert programs, which must be executable. Relative paths are relative
+  // to the file's directory. Every problem of the text and of the disk is reported, one per
+  // line in the order of the file, each naming file:line:column and what was expected.
   static Result<Config> load(const std::string& path);
-  // Reads config text as load() reads a file: `origin` is the file it stands for, named in
-  // errors and the directory relative paths start from (the packs and OPML file they name are
-  // still looked up on disk).
+  // Reads config text as load() reads a file, and nothing else: no file is opened and no
+  // program looked up. `origin` is the file it stands for, named in errors and the directory
+  // relative paths start from.
   static Result<Config> parse(const std::string& text, const std::string& origin);
 };
 

@@ -256,6 +256,17 @@ void print_sweep(const json& sweep, double main_threshold) {
   }
 }
 
+// The sweep's story thresholds and `main`, each once: `main` first (the report is its run),
+// then the others in order.
+std::vector<double> thresholds_to_run(double main) {
+  std::vector<double> thresholds(std::begin(kSweep), std::end(kSweep));
+  if (std::find(thresholds.begin(), thresholds.end(), main) == thresholds.end())
+    thresholds.push_back(main);
+  std::sort(thresholds.begin(), thresholds.end());
+  std::stable_partition(thresholds.begin(), thresholds.end(), [&](double t) { return t == main; });
+  return thresholds;
+}
+
 }  // namespace
 
 int eval_command(const Args& args) {
@@ -278,13 +289,7 @@ int eval_command(const Args& args) {
 
   std::vector<std::string> topics = scored_topics(*items);
   std::string gold = std::filesystem::path(options->items).filename().string();
-  std::vector<double> thresholds(std::begin(kSweep), std::end(kSweep));
-  if (std::find(thresholds.begin(), thresholds.end(), options->threshold) == thresholds.end())
-    thresholds.push_back(options->threshold);
-  std::sort(thresholds.begin(), thresholds.end());
-  // The main run first (its threshold's point of the sweep), then the others.
-  std::stable_partition(thresholds.begin(), thresholds.end(),
-                        [&](double t) { return t == options->threshold; });
+  std::vector<double> thresholds = thresholds_to_run(options->threshold);
   json report, sweep = json::array();
   for (std::size_t run = 0; run < thresholds.size(); ++run) {
     std::string db = dir.file("run-" + std::to_string(run) + ".db");

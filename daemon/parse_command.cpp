@@ -91,31 +91,10 @@ ParsedLine parse_one(const std::string& path, const ParseOptions& options, bool 
   return {out.take_line(), feed.error().message};
 }
 
-}  // namespace
-
-int parse_command(const Args& args) {
-  ParseOptions options;
-  std::vector<std::string> files;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--help" || args[i] == "-h") {
-      std::fputs(kParseUsage, stdout);
-      return 0;
-    } else if (args[i] == "--base" && i + 1 < args.size()) {
-      options.base_url = args[++i];
-    } else if (args[i].starts_with("--")) {
-      std::fprintf(stderr, "newswatch parse: bad argument '%s'\n%s", args[i].c_str(), kParseUsage);
-      return 2;
-    } else {
-      files.push_back(args[i]);
-    }
-  }
-  if (files.empty()) {
-    std::fputs(kParseUsage, stderr);
-    return 2;
-  }
-  // One file: the contract's single object, or an error on stderr. Several: one line per
-  // file in order, a failed file as {"file", "error"}, so one bad file hides no others.
-  // Files are parsed on every core; lines still come out in the order of the arguments.
+// One file: the contract's single object, or an error on stderr. Several: one line per
+// file in order, a failed file as {"file", "error"}, so one bad file hides no others.
+// Files are parsed on every core; lines still come out in the order of the arguments.
+int parse_and_print(const std::vector<std::string>& files, const ParseOptions& options) {
   const bool several = files.size() > 1;
   // Workers parse files in any order; this thread prints each line as soon as it and every
   // line before it are ready, so writing overlaps parsing.
@@ -153,6 +132,31 @@ int parse_command(const Args& args) {
   }
   for (auto& w : workers) w.join();
   return status;
+}
+
+}  // namespace
+
+int parse_command(const Args& args) {
+  ParseOptions options;
+  std::vector<std::string> files;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") {
+      std::fputs(kParseUsage, stdout);
+      return 0;
+    } else if (args[i] == "--base" && i + 1 < args.size()) {
+      options.base_url = args[++i];
+    } else if (args[i].starts_with("--")) {
+      std::fprintf(stderr, "newswatch parse: bad argument '%s'\n%s", args[i].c_str(), kParseUsage);
+      return 2;
+    } else {
+      files.push_back(args[i]);
+    }
+  }
+  if (files.empty()) {
+    std::fputs(kParseUsage, stderr);
+    return 2;
+  }
+  return parse_and_print(files, options);
 }
 
 }  // namespace newswatch

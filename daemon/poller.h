@@ -47,9 +47,6 @@ struct RoundStats {
   int unstored = 0;             // documents parsed but not stored: the database failed
 };
 
-// How the configuration says the database is to be kept.
-StoreOptions store_options_of(const Config& config);
-
 // What a parser worker makes of a parsed item before it is stored: its text cut to what an
 // article keeps, and the topics it matches.
 MatchedItem matched_item(Item item, const Matcher& matcher);
@@ -122,24 +119,6 @@ class Poller {
   void keep_alive();
   std::optional<std::chrono::milliseconds> keep_alive_interval() const;
 
-  const Clock& clock_;
-  int stop_fd_;
-  Notifier* notifier_ = nullptr;
-  int kept_since_start_ = 0;     // new articles over every round
-  std::string storage_failure_;  // the writer's last failure; empty once a write succeeds
-  Scheduler scheduler_;
-  // Bytes of documents between their first byte and their storing (memory_budget).
-  MemoryBudget budget_;
-  std::unique_ptr<Fetcher> fetcher_;  // replaced on reload, between rounds
-  std::string database_;
-  StoreOptions store_options_;
-  std::atomic<int> max_items_{1000};  // per document; set by reloads, read by parsers
-  // How long unmatched items are remembered; 0: for good. Set by reloads, read by the writer.
-  std::atomic<std::int64_t> unmatched_retention_s_{0};
-  std::mutex matcher_mutex_;
-  std::shared_ptr<const Matcher> matcher_;
-  Store store_;
-  BoundedQueue<FetchJob> parse_queue_;
   // What the writer does: store a batch; at the end of a round, cluster its stories and find
   // the alerts due; record what an alert's action did.
   struct EndOfRound {};
@@ -148,25 +127,6 @@ class Poller {
     MemoryBudget::Lease memory;  // the document's share, given back once it is stored
   };
   using WriteJob = std::variant<StoreBatch, EndOfRound, AlertOutcome>;
-  BoundedQueue<WriteJob> write_queue_;
-  void end_round_in_writer();
-  void record_alert_in_writer(const AlertOutcome& outcome);
-  void set_alerts(const Config& config);
-  Metrics::Snapshot metrics_snapshot();
-  // [[alert]] hooks as configured now (a reload replaces them), read by writer and alerts.
-  std::mutex alerts_mutex_;
-  std::vector<AlertRule> alert_rules_;
-  std::map<std::string, AlertAction> alert_actions_;
-  std::set<std::pair<std::string, std::int64_t>> alerts_in_flight_;  // writer thread only
-  std::atomic<std::int64_t> alert_retry_base_s_{60};
-  Metrics metrics_;
-  std::map<std::string, int> feeds_by_state_;  // under stats_mutex_, refreshed each round
-  std::unique_ptr<AlertDispatcher> dispatcher_;
-  std::unique_ptr<MetricsServer> metrics_server_;
-  std::mutex stats_mutex_;
-  std::condition_variable written_;
-  RoundStats round_;
-  int written_count_ = 0;
   // What became of each 2xx document; the loop thread applies them to the schedule after
   // the round.
   struct Outcome {
@@ -175,8 +135,83 @@ class Poller {
     FeedHints hints;                     // when parsed
     bool unstored = false;               // the database failed, not the feed
   };
+  // Batches waiting for the writer are stored together, in one transaction, up to this many:
+  // a round of 200 feeds commits some tens of times instead of 400.
+  static constexpr std::size_t kBatchesPerTransaction = 8;
+  // A batch holds every item of its document, matched or not (each is stored), with its
+  // text: about as much as the document. A writer behind the parsers holds this many
+  // waiting, and the group it writes: more would not make its transactions larger, only the
+  // round's peak.
+  static constexpr std::size_t kPendingBatches = kBatchesPerTransaction;
+  struct FetchCounts {
+    int submitted = 0, fetched = 0, not_modified = 0, failed = 0;
+  };
+
+  // The steps of poll_round(), on the loop thread.
+  // Fetches the feeds at `due` (indexes into the schedule), each result recorded in the
+  // schedule and queued for a parser.
+  FetchCounts fetch_due(const std::vector<std::size_t>& due);
+  void log_fetch(const FetchResult& result, const FeedState& state,
+                 const std::string& previous_error, UnixSeconds at);
+  // Applies what became of the round's documents to the schedule, and queues the state of
+  // each feed that changed for the writer; returns how many did.
+  int record_outcomes(const std::vector<std::size_t>& due, const std::vector<Outcome>& outcomes);
+  // The round's log line, metrics and STATUS=.
+  void finish_round(const RoundStats& stats, std::chrono::steady_clock::duration took);
+  // The writer's work beside storing batches.
+  void end_round_in_writer();
+  void record_alert_in_writer(const AlertOutcome& outcome);
+  void set_alerts(const Config& config);
+  void warn_restart_only(const Config& config) const;
+  Metrics::Snapshot metrics_snapshot();
+
+  // Who touches what (ARCHITECTURE.md, "Threads and who owns what"). Set at construction and
+  // never changed:
+  const Clock& clock_;
+  int stop_fd_;
+  Notifier* notifier_ = nullptr;
+  std::string database_;
+  StoreOptions store_options_;
+  std::optional<std::string> metrics_listen_;
+
+  // Shared, each safe as it says:
+  // Bytes of documents between their first byte and their storing (memory_budget); its own
+  // lock: the loop charges bodies, the writer gives them back.
+  MemoryBudget budget_;
+  std::atomic<int> max_items_{1000};  // per document; set by reloads, read by parsers
+  // How long unmatched items are remembered; 0: for good. Set by reloads, read by the writer.
+  std::atomic<std::int64_t> unmatched_retention_s_{0};
+  std::atomic<std::int64_t> alert_retry_base_s_{60};  // set by reloads, read by the writer
+  std::mutex matcher_mutex_;                          // guards matcher_: a reload swaps it
+  std::shared_ptr<const Matcher> matcher_;            // parsers copy the pointer and match unlocked
+  BoundedQueue<FetchJob> parse_queue_;                // loop -> parsers
+  BoundedQueue<WriteJob> write_queue_;                // parsers, loop, alert thread -> writer
+  // [[alert]] hooks as configured now (a reload replaces them), read by writer and alerts.
+  std::mutex alerts_mutex_;  // guards alert_rules_, alert_actions_
+  std::vector<AlertRule> alert_rules_;
+  std::map<std::string, AlertAction> alert_actions_;
+  Metrics metrics_;         // its own lock
+  std::mutex stats_mutex_;  // guards what follows, down to capped_feeds_
+  std::condition_variable written_;
+  RoundStats round_;
+  int written_count_ = 0;
   std::vector<Outcome> outcomes_;
-  std::set<std::string> capped_feeds_;  // under stats_mutex_: warned of max_items
+  std::map<std::string, int> feeds_by_state_;  // refreshed each round, read by /metrics
+  std::set<std::string> capped_feeds_;         // warned of max_items
+
+  // The loop thread's alone:
+  int kept_since_start_ = 0;  // new articles over every round
+  Scheduler scheduler_;
+  std::unique_ptr<Fetcher> fetcher_;  // replaced on reload, between rounds
+
+  // The writer thread's alone (construction and destruction aside):
+  Store store_;
+  std::string storage_failure_;  // its last failure; empty once a write succeeds
+  std::set<std::pair<std::string, std::int64_t>> alerts_in_flight_;
+
+  // Threads and servers last: they start once the state above is built, and stop first.
+  std::unique_ptr<AlertDispatcher> dispatcher_;
+  std::unique_ptr<MetricsServer> metrics_server_;
   std::vector<std::thread> threads_;
 };
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "daemon/commands.h"
+#include "daemon/config_options.h"
 #include "daemon/poller.h"
 #include "daemon/stored_articles_options.h"
 #include "feeds/shown_text.h"

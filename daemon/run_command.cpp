@@ -8,8 +8,10 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <stdexcept>
 
 #include "daemon/commands.h"
+#include "daemon/config_options.h"
 #include "daemon/instance_lock.h"
 #include "daemon/logging.h"
 #include "daemon/notifier.h"
@@ -146,7 +148,12 @@ static std::optional<Poller::Reload> load_configuration(const RunOptions& option
     log_lines(spdlog::level::err, pack.error().message);
     return std::nullopt;
   }
-  return Poller::Reload{std::move(*config), std::make_shared<const Matcher>(std::move(*pack))};
+  try {
+    return Poller::Reload{std::move(*config), std::make_shared<const Matcher>(std::move(*pack))};
+  } catch (const std::length_error& e) {  // more phrase text than a matcher holds
+    spdlog::error("topic packs: {}", e.what());
+    return std::nullopt;
+  }
 }
 
 int run_command(const Args& args) {

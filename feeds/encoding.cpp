@@ -10,7 +10,6 @@
 #include <cstring>
 
 #include "feeds/excerpt.h"
-#include "feeds/text.h"
 
 namespace newswatch {
 namespace {
@@ -132,42 +131,45 @@ std::size_t repair_utf8(std::string_view in, std::string& out) {
   return bad;
 }
 
+// windows-1252 into `out` as UTF-8: the most common legacy encoding, decoded here because
+// iconv's generic path costs several times more. The five bytes windows-1252 leaves undefined
+// map to C1 controls, as WHATWG's decoder does. At most three bytes of UTF-8 for each;
+// written through a pointer, ASCII eight bytes at a time.
+void decode_windows_1252(std::string_view in, std::string& out) {
+  out.resize(in.size() * 3);
+  char* dst = out.data();
+  for (std::size_t i = 0; i < in.size();) {
+    std::uint64_t word;
+    if (i + 8 <= in.size()) {
+      std::memcpy(&word, in.data() + i, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        std::memcpy(dst, &word, 8);
+        dst += 8;
+        i += 8;
+        continue;
+      }
+    }
+    auto byte = static_cast<unsigned char>(in[i++]);
+    char32_t cp = windows_1252(byte);
+    if (cp < 0x80) {
+      *dst++ = static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      *dst++ = static_cast<char>(0xC0 | (cp >> 6));
+      *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
+    } else {
+      *dst++ = static_cast<char>(0xE0 | (cp >> 12));
+      *dst++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+      *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
+    }
+  }
+  out.resize(static_cast<std::size_t>(dst - out.data()));
+}
+
 // Converts with iconv; each invalid or truncated sequence becomes U+FFFD. Returns false when
 // iconv does not know the encoding.
 bool convert(std::string_view in, const std::string& from, std::string& out, std::size_t& bad) {
   if (from == "WINDOWS-1252") {
-    // The most common legacy encoding, decoded here: iconv's generic path costs several
-    // times more. The five bytes windows-1252 leaves undefined map to C1 controls, as
-    // WHATWG's decoder does.
-    // At most three bytes of UTF-8 for each; written through a pointer, ASCII eight bytes
-    // at a time.
-    out.resize(in.size() * 3);
-    char* dst = out.data();
-    for (std::size_t i = 0; i < in.size();) {
-      std::uint64_t word;
-      if (i + 8 <= in.size()) {
-        std::memcpy(&word, in.data() + i, 8);
-        if ((word & 0x8080808080808080ull) == 0) {
-          std::memcpy(dst, &word, 8);
-          dst += 8;
-          i += 8;
-          continue;
-        }
-      }
-      auto byte = static_cast<unsigned char>(in[i++]);
-      char32_t cp = windows_1252(byte);
-      if (cp < 0x80) {
-        *dst++ = static_cast<char>(cp);
-      } else if (cp < 0x800) {
-        *dst++ = static_cast<char>(0xC0 | (cp >> 6));
-        *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
-      } else {
-        *dst++ = static_cast<char>(0xE0 | (cp >> 12));
-        *dst++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        *dst++ = static_cast<char>(0x80 | (cp & 0x3F));
-      }
-    }
-    out.resize(static_cast<std::size_t>(dst - out.data()));
+    decode_windows_1252(in, out);
     return true;
   }
   iconv_t cd = iconv_open("UTF-8", from.c_str());

@@ -25,8 +25,8 @@ char32_t windows_1252(unsigned char byte);
 
 // The length of the well-formed UTF-8 sequence at s[i] (Unicode's table 3-7: 1 for ASCII)
 // and its code point in `code`; 0 when the bytes there are not UTF-8 (overlong forms,
-// surrogates and code points past U+10FFFF included). Inline: text.cpp decodes with it in a
-// loop over every character.
+// surrogates and code points past U+10FFFF included). Inline: the text cleaning decodes with
+// it in a loop over every character.
 inline std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& code) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   unsigned char lead = byte(i);
@@ -44,6 +44,32 @@ inline std::size_t decode_utf8(std::string_view s, std::size_t i, char32_t& code
   static constexpr char32_t kSmallest[] = {0, 0, 0x80, 0x800, 0x10000};
   if (code < kSmallest[length] || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF) return 0;
   return length;
+}
+
+// Appends the UTF-8 encoding of `code_point` (U+FFFD for invalid ones: NUL, surrogates, past
+// U+10FFFF) to `out`. Inline, not utf8proc_encode_char(): the text cleaning encodes every
+// reference it decodes.
+inline void append_utf8(std::string& out, char32_t code_point) {
+  char32_t cp = code_point;
+  if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) cp = 0xFFFD;
+  char bytes[4];
+  std::size_t n = 0;
+  if (cp < 0x80) {
+    bytes[n++] = static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    bytes[n++] = static_cast<char>(0xC0 | (cp >> 6));
+    bytes[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    bytes[n++] = static_cast<char>(0xE0 | (cp >> 12));
+    bytes[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    bytes[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    bytes[n++] = static_cast<char>(0xF0 | (cp >> 18));
+    bytes[n++] = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    bytes[n++] = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    bytes[n++] = static_cast<char>(0x80 | (cp & 0x3F));
+  }
+  out.append(bytes, n);
 }
 
 // Length of the valid UTF-8 sequence that starts at s[i] (1 for ASCII), or 0 when the

@@ -15,12 +15,12 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <deque>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
 
 #include "feeds/shown_text.h"
+#include "feeds/start_queue.h"
 
 namespace newswatch {
 namespace {
@@ -62,61 +62,7 @@ std::string clean_value(std::string_view value) {
   return clean ? std::string(value) : std::string();
 }
 
-std::uint32_t ipv4_at(const unsigned char* bytes) {
-  return std::uint32_t{bytes[0]} << 24 | std::uint32_t{bytes[1]} << 16 |
-         std::uint32_t{bytes[2]} << 8 | bytes[3];
-}
-
-bool is_internal_ipv4(std::uint32_t address) {
-  struct Range {
-    std::uint32_t network;
-    int bits;
-  };
-  static constexpr Range kInternal[] = {
-      {0x00000000, 8},   // "this network": 0.0.0.0 reaches this host
-      {0x0a000000, 8},   // private
-      {0x64400000, 10},  // carrier-grade NAT; 100.100.100.200 is a cloud metadata service
-      {0x7f000000, 8},   // loopback
-      {0xa9fe0000, 16},  // link-local; 169.254.169.254 is the usual cloud metadata service
-      {0xac100000, 12},  // private
-      {0xc0000000, 24},  // IETF protocol assignments
-      {0xc0000200, 24},  // documentation
-      {0xc0a80000, 16},  // private
-      {0xc6120000, 15},  // benchmarking
-      {0xc6336400, 24},  // documentation
-      {0xcb007100, 24},  // documentation
-      {0xe0000000, 3},   // multicast, reserved, broadcast
-  };
-  return std::any_of(std::begin(kInternal), std::end(kInternal), [&](const Range& range) {
-    return address >> (32 - range.bits) == range.network >> (32 - range.bits);
-  });
-}
-
-bool is_internal_ipv6(const unsigned char* b) {
-  auto zero = [&](int from, int to) {
-    return std::all_of(b + from, b + to, [](auto x) { return x == 0; });
-  };
-  if (zero(0, 10) && b[10] == 0xff && b[11] == 0xff) return is_internal_ipv4(ipv4_at(b + 12));
-  if (zero(0, 12)) return true;  // ::, ::1 and the IPv4-compatible ::a.b.c.d, long deprecated
-  if (b[0] == 0x00 && b[1] == 0x64 && b[2] == 0xff && b[3] == 0x9b && zero(4, 12))
-    return is_internal_ipv4(ipv4_at(b + 12));  // NAT64, 64:ff9b::a.b.c.d
-  if (b[0] == 0x20 && b[1] == 0x02) return is_internal_ipv4(ipv4_at(b + 2));      // 6to4
-  if (b[0] == 0x20 && b[1] == 0x01 && b[2] == 0x0d && b[3] == 0xb8) return true;  // documentation
-  // Outside 2000::/3, global unicast: unique local fc00::/7, link-local fe80::/10, multicast
-  // ff00::/8 and what is reserved.
-  return (b[0] & 0xe0) != 0x20;
-}
-
-// `address` (numeric text) as the address policy sees it: an IPv4-mapped IPv6 address in
-// its IPv4 form, so that a policy written for IPv4 also holds for the same host over IPv6.
-std::string policy_form(const char* address) {
-  in6_addr v6{};
-  if (inet_pton(AF_INET6, address, &v6) != 1 || !IN6_IS_ADDR_V4MAPPED(&v6)) return address;
-  char text[INET_ADDRSTRLEN] = "";
-  inet_ntop(AF_INET, v6.s6_addr + 12, text, sizeof text);
-  return text;
-}
-
+// The address libcurl is about to connect to, in policy_form().
 std::string policy_form(const curl_sockaddr& address) {
   char text[INET6_ADDRSTRLEN] = "";
   if (address.family == AF_INET) {
@@ -128,7 +74,7 @@ std::string policy_form(const curl_sockaddr& address) {
     std::memcpy(&v6, &address.addr, std::min<std::size_t>(address.addrlen, sizeof v6));
     inet_ntop(AF_INET6, &v6.sin6_addr, text, sizeof text);
   }
-  return policy_form(text);
+  return newswatch::policy_form(text);
 }
 
 // " after 12 ms" out of libcurl's message: the same failure reads the same each time.
@@ -178,77 +124,36 @@ std::string describe_failure(CURLcode code, std::string_view detail) {
 
 CURLM* as_multi(void* p) { return static_cast<CURLM*>(p); }
 
-}  // namespace
-
-bool is_internal_address(std::string_view address) {
-  std::string text(address);
-  unsigned char bytes[16];
-  if (inet_pton(AF_INET, text.c_str(), bytes) == 1) return is_internal_ipv4(ipv4_at(bytes));
-  if (inet_pton(AF_INET6, text.c_str(), bytes) == 1) return is_internal_ipv6(bytes);
-  return true;  // not an address: nothing to vouch for it
-}
-
-// Requests waiting to start, by host, handing out the next one whose host has room.
-class StartQueue {
+// While it lives, room given back to `budget` by a parser or the writer wakes `multi` from its
+// wait, so that paused transfers try again.
+class WakeOnRelease {
  public:
-  StartQueue(const std::vector<FetchRequest>& requests, int per_host)
-      : per_host_(std::max(1, per_host)), host_of_(requests.size()) {
-    std::unordered_map<std::string, std::size_t> ids;
-    for (std::size_t i = 0; i < requests.size(); ++i) {
-      auto [it, added] = ids.emplace(host_key(requests[i].url), ids.size());
-      if (added) {
-        waiting_.emplace_back();
-        active_.push_back(0);
-      }
-      host_of_[i] = it->second;
-      waiting_[it->second].push_back(i);
-    }
-    remaining_ = requests.size();
+  WakeOnRelease(MemoryBudget* budget, CURLM* multi) : budget_(budget) {
+    if (budget_) budget_->on_release([multi] { curl_multi_wakeup(multi); });
   }
-
-  // A request that may start now, in order per host and round-robin across hosts.
-  std::optional<std::size_t> next() {
-    for (std::size_t n = 0; n < waiting_.size(); ++n, cursor_ = (cursor_ + 1) % waiting_.size()) {
-      auto& queue = waiting_[cursor_];
-      if (queue.empty() || active_[cursor_] >= per_host_) continue;
-      std::size_t index = queue.front();
-      queue.pop_front();
-      ++active_[cursor_];
-      --remaining_;
-      cursor_ = (cursor_ + 1) % waiting_.size();
-      return index;
-    }
-    return std::nullopt;
+  ~WakeOnRelease() {
+    if (budget_) budget_->on_release(nullptr);
   }
-  void finished(std::size_t index) { --active_[host_of_[index]]; }
-  bool empty() const { return remaining_ == 0; }
+  WakeOnRelease(const WakeOnRelease&) = delete;
+  WakeOnRelease& operator=(const WakeOnRelease&) = delete;
 
  private:
-  // "host:port" as libcurl counts connections; the URL itself when it has no host.
-  static std::string host_key(const std::string& url) {
-    std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
-    char* host = nullptr;
-    char* port = nullptr;
-    if (!handle || curl_url_set(handle.get(), CURLUPART_URL, url.c_str(), 0) != CURLUE_OK ||
-        curl_url_get(handle.get(), CURLUPART_HOST, &host, 0) != CURLUE_OK)
-      return url;
-    std::string key = host;
-    curl_free(host);
-    if (curl_url_get(handle.get(), CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) == CURLUE_OK) {
-      key += std::string(":") + port;
-      curl_free(port);
-    }
-    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return key;
-  }
-
-  int per_host_;
-  std::vector<std::size_t> host_of_;              // host id of each request
-  std::vector<std::deque<std::size_t>> waiting_;  // request indices, by host id
-  std::vector<int> active_;                       // transfers under way, by host id
-  std::size_t cursor_ = 0;
-  std::size_t remaining_ = 0;
+  MemoryBudget* budget_;
 };
+
+// Waits until a socket of the transfers on `multi` is ready, `interrupt_fd` (if >= 0) is
+// readable, curl_multi_wakeup() is called or `max_wait_ms` pass; true when `interrupt_fd` was
+// the reason.
+bool wait_for_transfers(CURLM* multi, int interrupt_fd, int max_wait_ms) {
+  curl_waitfd extra{};
+  extra.fd = interrupt_fd;
+  extra.events = CURL_WAIT_POLLIN;
+  curl_multi_poll(multi, interrupt_fd >= 0 ? &extra : nullptr, interrupt_fd >= 0 ? 1 : 0,
+                  max_wait_ms, nullptr);
+  return interrupt_fd >= 0 && (extra.revents & CURL_WAIT_POLLIN);
+}
+
+}  // namespace
 
 struct Fetcher::Transfer {
   CURL* easy = nullptr;
@@ -376,6 +281,22 @@ struct Fetcher::Transfer {
   }
 
   // Why the transfer that ended with `code` brought no usable response; "" when it did.
+  // Fills in the result once the transfer is done: the final status and URL, the time it
+  // took, why it failed if it did, and whether it moved for good.
+  void conclude(CURLcode code) {
+    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &result.status);
+    char* effective = nullptr;
+    curl_easy_getinfo(easy, CURLINFO_EFFECTIVE_URL, &effective);
+    if (effective) result.effective_url = effective;
+    curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME, &result.seconds);
+    result.error = failure(code);
+    // A refused redirect moves nothing, however permanent it claimed to be.
+    result.moved_permanently = statuses.size() > 1 && refused_address.empty() &&
+                               std::all_of(statuses.begin(), statuses.end() - 1, [](long status) {
+                                 return status == 301 || status == 308;
+                               });
+  }
+
   std::string failure(CURLcode code) const {
     if (code == CURLE_OK && !body_too_large) return "";
     if (!refused_address.empty()) {
@@ -477,14 +398,7 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
   CURLM* multi = as_multi(multi_);
   std::unordered_map<void*, std::unique_ptr<Transfer>> live;
   StartQueue queue(requests, options_.per_host);
-  // Room given back by a parser or the writer wakes the wait below for paused transfers.
-  struct Waking {
-    MemoryBudget* budget;
-    ~Waking() {
-      if (budget) budget->on_release(nullptr);
-    }
-  } waking{options_.budget};
-  if (options_.budget) options_.budget->on_release([multi] { curl_multi_wakeup(multi); });
+  WakeOnRelease waking(options_.budget, multi);
   const std::size_t limit = static_cast<std::size_t>(std::max(1, options_.concurrency));
   bool interrupted = false;
   while (!queue.empty() || !live.empty()) {
@@ -505,17 +419,7 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       if (msg->msg != CURLMSG_DONE) continue;
       auto node = live.extract(msg->easy_handle);
       Transfer& t = *node.mapped();
-      curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &t.result.status);
-      char* effective = nullptr;
-      curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
-      if (effective) t.result.effective_url = effective;
-      curl_easy_getinfo(t.easy, CURLINFO_TOTAL_TIME, &t.result.seconds);
-      t.result.error = t.failure(msg->data.result);
-      // A refused redirect moves nothing, however permanent it claimed to be.
-      t.result.moved_permanently =
-          t.statuses.size() > 1 && t.refused_address.empty() &&
-          std::all_of(t.statuses.begin(), t.statuses.end() - 1,
-                      [](long code) { return code == 301 || code == 308; });
+      t.conclude(msg->data.result);
       curl_multi_remove_handle(multi, t.easy);
       queue.finished(t.index);
       finished_any = true;
@@ -531,12 +435,7 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
     // sockets that may all be idle.
     if (finished_any && !queue.empty()) continue;
     if (on_wait) on_wait();
-    curl_waitfd extra{};
-    extra.fd = interrupt_fd;
-    extra.events = CURL_WAIT_POLLIN;
-    curl_multi_poll(multi, interrupt_fd >= 0 ? &extra : nullptr, interrupt_fd >= 0 ? 1 : 0,
-                    max_wait_ms, nullptr);
-    if (interrupt_fd >= 0 && (extra.revents & CURL_WAIT_POLLIN)) {
+    if (wait_for_transfers(multi, interrupt_fd, max_wait_ms)) {
       interrupted = true;
       break;
     }

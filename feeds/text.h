@@ -9,10 +9,10 @@
 // Format characters (bidi marks, ZWJ) are text and kept.
 //
 // Nor does it hold more than 30 combining marks in a row: a longer run (Zalgo text) gets a
-// COMBINING GRAPHEME JOINER after every 30 (to_nfc), so that no normaliser takes quadratic time.
+// COMBINING GRAPHEME JOINER after every 30 (feeds/nfc.h), so that no normaliser takes
+// quadratic time.
 #pragma once
 
-#include <optional>
 #include <string>
 #include <string_view>
 
@@ -39,25 +39,5 @@ std::string clean_text(std::string_view text);
 
 // Text that is already decoded (an XML text node): whitespace collapsed and trimmed, NFC.
 std::string plain_text(std::string_view text);
-
-// Decodes base64 (RFC 4648, whitespace ignored); nullopt when `text` is not base64.
-std::optional<std::string> decode_base64(std::string_view text);
-
-// Appends the UTF-8 encoding of `code_point` (U+FFFD for invalid ones) to `out`.
-void append_utf8(std::string& out, char32_t code_point);
-
-// Decodes the character reference that starts at html[pos] ('&'). On success appends the
-// decoded text, advances `pos` past the reference and returns true.
-bool decode_reference(std::string_view html, std::size_t& pos, std::string& out);
-
-// True when `utf8` is valid UTF-8 that NFC certainly leaves unchanged (a cheap check; false
-// means "maybe not").
-bool is_quick_nfc(std::string_view utf8);
-
-// Unicode NFC of valid UTF-8; invalid sequences become U+FFFD first. The text is put in
-// Unicode's Stream-Safe Text Format first (UAX #15, section 13): after 30 combining marks in a
-// row (non-starters, counted in NFKD) a COMBINING GRAPHEME JOINER (U+034F) is inserted, so
-// that normalising, now and later, takes time linear in the length. Other text is unchanged.
-std::string to_nfc(std::string_view utf8);
 
 }  // namespace newswatch

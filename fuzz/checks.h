@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "feeds/encoding.h"
-#include "feeds/text.h"
+#include "feeds/nfc.h"
 
 namespace newswatch::fuzz {
 

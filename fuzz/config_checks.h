@@ -1,8 +1,7 @@
 // config_fuzzer's properties. Config::parse on any text either fails with one error per line,
 // each naming "file:line:column" (daemon/config.h), or gives a config within the limits the
-// README documents. The config stands for a file in a directory that does not exist, so the
-// topic packs and OPML file it names are not found (an absolute path could still name a real
-// file: only an OPML file's own errors name another place).
+// README documents. parse() reads no file and looks up no program, so every error is the
+// text's own.
 #pragma once
 
 #include <set>
@@ -16,16 +15,6 @@
 namespace newswatch::fuzz {
 
 inline const std::string kConfigOrigin = "/nonexistent-newswatch-fuzz/newswatch.toml";
-
-// An error load_opml reports about the OPML file a config names, rather than the config.
-inline bool is_opml_problem(std::string_view line) {
-  if (line.ends_with(": cannot open file") ||
-      line.ends_with(": not an OPML file (no <opml><body>)"))
-    return true;
-  if (line.starts_with(kConfigOrigin + ":")) return false;
-  std::size_t colon = line.find(':');
-  return colon != std::string_view::npos && names_place(line, line.substr(0, colon));
-}
 
 // Only a string escape or a multi-line string can put a newline inside one error, where it
 // would read as the start of another.
@@ -44,11 +33,9 @@ inline std::string check_config_values(const Config& config) {
   if (config.max_body == 0 || config.wal_limit < (1u << 20))
     return "a config with max_body 0 or wal_limit under 1MiB";
   if (!kLevels.count(config.log_level)) return "a config with log_level " + config.log_level;
-  if (config.opml.empty()) {
-    for (const auto& feed : config.feeds) {
-      if (!feed.url.starts_with("http://") && !feed.url.starts_with("https://"))
-        return "a [[feed]] url that is not http(s): '" + printable(feed.url) + "'";
-    }
+  for (const auto& feed : config.feeds) {
+    if (!feed.url.starts_with("http://") && !feed.url.starts_with("https://"))
+      return "a [[feed]] url that is not http(s): '" + printable(feed.url) + "'";
   }
   return {};
 }
@@ -61,7 +48,7 @@ inline std::string check_config(std::string_view bytes) {
   bool first = true;
   for (std::string line; std::getline(lines, line); first = false) {
     if (!first && may_write_newlines(text)) break;
-    if (!names_place(line, kConfigOrigin) && !is_opml_problem(line))
+    if (!names_place(line, kConfigOrigin))
       return "a config error without file:line:column: '" + printable(line) + "' in '" +
              printable(config.error().message) + "'";
   }

@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "feeds/base64.h"
+#include "feeds/nfc.h"
 #include "feeds/text.h"
 #include "fuzz/checks.h"
 

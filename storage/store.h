@@ -1,5 +1,10 @@
 // The database: one SQLite file in WAL mode, so sqlite3 users can read while the daemon
-// writes. Store owns its connection; the daemon gives it to one writer thread.
+// writes. Store owns its connection; the daemon gives it to one writer thread. It is the front
+// of storage/: the schema (schema.h), article identity (article_identity.h), the article
+// writer (article_writer.h), the stories table (story_table.h), story clustering
+// (story_clusterer.h) and the alert ledger (alert_ledger.h) lie behind it, and no SQL is
+// written outside this folder. Its own members are in store.cpp (connection, feeds, the
+// write-ahead log, batches, forgetting), store_recluster.cpp and store_rematch.cpp.
 #pragma once
 
 #include <cstdint>
@@ -11,16 +16,21 @@
 
 #include "feeds/item.h"
 #include "feeds/result.h"
+#include "storage/alert_ledger.h"
 #include "storage/match_diff.h"
+#include "storage/parsed_batch.h"
 #include "storage/story_clusterer.h"
 #include "topics/matcher.h"
 
 namespace SQLite {
 class Database;
 class Statement;
-}
+}  // namespace SQLite
 
 namespace newswatch {
+
+class ArticleWriter;
+class StoryTable;
 
 // An article as stored, read back from the columns title, summary, content and published of
 // `row`, from `first` on: what recluster and rematch match and sign again.
@@ -36,78 +46,6 @@ struct StoreOptions {
   int wal_wait_ms = 10000;
   // How alike two stories must be to merge (see StoryClusterer); `newswatch eval` sweeps it.
   double story_threshold = StoryClusterer::kDefaultThreshold;
-};
-
-// The scheduler's state of one feed, as persisted.
-struct FeedState {
-  std::string url;        // the feed's identity, as configured
-  std::string fetch_url;  // where it is fetched from after a permanent redirect; "" = url
-  std::string title;
-  std::string etag;
-  std::string last_modified;
-  long last_status = 0;
-  std::string last_error;  // empty when the last poll succeeded
-  int error_count = 0;     // consecutive failures
-  std::optional<UnixSeconds> last_polled_at;
-  std::optional<UnixSeconds> next_poll_at;
-  bool disabled = false;
-};
-
-// What the writer stores of an item beside its text, worked out beforehand: every key its
-// article can be known by (strongest first), its outlet and its story signature.
-struct PreparedItem {
-  std::vector<std::string> url_keys;  // canonical link, canonical permalink GUID
-  std::string text_key;               // headline and lede, folded and hashed
-  std::string outlet;
-  StorySignature signature;
-  std::string signature_json;
-};
-
-struct MatchedItem {
-  Item item;
-  MatchSet matches;  // relevant or not
-  // Set by prepare_item() (on a parser thread, so that the one writer thread only writes);
-  // write() works it out itself when it is not.
-  std::optional<PreparedItem> prepared;
-};
-
-// What write() works out for `matched`, an item of `feed` fetched at `fetched_at`; `folded`,
-// when given, is the item as the matcher folded it (Matcher::fold). Pure: any thread.
-PreparedItem prepare_item(const MatchedItem& matched, const FeedState& feed, UnixSeconds fetched_at,
-                          const FoldedItem* folded = nullptr);
-
-// What one poll of one feed produced: the feed's new state and its items, with their matches.
-struct ParsedBatch {
-  FeedState feed;
-  UnixSeconds fetched_at = 0;
-  std::vector<MatchedItem> items;
-};
-
-struct WriteStats {
-  int new_articles = 0;   // relevant ones
-  int new_sightings = 0;  // items this feed had not shown before, or shows changed
-  int known = 0;          // items already seen in this feed, unchanged
-  int updated = 0;        // articles whose publisher changed their title or text
-  int unmatched = 0;      // new articles no topic matched
-  int forgotten = 0;      // items of articles a user deleted
-};
-
-// What an [[alert]] hook announces: stories of its topics carried by enough outlets.
-struct AlertRule {
-  std::string name;
-  std::vector<std::string> topics;  // empty: any topic
-  int min_outlets = 1;
-  UnixSeconds max_age = 24 * 3600;  // older news never fires
-};
-
-// A story a hook is to announce now: new, or after failed attempts.
-struct DueAlert {
-  std::string hook;
-  std::int64_t story_id = 0;
-  int attempts = 0;  // failed so far
-  std::string title;
-  std::vector<std::string> topics, outlets, urls;
-  std::string json;  // the story, as the hook receives it
 };
 
 class Store {
@@ -196,7 +134,6 @@ class Store {
   int schema_version();
 
  private:
-  struct ItemStatements;
   // Articles a new one is compared with are at most this much older than the newest.
   static constexpr UnixSeconds kClusterMemory = 7 * 24 * 3600;
   // The newest articles whose terms are counted at start-up for their document frequencies:
@@ -204,28 +141,27 @@ class Store {
   static constexpr int kTermArticles = 100000;
 
   Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
-  friend PreparedItem prepare_item(const MatchedItem&, const FeedState&, UnixSeconds,
-                                   const FoldedItem*);
-  // When an article happened: as published, unless the date is missing or in the future.
-  static UnixSeconds article_time(const Item& item, UnixSeconds fetched_at);
   Result<void> make_room_in_wal();
-  ItemStatements& statements();
   std::uintmax_t wal_size() const;
+  void note_write(std::uintmax_t wal_before);  // keeps largest_write_
+  // The stories table and the writer, each compiled once per store, on first use.
+  StoryTable& story_table();
+  ArticleWriter& writer();
   void new_clusterer();  // empty, with the terms' document frequencies
   void load_clusterer();
-  WriteStats write_batch(ItemStatements& sql, const ParsedBatch& batch);
-  void write_item(ItemStatements& sql, const ParsedBatch& batch, std::int64_t feed, bool first_poll,
-                  const MatchedItem& matched, WriteStats& stats);
-  std::int64_t new_story(ItemStatements& sql, const std::string& title, UnixSeconds now);
-  void merge_story(ItemStatements& sql, std::int64_t from, std::int64_t into);
+  void merge_story(std::int64_t from, std::int64_t into);
+  // recluster_stored's last step: the relevant articles that happened since `context` join
+  // the clusterer in order, a day clustered at a time; returns how many happened since `since`.
+  int cluster_in_order(UnixSeconds context, UnixSeconds since);
 
   std::unique_ptr<SQLite::Database> db_;
   std::string path_;
   StoreOptions options_;
-  std::uintmax_t largest_write_ = 0;            // the most one write has added to the log
-  std::unique_ptr<ItemStatements> statements_;  // after db_: destroyed before it
-  std::unique_ptr<StoryClusterer> clusterer_;   // loaded on the first write
-  std::vector<std::int64_t> unclustered_;       // articles written since the last recluster
+  std::uintmax_t largest_write_ = 0;           // the most one write has added to the log
+  std::unique_ptr<StoryTable> stories_;        // after db_: destroyed before it
+  std::unique_ptr<ArticleWriter> writer_;      // after stories_, which it writes to
+  std::unique_ptr<StoryClusterer> clusterer_;  // loaded on the first write
+  std::vector<std::int64_t> unclustered_;      // articles written since the last recluster
 };
 
 }  // namespace newswatch

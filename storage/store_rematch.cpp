@@ -10,7 +10,9 @@
 #include <string>
 #include <vector>
 
+#include "storage/article_identity.h"
 #include "storage/store.h"
+#include "storage/story_table.h"
 
 namespace newswatch {
 namespace {
@@ -78,7 +80,6 @@ struct RematchStatements {
         add_match(db,
                   "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, "
                   "concept, rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''))"),
-        new_story(db, "INSERT INTO stories (title, first_seen, last_seen) VALUES (?, ?, ?)"),
         join_story(db, "UPDATE articles SET story_id = ?, signature = ? WHERE id = ?"),
         // Only articles with a story are indexed, and no trigger takes one out when its story
         // goes (articles_fts_promote puts a gained one in).
@@ -96,8 +97,8 @@ struct RematchStatements {
                    "WHERE story_id = ?1) "
                    "WHERE id = ?1 AND EXISTS (SELECT 1 FROM articles WHERE story_id = ?1)") {}
 
-  SQLite::Statement clear_matches, add_match, new_story, join_story, unindex, leave_story,
-      drop_story, span_story;
+  SQLite::Statement clear_matches, add_match, join_story, unindex, leave_story, drop_story,
+      span_story;
 };
 
 void exec_with(SQLite::Statement& statement, std::int64_t id) {
@@ -132,18 +133,42 @@ void leave_story(RematchStatements& sql, const StoredArticle& article) {
 
 // Gives an article that gained its first topic a story of its own, and the signature it is
 // clustered by.
-void join_new_story(RematchStatements& sql, SQLite::Database& db, const StoredArticle& article,
+void join_new_story(RematchStatements& sql, StoryTable& stories, const StoredArticle& article,
                     const StorySignature& signature) {
-  sql.new_story.reset();
-  sql.new_story.bind(1, article.item.title);
-  sql.new_story.bind(2, static_cast<int64_t>(article.first_seen));
-  sql.new_story.bind(3, static_cast<int64_t>(article.last_seen));
-  sql.new_story.exec();
+  std::int64_t story = stories.create(article.item.title, article.first_seen, article.last_seen);
   sql.join_story.reset();
-  sql.join_story.bind(1, static_cast<int64_t>(db.getLastInsertRowid()));
+  sql.join_story.bind(1, static_cast<int64_t>(story));
   sql.join_story.bind(2, signature.to_json());
   sql.join_story.bind(3, static_cast<int64_t>(article.id));
   sql.join_story.exec();
+}
+
+// Matches the articles of `batch` again and returns those whose matches changed. With `sql`
+// and `stories`, writes the changes: an article's matches replaced, a new story for each that
+// gained its first topic (appended to `gained`), its story left by each that lost its last.
+std::vector<Store::RematchedArticle> rematch_batch(
+    std::vector<StoredArticle>& batch, const std::function<MatchSet(const Item&)>& match,
+    RematchStatements* sql, StoryTable* stories, std::vector<std::int64_t>& gained) {
+  std::vector<Store::RematchedArticle> changed;
+  for (StoredArticle& article : batch) {
+    MatchSet now = match(article.item);
+    MatchDiff diff = diff_matches(article.story.has_value(), std::move(article.rows), now);
+    if (diff.kind == MatchDiff::Kind::kUnchanged) continue;
+    if (sql) {
+      replace_matches(*sql, article.id, diff.rows);
+      if (diff.kind == MatchDiff::Kind::kGained) {
+        join_new_story(
+            *sql, *stories, article,
+            story_signature(article.item, now, article_time(article.item, article.first_seen),
+                            {article.outlet, article.feed_title}));
+        gained.push_back(article.id);
+      } else if (diff.kind == MatchDiff::Kind::kLost) {
+        leave_story(*sql, article);
+      }
+    }
+    changed.push_back({article.id, std::move(article.item.title), std::move(diff)});
+  }
+  return changed;
 }
 
 void count(Store::RematchStats& stats, MatchDiff::Kind kind) {
@@ -174,32 +199,12 @@ Result<Store::RematchStats> Store::rematch_stored(
       after = batch.back().id;
       std::optional<RematchStatements> sql;
       if (apply) sql.emplace(*db_);
-      std::vector<RematchedArticle> changed;
-      std::vector<std::int64_t> batch_gained;
-      for (StoredArticle& article : batch) {
-        MatchSet now = match(article.item);
-        MatchDiff diff = diff_matches(article.story.has_value(), std::move(article.rows), now);
-        if (diff.kind == MatchDiff::Kind::kUnchanged) continue;
-        if (sql) {
-          replace_matches(*sql, article.id, diff.rows);
-          if (diff.kind == MatchDiff::Kind::kGained) {
-            join_new_story(
-                *sql, *db_, article,
-                story_signature(article.item, now, article_time(article.item, article.first_seen),
-                                {article.outlet, article.feed_title}));
-            batch_gained.push_back(article.id);
-          } else if (diff.kind == MatchDiff::Kind::kLost) {
-            leave_story(*sql, article);
-          }
-        }
-        changed.push_back({article.id, std::move(article.item.title), std::move(diff)});
-      }
+      std::vector<RematchedArticle> changed = rematch_batch(
+          batch, match, sql ? &*sql : nullptr, apply ? &story_table() : nullptr, gained);
       sql.reset();
       transaction.commit();
-      if (wal_size() > wal_before)
-        largest_write_ = std::max(largest_write_, wal_size() - wal_before);
+      note_write(wal_before);
       stats.articles += static_cast<int>(batch.size());
-      gained.insert(gained.end(), batch_gained.begin(), batch_gained.end());
       for (const RematchedArticle& article : changed) {
         count(stats, article.diff.kind);
         report(article);

@@ -5,13 +5,13 @@
 // Monitor), reduced to what held on real news (bench/realnews, bench/RESULTS.md):
 //
 //   An article is a vector of the folded content words of its headline (counted twice: a
-//   headline is the event, a lede half context) and of the first words of its summary. A
-//   word weighs (1 + ln tf) × idf, idf = ln(N / df) over every article the store has seen,
-//   relevant or not, read back from the articles' signatures at start-up: "Iran" in a feed
-//   about Iran says little, "Stena" much, and it is the stream's own news that says which is
-//   which. A second vector adds the topic pack's concepts (one id for a place, actor or act
-//   in every language: "Strait of Hormuz", "détroit d'Ormuz" and "مضيق هرمز" are one term).
-//   Both are L2-normalised.
+//   headline is the event, a lede half context) and of the first words of its summary: its
+//   signature (story_signature.h). A word weighs (1 + ln tf) × idf, idf = ln(N / df) over
+//   every article the store has seen, relevant or not, read back from the articles'
+//   signatures at start-up: "Iran" in a feed about Iran says little, "Stena" much, and it is
+//   the stream's own news that says which is which. A second vector adds the topic pack's
+//   concepts (one id for a place, actor or act in every language: "Strait of Hormuz",
+//   "détroit d'Ormuz" and "مضيق هرمز" are one term). Both are L2-normalised.
 //
 //   Two articles are alike by the cosine of their word vectors in one language, of their
 //   word-and-concept vectors × a factor across languages, × exp(−(gap / 24 h)²) for the
@@ -32,9 +32,9 @@
 //   Within a round the result is that of clustering all at once; across rounds it can
 //   differ, because stories only merge (a story joined in an earlier round stays joined).
 //
-// Each constant in story_clusterer.cpp says why it has its value. The threshold was chosen
-// by a sweep, and the share of it below which a pair is no evidence by comparing the
-// cross-validated figures of five shares; the threshold is an option
+// Each constant in story_clusterer.cpp and story_signature.cpp says why it has its value.
+// The threshold was chosen by a sweep, and the share of it below which a pair is no evidence
+// by comparing the cross-validated figures of five shares; the threshold is an option
 // (StoreOptions::story_threshold), and `newswatch eval` prints the sweep on any labeled set.
 #pragma once
 
@@ -46,46 +46,9 @@
 #include <unordered_map>
 #include <vector>
 
-#include "feeds/item.h"
-#include "topics/matcher.h"
+#include "storage/story_signature.h"
 
 namespace newswatch {
-
-struct StorySignature {
-  UnixSeconds time = 0;    // published, else first seen
-  std::string language;    // "en", "fr", "de", "es", "ar", "fa"; "" when unknown
-  // Hashes of folded content words with their counts (headline words counted twice), and of
-  // concept ids; each sorted by hash, unique.
-  std::vector<std::pair<std::uint32_t, std::uint16_t>> words;
-  std::vector<std::uint32_t> concepts;
-  std::vector<std::string> numbers;  // of the headline, years left out; sorted, unique
-
-  std::string to_json() const;
-  // nullopt for anything else, such as a signature written by an earlier version.
-  static std::optional<StorySignature> from_json(const std::string& json);
-};
-
-// `publishers` name the outlet (the feed's title, the outlet an aggregator names, the site's
-// host), which headlines often carry as a suffix. `folded`, when given, is the item's fields
-// as the matcher folded them (Matcher::fold): what of the headline and lede it holds whole is
-// read from it instead of folded again; the signature is the same either way.
-StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSeconds time,
-                               const std::vector<std::string>& publishers,
-                               const FoldedItem* folded = nullptr);
-
-// How many articles carry each term: the stream's document frequencies, over every article
-// stored, relevant or not (the store reads them back from the articles' signatures).
-class TermCounts {
- public:
-  void observe(const StorySignature& signature);
-  std::int64_t total() const { return total_; }
-  // ln(N / df), at least 0; a term never seen counts as seen once.
-  double idf(std::uint32_t term) const;
-
- private:
-  std::unordered_map<std::uint32_t, std::int64_t> counts_;
-  std::int64_t total_ = 0;
-};
 
 class StoryClusterer {
  public:

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdint>
 #include <random>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -598,4 +599,23 @@ TEST_CASE("long runs of non-ASCII text fold the same in pieces, capped or not") 
   broken.append(text).append("\xFF b");
   CHECK(fold(broken) == "a b");
   CHECK(fold(broken, 100) == "a b");
+}
+
+TEST_CASE("a matcher refuses, by std::length_error, a phrase longer than its automaton holds") {
+  // TopicPack::parse refuses such phrases first; a pack built in code reaches the matcher.
+  auto pack_with = [](std::string folded) {
+    TopicPack pack;
+    pack.thresholds = {1.0};
+    Rule rule;
+    rule.any = {Phrase{folded, folded, false, ""}};
+    rule.fields = {std::begin(kAllFields), std::end(kAllFields)};
+    pack.topics = {Topic{"t", "", {rule}, 0}};
+    return pack;
+  };
+  CHECK_NOTHROW(Matcher(pack_with(std::string(65535, 'a'))));
+  CHECK_THROWS_AS(Matcher(pack_with(std::string(65536, 'a'))), std::length_error);
+  std::string words = "a";
+  for (int i = 0; i < 255; ++i) words += " a";
+  CHECK_NOTHROW(Matcher(pack_with(words)));
+  CHECK_THROWS_AS(Matcher(pack_with(words + " a")), std::length_error);
 }

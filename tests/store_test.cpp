@@ -2,14 +2,27 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
 #include <thread>
 
 #include "test_support.h"
 
 using namespace newswatch;
 using newswatch::test::TempDir;
+
+// The version the newest migration leaves (storage/migrations/NNNN_name.sql): a database at
+// any older one is upgraded to it.
+static const int kLatestSchema = [] {
+  int latest = 0;
+  for (const auto& file :
+       std::filesystem::directory_iterator(NEWSWATCH_SOURCE_DIR "/storage/migrations"))
+    latest = std::max(latest, std::stoi(file.path().filename().string()));
+  return latest;
+}();
 
 static MatchedItem relevant_item(std::string guid, std::string link, std::string title) {
   MatchedItem m;
@@ -54,7 +67,7 @@ TEST_CASE("a new database is created at the latest schema version, in WAL mode")
   TempDir dir;
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 6);
+  CHECK(store->schema_version() == kLatestSchema);
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("PRAGMA journal_mode").getString() == "wal");
 }
@@ -68,7 +81,7 @@ TEST_CASE("reopening a database keeps its data and its version") {
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 6);
+  CHECK(store->schema_version() == kLatestSchema);
   CHECK(store->feed_state("https://a.example/rss").value());
 }
 
@@ -131,7 +144,7 @@ TEST_CASE("two processes opening a new database at once both succeed") {
     openers.emplace_back([&] { opened += Store::open(dir.file("n.db")).has_value() ? 1 : 0; });
   for (auto& t : openers) t.join();
   CHECK(opened == 4);
-  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == 6);
+  CHECK(count(dir.file("n.db"), "PRAGMA user_version") == kLatestSchema);
 }
 
 TEST_CASE("items without a GUID are recognised by their link") {
@@ -236,7 +249,7 @@ TEST_CASE("migration 2 from a version-1 database keeps every feed and adds fetch
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 6);
+  CHECK(store->schema_version() == kLatestSchema);
   auto state = store->feed_state("https://a.example/rss").value();
   REQUIRE(state);
   CHECK(state->etag == "\"v1\"");
@@ -273,7 +286,7 @@ TEST_CASE("migration 3 keeps the matches of a version-2 database and adds their 
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 6);
+  CHECK(store->schema_version() == kLatestSchema);
   CHECK(count(dir.file("n.db"),
               "SELECT count(*) FROM matches_v WHERE term = 'hormuz' AND concept IS NULL") == 1);
 }
@@ -471,7 +484,7 @@ TEST_CASE("migration 4 keeps a version-3 database's articles, sightings and matc
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 6);
+  CHECK(store->schema_version() == kLatestSchema);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM items_v WHERE outlet = 'A'") == 1);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM sightings_v WHERE outlet = 'A'") == 1);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM matches_v WHERE rule = 'p.toml:1'") == 1);
@@ -547,8 +560,72 @@ TEST_CASE("migration 6 takes a version-5 database's sightings after a feed's fir
   }
   auto store = Store::open(dir.file("n.db"));
   REQUIRE(store);
-  CHECK(store->schema_version() == 6);
+  CHECK(store->schema_version() == kLatestSchema);
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
   CHECK(db.execAndGet("SELECT group_concat(news, ',') FROM (SELECT news FROM sightings ORDER BY id)")
             .getString() == "0,1,0");
+}
+
+TEST_CASE("a story forget empties takes its alert with it: the next story, given its id, alerts") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  const UnixSeconds t0 = 1750000000;
+  const std::vector<AlertRule> rules = {{"desk", {}, 1, 24 * 3600}};
+  REQUIRE(store.write(batch_for("https://a.example/rss",
+                                {relevant_item("a-1", "https://a.example/1", "Tanker seized")}, t0)));
+  MatchedItem talks = relevant_item("a-2", "https://a.example/2", "Oman hosts a round of talks");
+  talks.item.published = t0 + 30;
+  REQUIRE(store.write(batch_for("https://a.example/rss", {talks}, t0 + 60)));
+  auto due = store.due_alerts(rules, t0 + 60);
+  REQUIRE(due);
+  REQUIRE(due->size() == 1);
+  const std::int64_t announced = due->front().story_id;
+  REQUIRE(store.record_alert("desk", announced, true, "", t0 + 60, 0));
+
+  auto forgotten = store.forget({count(dir.file("n.db"),
+                                       "SELECT id FROM articles WHERE canonical_url = "
+                                       "'https://a.example/2'")});
+  REQUIRE(forgotten);
+  CHECK(*forgotten == 1);
+  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM alerts") == 0);
+
+  MatchedItem carrier = relevant_item("a-3", "https://a.example/3", "Carrier enters the Gulf");
+  carrier.item.published = t0 + 90;
+  REQUIRE(store.write(batch_for("https://a.example/rss", {carrier}, t0 + 120)));
+  due = store.due_alerts(rules, t0 + 120);
+  REQUIRE(due);
+  REQUIRE(due->size() == 1);
+  CHECK(due->front().title == "Carrier enters the Gulf");
+}
+
+TEST_CASE("migration 7 makes forget take an emptied story's alerts, on a version-6 database") {
+  TempDir dir;
+  {
+    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
+    for (const char* file : {"0001_initial.sql", "0002_fetch_url.sql", "0003_match_provenance.sql",
+                             "0004_articles_and_stories.sql", "0005_alerts.sql",
+                             "0006_news_sightings.sql"})
+      db.exec(test::read_file(std::string(NEWSWATCH_SOURCE_DIR "/storage/migrations/") + file));
+    db.exec("PRAGMA user_version = 6");
+    db.exec(
+        "INSERT INTO feeds (id, url, title, created_at, first_success_at) "
+        "VALUES (1, 'https://a.example/rss', 'A', 100, 100);"
+        "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (1, 'Hormuz', 100, 100),"
+        "(2, 'Talks', 200, 200);"
+        "INSERT INTO articles (id, canonical_url, title, summary, content, first_seen, last_seen, "
+        "feed_id, story_id) VALUES (1, 'https://a.example/1', 'Hormuz', 's', 'c', 100, 100, 1, 1),"
+        "(2, 'https://a.example/2', 'Talks', 's', 'c', 200, 200, 1, 2),"
+        "(3, 'https://a.example/3', 'Talks again', 's', 'c', 200, 200, 1, 2);"
+        "INSERT INTO alerts (hook, story_id, state, next_attempt_at, created_at) VALUES "
+        "('desk', 1, 'sent', 0, 100), ('desk', 2, 'sent', 0, 200)");
+  }
+  REQUIRE(Store::open(dir.file("n.db")));
+  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE);
+  CHECK(db.execAndGet("PRAGMA user_version").getInt() == 7);
+  db.exec("DELETE FROM articles WHERE id = 2");  // the story keeps an article: and its alert
+  CHECK(db.execAndGet("SELECT count(*) FROM alerts WHERE story_id = 2").getInt() == 1);
+  db.exec("DELETE FROM articles WHERE id = 3");
+  CHECK(db.execAndGet("SELECT count(*) FROM alerts WHERE story_id = 2").getInt() == 0);
+  CHECK(db.execAndGet("SELECT count(*) FROM stories WHERE id = 2").getInt() == 0);
+  CHECK(db.execAndGet("SELECT count(*) FROM alerts WHERE story_id = 1").getInt() == 1);
 }

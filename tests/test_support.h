@@ -1,13 +1,13 @@
-// Helpers shared by the tests: a temporary directory and a clock the test moves by hand.
+// Helpers shared by the tests of every module: a temporary directory and reading a file.
+// Nothing here may include a module: feeds_test links feeds alone (tests/check_layering.py).
 #pragma once
 
 #include <stdlib.h>
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
-
-#include "daemon/clock.h"
 
 namespace newswatch::test {
 
@@ -35,16 +35,6 @@ class TempDir {
 
  private:
   std::filesystem::path path_;
-};
-
-class ManualClock final : public Clock {
- public:
-  explicit ManualClock(UnixSeconds start) : now_(start) {}
-  UnixSeconds now() const override { return now_; }
-  void advance(std::int64_t seconds) { now_ += seconds; }
-
- private:
-  UnixSeconds now_;
 };
 
 inline std::string read_file(const std::string& path) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "feeds/encoding.h"
+#include "feeds/nfc.h"
 #include "feeds/url.h"
 
 using newswatch::clean_text;

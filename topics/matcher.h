@@ -1,9 +1,9 @@
 // Decides which topics an item belongs to, and records why: every match names the topic, the
 // rule, the field, the phrase, its concept and where in the folded field text it was found.
 //
-// Every phrase of every rule is compiled into one Aho–Corasick automaton, so an item's fields
-// are each read once however many rules there are; only rules that one of the found phrases
-// belongs to are then evaluated.
+// Every phrase of every rule is compiled into one Aho–Corasick automaton (phrase_automaton.h),
+// so an item's fields are each read once however many rules there are; only rules that one of
+// the found phrases belongs to are then evaluated (compiled_rule.h).
 #pragma once
 
 #include <array>
@@ -79,6 +79,9 @@ class Matcher {
  public:
   // Fields are matched up to their last whole word within `max_field_bytes` of folded text
   // (at most 4 GiB): SIZE_MAX matches them whole, at a cost that grows linearly with them.
+  // Throws std::length_error when the pack is more than the automaton holds: a phrase of
+  // over 65,535 folded bytes or 255 spaces (TopicPack::parse refuses those), or phrases that
+  // need over 8,388,607 states, some 8 MB of distinct phrase text (which a pack may hold).
   explicit Matcher(TopicPack pack, std::size_t max_field_bytes = kMatchedFieldBytes);
   ~Matcher();
   Matcher(Matcher&&) noexcept;

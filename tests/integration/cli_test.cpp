@@ -74,6 +74,11 @@ TEST_CASE("SIGHUP reloads the configuration and a bad one keeps the running one"
   CHECK(await([&] { return server.requests_for("/b.xml") == 1; }));
   CHECK(server.requests_for("/a.xml") == 1);  // its schedule was kept: not polled again yet
 
+  // What only a restart changes is said, not silently kept.
+  dir.write("newswatch.toml", config_with("wal_limit = \"32MiB\"\n" + feed_a + feed_b));
+  kill(pid, SIGHUP);
+  CHECK(log_has("a new wal_limit takes effect only after a restart"));
+
   dir.write("newswatch.toml", config_with(feed_a) + "colour = \"red\"\n");
   kill(pid, SIGHUP);
   CHECK(log_has("newswatch.toml:5:10: unknown key 'colour'"));
@@ -314,6 +319,15 @@ TEST_CASE("check-config prints every mistake with file:line:column and exits 1")
   std::string with_pack = dir.write("with-pack.toml", "topics = [\"pack.toml\"]\n");
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_pack}, dir.file("out"))) == 1);
   CHECK_THAT(read_file(dir.file("out")), Catch::StartsWith(pack + ":4:"));
+  // Packs that define one topic twice are refused, as the daemon refuses them.
+  std::string twice = dir.write("twice.toml", "[[topic]]\nname = \"t\"\ndescription = \"T\"\n"
+                                              "[[topic.rule]]\nany = [\"talks\"]\n");
+  std::string again = dir.write("again.toml", "[[topic]]\nname = \"t\"\ndescription = \"T\"\n"
+                                              "[[topic.rule]]\nany = [\"strike\"]\n");
+  std::string with_both =
+      dir.write("with-both.toml", "topics = [\"twice.toml\", \"again.toml\"]\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_both}, dir.file("out"))) == 1);
+  CHECK_THAT(read_file(dir.file("out")), Catch::Contains("topic 't' is defined by both"));
   // A good one says so.
   std::string good = dir.write("good.toml", "[[feed]]\nurl = \"https://ok.example/rss\"\n");
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", good}, dir.file("out"))) == 0);

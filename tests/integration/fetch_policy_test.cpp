@@ -22,6 +22,7 @@
 #include "daemon/scheduler.h"
 #include "feeds/fetch.h"
 #include "integration/feed_server.h"
+#include "integration/manual_clock.h"
 #include "test_support.h"
 
 using namespace newswatch;

@@ -7,6 +7,7 @@
 
 #include "daemon/poller.h"
 #include "integration/feed_server.h"
+#include "integration/manual_clock.h"
 #include "test_support.h"
 
 using namespace newswatch;

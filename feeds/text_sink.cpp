@@ -1,0 +1,196 @@
+// The bytes of most text need no change: they are copied in runs, found sixteen at a time,
+// and only spaces, controls and references are looked at one by one.
+#include "feeds/text_sink.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "feeds/ascii.h"
+#include "feeds/byte_search.h"
+#include "feeds/character_references.h"
+#include "feeds/encoding.h"
+#include "feeds/nfc.h"
+
+namespace newswatch {
+namespace {
+
+// Length of the whitespace character at s[i] (ASCII or one of Unicode's spaces: no-break,
+// the en/em family, line and paragraph separators, ideographic), or 0.
+std::size_t unicode_space_length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  if (is_html_space(s[i])) return 1;
+  if (byte(i) == 0xC2 && i + 1 < s.size() && byte(i + 1) == 0xA0) return 2;
+  if (i + 2 >= s.size()) return 0;
+  if (byte(i) == 0xE2 && byte(i + 1) == 0x80 &&
+      ((byte(i + 2) >= 0x80 && byte(i + 2) <= 0x8A) || byte(i + 2) == 0xA8 || byte(i + 2) == 0xA9 ||
+       byte(i + 2) == 0xAF))
+    return 3;
+  if (byte(i) == 0xE2 && byte(i + 1) == 0x81 && byte(i + 2) == 0x9F) return 3;
+  if (byte(i) == 0xE3 && byte(i + 1) == 0x80 && byte(i + 2) == 0x80) return 3;
+  return 0;
+}
+
+// Bytes that can begin one of the spaces unicode_space_length() knows.
+constexpr auto kMayStartSpace = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char c : {' ', '\t', '\n', '\r', '\f'}) table[c] = true;
+  for (unsigned char c : {0xC2, 0xE2, 0xE3}) table[c] = true;
+  return table;
+}();
+
+// The bytes TextSink::text() stops copying at: those of kMayStartSpace (0xC2 among them,
+// which also begins the C1 controls), the C0 controls and DEL.
+constexpr auto kStopsCopy = [] {
+  std::array<bool, 256> table = kMayStartSpace;
+  for (unsigned char c = 0; c < 0x20; ++c) table[c] = true;
+  table[0x7F] = true;
+  return table;
+}();
+
+bool stops_copy(char c) { return kStopsCopy[static_cast<unsigned char>(c)]; }
+bool is_high_byte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
+
+// The end of the run of bytes from s[start] on that TextSink::text() may append as they are:
+// no byte of kStopsCopy but ASCII spaces, each single, neither first in the run nor last in
+// `s`, and followed by a byte that kStopsCopy lets through. Sets `non_ascii` when the run
+// holds a byte above 0x7F. Sixteen bytes at a time with SSE2: this is most of the text's
+// bytes, and words are short.
+std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii) {
+  std::size_t run = start;
+#if defined(__SSE2__)
+  const __m128i below = _mm_set1_epi8(0x1F), space = _mm_set1_epi8(' '), del = _mm_set1_epi8(0x7F),
+                c2 = _mm_set1_epi8(static_cast<char>(0xC2)),
+                e2 = _mm_set1_epi8(static_cast<char>(0xE2)),
+                e3 = _mm_set1_epi8(static_cast<char>(0xE3));
+  // The last block is the sixteen bytes that end `s`, its masks shifted down to where the
+  // run is: copying a short tail into a buffer would stall on the load that follows.
+  while (s.size() >= 16 && run < s.size()) {
+    std::size_t left = s.size() - run;
+    unsigned shift = left >= 16 ? 0 : static_cast<unsigned>(16 - left);
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + run - shift));
+    __m128i stop = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);  // v <= 0x1F
+    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, del));
+    stop = _mm_or_si128(stop,
+                        _mm_or_si128(_mm_cmpeq_epi8(v, c2),
+                                     _mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3))));
+    unsigned stops = static_cast<unsigned>(_mm_movemask_epi8(stop)) >> shift;
+    unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) >> shift;
+    unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v)) >> shift;
+    // The byte after the block: the end of `s` stops a run as a stop does.
+    unsigned block = static_cast<unsigned>(16 - shift);
+    bool after_stops = left <= 16 || kStopsCopy[static_cast<unsigned char>(s[run + 16])];
+    stops |= unsigned{after_stops} << block;
+    // A space ends the run when the next byte is a space or a stop, or when it comes first.
+    unsigned ends = stops | (spaces & ((stops | spaces) >> 1)) | (run == start ? spaces & 1 : 0);
+    if ((ends & 0xFFFF) == 0) {
+      non_ascii |= high != 0;
+      run += 16;
+      continue;
+    }
+    unsigned length = static_cast<unsigned>(__builtin_ctz(ends));
+    non_ascii |= (high & ((1u << length) - 1)) != 0;
+    return run + length;
+  }
+#endif
+  while (run < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[run]);
+    if (!kStopsCopy[c]) {
+      non_ascii |= c >= 0x80;
+      ++run;
+    } else if (c == ' ' && run > start && run + 1 < s.size() &&
+               !kStopsCopy[static_cast<unsigned char>(s[run + 1])]) {
+      non_ascii |= static_cast<unsigned char>(s[run + 1]) >= 0x80;
+      run += 2;
+    } else {
+      break;
+    }
+  }
+  return run;
+}
+
+// Length of the control character at s[i] that no text field may hold (a C0 control, DEL, a
+// C1 control U+0080-U+009F), 1 for a 0xC2 that ends `s`, else 0. Call it after
+// unicode_space_length(): the controls that are spaces (tab, LF, CR, FF) must be taken as
+// spaces first. A 0xC2 cut off at the end of `s` is invalid UTF-8 (to_nfc would make it
+// U+FFFD anyway), but kept as a byte it could meet a continuation byte in the next piece of
+// text (html_to_text reads "\xC2<b>\x9B" as two) and make a C1 control there.
+std::size_t control_length(std::string_view s, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  if (byte(i) < 0x20 || byte(i) == 0x7F) return 1;
+  if (byte(i) != 0xC2) return 0;
+  if (i + 1 == s.size()) return 1;
+  return byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F ? 2 : 0;
+}
+
+}  // namespace
+
+inline void TextSink::flush_space() {
+  if (pending_space_ && !out_.empty()) out_.push_back(' ');
+  pending_space_ = false;
+}
+
+void TextSink::text(std::string_view s) {
+  for (std::size_t i = 0; i < s.size();) {
+    // Copy in one go the run of bytes that needs no collapsing: no space characters but
+    // single ASCII spaces between words.
+    std::size_t run = copyable_run(s, i, non_ascii_);
+    if (run > i) {
+      flush_space();
+      out_.append(s.substr(i, run - i));
+      i = run;
+      continue;
+    }
+    std::size_t space = unicode_space_length(s, i);
+    if (space > 0) {
+      pending_space_ = true;
+      i += space;
+    } else if (std::size_t control = control_length(s, i); control > 0) {
+      // No text field holds a NUL (C strings end there) nor a control a terminal would act
+      // on (ESC and CSI begin sequences that retitle or clear it, BEL rings), whatever
+      // decoded it: a raw byte, a reference, a JSON escape, base64. Each becomes U+FFFD,
+      // as HTML5 reads a reference to NUL and gumbo any control: never dropped, which could
+      // join what stood around it into a word, or two bytes into a new control. A C1
+      // control is windows-1252's character where it has one: in feeds U+0080-U+009F come
+      // from references such as &#146; (which XML reads as U+0092 and HTML5 as U+2019) and
+      // from windows-1252 text decoded as Latin-1, and meant quotes, dashes, the euro.
+      flush_space();
+      non_ascii_ = true;
+      char32_t shown = U'\uFFFD';
+      if (control == 2) shown = windows_1252(static_cast<unsigned char>(s[i + 1]));
+      append_utf8(out_, shown < 0xA0 ? U'\uFFFD' : shown);
+      i += control;
+    } else {
+      flush_space();
+      non_ascii_ = true;  // a lead byte of a character that is not a space
+      out_.push_back(s[i++]);
+    }
+  }
+}
+
+void TextSink::characters(std::string_view s) {
+  std::size_t i = 0, start = 0;
+  std::string decoded;
+  while ((i = find_byte(s, '&', i)) != std::string_view::npos) {
+    text(s.substr(start, i - start));
+    decoded.clear();
+    if (!decode_reference(s, i, decoded)) {
+      text("&");
+      ++i;
+    } else if (std::none_of(decoded.begin(), decoded.end(), stops_copy)) {
+      // Most references are one letter or mark (&#8217;, &mdash;) with no space to collapse.
+      flush_space();
+      non_ascii_ |= std::any_of(decoded.begin(), decoded.end(), is_high_byte);
+      out_ += decoded;
+    } else {
+      text(decoded);
+    }
+    start = i;
+  }
+  text(s.substr(start));
+}
+
+}  // namespace newswatch

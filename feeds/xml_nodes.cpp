@@ -1,0 +1,53 @@
+#include "feeds/xml_nodes.h"
+
+#include <sstream>
+#include <vector>
+
+#include "feeds/text.h"
+#include "feeds/url.h"
+
+namespace newswatch {
+
+std::string_view local_name(const pugi::xml_node& node) {
+  std::string_view name = node.name();
+  auto colon = name.find(':');
+  return colon == std::string_view::npos ? name : name.substr(colon + 1);
+}
+
+pugi::xml_node child_named(const pugi::xml_node& parent, std::string_view name) {
+  for (auto child : parent.children()) {
+    if (child.type() == pugi::node_element && local_name(child) == name) return child;
+  }
+  return {};
+}
+
+std::string raw_content(const pugi::xml_node& node) {
+  std::string out;
+  for (auto child : node.children()) {
+    if (is_text(child)) {
+      out += child.value();
+    } else if (child.type() == pugi::node_element) {
+      std::ostringstream stream;
+      child.print(stream, "", pugi::format_raw);
+      out += stream.str();
+    }
+  }
+  return out;
+}
+
+std::string attribute(const pugi::xml_node& node, const char* name) {
+  return node.attribute(name).value();
+}
+
+std::string base_at(const pugi::xml_node& node, const std::string& document_base) {
+  std::vector<pugi::xml_node> chain;
+  for (auto n = node; n && n.type() == pugi::node_element; n = n.parent()) chain.push_back(n);
+  std::string base = document_base;
+  for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+    if (auto xml_base = it->attribute("xml:base"))
+      base = resolve_url(base, plain_text(xml_base.value()));  // no control reaches a link
+  }
+  return base;
+}
+
+}  // namespace newswatch

@@ -1,0 +1,79 @@
+// The article writer: what a poll batch adds to the tables, inside the store's write
+// transaction. The feed's state is saved, then each item goes through the same steps:
+//   known key  the feed showed it before under the same key, title and link: nothing to write;
+//   article    the one it is (the article known by any of its keys, updated when its
+//              publisher edited it) or a new one; a relevant article without a story starts
+//              one of its own (StoryTable) and joins the clusterer, which merges it later;
+//   sighting   the keys it is known by, and where and when it was seen, news or not;
+//   matches    the evidence of its topics.
+// Items of articles a user deleted (tombstoned keys) are skipped. The statements are
+// compiled once per connection; the store gives the writer to its one writing thread.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "storage/parsed_batch.h"
+#include "storage/story_clusterer.h"
+#include "storage/story_table.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace newswatch {
+
+class ArticleWriter {
+ public:
+  // `db` and `stories` must outlive the writer.
+  ArticleWriter(SQLite::Database& db, StoryTable& stories);
+  ~ArticleWriter();
+  ArticleWriter(const ArticleWriter&) = delete;
+  ArticleWriter& operator=(const ArticleWriter&) = delete;
+
+  // Reads what holds for a whole write transaction (whether any tombstones exist): call it
+  // first in each, once the transaction holds the write lock.
+  void start_transaction();
+
+  // Stores one batch. Each relevant article written joins `clusterer` and is appended to
+  // `unclustered`, the articles the next recluster looks at; every new article's signature
+  // counts towards the clusterer's document frequencies. Throws std::runtime_error when the
+  // feed is not registered, SQLite::Exception when the database fails.
+  WriteStats write(const ParsedBatch& batch, StoryClusterer& clusterer,
+                   std::vector<std::int64_t>& unclustered);
+
+ private:
+  struct Statements;
+  struct Batch;  // one write() call: the batch, its feed, the clusterer, the counts
+  // Where an item was met before: `article` when it is known, `edited` when this feed showed
+  // it before with another title or link, `unchanged` when exactly as now.
+  struct Known {
+    std::optional<std::int64_t> article;
+    bool edited = false;
+    bool unchanged = false;
+  };
+
+  void write_item(Batch& batch, const MatchedItem& matched);
+  bool tombstoned(const PreparedItem& keys);
+  Known find_article(const Batch& batch, const Item& item, const PreparedItem& keys,
+                     const std::string& item_key);
+  std::int64_t update_article(Batch& batch, const MatchedItem& matched, const PreparedItem& keys,
+                              std::int64_t article, bool edited);
+  std::int64_t insert_article(Batch& batch, const MatchedItem& matched, const PreparedItem& keys);
+  std::optional<std::int64_t> join_story(const Batch& batch, const MatchedItem& matched);
+  void add_sighting(Batch& batch, const Item& item, const PreparedItem& keys,
+                    const std::string& item_key, std::int64_t article, bool edited);
+  void add_matches(std::int64_t article, const MatchSet& matches);
+
+  SQLite::Database& db_;
+  StoryTable& stories_;
+  std::unique_ptr<Statements> sql_;
+  // Read once per transaction, which holds the write lock: tombstones are looked up only
+  // when there are any.
+  bool tombstones_ = true;
+};
+
+}  // namespace newswatch

@@ -1,0 +1,58 @@
+// Running a statement compiled earlier with fresh bound parameters: every statement of the
+// store is prepared once and bound, never built from values. An empty optional binds NULL.
+// Internal to storage/.
+#pragma once
+
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace newswatch {
+
+inline void bind_value(SQLite::Statement& statement, int index, std::int64_t value) {
+  statement.bind(index, static_cast<int64_t>(value));
+}
+
+inline void bind_value(SQLite::Statement& statement, int index, const std::string& value) {
+  statement.bind(index, value);
+}
+
+template <typename T>
+void bind_value(SQLite::Statement& statement, int index, const std::optional<T>& value) {
+  if (value) {
+    bind_value(statement, index, *value);
+  } else {
+    statement.bind(index);
+  }
+}
+
+// Binds `values` to the parameters of `statement` in order, its earlier bindings cleared.
+template <typename... Values>
+void bind_all(SQLite::Statement& statement, const Values&... values) {
+  statement.reset();
+  statement.clearBindings();
+  int index = 0;
+  (bind_value(statement, ++index, values), ...);
+}
+
+// Runs `statement` with `values`.
+template <typename... Values>
+void run(SQLite::Statement& statement, const Values&... values) {
+  bind_all(statement, values...);
+  statement.exec();
+}
+
+// The first row's first column of `statement` run with `values`, as an integer; nullopt when
+// there is no row.
+template <typename... Values>
+std::optional<std::int64_t> query_id(SQLite::Statement& statement, const Values&... values) {
+  bind_all(statement, values...);
+  std::optional<std::int64_t> value;
+  if (statement.executeStep()) value = statement.getColumn(0).getInt64();
+  statement.reset();  // a statement left stepping holds its read lock
+  return value;
+}
+
+}  // namespace newswatch

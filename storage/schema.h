@@ -1,0 +1,22 @@
+// The schema: the SQL files of storage/migrations/, embedded in the binary and applied in order
+// when a database is opened, each in its own transaction, so that a database of any earlier
+// version (or none) reaches the current one and a newer one is refused. PRAGMA user_version
+// records how far a database has come.
+#pragma once
+
+#include "feeds/result.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace newswatch {
+
+// Migrates `db` to the current schema. Two processes migrating one database at once apply
+// each migration once; a database of a newer schema than this binary knows is an error.
+Result<void> migrate(SQLite::Database& db);
+
+// The schema version `db` is at.
+int schema_version(SQLite::Database& db);
+
+}  // namespace newswatch

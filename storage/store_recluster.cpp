@@ -1,0 +1,223 @@
+// Store's story clustering: the clusterer loaded from the stored articles' signatures, the
+// merges it finds after a poll round written to the stories table (Store::recluster), and
+// `newswatch recluster`, which signs stored articles again and clusters them anew
+// (Store::recluster_stored).
+#include <SQLiteCpp/SQLiteCpp.h>
+
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <tuple>
+
+#include "storage/article_identity.h"
+#include "storage/bind.h"
+#include "storage/store.h"
+#include "storage/story_table.h"
+
+namespace newswatch {
+namespace {
+
+using Merges = std::vector<std::pair<std::int64_t, std::int64_t>>;
+
+// When an article happened, in SQL over `articles a`: as published, else first seen.
+const std::string kHappened = "coalesce(a.published, a.first_seen)";
+
+// Merges as (from, into) in the order they were made, as (from, the story it ends in): each
+// article is moved once, however many merges its story went through.
+Merges final_merges(const Merges& merges) {
+  std::map<std::int64_t, std::int64_t> into(merges.begin(), merges.end());
+  Merges out;
+  for (const auto& [from, next] : merges) {
+    std::int64_t root = next;
+    for (auto it = into.find(root); it != into.end(); it = into.find(root)) root = it->second;
+    out.emplace_back(from, root);
+  }
+  return out;
+}
+
+// Signs again, as the current version does, the articles that happened since `context` and
+// the `newest` articles (whose terms give the document frequencies).
+void sign_again(SQLite::Database& db, UnixSeconds context, int newest,
+                const std::function<MatchSet(const Item&)>& match) {
+  SQLite::Statement stored(db,
+                           "SELECT a.id, a.title, a.summary, a.content, a.published, "
+                           "a.first_seen, coalesce(a.outlet, ''), coalesce(f.title, '') "
+                           "FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id WHERE " +
+                               kHappened +
+                               " >= ? OR a.id IN (SELECT id FROM articles "
+                               "ORDER BY id DESC LIMIT ?)");
+  stored.bind(1, static_cast<int64_t>(context));
+  stored.bind(2, newest);
+  SQLite::Statement update(db, "UPDATE articles SET signature = ? WHERE id = ?");
+  while (stored.executeStep()) {
+    Item item = stored_item(stored, 1);
+    auto first_seen = static_cast<UnixSeconds>(stored.getColumn(5).getInt64());
+    StorySignature signature =
+        story_signature(item, match(item), article_time(item, first_seen),
+                        {stored.getColumn(6).getString(), stored.getColumn(7).getString()});
+    run(update, signature.to_json(), stored.getColumn(0).getInt64());
+  }
+}
+
+// How many stories hold an article that happened since `since`.
+int count_stories(SQLite::Database& db, UnixSeconds since) {
+  return static_cast<int>(
+      db.execAndGet("SELECT count(DISTINCT story_id) FROM articles a WHERE story_id IS NOT "
+                    "NULL AND " +
+                    kHappened + " >= " + std::to_string(since))
+          .getInt64());
+}
+
+// Each relevant article that happened since `since` leaves its story for one of its own, but
+// the story's oldest article, which keeps the story's id (and with it its alerts).
+void split_stories(SQLite::Database& db, StoryTable& stories, UnixSeconds since) {
+  SQLite::Statement leaving(db,
+                            "SELECT a.id, a.title, a.first_seen, a.last_seen FROM articles a "
+                            "WHERE a.story_id IS NOT NULL AND " +
+                                kHappened +
+                                " >= ? AND a.id > "
+                                "(SELECT min(o.id) FROM articles o WHERE o.story_id = a.story_id)");
+  leaving.bind(1, static_cast<int64_t>(since));
+  SQLite::Statement move(db, "UPDATE articles SET story_id = ? WHERE id = ?");
+  std::vector<std::tuple<std::int64_t, std::string, std::int64_t, std::int64_t>> articles;
+  while (leaving.executeStep())
+    articles.emplace_back(leaving.getColumn(0).getInt64(), leaving.getColumn(1).getString(),
+                          leaving.getColumn(2).getInt64(), leaving.getColumn(3).getInt64());
+  for (const auto& [id, title, first_seen, last_seen] : articles)
+    run(move, stories.create(title, first_seen, last_seen), id);
+}
+
+// The span of every story holding an article that happened since `since`, from its articles.
+void respan_stories(SQLite::Database& db, UnixSeconds since) {
+  db.exec(
+      "UPDATE stories SET first_seen = (SELECT min(first_seen) FROM articles WHERE story_id = "
+      "stories.id), last_seen = (SELECT max(last_seen) FROM articles WHERE story_id = "
+      "stories.id) WHERE id IN (SELECT story_id FROM articles a WHERE story_id IS NOT NULL "
+      "AND " +
+      kHappened + " >= " + std::to_string(since) + ")");
+}
+
+}  // namespace
+
+void Store::new_clusterer() {
+  clusterer_ = std::make_unique<StoryClusterer>(options_.story_threshold);
+  // The terms' document frequencies, from the newest articles, relevant or not.
+  SQLite::Statement terms(*db_,
+                          "SELECT signature FROM articles WHERE signature IS NOT NULL "
+                          "ORDER BY id DESC LIMIT ?");
+  terms.bind(1, kTermArticles);
+  while (terms.executeStep()) {
+    if (auto signature = StorySignature::from_json(terms.getColumn(0).getString()))
+      clusterer_->terms().observe(*signature);
+  }
+}
+
+void Store::load_clusterer() {
+  new_clusterer();
+  // Only articles recent enough for a new one to join their story: a week before the newest.
+  SQLite::Statement recent(*db_,
+                           "SELECT id, story_id, signature FROM articles "
+                           "WHERE signature IS NOT NULL AND story_id IS NOT NULL AND "
+                           "coalesce(published, first_seen) >= "
+                           "(SELECT max(coalesce(published, first_seen)) FROM articles) - ?");
+  recent.bind(1, static_cast<int64_t>(kClusterMemory));
+  while (recent.executeStep()) {
+    // A signature of an earlier version is not read: `newswatch recluster` rewrites them.
+    auto signature = StorySignature::from_json(recent.getColumn(2).getString());
+    if (signature)
+      clusterer_->add(recent.getColumn(0).getInt64(), recent.getColumn(1).getInt64(),
+                      std::move(*signature));
+  }
+}
+
+void Store::merge_story(std::int64_t from, std::int64_t into) {
+  clusterer_->merge(from, into);
+  story_table().merge(from, into);
+}
+
+Result<int> Store::recluster() {
+  if (!clusterer_ || unclustered_.empty()) return 0;
+  auto merges = final_merges(clusterer_->recluster(unclustered_));
+  // In transactions of a bounded size, so that the write-ahead log holds each: a first round
+  // over many feeds merges thousands of stories.
+  constexpr std::size_t kMergesPerTransaction = 256;
+  try {
+    for (std::size_t done = 0; done < merges.size();) {
+      if (auto room = make_room_in_wal(); !room) throw std::runtime_error(room.error().message);
+      SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      std::size_t end = std::min(merges.size(), done + kMergesPerTransaction);
+      for (; done < end; ++done) merge_story(merges[done].first, merges[done].second);
+      transaction.commit();
+    }
+  } catch (const std::exception& e) {
+    // The clusterer is read again from the database by the next write, and this round's
+    // articles clustered again then.
+    clusterer_.reset();
+    return fail(std::string("clustering stories: ") + e.what());
+  }
+  unclustered_.clear();
+  clusterer_->forget_older_than(kClusterMemory);
+  return static_cast<int>(merges.size());
+}
+
+Result<Store::ReclusterStats> Store::recluster_stored(
+    UnixSeconds since, const std::function<MatchSet(const Item&)>& match) {
+  clusterer_.reset();
+  unclustered_.clear();
+  ReclusterStats stats;
+  try {
+    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    StoryTable& stories = story_table();
+    UnixSeconds context = since > kClusterMemory ? since - kClusterMemory : 0;
+    // Signatures of the articles reclustered, the week before them (what they may join) and
+    // the newest (their terms' frequencies).
+    sign_again(*db_, context, kTermArticles, match);
+    stats.stories_before = count_stories(*db_, since);
+    split_stories(*db_, stories, since);
+    new_clusterer();
+    stats.articles = cluster_in_order(context, since);
+    respan_stories(*db_, since);
+    stats.stories_after = count_stories(*db_, since);
+    transaction.commit();
+    clusterer_.reset();  // loaded again, as written, by the next write
+    return stats;
+  } catch (const SQLite::Exception& e) {
+    clusterer_.reset();
+    return fail(std::string("reclustering stories: ") + e.what());
+  }
+}
+
+int Store::cluster_in_order(UnixSeconds context, UnixSeconds since) {
+  // In the order they happened, a day at a time, as the daemon would have met them.
+  SQLite::Statement relevant(*db_, "SELECT a.id, a.story_id, a.signature, " + kHappened +
+                                       " AS t FROM articles a WHERE story_id IS NOT NULL "
+                                       "AND signature IS NOT NULL AND t >= ? ORDER BY t, id");
+  relevant.bind(1, static_cast<int64_t>(context));
+  constexpr UnixSeconds kDay = 24 * 3600;
+  std::optional<UnixSeconds> day;
+  std::vector<std::int64_t> reclustered;
+  int articles = 0;
+  auto cluster_day = [&] {
+    for (const auto& [from, into] : final_merges(clusterer_->recluster(reclustered)))
+      merge_story(from, into);
+    reclustered.clear();
+    clusterer_->forget_older_than(kClusterMemory);
+  };
+  while (relevant.executeStep()) {
+    auto time = static_cast<UnixSeconds>(relevant.getColumn(3).getInt64());
+    if (day && time / kDay != *day) cluster_day();
+    day = time / kDay;
+    auto signature = StorySignature::from_json(relevant.getColumn(2).getString());
+    if (!signature) continue;
+    std::int64_t id = relevant.getColumn(0).getInt64();
+    clusterer_->add(id, relevant.getColumn(1).getInt64(), std::move(*signature));
+    if (time >= since) {
+      reclustered.push_back(id);
+      ++articles;
+    }
+  }
+  cluster_day();
+  return articles;
+}
+
+}  // namespace newswatch
