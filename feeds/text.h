@@ -19,8 +19,8 @@
 namespace newswatch {
 
 // Turns an HTML fragment into plain text: the contents of script, style, noscript, template,
-// applet, head and title are dropped; block elements separate words; character references
-// are decoded; whitespace is collapsed and trimmed; the result is NFC.
+// applet and title are dropped (feeds/html_elements.h); block elements separate words;
+// character references are decoded; whitespace is collapsed and trimmed; the result is NFC.
 std::string html_to_text(std::string_view html);
 
 // What html_to_text() left out that a reader may have meant as text.
