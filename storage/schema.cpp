@@ -1,10 +1,14 @@
 // Migrations run with foreign keys off, as SQLite prescribes for those that rebuild a table
 // (its way to change a column), and are checked for dangling references before they commit.
+// They change tables only: the views are dropped before a migration, so none stands in the
+// way of a table being rebuilt, and come back from views.sql after the last.
 #include "storage/schema.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "feeds/url.h"
 #include "storage/migrations.h"
@@ -31,6 +35,47 @@ void add_canonical_keys(SQLite::Database& db) {
   }
 }
 
+// The names of the views views.sql creates. Only these are dropped: a view an analyst added
+// to the database is theirs.
+std::vector<std::string> our_view_names() {
+  static const std::string kCreate = "CREATE VIEW ";
+  std::vector<std::string> names;
+  std::string_view views = kViews;
+  for (std::size_t at = views.find(kCreate); at != std::string_view::npos;
+       at = views.find(kCreate, at + 1)) {
+    std::size_t start = at + kCreate.size();
+    names.emplace_back(views.substr(start, views.find(' ', start) - start));
+  }
+  return names;
+}
+
+void drop_views(SQLite::Database& db) {
+  for (const auto& name : our_view_names()) db.exec("DROP VIEW IF EXISTS " + name);
+}
+
+// What the database holds of the views of views.sql, as SQLite keeps their text.
+std::string stored_views(SQLite::Database& db) {
+  std::string stored;
+  SQLite::Statement view(db, "SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?");
+  for (const auto& name : our_view_names()) {
+    view.reset();
+    view.bind(1, name);
+    stored += view.executeStep() ? view.getColumn(0).getString() : "(none)";
+    stored += '\n';
+  }
+  return stored;
+}
+
+// Creates the views as views.sql has them. When they were so already the transaction rolls
+// back: nothing is written, and no other connection sees the schema change and re-prepares.
+void refresh_views(SQLite::Database& db) {
+  SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+  std::string before = stored_views(db);
+  drop_views(db);
+  db.exec(kViews);
+  if (stored_views(db) != before) transaction.commit();
+}
+
 }  // namespace
 
 Result<void> migrate(SQLite::Database& db) {
@@ -46,6 +91,7 @@ Result<void> migrate(SQLite::Database& db) {
                   ")");
     }
     if (migration.version <= current) continue;
+    drop_views(db);
     db.exec(migration.sql);
     if (migration.version == 4) add_canonical_keys(db);
     SQLite::Statement dangling(db, "PRAGMA foreign_key_check");
@@ -58,6 +104,7 @@ Result<void> migrate(SQLite::Database& db) {
     transaction.commit();
   }
   db.exec("PRAGMA foreign_keys = ON");
+  refresh_views(db);
   return {};
 }
 

@@ -7,15 +7,3 @@ ALTER TABLE matches ADD COLUMN concept TEXT;  -- NULL: a phrase written in the r
 ALTER TABLE matches ADD COLUMN rule TEXT;     -- file:line of the rule; NULL before version 3
 
 CREATE INDEX matches_concept ON matches(concept) WHERE concept IS NOT NULL;
-
-CREATE VIEW matches_v AS
-SELECT m.article_id,
-       a.title,
-       m.topic,
-       m.field,
-       m.term,
-       m.concept,
-       m.offset,
-       m.rule
-  FROM matches m
-  JOIN articles a ON a.id = m.article_id;

@@ -26,9 +26,6 @@ INSERT INTO articles_4 (id, canonical_url, url, title, summary, content, author,
 SELECT id, canonical_url, canonical_url, title, summary, content, author, published,
        first_seen, last_seen, feed_id, story_id
   FROM articles;
-DROP VIEW items_v;
-DROP VIEW sightings_v;
-DROP VIEW matches_v;
 DROP TABLE articles;
 ALTER TABLE articles_4 RENAME TO articles;
 CREATE INDEX articles_story ON articles(story_id) WHERE story_id IS NOT NULL;
@@ -121,62 +118,3 @@ WHEN OLD.story_id IS NOT NULL BEGIN
   INSERT INTO articles_fts (rowid, title, summary, content)
     VALUES (NEW.id, NEW.title, NEW.summary, NEW.content);
 END;
-
-CREATE VIEW items_v AS
-SELECT a.id AS article_id,
-       a.story_id,
-       a.title,
-       coalesce(a.url, a.canonical_url) AS url,
-       strftime('%Y-%m-%dT%H:%M:%SZ', a.published, 'unixepoch') AS published,
-       strftime('%Y-%m-%dT%H:%M:%SZ', a.first_seen, 'unixepoch') AS first_seen,
-       coalesce(nullif(f.title, ''), f.url) AS feed,
-       a.outlet,
-       (SELECT group_concat(topic, ',')
-          FROM (SELECT DISTINCT topic FROM matches m WHERE m.article_id = a.id ORDER BY topic))
-         AS topics,
-       a.summary
-  FROM articles a
-  JOIN feeds f ON f.id = a.feed_id
- WHERE a.story_id IS NOT NULL;  -- the articles kept; sightings_v shows every item seen
-
-CREATE VIEW sightings_v AS
-SELECT s.url,
-       s.guid,
-       f.url AS feed_url,
-       strftime('%Y-%m-%dT%H:%M:%SZ', s.seen_at, 'unixepoch') AS seen_at,
-       s.article_id,
-       a.story_id,
-       s.title,
-       s.outlet
-  FROM sightings s
-  JOIN articles a ON a.id = s.article_id
-  JOIN feeds f ON f.id = s.feed_id;
-
-CREATE VIEW stories_v AS
-SELECT s.id AS story_id,
-       s.title,
-       strftime('%Y-%m-%dT%H:%M:%SZ', s.first_seen, 'unixepoch') AS first_seen,
-       strftime('%Y-%m-%dT%H:%M:%SZ', s.last_seen, 'unixepoch') AS last_seen,
-       (SELECT count(*) FROM articles a WHERE a.story_id = s.id) AS articles,
-       (SELECT count(DISTINCT x.outlet) FROM sightings x JOIN articles a ON a.id = x.article_id
-         WHERE a.story_id = s.id) AS outlets,
-       (SELECT group_concat(topic, ',')
-          FROM (SELECT DISTINCT m.topic FROM matches m JOIN articles a ON a.id = m.article_id
-                 WHERE a.story_id = s.id ORDER BY m.topic)) AS topics
-  FROM stories s;
-
-CREATE VIEW matches_v AS
-SELECT m.article_id,
-       a.title,
-       m.topic,
-       m.field,
-       m.term,
-       m.concept,
-       m.offset,
-       m.rule
-  FROM matches m
-  JOIN articles a ON a.id = m.article_id;
-
-CREATE VIEW tombstones_v AS
-SELECT key, title, strftime('%Y-%m-%dT%H:%M:%SZ', deleted_at, 'unixepoch') AS deleted_at
-  FROM tombstones;

@@ -18,16 +18,3 @@ CREATE INDEX alerts_due ON alerts(next_attempt_at) WHERE state = 'pending';
 -- When a feed first answered: items it published before never raise an alert.
 ALTER TABLE feeds ADD COLUMN first_success_at INTEGER;
 UPDATE feeds SET first_success_at = last_polled_at WHERE last_status BETWEEN 200 AND 399;
-
-CREATE VIEW alerts_v AS
-SELECT a.hook,
-       a.story_id,
-       s.title,
-       a.state,
-       a.attempts,
-       a.last_error,
-       strftime('%Y-%m-%dT%H:%M:%SZ', a.created_at, 'unixepoch') AS created_at,
-       strftime('%Y-%m-%dT%H:%M:%SZ', a.sent_at, 'unixepoch') AS sent_at,
-       strftime('%Y-%m-%dT%H:%M:%SZ', a.next_attempt_at, 'unixepoch') AS next_attempt_at
-  FROM alerts a
-  LEFT JOIN stories s ON s.id = a.story_id;
