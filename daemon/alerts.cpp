@@ -15,7 +15,7 @@
 #include <cstring>
 #include <memory>
 
-#include "feeds/encoding.h"
+#include "daemon/hook_contract.h"
 #include "feeds/shown_text.h"
 
 extern char** environ;
@@ -27,20 +27,6 @@ using Clock = std::chrono::steady_clock;
 
 // How long a program stopped by a cancel has to finish after SIGTERM, before SIGKILL.
 constexpr std::chrono::milliseconds kStopGrace{1000};
-
-std::string joined(const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ",") + v;
-  return out;
-}
-
-// The kernel refuses a single environment string over 128 KiB (MAX_ARG_STRLEN), and such
-// a title would fail its alert forever.
-std::string env_value(std::string value) {
-  if (value.size() <= kAlertEnvValueBytes) return value;
-  value.resize(utf8_prefix_length(value, kAlertEnvValueBytes - std::strlen("…")));
-  return value + "…";
-}
 
 bool readable(int fd) {
   if (fd < 0) return false;
@@ -175,18 +161,9 @@ class HookProcess {
   std::unique_ptr<UniqueFd> stdin_, exit_fd_;
 };
 
-std::string run_program(const AlertAction& action, const DueAlert& alert, int cancel_fd,
-                        bool& interrupted) {
-  std::vector<std::string> env_strings = {
-      "NEWSWATCH_ALERT=" + alert.hook,
-      "NEWSWATCH_STORY_ID=" + std::to_string(alert.story_id),
-      "NEWSWATCH_TITLE=" + env_value(alert.title),
-      "NEWSWATCH_TOPICS=" + env_value(joined(alert.topics)),
-      "NEWSWATCH_OUTLETS=" + env_value(joined(alert.outlets)),
-      "NEWSWATCH_URL=" + env_value(alert.urls.empty() ? std::string() : alert.urls.front())};
-  for (char** e = environ; *e; ++e) {
-    if (std::strncmp(*e, "NEWSWATCH_", 10) != 0) env_strings.emplace_back(*e);
-  }
+std::string run_program(const AlertAction& action, const DueAlert& alert, const std::string& json,
+                        int cancel_fd, bool& interrupted) {
+  std::vector<std::string> env_strings = hook_environment(alert, environ);
   std::vector<char*> envp, argv;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
@@ -201,7 +178,7 @@ std::string run_program(const AlertAction& action, const DueAlert& alert, int ca
   auto deadline = Clock::now() + action.timeout;
   HookProcess process;
   if (std::string error = process.spawn(argv, envp); !error.empty()) return program + ": " + error;
-  if (!process.feed_until_exit(alert.json, deadline, cancel_fd)) {
+  if (!process.feed_until_exit(json, deadline, cancel_fd)) {
     if (readable(cancel_fd)) {
       process.stop(kStopGrace);
       interrupted = true;
@@ -224,7 +201,7 @@ int cancelled(void* cancel_fd, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 }
 
 // Errors name the webhook by its origin: its path is often a secret token.
-std::string post_webhook(const AlertAction& action, const DueAlert& alert, int cancel_fd,
+std::string post_webhook(const AlertAction& action, const std::string& json, int cancel_fd,
                          bool& interrupted) {
   std::string shown = url_origin(action.webhook);
   std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
@@ -233,8 +210,8 @@ std::string post_webhook(const AlertAction& action, const DueAlert& alert, int c
       curl_slist_append(nullptr, "Content-Type: application/json"), curl_slist_free_all);
   CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, action.webhook.c_str());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDS, alert.json.c_str());
-  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(alert.json.size()));
+  curl_easy_setopt(c, CURLOPT_POSTFIELDS, json.c_str());
+  curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(json.size()));
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_TIMEOUT, static_cast<long>(action.timeout.count()));
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
@@ -260,8 +237,10 @@ std::string post_webhook(const AlertAction& action, const DueAlert& alert, int c
 
 AlertOutcome run_alert(const AlertAction& action, const DueAlert& alert, int cancel_fd) {
   AlertOutcome outcome{alert.hook, alert.story_id, alert.attempts, "", false};
-  outcome.error = action.exec.empty() ? post_webhook(action, alert, cancel_fd, outcome.interrupted)
-                                      : run_program(action, alert, cancel_fd, outcome.interrupted);
+  std::string json = hook_json(alert);
+  outcome.error = action.exec.empty()
+                      ? post_webhook(action, json, cancel_fd, outcome.interrupted)
+                      : run_program(action, alert, json, cancel_fd, outcome.interrupted);
   return outcome;
 }
 

@@ -1,8 +1,9 @@
 // Alert actions: telling someone that a story broke. Each [[alert]] hook runs a program (no
 // shell; the story as JSON on its stdin, its key fields in NEWSWATCH_* environment
 // variables) or POSTs the same JSON to a webhook, within a timeout that nothing a hook does
-// can stretch. Which stories fire, once, is the store's business (Store::due_alerts); this
-// runs the actions, off the writer thread.
+// can stretch. Which stories fire, once, is the store's business (Store::due_alerts); what a
+// hook receives is the hook contract's (hook_contract.h); this runs the actions, off the
+// writer thread.
 #pragma once
 
 #include <atomic>
@@ -33,10 +34,6 @@ struct AlertOutcome {
   std::string error;         // empty: sent
   bool interrupted = false;  // stopped by `cancel_fd`: neither sent nor failed
 };
-
-// The longest value of a NEWSWATCH_* variable; longer fields are cut (at a character) there.
-// The JSON on stdin has them whole.
-inline constexpr std::size_t kAlertEnvValueBytes = 4096;
 
 // Runs one alert's action and says how it went: a program that exits 0, or a webhook that
 // answers 2xx, has sent it. Returns by the action's timeout whatever the action does (a

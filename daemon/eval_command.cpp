@@ -5,7 +5,6 @@
 // one poll round of the daemon; predictions are read back from its views as evaluate.py reads
 // them and scored as score.py scores them (eval_score.h). The matched items are stored again, each
 // time in a fresh database, for every story threshold of a sweep.
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <stdlib.h>
 
 #include <algorithm>
@@ -24,6 +23,7 @@
 #include "daemon/eval_score.h"
 #include "daemon/poller.h"
 #include "feeds/parser.h"
+#include "storage/store_reader.h"
 
 namespace newswatch {
 namespace {
@@ -117,39 +117,30 @@ Result<std::vector<Prediction>> stored_predictions(const std::vector<ParsedBatch
     }
     if (auto merged = store->recluster(); !merged) return fail(merged.error());
   }
-  try {
-    SQLite::Database db(path, SQLite::OPEN_READONLY);
-    std::unordered_map<std::string, std::pair<std::int64_t, std::optional<std::int64_t>>> by_url;
-    SQLite::Statement sightings(db, "SELECT url, article_id, story_id FROM sightings_v");
-    while (sightings.executeStep()) {
-      if (sightings.getColumn(0).isNull()) continue;
-      auto& hit = by_url[sightings.getColumn(0).getString()];
-      hit.first = sightings.getColumn(1).getInt64();
-      hit.second = sightings.getColumn(2).isNull()
-                       ? std::nullopt
-                       : std::optional<std::int64_t>(sightings.getColumn(2).getInt64());
+  auto store = StoreReader::open(path);
+  auto sightings = store ? store->url_sightings() : fail(store.error());
+  if (!sightings) return fail(path + ": " + sightings.error().message);
+  auto kept = store->article_topics();
+  if (!kept) return fail(path + ": " + kept.error().message);
+  std::unordered_map<std::string, std::pair<std::int64_t, std::optional<std::int64_t>>> by_url;
+  for (const UrlSighting& sighting : *sightings)
+    by_url[sighting.url] = {sighting.article_id, sighting.story_id};
+  std::unordered_map<std::int64_t, std::string> topics_of;
+  for (const ArticleTopics& article : *kept) topics_of[article.article_id] = article.topics;
+  std::vector<Prediction> predictions(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    auto hit = by_url.find(items[i].url);
+    if (hit == by_url.end()) continue;
+    Prediction& p = predictions[i];
+    std::tie(p.article_id, p.story_id) = hit->second;
+    std::string_view topics = topics_of[hit->second.first];
+    for (std::size_t at = 0, end; at < topics.size(); at = end + 1) {
+      end = std::min(topics.find(',', at), topics.size());
+      p.topics.emplace_back(topics.substr(at, end - at));
     }
-    std::unordered_map<std::int64_t, std::string> topics_of;
-    SQLite::Statement kept(db, "SELECT article_id, coalesce(topics, '') FROM items_v");
-    while (kept.executeStep())
-      topics_of[kept.getColumn(0).getInt64()] = kept.getColumn(1).getString();
-    std::vector<Prediction> predictions(items.size());
-    for (std::size_t i = 0; i < items.size(); ++i) {
-      auto hit = by_url.find(items[i].url);
-      if (hit == by_url.end()) continue;
-      Prediction& p = predictions[i];
-      std::tie(p.article_id, p.story_id) = hit->second;
-      std::string_view topics = topics_of[hit->second.first];
-      for (std::size_t at = 0, end; at < topics.size(); at = end + 1) {
-        end = std::min(topics.find(',', at), topics.size());
-        p.topics.emplace_back(topics.substr(at, end - at));
-      }
-      p.relevant = !p.topics.empty();
-    }
-    return predictions;
-  } catch (const SQLite::Exception& e) {
-    return fail(path + ": " + e.what());
+    p.relevant = !p.topics.empty();
   }
+  return predictions;
 }
 
 struct EvalOptions {

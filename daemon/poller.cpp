@@ -1,6 +1,5 @@
 #include "daemon/poller.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
 #include <malloc.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,6 +13,7 @@
 #include <unordered_set>
 
 #include "daemon/config_options.h"
+#include "storage/store_reader.h"
 
 namespace newswatch {
 namespace {
@@ -170,13 +170,11 @@ Metrics::Snapshot Poller::metrics_snapshot() {
     if (!error) snapshot.database_bytes += static_cast<std::int64_t>(size);
   }
   // A reader of its own on the metrics thread: WAL lets it read while the writer writes.
-  try {
-    SQLite::Database db(database_, SQLite::OPEN_READONLY);
-    db.setBusyTimeout(1000);
-    snapshot.articles =
-        db.execAndGet("SELECT count(*) FROM articles WHERE story_id IS NOT NULL").getInt64();
-    snapshot.stories = db.execAndGet("SELECT count(*) FROM stories").getInt64();
-  } catch (const SQLite::Exception&) {
+  auto store = StoreReader::open(database_, 1000);
+  auto kept = store ? store->kept_counts() : fail(store.error());
+  if (kept) {
+    snapshot.articles = kept->articles;
+    snapshot.stories = kept->stories;
   }
   return snapshot;
 }

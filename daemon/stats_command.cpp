@@ -1,15 +1,15 @@
 // `newswatch stats`: the state of a watch at a glance — which feeds fail and why, what came in
 // over the last day by topic, and the newest stories. Reads the database only; safe while the
 // daemon runs.
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "daemon/commands.h"
 #include "daemon/config.h"
 #include "feeds/shown_text.h"
+#include "storage/store_reader.h"
 
 namespace newswatch {
 namespace {
@@ -27,62 +27,54 @@ error), articles and stories of the last 24 hours by topic, and the five newest 
 // Text from the database as a terminal may show it: feed titles and errors are the
 // publisher's, and an escape sequence in one would act on the terminal; URLs lose their
 // passwords.
-std::string shown(const SQLite::Column& column) {
-  return column.isNull() ? std::string("-") : printable(without_credentials(column.getString()));
+std::string shown(const std::optional<std::string>& text) {
+  return text ? printable(without_credentials(*text)) : std::string("-");
 }
 
 // How many feeds, how many failing, and why each fails.
-void print_feeds(SQLite::Database& db) {
-  SQLite::Statement feeds(db,
-                          "SELECT count(*), sum(disabled), "
-                          "sum(last_error IS NOT NULL AND NOT disabled) FROM feeds");
-  feeds.executeStep();
-  std::printf(
-      "Feeds: %d (%d ok, %d failing, %d disabled)\n", feeds.getColumn(0).getInt(),
-      feeds.getColumn(0).getInt() - feeds.getColumn(1).getInt() - feeds.getColumn(2).getInt(),
-      feeds.getColumn(2).getInt(), feeds.getColumn(1).getInt());
-  SQLite::Statement failing(db,
-                            "SELECT url, last_error, error_count, next_poll_at FROM feeds_v "
-                            "WHERE last_error IS NOT NULL ORDER BY error_count DESC, url");
-  while (failing.executeStep()) {
-    std::printf("  %s\n    %s (%d in a row; next try %s)\n", shown(failing.getColumn(0)).c_str(),
-                shown(failing.getColumn(1)).c_str(), failing.getColumn(2).getInt(),
-                shown(failing.getColumn(3)).c_str());
+Result<void> print_feeds(StoreReader& store) {
+  auto health = store.feed_health();
+  if (!health) return fail(health.error());
+  std::printf("Feeds: %d (%d ok, %d failing, %d disabled)\n", health->feeds,
+              health->feeds - health->disabled - health->failing, health->failing,
+              health->disabled);
+  for (const auto& feed : health->failing_feeds) {
+    std::printf("  %s\n    %s (%d in a row; next try %s)\n", shown(feed.url).c_str(),
+                shown(feed.last_error).c_str(), feed.error_count, shown(feed.next_poll_at).c_str());
   }
+  return {};
 }
 
 // Articles and stories per topic over the last day the database holds.
-void print_last_day(SQLite::Database& db) {
+Result<void> print_last_day(StoreReader& store) {
   std::printf("\nLast 24 hours (by first seen):\n");
-  SQLite::Statement day(db, R"sql(
-    SELECT m.topic, count(DISTINCT a.id), count(DISTINCT a.story_id)
-      FROM articles a JOIN matches m ON m.article_id = a.id
-     WHERE a.story_id IS NOT NULL
-       AND a.first_seen >= (SELECT max(first_seen) FROM articles) - 86400
-     GROUP BY m.topic ORDER BY 2 DESC, m.topic)sql");
+  auto day = store.last_day_by_topic();
+  if (!day) return fail(day.error());
   std::printf("  %-16s %9s %8s\n", "topic", "articles", "stories");
-  bool any = false;
-  while (day.executeStep()) {
-    any = true;
-    std::printf("  %-16s %9d %8d\n", shown(day.getColumn(0)).c_str(), day.getColumn(1).getInt(),
-                day.getColumn(2).getInt());
-  }
-  if (!any) std::printf("  (nothing kept)\n");
+  for (const TopicDay& topic : *day)
+    std::printf("  %-16s %9d %8d\n", shown(topic.topic).c_str(), topic.articles, topic.stories);
+  if (day->empty()) std::printf("  (nothing kept)\n");
+  return {};
 }
 
-void print_newest_stories(SQLite::Database& db) {
+Result<void> print_newest_stories(StoreReader& store) {
   std::printf("\nNewest stories:\n");
-  SQLite::Statement stories(db,
-                            "SELECT story_id, last_seen, articles, outlets, "
-                            "coalesce(topics, ''), title FROM stories_v "
-                            "ORDER BY last_seen DESC, story_id DESC LIMIT 5");
-  while (stories.executeStep()) {
+  auto stories = store.newest_stories(5);
+  if (!stories) return fail(stories.error());
+  for (const StoryGlance& story : *stories) {
     std::printf("  #%-6lld %s  %d articles, %d outlets  [%s]\n    %s\n",
-                static_cast<long long>(stories.getColumn(0).getInt64()),
-                shown(stories.getColumn(1)).c_str(), stories.getColumn(2).getInt(),
-                stories.getColumn(3).getInt(), shown(stories.getColumn(4)).c_str(),
-                shown(stories.getColumn(5)).c_str());
+                static_cast<long long>(story.id), shown(story.last_seen).c_str(), story.articles,
+                story.outlets, shown(story.topics).c_str(), shown(story.title).c_str());
   }
+  return {};
+}
+
+// The three sections, each printed as soon as it is read; stops at the first that fails.
+Result<void> print_stats(StoreReader& store) {
+  for (auto print : {print_feeds, print_last_day, print_newest_stories}) {
+    if (auto printed = print(store); !printed) return printed;
+  }
+  return {};
 }
 
 }  // namespace
@@ -110,19 +102,15 @@ int stats_command(const Args& args) {
     }
     db_path = *configured;
   }
-  try {
-    SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-    db.setBusyTimeout(5000);
-    std::printf("%s\n\n", printable(db_path).c_str());
-
-    print_feeds(db);
-    print_last_day(db);
-    print_newest_stories(db);
-    return 0;
-  } catch (const SQLite::Exception& e) {
-    std::fprintf(stderr, "newswatch stats: %s: %s\n", printable(db_path).c_str(), e.what());
+  auto store = StoreReader::open(db_path, 5000);
+  if (store) std::printf("%s\n\n", printable(db_path).c_str());
+  Result<void> printed = store ? print_stats(*store) : fail(store.error());
+  if (!printed) {
+    std::fprintf(stderr, "newswatch stats: %s: %s\n", printable(db_path).c_str(),
+                 printed.error().message.c_str());
     return 1;
   }
+  return 0;
 }
 
 }  // namespace newswatch

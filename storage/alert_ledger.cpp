@@ -1,5 +1,3 @@
-// The story payload is the JSON object of README "Alerts": alert, story_id, title, first_seen,
-// last_seen, topics, outlets, urls and articles (title, url, outlet, published).
 #include "storage/alert_ledger.h"
 
 #include <SQLiteCpp/SQLiteCpp.h>
@@ -33,48 +31,39 @@ struct StoryQueries {
                  "strftime('%Y-%m-%dT%H:%M:%SZ', published, 'unixepoch') "
                  "FROM articles WHERE story_id = ? ORDER BY first_seen, id") {}
 
-  // Fills in the alert's story: title, topics, outlets, URLs, and the JSON a hook receives.
+  // Fills in the alert's story: title, time span, topics, outlets, articles and their URLs.
   void describe(DueAlert& alert) {
-    nlohmann::json j = {{"alert", alert.hook}, {"story_id", alert.story_id}};
     story.reset();
     story.bind(1, static_cast<int64_t>(alert.story_id));
     if (story.executeStep()) {
+      alert.story_found = true;
       alert.title = story.getColumn(0).getString();
-      j["title"] = alert.title;
-      j["first_seen"] = story.getColumn(1).getString();
-      j["last_seen"] = story.getColumn(2).getString();
+      alert.first_seen = story.getColumn(1).getString();
+      alert.last_seen = story.getColumn(2).getString();
     }
     story.reset();
     alert.topics = strings(topics, alert.story_id);
     alert.outlets = strings(outlets, alert.story_id);
-    j["articles"] = article_list(alert);
-    j["topics"] = alert.topics;
-    j["outlets"] = alert.outlets;
-    j["urls"] = alert.urls;
-    alert.json = j.dump();
+    read_articles(alert);
   }
 
   // The story's articles, oldest first; their URLs, once each, go to `alert.urls`.
-  nlohmann::json article_list(DueAlert& alert) {
-    auto text_or_null = [&](int column) {
+  void read_articles(DueAlert& alert) {
+    auto text_or_none = [&](int column) {
       return articles.getColumn(column).isNull()
-                 ? nlohmann::json(nullptr)
-                 : nlohmann::json(articles.getColumn(column).getString());
+                 ? std::nullopt
+                 : std::optional<std::string>(articles.getColumn(column).getString());
     };
-    nlohmann::json list = nlohmann::json::array();
     articles.reset();
     articles.bind(1, static_cast<int64_t>(alert.story_id));
     while (articles.executeStep()) {
       std::string url = articles.getColumn(1).getString();
       if (std::find(alert.urls.begin(), alert.urls.end(), url) == alert.urls.end())
         alert.urls.push_back(url);
-      list.push_back({{"title", articles.getColumn(0).getString()},
-                      {"url", url},
-                      {"outlet", text_or_null(2)},
-                      {"published", text_or_null(3)}});
+      alert.articles.push_back(
+          {articles.getColumn(0).getString(), url, text_or_none(2), text_or_none(3)});
     }
     articles.reset();
-    return list;
   }
 
   static std::vector<std::string> strings(SQLite::Statement& q, std::int64_t id) {

@@ -1,11 +1,13 @@
-// The alert ledger: which story each [[alert]] hook has announced, or is to announce, and
-// what a hook receives about a story. A story fires once per hook, ever: the row is recorded
-// before the action runs, and a failed action is tried again later from the same row. The
-// conditions of firing are one SQL statement; the story a hook receives is read back from
-// the stories, articles, sightings and matches tables as JSON.
+// The alert ledger: which story each [[alert]] hook has announced, or is to announce. A story
+// fires once per hook, ever: the row is recorded before the action runs, and a failed action
+// is tried again later from the same row. The conditions of firing are one SQL statement; the
+// story of a due alert is read back from the stories, articles, sightings and matches tables
+// as plain values. What a hook receives of it (JSON and environment) is the hook contract's
+// business: daemon/hook_contract.h.
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,14 +28,24 @@ struct AlertRule {
   UnixSeconds max_age = 24 * 3600;  // older news never fires
 };
 
+// An article of an alert's story. Times are ISO-8601 UTC, as SQLite's strftime writes them;
+// an unknown outlet or publication time (or one strftime cannot write) is empty.
+struct AlertArticle {
+  std::string title, url;
+  std::optional<std::string> outlet, published;
+};
+
 // A story a hook is to announce now: new, or after failed attempts.
 struct DueAlert {
   std::string hook;
   std::int64_t story_id = 0;
   int attempts = 0;  // failed so far
-  std::string title;
-  std::vector<std::string> topics, outlets, urls;
-  std::string json;  // the story, as the hook receives it
+  // The story's row: false when it was gone, and title, first_seen and last_seen are unknown.
+  bool story_found = false;
+  std::string title, first_seen, last_seen;  // times as AlertArticle's
+  std::vector<std::string> topics, outlets;  // sorted, each once
+  std::vector<std::string> urls;             // of its articles, oldest first, each once
+  std::vector<AlertArticle> articles;        // oldest first
 };
 
 class AlertLedger {
@@ -50,7 +62,6 @@ class AlertLedger {
  private:
   void fire(const std::vector<AlertRule>& rules, UnixSeconds now);
   std::vector<DueAlert> pending(const std::vector<AlertRule>& rules, UnixSeconds now);
-  void describe(std::vector<DueAlert>& alerts);
 
   SQLite::Database& db_;
 };

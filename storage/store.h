@@ -2,9 +2,10 @@
 // writes. Store owns its connection; the daemon gives it to one writer thread. It is the front
 // of storage/: the schema (schema.h), article identity (article_identity.h), the article
 // writer (article_writer.h), the stories table (story_table.h), story clustering
-// (story_clusterer.h) and the alert ledger (alert_ledger.h) lie behind it, and no SQL is
-// written outside this folder. Its own members are in store.cpp (connection, feeds, the
-// write-ahead log, batches, forgetting), store_recluster.cpp and store_rematch.cpp.
+// (story_clusterer.h) and the alert ledger (alert_ledger.h) lie behind it. Readers beside the
+// daemon (stats, metrics, eval) use StoreReader (store_reader.h); no SQL is written outside
+// this folder. Its own members are in store.cpp (connection, feeds, the write-ahead log,
+// batches, forgetting), store_recluster.cpp and store_rematch.cpp.
 #pragma once
 
 #include <cstdint>

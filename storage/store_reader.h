@@ -1,0 +1,92 @@
+// A read-only connection to a database the daemon may be writing: what `newswatch stats`, the
+// metrics endpoint and `newswatch eval` ask of it, answered as plain values. WAL lets it read
+// while the writer writes; it never creates, migrates or locks the database. Text a column
+// may hold NULL in comes as an empty optional; the caller decides how to show it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "feeds/result.h"
+
+namespace SQLite {
+class Database;
+}
+
+namespace newswatch {
+
+// The feeds table at a glance, and the failing feeds (feeds_v), most errors in a row first.
+struct FeedHealth {
+  int feeds = 0, disabled = 0;
+  int failing = 0;  // enabled, with an error
+  struct Failing {
+    std::optional<std::string> url, last_error;
+    int error_count = 0;
+    std::optional<std::string> next_poll_at;  // as feeds_v shows it
+  };
+  std::vector<Failing> failing_feeds;  // disabled ones too
+};
+
+// Articles (in stories) and their stories of one topic, first seen in the last 24 hours
+// before the newest article.
+struct TopicDay {
+  std::optional<std::string> topic;
+  int articles = 0, stories = 0;
+};
+
+// A story as stories_v shows it.
+struct StoryGlance {
+  std::int64_t id = 0;
+  std::optional<std::string> last_seen;
+  int articles = 0, outlets = 0;
+  std::optional<std::string> topics;  // comma-separated, empty when none
+  std::optional<std::string> title;
+};
+
+// The relevant articles kept (those in a story), and the stories.
+struct KeptCounts {
+  std::int64_t articles = 0, stories = 0;
+};
+
+// Where an item's URL was seen: the article it is, and that article's story if relevant.
+struct UrlSighting {
+  std::string url;
+  std::int64_t article_id = 0;
+  std::optional<std::int64_t> story_id;
+};
+
+// An article's topics (items_v), comma-separated, empty when none matched.
+struct ArticleTopics {
+  std::int64_t article_id = 0;
+  std::string topics;
+};
+
+class StoreReader {
+ public:
+  // Opens the database at `path` read-only; a read waits up to `busy_timeout_ms` for a lock.
+  static Result<StoreReader> open(const std::string& path, int busy_timeout_ms = 0);
+  StoreReader(StoreReader&&) noexcept;
+  StoreReader& operator=(StoreReader&&) noexcept;
+  ~StoreReader();
+
+  // Each fails with SQLite's message alone: the caller knows which database it opened.
+  Result<FeedHealth> feed_health();
+  // By topic, most articles first.
+  Result<std::vector<TopicDay>> last_day_by_topic();
+  // The `limit` stories seen last, newest first.
+  Result<std::vector<StoryGlance>> newest_stories(int limit);
+  Result<KeptCounts> kept_counts();
+  // Every sighting with a URL (sightings_v), in the view's order.
+  Result<std::vector<UrlSighting>> url_sightings();
+  Result<std::vector<ArticleTopics>> article_topics();
+
+ private:
+  explicit StoreReader(std::unique_ptr<SQLite::Database> db);
+
+  std::unique_ptr<SQLite::Database> db_;
+};
+
+}  // namespace newswatch
