@@ -3,7 +3,7 @@
 // guess_language(), which tells them apart in a text. Story signatures store the code
 // (StorySignature::language) and clustering compares it.
 //
-// A seventh language is added in this folder alone:
+// A seventh language's code goes in this folder alone:
 // - its row in kLanguages (languages.cpp): code, script, function words and commonest words,
 //   written as people write them (they are folded when read). Rows are weighed in order: of
 //   two languages with as many common words in a text, the first is guessed.
@@ -11,9 +11,9 @@
 // - when its script spells one letter several ways: unify_letter() in fold.cpp; when it
 //   writes words onto the next: proclitics.h; when it has digits of its own: digits.h; the
 //   kickers of its headlines ("Exclusive:"): function_words.cpp.
-// - tests in tests/language_test.cpp.
-// Outside it: phrases in its words in the topic packs (topics/packs/), and labeled items in
-// it for `newswatch eval`. Articles stored before keep the signatures they were given.
+// Outside it: tests in tests/language_test.cpp; phrases in its words in the topic packs
+// (topics/packs/), and labeled items in it for `newswatch eval`. Articles stored before keep
+// the signatures they were given (until `newswatch recluster`).
 #pragma once
 
 #include <span>
