@@ -12,7 +12,7 @@
 //     own, which every report rewrites into its headline and lede with other words;
 //   - 60% of the reports are in English, the others in French, German, Spanish (names shared
 //     with English, other words not), Arabic and Persian (Arabic script: only concepts tie them
-//     to the others), with the function words that tell language_of which;
+//     to the others), with the function words that tell guess_language which;
 //   - every report carries some of its story's concepts, from a fixed set of 30 ids of the
 //     Iran-US pack's (themselves drawn by Zipf's law: "iran" everywhere), and some numbers;
 //   - the signatures are made by story_signature() from the Item's title and summary, as the
@@ -104,7 +104,7 @@ constexpr int kConceptCount = static_cast<int>(std::size(kConcepts));
 
 enum Language { kEn, kFr, kDe, kEs, kAr, kFa, kLanguages };
 const double kLanguageShare[kLanguages] = {0.60, 0.10, 0.08, 0.08, 0.07, 0.07};
-// Function words language_of reads, a few of each language.
+// Function words guess_language reads, a few of each language.
 const char* const kFunctionWords[kLanguages][6] = {
     {"the", "of", "and", "to", "in", "for"},  {"le", "la", "les", "des", "et", "pour"},
     {"der", "die", "das", "und", "mit", "von"}, {"el", "los", "las", "del", "y", "para"},

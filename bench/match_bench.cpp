@@ -29,7 +29,7 @@
 #include "bench/corpus_files.h"
 #include "feeds/parser.h"
 #include "feeds/text.h"
-#include "topics/fold.h"
+#include "language/fold.h"
 #include "topics/matcher.h"
 #include "topics/topic_pack.h"
 

@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "feeds/url.h"
-#include "topics/fold.h"
+#include "language/fold.h"
 
 namespace newswatch {
 namespace {

@@ -9,10 +9,12 @@
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "feeds/text.h"
-#include "topics/fold.h"
+#include "language/digits.h"
+#include "language/fold.h"
+#include "language/function_words.h"
+#include "language/languages.h"
 
 namespace newswatch {
 namespace {
@@ -29,126 +31,6 @@ constexpr std::uint16_t kHeadlineCount = 2;
 // alike.
 constexpr std::size_t kMinWordLength = 3;
 
-std::vector<std::string_view> words_of(std::string_view folded) {
-  std::vector<std::string_view> words;
-  while (!folded.empty()) {
-    std::size_t space = folded.find(' ');
-    words.push_back(folded.substr(0, space));
-    if (space == std::string_view::npos) break;
-    folded.remove_prefix(space + 1);
-  }
-  return words;
-}
-
-// A set of words looked up by string_view, without making a string of each word.
-struct WordHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view word) const {
-    return std::hash<std::string_view>{}(word);
-  }
-};
-using WordSet = std::unordered_set<std::string, WordHash, std::equal_to<>>;
-
-// Function words of the six languages of the news being watched, and the kickers and
-// attributions of headlines ("Exclusive:", "..., officials say"): words that say nothing
-// about which event a text reports. Kept folded, as text is compared.
-const WordSet& function_words() {
-  static const WordSet words = [] {
-    const char* lists[] = {
-        // English
-        "a an the of in on at to for from by with and or as is are was were be been has have "
-        "had it its this that these those he she they we you his her their our who what which "
-        "when where why how not no but if than then so will would could can may might after "
-        "before over into about amid against between during up down out off more most also "
-        "just new says said say told",
-        // headline kickers and attributions
-        "exclusive watch live update updates analysis explainer latest breaking video opinion "
-        "report reports official officials source sources according what know far today "
-        "monday tuesday wednesday thursday friday saturday sunday week",
-        // French
-        "le la les des du de et un une en pour sur dans est au aux par avec qui que se ne pas "
-        "sa son ses plus il elle ils ont a été selon après",
-        // German
-        "der die das und den dem des ein eine einer im in zu mit von für auf ist nicht sich "
-        "auch an nach aus bei über sei hat wird werden vor",
-        // Spanish
-        "el la los las del de y en un una por con para al que se su sus es como más tras sobre "
-        "ha según",
-        // Arabic
-        "في من على إلى أن عن مع هذا هذه التي الذي قال وقال بعد قبل بين كان ما لا",
-        // Persian
-        "در از به که این با را است و آن برای شد می کرد گفت پس تا"};
-    WordSet set;
-    for (const char* list : lists) {
-      std::string folded = fold(list);
-      for (auto word : words_of(folded)) set.emplace(word);
-    }
-    return set;
-  }();
-  return words;
-}
-
-// The languages language_of() tells apart, each by its commonest words.
-struct Language {
-  const char* code;
-  const char* words;
-};
-constexpr Language kLanguages[] = {
-    {"en", "the of and to in on for with is at by from as says after"},
-    {"fr", "le la les des du et une pour sur dans est au aux par avec selon"},
-    {"de", "der die das und den dem des ein eine im zu mit von für auf ist nicht nach"},
-    {"es", "el los las del y en una por con para al que su tras sobre según"},
-    {"ar", "في من على إلى أن عن مع التي الذي قال"},
-    {"fa", "در از به که این با را است برای شد"}};
-
-// Which of kLanguages' word lists each word is in (bit i for kLanguages[i]): one lookup a
-// word instead of one a language.
-const std::unordered_map<std::string, std::uint8_t, WordHash, std::equal_to<>>& language_words() {
-  static const auto words = [] {
-    std::unordered_map<std::string, std::uint8_t, WordHash, std::equal_to<>> map;
-    for (std::size_t i = 0; i < std::size(kLanguages); ++i) {
-      std::string folded = fold(kLanguages[i].words);
-      for (auto word : words_of(folded))
-        map[std::string(word)] |= static_cast<std::uint8_t>(1u << i);
-    }
-    return map;
-  }();
-  return words;
-}
-
-// The language of a text, from its script and its commonest function words: enough to know
-// when two reports cannot share their wording.
-std::string language_of(const std::vector<std::string_view>& words, std::string_view raw) {
-  int counts[std::size(kLanguages)] = {};
-  const auto& known = language_words();
-  for (auto word : words) {
-    auto it = known.find(word);
-    if (it == known.end()) continue;
-    for (std::size_t i = 0; i < std::size(kLanguages); ++i) counts[i] += (it->second >> i) & 1;
-  }
-  bool arabic_script = false;
-  for (std::size_t i = 0; i + 1 < raw.size(); ++i) {
-    auto lead = static_cast<unsigned char>(raw[i]);
-    if (lead >= 0xD8 && lead <= 0xDB) {
-      arabic_script = true;
-      break;
-    }
-  }
-  std::string best;
-  int best_count = 0;
-  for (std::size_t i = 0; i < std::size(kLanguages); ++i) {
-    std::string_view code = kLanguages[i].code;
-    bool arabic_language = code == "ar" || code == "fa";
-    if (arabic_language != arabic_script) continue;
-    if (counts[i] > best_count) {
-      best = code;
-      best_count = counts[i];
-    }
-  }
-  if (best.empty() && arabic_script) return "ar";
-  return best;
-}
-
 std::uint32_t word_hash(std::string_view word) {
   std::uint32_t hash = 2166136261u;  // FNV-1a: the same on every platform and run
   for (char c : word) {
@@ -156,29 +38,6 @@ std::uint32_t word_hash(std::string_view word) {
     hash *= 16777619u;
   }
   return hash;
-}
-
-// Arabic-Indic and Persian digits as ASCII, so that "١٤" and "14" are one number.
-std::string ascii_digits(std::string_view word) {
-  std::string out;
-  for (std::size_t i = 0; i < word.size(); ++i) {
-    auto lead = static_cast<unsigned char>(word[i]);
-    if (i + 1 < word.size()) {
-      auto next = static_cast<unsigned char>(word[i + 1]);
-      if (lead == 0xD9 && next >= 0xA0 && next <= 0xA9) {
-        out += static_cast<char>('0' + (next - 0xA0));
-        ++i;
-        continue;
-      }
-      if (lead == 0xDB && next >= 0xB0 && next <= 0xB9) {
-        out += static_cast<char>('0' + (next - 0xB0));
-        ++i;
-        continue;
-      }
-    }
-    out += word[i];
-  }
-  return out;
 }
 
 bool is_number(std::string_view word) {
@@ -202,17 +61,14 @@ std::size_t characters(std::string_view word) {
 void count_words(const std::vector<std::string_view>& words, std::uint16_t times,
                  std::map<std::uint32_t, std::uint16_t>& counts,
                  std::vector<std::string>* numbers) {
-  const auto& skip = function_words();
+  std::string converted;
   for (auto word : words) {
-    // Only a word with an Arabic-Indic or Persian digit (lead byte 0xD9 or 0xDB) changes.
-    bool eastern = word.find_first_of("\xD9\xDB") != std::string_view::npos;
-    std::string converted = eastern ? ascii_digits(word) : std::string();
-    std::string_view digits = eastern ? std::string_view(converted) : word;
+    std::string_view digits = ascii_digits(word, converted);
     if (is_number(digits)) {
       if (numbers && !is_year(digits)) numbers->emplace_back(digits);
       continue;
     }
-    if (characters(word) < kMinWordLength || skip.count(word)) continue;
+    if (characters(word) < kMinWordLength || is_function_word(word)) continue;
     auto& n = counts[word_hash(word)];
     n = static_cast<std::uint16_t>(std::min<int>(n + times, 0xFFFF));
   }
@@ -299,7 +155,7 @@ StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSe
   sort_unique(s.numbers);
   std::vector<std::string_view> both = title_words;
   both.insert(both.end(), lede_words.begin(), lede_words.end());
-  s.language = language_of(both, item.title + " " + source.substr(0, 400));
+  s.language = guess_language(both, item.title + " " + source.substr(0, 400));
   for (const ConceptHit& hit : matches.concepts) {
     // A concept further on in the text is background, as the words there are.
     if (hit.field == ItemField::kTitle || (hit.field == lede_field && hit.offset < lede_bytes))

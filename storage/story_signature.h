@@ -20,7 +20,7 @@ namespace newswatch {
 
 struct StorySignature {
   UnixSeconds time = 0;  // published, else first seen
-  std::string language;  // "en", "fr", "de", "es", "ar", "fa"; "" when unknown
+  std::string language;  // its code in language/languages.h ("en", "fa", ...); "" when unknown
   // Hashes of folded content words with their counts (headline words counted twice), and of
   // concept ids; each sorted by hash, unique.
   std::vector<std::pair<std::uint32_t, std::uint16_t>> words;

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Fails when a module reaches up: the modules depend downwards only.
 
-    base <- feeds <- topics <- storage <- daemon
+    base <- feeds <- language <- topics <- storage <- daemon
 
 A module's sources may include the headers of their own module and of those below it; its
 CMake target may link those only; its test executable (tests/CMakeLists.txt,
@@ -14,9 +14,9 @@ import re
 import sys
 from pathlib import Path
 
-LAYERS = ["base", "feeds", "topics", "storage", "daemon"]
-TARGETS = {"base": "base", "feeds": "feeds", "topics": "topics", "storage": "storage",
-           "daemon_core": "daemon"}
+LAYERS = ["base", "feeds", "language", "topics", "storage", "daemon"]
+TARGETS = {"base": "base", "feeds": "feeds", "language": "language", "topics": "topics",
+           "storage": "storage", "daemon_core": "daemon"}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 

@@ -1,4 +1,4 @@
-#include "topics/fold.h"
+#include "language/fold.h"
 
 #include <utf8proc.h>
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "topics/fold.h"
+#include "language/fold.h"
 #include "topics/matcher.h"
 
 using namespace newswatch;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "topics/fold.h"
+#include "language/fold.h"
 
 using namespace newswatch;
 

@@ -6,8 +6,8 @@
 #include <tuple>
 #include <utility>
 
+#include "language/fold.h"
 #include "topics/compiled_rule.h"
-#include "topics/fold.h"
 #include "topics/phrase_automaton.h"
 
 namespace newswatch {

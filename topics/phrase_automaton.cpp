@@ -4,35 +4,16 @@
 #include <cstdint>
 #include <stdexcept>
 
+#include "language/proclitics.h"
+
 namespace newswatch {
 
 namespace {
 
-bool is_arabic_lead(unsigned char byte) { return byte >= 0xD8 && byte <= 0xDB; }
-
-// Arabic writes conjunctions, some prepositions and the article as part of the next word:
-// "والقطري" is "wa-" + "al-" + "qatari". True when `clitics` is such a sequence.
-bool is_arabic_proclitics(std::string_view clitics) {
-  auto take = [&](std::string_view letter) {
-    if (!clitics.starts_with(letter)) return false;
-    clitics.remove_prefix(letter.size());
-    return true;
-  };
-  if (clitics.empty()) return false;
-  take("\u0648") || take("\u0641");                // wa-, fa-
-  bool li = take("\u0644");                        // li-
-  if (!li) take("\u0628") || take("\u06A9");       // bi-, ka- (folded kaf)
-  take("\u0627\u0644") || (li && take("\u0644"));  // al-, or li- + al- = "lil"
-  return clitics.empty();
-}
-
-// The longest sequence is_arabic_proclitics accepts: wa-/fa-, bi-/ka-, al- (four letters).
-constexpr std::uint32_t kMaxProcliticBytes = 8;
-
 // Matches begin at word starts only (or, in Arabic, after proclitics inside a word), so the
 // automaton follows only those suffixes: mid-word it rests at the root, cheaply.
 inline bool may_start_match(unsigned char byte, unsigned char previous) {
-  return previous == ' ' || is_arabic_lead(byte);
+  return previous == ' ' || may_follow_proclitics(byte);
 }
 
 // Whether `start` follows proclitics at the start of its word. Reads back no further than
@@ -42,7 +23,7 @@ inline bool after_clitics(std::string_view text, std::uint32_t start, std::uint6
   while (word > 0 && text[word - 1] != ' ' && start - word < kMaxProcliticBytes) --word;
   steps += start - word;
   if (word > 0 && text[word - 1] != ' ') return false;  // more letters than proclitics
-  return is_arabic_proclitics(text.substr(word, start - word));
+  return is_proclitics(text.substr(word, start - word));
 }
 
 }  // namespace
@@ -66,7 +47,7 @@ std::uint32_t PhraseAutomaton::add(const std::string& folded, bool prefix) {
   if (folded.size() > UINT16_MAX || spaces > UINT8_MAX)
     throw std::length_error("phrase too long to match: " + folded.substr(0, 40));
   patterns_.push_back({static_cast<std::uint32_t>(folded.size()), spaces, prefix,
-                       is_arabic_lead(static_cast<unsigned char>(folded[0]))});
+                       may_follow_proclitics(static_cast<unsigned char>(folded[0]))});
   return it->second;
 }
 
@@ -135,7 +116,7 @@ void PhraseAutomaton::collect_outputs() {
     for (std::uint32_t id : node_patterns_[node]) {
       const Pattern& p = patterns_[id];
       outputs_.push_back({id, static_cast<std::uint16_t>(p.length),
-                          static_cast<std::uint8_t>(p.spaces), p.prefix, p.arabic});
+                          static_cast<std::uint8_t>(p.spaces), p.prefix, p.after_proclitics});
     }
     reports_[node].end = static_cast<std::uint32_t>(outputs_.size());
   }
@@ -175,7 +156,7 @@ void PhraseAutomaton::scan(std::string_view text, std::uint32_t field, std::vect
         std::uint32_t start = end - p.length;
         if (!p.prefix && end != n && text[end] != ' ') continue;
         if (start != 0 && text[start - 1] != ' ' &&
-            !(p.arabic && after_clitics(text, start, steps)))
+            !(p.after_proclitics && after_clitics(text, start, steps)))
           continue;
         hits.push_back({p.pattern, field, start, words - p.spaces, words});
       }

@@ -1,8 +1,9 @@
 // Finds every phrase of a set in folded text in one pass, whatever the number of phrases: an
-// Aho–Corasick automaton over the bytes of folded text (see fold.h), whose matches are whole
-// words, or a prefix of the last word for a phrase marked so, and in Arabic may also begin
-// after proclitics inside a word ("والقطري" holds "قطري"). The matcher compiles every phrase of
-// every rule of its topic packs into one automaton, so each field of an item is read once.
+// Aho–Corasick automaton over the bytes of folded text (language/fold.h), whose matches are
+// whole words, or a prefix of the last word for a phrase marked so, and in Arabic may also
+// begin after proclitics inside a word ("والقطري" holds "قطري": language/proclitics.h). The
+// matcher compiles every phrase of every rule of its topic packs into one automaton, so each
+// field of an item is read once.
 //
 // The root's transitions are a dense table (most bytes of a text leave the root unchanged);
 // other nodes hold their first edge themselves (most have one: a trie is mostly chains) and
@@ -54,7 +55,7 @@ class PhraseAutomaton {
     std::uint32_t length;
     std::uint32_t spaces;  // words - 1
     bool prefix;
-    bool arabic;  // may follow Arabic proclitics inside its first word
+    bool after_proclitics;  // may follow proclitics inside its first word (proclitics.h)
   };
   struct Node {
     std::uint32_t first_edge = 0;  // packed like edges_; 0: none
@@ -71,7 +72,7 @@ class PhraseAutomaton {
     std::uint16_t length;
     std::uint8_t spaces;
     bool prefix;
-    bool arabic;
+    bool after_proclitics;
   };
 
   // Failure links, report links and packed edges, breadth first over the trie being built.

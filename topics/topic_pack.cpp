@@ -10,8 +10,8 @@
 #include <stdexcept>
 #include <toml.hpp>
 
+#include "language/fold.h"
 #include "topics/builtin_pack.h"
-#include "topics/fold.h"
 #include "topics/toml_errors.h"
 
 namespace newswatch {

@@ -1,10 +1,17 @@
 // Text folding for matching: the same function is applied to rules and to item text, so
-// "HORMUZ", "Hormûz" and "hormuz" are one term.
+// "HORMUZ", "Hormûz" and "hormuz" are one term. Folded text is what topic packs match and
+// what story signatures hash, and both are stored: a change to folding changes what stored
+// articles matched and how they cluster (`newswatch rematch` and `recluster` redo them).
+//
+// A seventh language: Unicode's folding serves every script; one whose script spells a
+// letter several ways that its writers mix (as Arabic and Persian do yeh and kaf) adds them
+// to unify_letter() in fold.cpp.
 #pragma once
 
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace newswatch {
 
@@ -21,5 +28,8 @@ std::string fold(std::string_view utf8, std::size_t max_bytes);
 // The longest prefix of folded text that is at most `max_bytes` long and ends with a whole
 // word: a word the cut would split is left out, so that "iranian" never becomes "iran".
 std::string_view whole_words(std::string_view folded, std::size_t max_bytes);
+
+// The words of folded text, in order.
+std::vector<std::string_view> words_of(std::string_view folded);
 
 }  // namespace newswatch

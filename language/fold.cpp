@@ -1,4 +1,4 @@
-#include "topics/fold.h"
+#include "language/fold.h"
 
 #include <utf8proc.h>
 
@@ -239,6 +239,17 @@ std::string_view whole_words(std::string_view folded, std::size_t max_bytes) {
   // Words are separated by one space: the last one at or before the cap ends the last word.
   std::size_t space = folded.rfind(' ', max_bytes);
   return space == std::string_view::npos ? std::string_view() : folded.substr(0, space);
+}
+
+std::vector<std::string_view> words_of(std::string_view folded) {
+  std::vector<std::string_view> words;
+  while (!folded.empty()) {
+    std::size_t space = folded.find(' ');
+    words.push_back(folded.substr(0, space));
+    if (space == std::string_view::npos) break;
+    folded.remove_prefix(space + 1);
+  }
+  return words;
 }
 
 }  // namespace newswatch
