@@ -15,7 +15,8 @@
 #include <cstring>
 #include <memory>
 
-#include "feeds/encoding.h"
+#include "base/unique_fd.h"
+#include "base/utf8.h"
 #include "feeds/shown_text.h"
 
 extern char** environ;
@@ -47,22 +48,6 @@ bool readable(int fd) {
   pollfd p{fd, POLLIN, 0};
   return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
-
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd = -1) : fd_(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 // A hook program while it runs: spawned clean, fed its stdin without ever blocking, and
 // always reaped.

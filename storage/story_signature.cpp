@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/fnv1a.h"
 #include "feeds/text.h"
 #include "topics/fold.h"
 
@@ -149,14 +150,8 @@ std::string language_of(const std::vector<std::string_view>& words, std::string_
   return best;
 }
 
-std::uint32_t word_hash(std::string_view word) {
-  std::uint32_t hash = 2166136261u;  // FNV-1a: the same on every platform and run
-  for (char c : word) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 16777619u;
-  }
-  return hash;
-}
+// Stored in signatures: the same on every platform and run.
+std::uint32_t word_hash(std::string_view word) { return fnv1a_32(word); }
 
 // Arabic-Indic and Persian digits as ASCII, so that "١٤" and "14" are one number.
 std::string ascii_digits(std::string_view word) {
