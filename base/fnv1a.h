@@ -8,22 +8,23 @@
 
 namespace newswatch {
 
-constexpr std::uint32_t fnv1a_32(std::string_view bytes) {
-  std::uint32_t hash = 2166136261u;
+// One loop for both widths; only the offset basis and the prime differ.
+template <typename Hash, Hash kOffsetBasis, Hash kPrime>
+constexpr Hash fnv1a(std::string_view bytes) {
+  Hash hash = kOffsetBasis;
   for (char c : bytes) {
     hash ^= static_cast<unsigned char>(c);
-    hash *= 16777619u;
+    hash *= kPrime;
   }
   return hash;
 }
 
+constexpr std::uint32_t fnv1a_32(std::string_view bytes) {
+  return fnv1a<std::uint32_t, 2166136261u, 16777619u>(bytes);
+}
+
 constexpr std::uint64_t fnv1a_64(std::string_view bytes) {
-  std::uint64_t hash = 14695981039346656037ull;
-  for (char c : bytes) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  return hash;
+  return fnv1a<std::uint64_t, 14695981039346656037ull, 1099511628211ull>(bytes);
 }
 
 }  // namespace newswatch
