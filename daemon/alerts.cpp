@@ -15,6 +15,7 @@
 #include <cstring>
 #include <memory>
 
+#include "base/unique_fd.h"
 #include "daemon/hook_contract.h"
 #include "feeds/shown_text.h"
 
@@ -33,22 +34,6 @@ bool readable(int fd) {
   pollfd p{fd, POLLIN, 0};
   return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
 }
-
-class UniqueFd {
- public:
-  explicit UniqueFd(int fd = -1) : fd_(fd) {}
-  ~UniqueFd() { reset(); }
-  UniqueFd(const UniqueFd&) = delete;
-  UniqueFd& operator=(const UniqueFd&) = delete;
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_;
-};
 
 // A hook program while it runs: spawned clean, fed its stdin without ever blocking, and
 // always reaped.

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "feeds/result.h"
+#include "base/result.h"
 #include "topics/topic_pack.h"
 
 namespace newswatch {

@@ -5,14 +5,14 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
 #include <limits>
 #include <set>
 #include <sstream>
 #include <toml.hpp>
 
+#include "base/read_file.h"
+#include "base/toml_errors.h"
 #include "daemon/opml.h"
-#include "topics/toml_errors.h"
 #include "topics/topic_pack.h"
 
 namespace newswatch {
@@ -23,14 +23,14 @@ std::string quoted(const std::string& key) { return "'" + key + "'"; }
 // Every mistake of a file, not only the first: each check that rejects a value is recorded
 // and the reading goes on with the next key.
 struct Problems {
-  std::vector<std::string> messages;
+  std::vector<Error> errors;
 
   template <typename Check>
   void check(Check&& check) {
     try {
       check();
     } catch (const TomlValueError& e) {
-      messages.push_back(e.message);
+      errors.push_back(e.error);
     }
   }
 };
@@ -110,9 +110,10 @@ std::vector<FeedConfig> feeds_of(const toml::value& value, Problems& problems) {
 }
 
 toml::value parse_toml_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw TomlValueError{path + ": cannot open file"};
-  return toml::parse(file, path);
+  auto text = read_file(path);
+  if (!text) throw TomlValueError{Error(path + ": cannot open file")};
+  std::istringstream stream(*text);
+  return toml::parse(stream, path);
 }
 
 // A program a hook runs: a path to an executable file, or a name found on PATH.
@@ -139,7 +140,7 @@ AlertConfig alert_of(const toml::value& table, Problems& problems) {
         if (!value.is_array()) reject(value, "'topics' must be an array of topic names");
         for (const auto& t : value.as_array()) {
           alert.topics.push_back(string_of(t, "a topic"));
-          alert.topic_locations.push_back(toml_where(t));
+          alert.topic_locations.push_back(toml_position(t.location()));
         }
       } else if (key == "min_outlets") {
         alert.min_outlets = positive_int_of(value, key);
@@ -150,7 +151,7 @@ AlertConfig alert_of(const toml::value& table, Problems& problems) {
           reject(value, "'exec' must be a program and its arguments: [\"/path/to/program\", ...]");
         for (const auto& arg : value.as_array())
           alert.exec.push_back(string_of(arg, "an argument"));
-        alert.exec_location = toml_where(value.as_array().front());
+        alert.exec_location = toml_position(value.as_array().front().location());
         action = &value;
       } else if (key == "webhook") {
         alert.webhook = string_of(value, quoted(key));
@@ -210,7 +211,7 @@ void apply_key(Config& config, const std::string& key, const toml::value& value,
     for (const auto& t : value.as_array())
       problems.check([&] {
         config.topics.push_back(relative_to(config.source, string_of(t, quoted(key))));
-        config.topic_locations.push_back(toml_where(t));
+        config.topic_locations.push_back(toml_position(t.location()));
       });
   } else if (key == "interval") {
     config.interval = duration_of(value, key);
@@ -312,7 +313,7 @@ namespace {
 // each at its file:line:column. A pack that does not load is someone else's error
 // (check-config reports it), not this check's.
 void check_alert_topics(const Config& config, const std::vector<std::string>& packs,
-                        std::vector<std::string>& problems) {
+                        std::vector<Error>& problems) {
   if (config.alerts.empty()) return;
   std::vector<std::string> topics;
   if (config.topics.empty()) {
@@ -328,32 +329,34 @@ void check_alert_topics(const Config& config, const std::vector<std::string>& pa
   for (const auto& alert : config.alerts) {
     for (std::size_t i = 0; i < alert.topics.size(); ++i) {
       if (std::find(topics.begin(), topics.end(), alert.topics[i]) != topics.end()) continue;
-      problems.push_back(alert.topic_locations[i] + ": alert '" + alert.name +
-                         "' follows unknown topic '" + alert.topics[i] +
-                         "' (the topic packs have " + known + ")");
+      problems.push_back(error_at(alert.topic_locations[i],
+                                  "alert '" + alert.name + "' follows unknown topic '" +
+                                      alert.topics[i] + "' (the topic packs have " + known + ")"));
     }
   }
 }
 
 // What `config` names on disk, checked (Config::load()), each problem added to `problems`.
-void check_files(Config& config, std::vector<std::string>& problems) {
+void check_files(Config& config, std::vector<Error>& problems) {
   std::vector<std::string> packs;
   for (std::size_t i = 0; i < config.topics.size(); ++i) {
     if (std::filesystem::exists(config.topics[i])) {
       packs.push_back(config.topics[i]);
     } else {
-      problems.push_back(config.topic_locations[i] + ": topic pack not found: " + config.topics[i]);
+      problems.push_back(
+          error_at(config.topic_locations[i], "topic pack not found: " + config.topics[i]));
     }
   }
   for (const AlertConfig& alert : config.alerts) {
     if (!alert.exec.empty() && !is_runnable(alert.exec.front()))
-      problems.push_back(alert.exec_location +
-                         ": alert program not found or not executable: " + alert.exec.front());
+      problems.push_back(error_at(alert.exec_location,
+                                  "alert program not found or not executable: " +
+                                      alert.exec.front()));
   }
   if (!config.opml.empty()) {
     auto extra = load_opml(config.opml);
     if (!extra) {
-      problems.push_back(extra.error().message);
+      problems.push_back(extra.error());
     } else {
       config.feeds.insert(config.feeds.end(), extra->begin(), extra->end());
     }
@@ -364,62 +367,48 @@ void check_files(Config& config, std::vector<std::string>& problems) {
 // Config text read into a Config, each problem of a value added to `problems`; an error when
 // the text is no TOML at all.
 Result<Config> read_config(const std::string& text, const std::string& origin, Problems& problems) {
-  try {
-    std::istringstream stream(text);
-    require_utf8(text, origin);
-    toml::value root = toml::parse(stream, origin);
+  return read_toml(origin, [&]() -> Result<Config> {
+    toml::value root = parse_toml(text, origin);
     Config config;
     config.source = origin;
     for (const auto& [key, value] : root.as_table())
       problems.check([&, &key = key, &value = value] { apply_key(config, key, value, problems); });
     return config;
-  } catch (const TomlValueError& e) {
-    return fail(e.message);
-  } catch (const toml::exception& e) {
-    return fail(toml_describe(e));
-  } catch (const std::exception& e) {
-    // toml11 meets some malformed bytes (Latin-1 in a literal string) with std exceptions.
-    return fail(origin + ":1:1: not a readable TOML file (" + e.what() + ")");
-  }
+  });
 }
 
-// The problems as one error, in the order of the file, as a person reads it.
-Error in_file_order(std::vector<std::string> problems) {
-  auto position = [](const std::string& message) {
-    std::istringstream in(message.substr(message.find(':') + 1));
-    std::size_t line = 0, column = 0;
-    char colon = 0;
-    in >> line >> colon >> column;
-    return std::pair{line, column};
+// The problems as one error, in the order of the file, as a person reads it (a problem with
+// no place, such as a file that cannot be opened, first).
+Error in_file_order(std::vector<Error> problems) {
+  auto position = [](const Error& error) {
+    if (!error.position) return std::pair<std::size_t, std::size_t>{0, 0};
+    return std::pair{error.position->line, error.position->column};
   };
   std::stable_sort(problems.begin(), problems.end(),
                    [&](const auto& a, const auto& b) { return position(a) < position(b); });
   std::string all;
-  for (const auto& message : problems) all += (all.empty() ? "" : "\n") + message;
+  for (const auto& problem : problems) all += (all.empty() ? "" : "\n") + problem.message;
   return Error{all};
 }
 
 }  // namespace
 
 Result<Config> Config::load(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return fail(path + ": cannot open file");
-  std::ostringstream text;
-  text << file.rdbuf();
+  auto text = read_file(path);
+  if (!text) return fail(path + ": cannot open file");
   Problems problems;
-  auto config = read_config(text.str(), path, problems);
+  auto config = read_config(*text, path, problems);
   if (!config) return config;
   // The disk's problems beside the text's: one run of check-config shows them all.
-  check_files(*config, problems.messages);
-  if (!problems.messages.empty()) return fail(in_file_order(std::move(problems.messages)));
+  check_files(*config, problems.errors);
+  if (!problems.errors.empty()) return fail(in_file_order(std::move(problems.errors)));
   return config;
 }
 
 Result<Config> Config::parse(const std::string& text, const std::string& origin) {
   Problems problems;
   auto config = read_config(text, origin, problems);
-  if (config && !problems.messages.empty())
-    return fail(in_file_order(std::move(problems.messages)));
+  if (config && !problems.errors.empty()) return fail(in_file_order(std::move(problems.errors)));
   return config;
 }
 
@@ -433,11 +422,11 @@ Result<std::vector<FeedConfig>> load_feed_list(const std::string& path) {
         reject(value, "unknown key '" + key + "' in a feed list (expected [[feed]])");
       Problems problems;
       feeds = feeds_of(value, problems);
-      if (!problems.messages.empty()) return fail(problems.messages.front());
+      if (!problems.errors.empty()) return fail(problems.errors.front());
     }
     return feeds;
   } catch (const TomlValueError& e) {
-    return fail(e.message);
+    return fail(e.error);
   } catch (const toml::exception& e) {
     return fail(toml_describe(e));
   }

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "feeds/result.h"
+#include "base/result.h"
 
 namespace newswatch {
 
@@ -23,10 +23,10 @@ struct FeedConfig {
 struct AlertConfig {
   std::string name;
   std::vector<std::string> topics;           // empty: every topic
-  std::vector<std::string> topic_locations;  // file:line:column of each, for later checks
+  std::vector<SourcePosition> topic_locations;  // where each is, for later checks
   int min_outlets = 1;
   std::vector<std::string> exec;  // a program and its arguments, run without a shell
-  std::string exec_location;      // file:line:column of the program, for load()'s checks
+  SourcePosition exec_location;   // where the program is, for load()'s checks
   std::string webhook;            // or an http(s) URL to POST to
   std::chrono::seconds timeout{10};
 };
@@ -35,7 +35,7 @@ struct Config {
   std::string source;  // the file it came from; empty for built-in defaults
   std::string database = "newswatch.db";
   std::vector<std::string> topics;           // topic pack files; empty: the built-in Iran–US pack
-  std::vector<std::string> topic_locations;  // file:line:column of each, for load()'s checks
+  std::vector<SourcePosition> topic_locations;  // where each is, for load()'s checks
   std::chrono::seconds interval{15 * 60};
   bool honor_feed_hints = true;  // ttl, sy:update*, skipHours/Days, Cache-Control, Expires
   std::chrono::seconds max_interval{6 * 3600};  // cap for hints and error backoff

@@ -3,7 +3,7 @@
 #include <cstring>
 #include <nlohmann/json.hpp>
 
-#include "feeds/encoding.h"
+#include "base/utf8.h"
 
 namespace newswatch {
 namespace {

@@ -12,17 +12,17 @@ namespace newswatch {
 
 Result<InstanceLock> InstanceLock::acquire(const std::string& database) {
   std::string path = path_of(database);
-  int fd = open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  UniqueFd fd(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (fd.get() < 0) {
     spdlog::warn("cannot create {} ({}): a second daemon on this database would not be refused",
                  path, std::strerror(errno));
-    return InstanceLock(-1);
+    return InstanceLock(UniqueFd());
   }
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+  if (flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     int error = errno;
     char pid[32] = {};
-    ssize_t n = pread(fd, pid, sizeof pid - 1, 0);
-    close(fd);
+    ssize_t n = pread(fd.get(), pid, sizeof pid - 1, 0);
+    fd.reset();
     if (error != EWOULDBLOCK) return fail(path + ": cannot lock: " + std::strerror(error));
     std::string holder = n > 0 ? std::string(pid, static_cast<std::size_t>(n)) : "";
     while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
@@ -32,13 +32,9 @@ Result<InstanceLock> InstanceLock::acquire(const std::string& database) {
                 "database (--db)");
   }
   std::string pid = std::to_string(getpid()) + "\n";
-  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) < 0)
+  if (ftruncate(fd.get(), 0) != 0 || pwrite(fd.get(), pid.data(), pid.size(), 0) < 0)
     spdlog::debug("{}: cannot record the pid: {}", path, std::strerror(errno));
-  return InstanceLock(fd);
-}
-
-InstanceLock::~InstanceLock() {
-  if (fd_ >= 0) close(fd_);  // the file stays: removing it would race the next daemon's lock
+  return InstanceLock(std::move(fd));
 }
 
 }  // namespace newswatch

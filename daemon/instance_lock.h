@@ -5,8 +5,10 @@
 #pragma once
 
 #include <string>
+#include <utility>
 
-#include "feeds/result.h"
+#include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace newswatch {
 
@@ -16,16 +18,18 @@ class InstanceLock {
   // daemon runs on it. A lock file that cannot be created (a read-only directory) is no
   // error: the database decides whether it can be written.
   static Result<InstanceLock> acquire(const std::string& database);
-  InstanceLock(InstanceLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  InstanceLock(InstanceLock&&) noexcept = default;
   InstanceLock& operator=(InstanceLock&&) = delete;
   InstanceLock(const InstanceLock&) = delete;
-  ~InstanceLock();
+  // Closing the file releases the lock; the file stays: removing it would race the next
+  // daemon's lock.
+  ~InstanceLock() = default;
 
   static std::string path_of(const std::string& database) { return database + ".lock"; }
 
  private:
-  explicit InstanceLock(int fd) : fd_(fd) {}
-  int fd_;
+  explicit InstanceLock(UniqueFd fd) : fd_(std::move(fd)) {}
+  UniqueFd fd_;
 };
 
 }  // namespace newswatch

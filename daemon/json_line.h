@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "feeds/encoding.h"
+#include "base/utf8.h"
 
 namespace newswatch {
 

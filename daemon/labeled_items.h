@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "feeds/item.h"
-#include "feeds/result.h"
+#include "base/result.h"
 
 namespace newswatch {
 

@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "feeds/result.h"
+#include "base/result.h"
 
 namespace newswatch {
 

@@ -1,24 +1,12 @@
 #include "daemon/opml.h"
 
-#include <fstream>
 #include <pugixml.hpp>
-#include <sstream>
+
+#include "base/read_file.h"
+#include "base/text_position.h"
 
 namespace newswatch {
 namespace {
-
-std::string line_column(const std::string& text, std::ptrdiff_t offset) {
-  int line = 1, column = 1;
-  for (std::ptrdiff_t i = 0; i < offset && i < static_cast<std::ptrdiff_t>(text.size()); ++i) {
-    if (text[static_cast<std::size_t>(i)] == '\n') {
-      ++line;
-      column = 1;
-    } else {
-      ++column;
-    }
-  }
-  return std::to_string(line) + ":" + std::to_string(column);
-}
 
 // Every outline with an xmlUrl, in document order, folders at any depth: without recursion,
 // which a file nesting folders thousands deep would turn into a stack overflow.
@@ -45,18 +33,20 @@ void collect(const pugi::xml_node& body, std::vector<FeedConfig>& feeds) {
 }  // namespace
 
 Result<std::vector<FeedConfig>> load_opml(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return fail(path + ": cannot open file");
-  std::ostringstream buffer;
-  buffer << file.rdbuf();
-  return parse_opml(buffer.str(), path);
+  auto text = read_file(path);
+  if (!text) return fail(path + ": cannot open file");
+  return parse_opml(*text, path);
 }
 
 Result<std::vector<FeedConfig>> parse_opml(const std::string& text, const std::string& origin) {
   pugi::xml_document doc;
   auto status = doc.load_buffer(text.data(), text.size());
-  if (!status)
-    return fail(origin + ":" + line_column(text, status.offset) + ": " + status.description());
+  if (!status) {
+    // pugixml counts in bytes, and so do its columns here.
+    std::size_t offset = status.offset > 0 ? static_cast<std::size_t>(status.offset) : 0;
+    auto at = line_column_at(text, offset, ColumnUnit::bytes);
+    return fail(error_at({origin, at.line, at.column}, status.description()));
+  }
   auto body = doc.child("opml").child("body");
   if (!body) return fail(origin + ": not an OPML file (no <opml><body>)");
   std::vector<FeedConfig> feeds;

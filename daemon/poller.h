@@ -112,8 +112,8 @@ class Poller {
   void report_outcome(const std::string& url, std::optional<std::string> failure, FeedHints hints,
                       bool unstored = false);
   // A batch the database could not take (full, read-only, locked): logged once per kind of
-  // failure, its feed fetched again soon.
-  void not_stored(const ParsedBatch& batch, const std::string& reason);
+  // failure (the database's words), its feed fetched again soon.
+  void not_stored(const ParsedBatch& batch, const std::string& kind);
   void writer();
   void wait_written(int expected);
   void keep_alive();

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "base/utf8.h"
 #include "daemon/poller.h"
 #include "feeds/encoding.h"
 #include "feeds/parser.h"
@@ -123,10 +124,9 @@ void Poller::report_outcome(const std::string& url, std::optional<std::string> f
   outcomes_.push_back({url, std::move(failure), std::move(hints), unstored});
 }
 
-void Poller::not_stored(const ParsedBatch& batch, const std::string& reason) {
-  // "storing https://…/rss: database or disk is full": the same failure of another feed is
-  // the same news.
-  std::string kind = reason.substr(reason.rfind(": ") + 2);
+void Poller::not_stored(const ParsedBatch& batch, const std::string& kind) {
+  // "database or disk is full": the same failure of another feed is the same news.
+  std::string reason = "storing " + batch.feed.url + ": " + kind;
   if (kind != storage_failure_) {
     spdlog::error(
         "the database {} cannot be written ({}): nothing is stored until it can be; "
@@ -174,10 +174,9 @@ void Poller::writer() {
     auto stats = store_.write(batches);
     if (!stats) {
       // Nothing of the transaction is stored: each of its feeds is fetched again soon.
-      const std::string& reason = stats.error().message;
-      std::string kind = reason.substr(reason.rfind(": ") + 2);
-      for (const ParsedBatch* batch : batches)
-        not_stored(*batch, "storing " + batch->feed.url + ": " + kind);
+      const Error& error = stats.error();
+      const std::string& kind = error.kind == ErrorKind::not_stored ? error.cause : error.message;
+      for (const ParsedBatch* batch : batches) not_stored(*batch, kind);
     } else if (!storage_failure_.empty()) {
       spdlog::info("the database {} can be written again: storing resumes", database_);
       storage_failure_.clear();

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "base/unique_fd.h"
 #include "daemon/commands.h"
 #include "daemon/config_options.h"
 #include "daemon/instance_lock.h"
@@ -174,8 +175,8 @@ int run_command(const Args& args) {
     log_lines(spdlog::level::err, store.error().message);
     return 1;
   }
-  int stop_fd = stop_signal_fd();
-  if (stop_fd < 0) {
+  UniqueFd stop_fd(stop_signal_fd());  // declared before the poller, closed after it
+  if (stop_fd.get() < 0) {
     spdlog::error("cannot receive stop signals (signalfd: {})", std::strerror(errno));
     return 1;
   }
@@ -185,7 +186,7 @@ int run_command(const Args& args) {
   // The poller holds the only reference to the matcher, so that the one a reload replaces is
   // freed.
   auto poller = Poller::create(config, std::move(*store), std::move(loaded->matcher), clock,
-                               stop_fd, &notifier);
+                               stop_fd.get(), &notifier);
   if (!poller) {
     log_lines(spdlog::level::err, poller.error().message);
     return 1;
@@ -210,7 +211,6 @@ int run_command(const Args& args) {
     spdlog::info("stopping on signal");
   }
   poller->reset();
-  close(stop_fd);
   return exit_status;
 }
 

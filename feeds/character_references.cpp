@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <iterator>
 
+#include "base/fnv1a.h"
+#include "base/utf8.h"
 #include "feeds/ascii.h"
 #include "feeds/encoding.h"
 
@@ -27,11 +29,7 @@ constexpr NamedEntity kEntities[] = {
 
 // FNV-1a: names are short, and a hash of them costs less than the dozen string comparisons
 // of a binary search over 2,125 names (every reference in a feed's HTML is looked up).
-constexpr std::uint32_t entity_hash(std::string_view name) {
-  std::uint32_t hash = 2166136261u;
-  for (char c : name) hash = (hash ^ static_cast<unsigned char>(c)) * 16777619u;
-  return hash;
-}
+constexpr std::uint32_t entity_hash(std::string_view name) { return fnv1a_32(name); }
 
 constexpr std::size_t kEntitySlots = 8192;  // a power of two, about four times the names
 constexpr std::uint16_t kNoEntity = 0xFFFF;

@@ -1,3 +1,4 @@
+#include "base/utf8.h"
 #include "feeds/encoding.h"
 
 #include <iconv.h>

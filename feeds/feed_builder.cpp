@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <sstream>
 
+#include "base/utf8.h"
 #include "feeds/base64.h"
 #include "feeds/dates.h"
-#include "feeds/encoding.h"
 #include "feeds/excerpt.h"
 
 namespace newswatch {

@@ -1,7 +1,8 @@
 #include "feeds/json_syntax.h"
 
-#include <algorithm>
 #include <cstring>
+
+#include "base/text_position.h"
 
 namespace newswatch {
 
@@ -28,15 +29,8 @@ bool is_json_number(std::string_view s) {
 }
 
 std::string line_and_column(std::string_view text, std::size_t offset) {
-  offset = std::min(offset, text.size());
-  std::size_t line_start = text.rfind('\n', offset == 0 ? 0 : offset - 1);
-  line_start = line_start == std::string_view::npos || offset == 0 ? 0 : line_start + 1;
-  std::size_t line =
-      1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + line_start, '\n'));
-  std::size_t column = 1;
-  for (std::size_t i = line_start; i < offset; ++i)
-    column += (static_cast<unsigned char>(text[i]) & 0xC0) != 0x80;
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+  auto at = line_column_at(text, offset, ColumnUnit::characters);
+  return "line " + std::to_string(at.line) + ", column " + std::to_string(at.column);
 }
 
 std::optional<JsonFlaw> find_json_flaw(std::string_view text) {

@@ -14,7 +14,7 @@
 #include <emmintrin.h>
 #endif
 
-#include "feeds/encoding.h"
+#include "base/utf8.h"
 
 namespace newswatch {
 namespace {

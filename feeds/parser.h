@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "feeds/item.h"
-#include "feeds/result.h"
+#include "base/result.h"
 
 namespace newswatch {
 

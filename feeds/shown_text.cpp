@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 
-#include "feeds/encoding.h"
+#include "base/utf8.h"
 
 namespace newswatch {
 namespace {

@@ -10,7 +10,7 @@
 #include <string>
 #include <string_view>
 
-#include "feeds/encoding.h"
+#include "base/utf8.h"
 #include "feeds/nfc.h"
 
 namespace newswatch::fuzz {

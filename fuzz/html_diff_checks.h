@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "feeds/encoding.h"
+#include "base/utf8.h"
 #include "feeds/text.h"
 #include "fuzz/checks.h"
 #include "html_oracle.h"

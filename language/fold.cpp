@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "feeds/encoding.h"
+#include "base/utf8.h"
 
 namespace newswatch {
 namespace {

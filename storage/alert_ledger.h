@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "feeds/item.h"
-#include "feeds/result.h"
+#include "base/result.h"
 
 namespace SQLite {
 class Database;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 
+#include "base/fnv1a.h"
 #include "feeds/url.h"
 #include "language/fold.h"
 
@@ -15,15 +16,6 @@ namespace {
 
 // How much of the lede the text key reads: enough to tell two items under one headline apart.
 constexpr std::size_t kTextKeyBytes = 400;
-
-std::uint64_t fnv1a64(std::string_view text) {
-  std::uint64_t hash = 14695981039346656037ull;  // the same on every platform and run
-  for (char c : text) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ull;
-  }
-  return hash;
-}
 
 bool is_web_url(const std::string& text) {
   return text.starts_with("http://") || text.starts_with("https://") ||
@@ -49,7 +41,7 @@ std::string article_text_key(const Item& item, const FoldedItem* folded) {
   text += '\n';
   text += fold(std::string_view(body).substr(0, kTextKeyBytes));
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(fnv1a_64(text)));
   return std::string("text:") + hex;
 }
 

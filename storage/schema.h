@@ -4,7 +4,7 @@
 // records how far a database has come.
 #pragma once
 
-#include "feeds/result.h"
+#include "base/result.h"
 
 namespace SQLite {
 class Database;

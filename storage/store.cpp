@@ -195,7 +195,10 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
   if (batches.empty()) return std::vector<WriteStats>{};
   const std::string* url = &batches.front()->feed.url;
   try {
-    if (auto room = make_room_in_wal(); !room) return fail(*url + ": " + room.error().message);
+    if (auto room = make_room_in_wal(); !room) {
+      const std::string& cause = room.error().message;
+      return fail(Error(*url + ": " + cause, ErrorKind::not_stored, cause));
+    }
     std::uintmax_t wal_before = wal_size();
     if (!clusterer_) load_clusterer();
     std::vector<WriteStats> stats;
@@ -213,8 +216,8 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
     clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time
     unclustered_.clear();
     if (!dynamic_cast<const SQLite::Exception*>(&e))
-      return fail(std::string(e.what()) + ": " + *url);
-    return fail("storing " + *url + ": " + e.what());
+      return fail(Error(std::string(e.what()) + ": " + *url, ErrorKind::not_stored, e.what()));
+    return fail(Error("storing " + *url + ": " + e.what(), ErrorKind::not_stored, e.what()));
   }
 }
 

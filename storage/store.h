@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "feeds/item.h"
-#include "feeds/result.h"
+#include "base/result.h"
 #include "storage/alert_ledger.h"
 #include "storage/match_diff.h"
 #include "storage/parsed_batch.h"

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "feeds/result.h"
+#include "base/result.h"
 
 namespace SQLite {
 class Database;

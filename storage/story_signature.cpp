@@ -10,6 +10,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "base/fnv1a.h"
 #include "feeds/text.h"
 #include "language/digits.h"
 #include "language/fold.h"
@@ -31,14 +32,7 @@ constexpr std::uint16_t kHeadlineCount = 2;
 // alike.
 constexpr std::size_t kMinWordLength = 3;
 
-std::uint32_t word_hash(std::string_view word) {
-  std::uint32_t hash = 2166136261u;  // FNV-1a: the same on every platform and run
-  for (char c : word) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 16777619u;
-  }
-  return hash;
-}
+std::uint32_t word_hash(std::string_view word) { return fnv1a_32(word); }
 
 bool is_number(std::string_view word) {
   return !word.empty() &&

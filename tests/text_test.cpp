@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/utf8.h"
 #include "feeds/encoding.h"
 #include "feeds/nfc.h"
 #include "feeds/url.h"

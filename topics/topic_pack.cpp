@@ -3,16 +3,15 @@
 #include <algorithm>
 
 #include <cmath>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 #include <toml.hpp>
 
+#include "base/read_file.h"
+#include "base/toml_errors.h"
 #include "language/fold.h"
 #include "topics/builtin_pack.h"
-#include "topics/toml_errors.h"
 
 namespace newswatch {
 namespace {
@@ -185,10 +184,8 @@ const char* field_name(ItemField field) {
 }
 
 Result<TopicPack> TopicPack::parse(const std::string& text, const std::string& origin) {
-  try {
-    std::istringstream stream(text);
-    require_utf8(text, origin);
-    toml::value root = toml::parse(stream, origin);
+  return read_toml(origin, [&]() -> Result<TopicPack> {
+    toml::value root = parse_toml(text, origin);
     check_keys(root, {"name", "description", "threshold", "concept", "topic"}, "the pack");
     TopicPack pack;
     if (auto v = find_key(root, "name")) pack.name = string_of(*v, "'name'");
@@ -224,14 +221,7 @@ Result<TopicPack> TopicPack::parse(const std::string& text, const std::string& o
         reject(topic, "duplicate topic name '" + pack.topics.back().name + "'");
     }
     return pack;
-  } catch (const TomlValueError& e) {
-    return fail(e.message);
-  } catch (const toml::exception& e) {
-    return fail(toml_describe(e));
-  } catch (const std::exception& e) {
-    // toml11 meets some malformed bytes (Latin-1 in a literal string) with std exceptions.
-    return fail(origin + ":1:1: not a readable TOML file (" + e.what() + ")");
-  }
+  });
 }
 
 Result<void> TopicPack::merge(TopicPack other) {
@@ -261,11 +251,9 @@ TopicPack TopicPack::builtin() {
 }
 
 Result<TopicPack> TopicPack::load(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return fail(path + ": cannot open topic pack");
-  std::ostringstream text;
-  text << file.rdbuf();
-  return parse(text.str(), path);
+  auto text = read_file(path);
+  if (!text) return fail(path + ": cannot open topic pack");
+  return parse(*text, path);
 }
 
 }  // namespace newswatch

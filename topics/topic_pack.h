@@ -24,7 +24,7 @@
 #include <string>
 #include <vector>
 
-#include "feeds/result.h"
+#include "base/result.h"
 
 namespace newswatch {
 

@@ -6,6 +6,8 @@
 // build gets a minimal stand-in with the same interface.
 #pragma once
 
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <utility>
 #include <version>
@@ -13,17 +15,47 @@
 #if defined(__cpp_lib_expected)
 #include <expected>
 #else
-#include <optional>
 #include <stdexcept>
 #include <variant>
 #endif
 
 namespace newswatch {
 
+// A place in a file: what a message about that file begins with ("feeds.toml:3:7").
+struct SourcePosition {
+  std::string file;
+  std::size_t line = 0;    // from 1
+  std::size_t column = 0;  // from 1, as the file's reader counts (characters, or bytes)
+
+  std::string text() const {
+    return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+  }
+};
+
+// What a caller may do differently about a failure; the message is for people only, and no
+// caller reads it back.
+enum class ErrorKind {
+  general,
+  // The database refused a write as a whole (full, read-only, locked, its log held by a
+  // reader's snapshot): nothing of it is stored, and the same write may succeed later.
+  not_stored,
+};
+
 // A failure a person can act on: what went wrong, and where when there is a place
-// ("feeds.toml:3:7: ...").
+// ("feeds.toml:3:7: ..."). `position` and `cause` repeat, for code, what the message says.
 struct Error {
+  Error() = default;
+  Error(std::string message, ErrorKind kind = ErrorKind::general, std::string cause = {})
+      : message(std::move(message)), kind(kind), cause(std::move(cause)) {}
+  Error(std::string message, SourcePosition position)
+      : message(std::move(message)), position(std::move(position)) {}
+
   std::string message;
+  ErrorKind kind = ErrorKind::general;
+  std::optional<SourcePosition> position;  // the place the message begins with, if any
+  // The failure without its context (which feed, which file): for not_stored, the database's
+  // words, the same for every feed of the write ("database or disk is full").
+  std::string cause;
 };
 
 #if defined(__cpp_lib_expected)
@@ -83,5 +115,11 @@ class Result<void> {
 #endif
 
 inline auto fail(std::string message) { return fail(Error{std::move(message)}); }
+
+// "file:line:column: what": an error at a place in a file.
+inline Error error_at(SourcePosition position, const std::string& what) {
+  std::string message = position.text() + ": " + what;
+  return Error(std::move(message), std::move(position));
+}
 
 }  // namespace newswatch
