@@ -109,13 +109,6 @@ std::vector<FeedConfig> feeds_of(const toml::value& value, Problems& problems) {
   return feeds;
 }
 
-toml::value parse_toml_file(const std::string& path) {
-  auto text = read_file(path);
-  if (!text) throw TomlValueError{Error(path + ": cannot open file")};
-  std::istringstream stream(*text);
-  return toml::parse(stream, path);
-}
-
 // A program a hook runs: a path to an executable file, or a name found on PATH.
 bool is_runnable(const std::string& program) {
   if (program.find('/') != std::string::npos) return access(program.c_str(), X_OK) == 0;
@@ -414,22 +407,24 @@ Result<Config> Config::parse(const std::string& text, const std::string& origin)
 
 Result<std::vector<FeedConfig>> load_feed_list(const std::string& path) {
   if (path.ends_with(".opml") || path.ends_with(".xml")) return load_opml(path);
-  try {
-    toml::value root = parse_toml_file(path);
+  auto text = read_file(path);
+  if (!text) return fail(path + ": cannot open file");
+  Problems problems;
+  auto feeds = read_toml(path, [&]() -> Result<std::vector<FeedConfig>> {
+    toml::value root = parse_toml(*text, path);
     std::vector<FeedConfig> feeds;
     for (const auto& [key, value] : root.as_table()) {
-      if (key != "feed")
-        reject(value, "unknown key '" + key + "' in a feed list (expected [[feed]])");
-      Problems problems;
-      feeds = feeds_of(value, problems);
-      if (!problems.errors.empty()) return fail(problems.errors.front());
+      problems.check([&, &key = key, &value = value] {
+        if (key != "feed")
+          reject(value, "unknown key '" + key + "' in a feed list (expected [[feed]])");
+        auto listed = feeds_of(value, problems);
+        feeds.insert(feeds.end(), listed.begin(), listed.end());
+      });
     }
     return feeds;
-  } catch (const TomlValueError& e) {
-    return fail(e.error);
-  } catch (const toml::exception& e) {
-    return fail(toml_describe(e));
-  }
+  });
+  if (feeds && !problems.errors.empty()) return fail(in_file_order(std::move(problems.errors)));
+  return feeds;
 }
 
 }  // namespace newswatch
