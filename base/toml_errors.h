@@ -42,8 +42,8 @@ inline void require_utf8(const std::string& text, const std::string& origin) {
       valid = (static_cast<unsigned char>(text[i + k]) & 0xC0) == 0x80;
     if (!valid) {
       auto at = line_column_at(text, i, ColumnUnit::characters);
-      throw TomlValueError{error_at({origin, at.line, at.column},
-                                    "not UTF-8 (a TOML file is UTF-8 text)")};
+      throw TomlValueError{
+          error_at({origin, at.line, at.column}, "not UTF-8 (a TOML file is UTF-8 text)")};
     }
     i += length;
   }
@@ -99,8 +99,8 @@ auto read_toml(const std::string& origin, Read&& read) -> decltype(read()) {
     return fail(toml_describe(e));
   } catch (const std::exception& e) {
     // toml11 meets some malformed bytes (Latin-1 in a literal string) with std exceptions.
-    return fail(error_at({origin, 1, 1},
-                         std::string("not a readable TOML file (") + e.what() + ")"));
+    return fail(
+        error_at({origin, 1, 1}, std::string("not a readable TOML file (") + e.what() + ")"));
   }
 }
 

@@ -85,30 +85,31 @@ using newswatch::UnixSeconds;
 
 constexpr UnixSeconds kHour = 3600;
 constexpr UnixSeconds kStart = 1750000000;
-constexpr std::size_t kRound = 200;         // new articles in a poll round
-constexpr int kVocabulary = 30000;          // words of each language
+constexpr std::size_t kRound = 200;  // new articles in a poll round
+constexpr int kVocabulary = 30000;   // words of each language
 constexpr int kOutlets = 600;
-constexpr double kSingletons = 0.25;        // stories told once
+constexpr double kSingletons = 0.25;  // stories told once
 constexpr int kMinReports = 3, kMaxReports = 15;
-constexpr double kReportSpreadHours = 8;    // mean delay of a report after the story's first
+constexpr double kReportSpreadHours = 8;  // mean delay of a report after the story's first
 constexpr double kMaxSpreadHours = 48;
 
 // Iran-US pack concept ids: a place, actor or act in every language.
 const char* const kConcepts[] = {
-    "iran",        "iran_state",    "khamenei",      "pezeshkian", "araghchi",   "irgc",
-    "guards",      "trump",         "witkoff",       "united_states", "us_forces", "naval_forces",
-    "carriers",    "qatar",         "oman",          "mediators",  "hormuz",     "gulf_waters",
-    "nuclear_sites", "enrichment",  "nuclear",       "talks",      "talks_round", "seizure",
-    "vessels",     "shipping_risk", "oil_market",    "drones",     "strike_words", "sanction_words"};
+    "iran",          "iran_state",   "khamenei",    "pezeshkian",    "araghchi",
+    "irgc",          "guards",       "trump",       "witkoff",       "united_states",
+    "us_forces",     "naval_forces", "carriers",    "qatar",         "oman",
+    "mediators",     "hormuz",       "gulf_waters", "nuclear_sites", "enrichment",
+    "nuclear",       "talks",        "talks_round", "seizure",       "vessels",
+    "shipping_risk", "oil_market",   "drones",      "strike_words",  "sanction_words"};
 constexpr int kConceptCount = static_cast<int>(std::size(kConcepts));
 
 enum Language { kEn, kFr, kDe, kEs, kAr, kFa, kLanguages };
 const double kLanguageShare[kLanguages] = {0.60, 0.10, 0.08, 0.08, 0.07, 0.07};
 // Function words guess_language reads, a few of each language.
 const char* const kFunctionWords[kLanguages][6] = {
-    {"the", "of", "and", "to", "in", "for"},  {"le", "la", "les", "des", "et", "pour"},
+    {"the", "of", "and", "to", "in", "for"},    {"le", "la", "les", "des", "et", "pour"},
     {"der", "die", "das", "und", "mit", "von"}, {"el", "los", "las", "del", "y", "para"},
-    {"في", "من", "على", "إلى", "عن", "مع"},    {"در", "از", "به", "که", "این", "با"}};
+    {"في", "من", "على", "إلى", "عن", "مع"},     {"در", "از", "به", "که", "این", "با"}};
 
 bool arabic_script(int language) { return language == kAr || language == kFa; }
 
@@ -191,7 +192,8 @@ class Stream {
   }
 
   GeneratedArticle next() {
-    while (pending_.empty() || static_cast<double>(pending_.top().time) >= next_start_) start_story();
+    while (pending_.empty() || static_cast<double>(pending_.top().time) >= next_start_)
+      start_story();
     Pending p = pending_.top();
     pending_.pop();
     Story& story = stories_.at(p.story);
@@ -211,7 +213,9 @@ class Stream {
   struct Pending {
     UnixSeconds time;
     std::int64_t story;
-    bool operator>(const Pending& o) const { return std::tie(time, story) > std::tie(o.time, o.story); }
+    bool operator>(const Pending& o) const {
+      return std::tie(time, story) > std::tie(o.time, o.story);
+    }
   };
 
   double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
@@ -233,9 +237,10 @@ class Stream {
     s.remaining = reports;
     auto start = static_cast<UnixSeconds>(next_start_);
     for (int i = 0; i < reports; ++i) {
-      double delay = i == 0 ? 0
-                            : std::min(kMaxSpreadHours, std::exponential_distribution<double>(
-                                                            1 / kReportSpreadHours)(rng_));
+      double delay =
+          i == 0 ? 0
+                 : std::min(kMaxSpreadHours,
+                            std::exponential_distribution<double>(1 / kReportSpreadHours)(rng_));
       pending_.push({start + static_cast<UnixSeconds>(delay * kHour), id});
     }
     next_start_ += std::exponential_distribution<double>(1 / story_gap_)(rng_);
@@ -288,7 +293,8 @@ class Stream {
     for (int c : s.concepts) {
       if (uniform() < 0.8) matches.concepts.push_back({kConcepts[c], ItemField::kTitle, 0});
     }
-    if (uniform() < 0.3) matches.concepts.push_back({kConcepts[concepts_(rng_)], ItemField::kTitle, 0});
+    if (uniform() < 0.3)
+      matches.concepts.push_back({kConcepts[concepts_(rng_)], ItemField::kTitle, 0});
     return newswatch::story_signature(item, matches, time, {outlet_name(outlet)});
   }
 
@@ -334,9 +340,7 @@ struct Window {
   double heap_per_article = 0, rss_per_article = 0, setup_seconds = 0;
 
   Window(int window_, int hours_)
-      : window(window_),
-        hours(hours_),
-        stream(static_cast<double>(hours_) * kHour / window_) {
+      : window(window_), hours(hours_), stream(static_cast<double>(hours_) * kHour / window_) {
     std::size_t capacity = static_cast<std::size_t>(window) * 4;
     truth.reserve(capacity), merged_into.reserve(capacity), times.reserve(capacity);
     auto start = std::chrono::steady_clock::now();
@@ -381,7 +385,8 @@ struct Window {
 
   std::int64_t story_of(std::int64_t article) {
     std::int64_t s = article;
-    while (merged_into[static_cast<std::size_t>(s)] != s) s = merged_into[static_cast<std::size_t>(s)];
+    while (merged_into[static_cast<std::size_t>(s)] != s)
+      s = merged_into[static_cast<std::size_t>(s)];
     return merged_into[static_cast<std::size_t>(article)] = s;
   }
 
@@ -395,7 +400,9 @@ struct Window {
       std::int64_t s = story_of(a), t = truth[static_cast<std::size_t>(a)];
       ++both[{s, t}], ++found[s], ++told[t];
     }
-    auto pairs = [](std::int64_t n) { return static_cast<double>(n) * static_cast<double>(n - 1) / 2; };
+    auto pairs = [](std::int64_t n) {
+      return static_cast<double>(n) * static_cast<double>(n - 1) / 2;
+    };
     double tp = 0, fp = 0, tt = 0;
     for (const auto& [k, n] : both) tp += pairs(n);
     for (const auto& [k, n] : found) fp += pairs(n);
@@ -470,7 +477,8 @@ void BM_ClusterRound(benchmark::State& state) {
   state.counters["signature_us"] = micros(signature);
   state.counters["merges/round"] = merges / static_cast<double>(state.iterations());
   state.counters["window"] = size / static_cast<double>(state.iterations());
-  state.counters["heap/article"] = Counter(w.heap_per_article, Counter::kDefaults, Counter::kIs1024);
+  state.counters["heap/article"] =
+      Counter(w.heap_per_article, Counter::kDefaults, Counter::kIs1024);
   state.counters["rss/article"] = Counter(w.rss_per_article, Counter::kDefaults, Counter::kIs1024);
   state.counters["setup_s"] = w.setup_seconds;
   auto [precision, recall] = w.pairwise();

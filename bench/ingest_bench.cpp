@@ -123,13 +123,15 @@ void BM_PlainInserts(benchmark::State& state) {
       db.exec("PRAGMA synchronous = NORMAL");
       state.ResumeTiming();
       SQLite::Transaction transaction(db);
-      SQLite::Statement story(db, "INSERT INTO stories (title, first_seen, last_seen) VALUES (?, 0, 0)");
+      SQLite::Statement story(
+          db, "INSERT INTO stories (title, first_seen, last_seen) VALUES (?, 0, 0)");
       SQLite::Statement article(
           db,
           "INSERT INTO articles (canonical_url, url, title, summary, content, author, published, "
           "first_seen, last_seen, feed_id, story_id, outlet, signature) "
           "VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, NULL)");
-      SQLite::Statement key(db, "INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)");
+      SQLite::Statement key(db,
+                            "INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)");
       SQLite::Statement sighting(db,
                                  "INSERT INTO sightings (article_id, feed_id, item_key, url, guid, "
                                  "title, outlet, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?, 0)");

@@ -342,9 +342,8 @@ void check_files(Config& config, std::vector<Error>& problems) {
   }
   for (const AlertConfig& alert : config.alerts) {
     if (!alert.exec.empty() && !is_runnable(alert.exec.front()))
-      problems.push_back(error_at(alert.exec_location,
-                                  "alert program not found or not executable: " +
-                                      alert.exec.front()));
+      problems.push_back(error_at(
+          alert.exec_location, "alert program not found or not executable: " + alert.exec.front()));
   }
   if (!config.opml.empty()) {
     auto extra = load_opml(config.opml);

@@ -22,7 +22,7 @@ struct FeedConfig {
 // An [[alert]] hook: the stories it announces and what it does with each.
 struct AlertConfig {
   std::string name;
-  std::vector<std::string> topics;           // empty: every topic
+  std::vector<std::string> topics;              // empty: every topic
   std::vector<SourcePosition> topic_locations;  // where each is, for later checks
   int min_outlets = 1;
   std::vector<std::string> exec;  // a program and its arguments, run without a shell
@@ -34,7 +34,7 @@ struct AlertConfig {
 struct Config {
   std::string source;  // the file it came from; empty for built-in defaults
   std::string database = "newswatch.db";
-  std::vector<std::string> topics;           // topic pack files; empty: the built-in Iran–US pack
+  std::vector<std::string> topics;  // topic pack files; empty: the built-in Iran–US pack
   std::vector<SourcePosition> topic_locations;  // where each is, for load()'s checks
   std::chrono::seconds interval{15 * 60};
   bool honor_feed_hints = true;  // ttl, sy:update*, skipHours/Days, Cache-Control, Expires

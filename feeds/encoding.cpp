@@ -1,4 +1,3 @@
-#include "base/utf8.h"
 #include "feeds/encoding.h"
 
 #include <iconv.h>
@@ -10,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "base/utf8.h"
 #include "feeds/excerpt.h"
 
 namespace newswatch {

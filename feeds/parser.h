@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "feeds/item.h"
 #include "base/result.h"
+#include "feeds/item.h"
 
 namespace newswatch {
 

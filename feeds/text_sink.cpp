@@ -9,10 +9,10 @@
 #include <emmintrin.h>
 #endif
 
+#include "base/utf8.h"
 #include "feeds/ascii.h"
 #include "feeds/byte_search.h"
 #include "feeds/character_references.h"
-#include "base/utf8.h"
 #include "feeds/encoding.h"
 #include "feeds/nfc.h"
 

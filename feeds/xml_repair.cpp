@@ -11,8 +11,8 @@
 #endif
 
 #include "feeds/byte_search.h"
-#include "feeds/excerpt.h"
 #include "feeds/character_references.h"
+#include "feeds/excerpt.h"
 
 namespace newswatch {
 namespace {

@@ -51,8 +51,7 @@ inline std::string check_plain_text(std::string_view what, std::string_view text
 
 // True when `message` begins "origin:line:column: ", the place a person can go to.
 inline bool names_place(std::string_view message, std::string_view origin) {
-  if (!message.starts_with(origin) || !message.substr(origin.size()).starts_with(":"))
-    return false;
+  if (!message.starts_with(origin) || !message.substr(origin.size()).starts_with(":")) return false;
   std::size_t i = origin.size() + 1;
   for (int number = 0; number < 2; ++number) {
     std::size_t start = i;

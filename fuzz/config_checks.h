@@ -19,7 +19,8 @@ inline const std::string kConfigOrigin = "/nonexistent-newswatch-fuzz/newswatch.
 // Only a string escape or a multi-line string can put a newline inside one error, where it
 // would read as the start of another.
 inline bool may_write_newlines(std::string_view text) {
-  return text.find('\\') != std::string_view::npos || text.find("\"\"\"") != std::string_view::npos ||
+  return text.find('\\') != std::string_view::npos ||
+         text.find("\"\"\"") != std::string_view::npos ||
          text.find("'''") != std::string_view::npos;
 }
 

@@ -40,8 +40,8 @@ inline std::string check_reads_back(std::string_view written, UnixSeconds expect
 inline std::string format_rfc822(UnixSeconds t, int offset_minutes) {
   static constexpr std::array<const char*, 7> kDays = {"Sun", "Mon", "Tue", "Wed",
                                                        "Thu", "Fri", "Sat"};
-  static constexpr std::array<const char*, 12> kMonths = {
-      "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  static constexpr std::array<const char*, 12> kMonths = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   std::time_t local = static_cast<std::time_t>(t + offset_minutes * 60);
   std::tm tm{};
   gmtime_r(&local, &tm);
@@ -71,9 +71,9 @@ inline std::string check_date_parsing(std::string_view bytes) {
   if (bytes.size() < 8) return {};
   std::uint64_t raw;
   std::memcpy(&raw, bytes.data(), sizeof raw);
-  UnixSeconds instant =
-      kFirstFormattable +
-      static_cast<UnixSeconds>(raw % static_cast<std::uint64_t>(kAfterFormattable - kFirstFormattable));
+  UnixSeconds instant = kFirstFormattable +
+                        static_cast<UnixSeconds>(raw % static_cast<std::uint64_t>(
+                                                           kAfterFormattable - kFirstFormattable));
   if (auto broken = check_reads_back(format_iso8601(instant), instant); !broken.empty())
     return broken;
   // RFC 822 wants four digits for the year in the zone's own time, so one day in from the ends.

@@ -46,8 +46,8 @@ inline std::string check_match_set(const TopicPack& pack, const FoldedItem& fold
   }
   for (const auto& hit : set.concepts) {
     if (hit.offset >= folded.fields[static_cast<std::size_t>(hit.field)].size())
-      return "concept '" + printable(hit.concept_id) + "' at offset " +
-             std::to_string(hit.offset) + " past the end of " + field_name(hit.field);
+      return "concept '" + printable(hit.concept_id) + "' at offset " + std::to_string(hit.offset) +
+             " past the end of " + field_name(hit.field);
   }
   return {};
 }

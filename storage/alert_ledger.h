@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "feeds/item.h"
 #include "base/result.h"
+#include "feeds/item.h"
 
 namespace SQLite {
 class Database;

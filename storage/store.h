@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "feeds/item.h"
 #include "base/result.h"
+#include "feeds/item.h"
 #include "storage/alert_ledger.h"
 #include "storage/match_diff.h"
 #include "storage/parsed_batch.h"

@@ -66,7 +66,8 @@ Result<std::vector<TopicDay>> StoreReader::last_day_by_topic() {
        GROUP BY m.topic ORDER BY 2 DESC, m.topic)sql");
     std::vector<TopicDay> topics;
     while (day.executeStep())
-      topics.push_back({text(day.getColumn(0)), day.getColumn(1).getInt(), day.getColumn(2).getInt()});
+      topics.push_back(
+          {text(day.getColumn(0)), day.getColumn(1).getInt(), day.getColumn(2).getInt()});
     return topics;
   });
 }

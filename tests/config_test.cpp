@@ -126,18 +126,22 @@ TEST_CASE("TOML feed lists hold [[feed]] tables only") {
 
 TEST_CASE("a TOML feed list reports every problem in file order, and bytes that are not UTF-8") {
   TempDir dir;
-  auto two = load_feed_list(dir.write("two.toml",
-                                      "[[feed]]\nurl = 7\n[[feed]]\nurl = \"https://a.example/rss\"\n"
-                                      "interval = \"soon\"\n"));
+  auto two =
+      load_feed_list(dir.write("two.toml",
+                               "[[feed]]\nurl = 7\n[[feed]]\nurl = \"https://a.example/rss\"\n"
+                               "interval = \"soon\"\n"));
   REQUIRE_FALSE(two);
-  CHECK_THAT(two.error().message, Catch::StartsWith("two.toml:2:") || Catch::Contains("/two.toml:2:"));
+  CHECK_THAT(two.error().message,
+             Catch::StartsWith("two.toml:2:") || Catch::Contains("/two.toml:2:"));
   CHECK_THAT(two.error().message, Catch::Contains("two.toml:5:"));
   CHECK(two.error().message.find("two.toml:2:") < two.error().message.find("two.toml:5:"));
   // toml11 met a Latin-1 byte in a literal string with a std::length_error that ended the
   // daemon (exit 134).
-  auto latin1 = load_feed_list(dir.write("latin1.toml", "[[feed]]\nurl = 'https://a.example/caf\xE9'\n"));
+  auto latin1 =
+      load_feed_list(dir.write("latin1.toml", "[[feed]]\nurl = 'https://a.example/caf\xE9'\n"));
   REQUIRE_FALSE(latin1);
-  CHECK_THAT(latin1.error().message, Catch::Contains("latin1.toml:2:") && Catch::Contains("not UTF-8"));
+  CHECK_THAT(latin1.error().message,
+             Catch::Contains("latin1.toml:2:") && Catch::Contains("not UTF-8"));
 }
 
 TEST_CASE("the shipped config loads and lists real outlets") {

@@ -64,9 +64,7 @@ TEST_CASE("feeds that once broke parse_fuzzer parse without harm") {
 
 TEST_CASE("dates that once broke date_fuzzer parse and read back") { replay("date_fuzzer"); }
 
-TEST_CASE("URLs that once broke url_fuzzer have a stable canonical form") {
-  replay("url_fuzzer");
-}
+TEST_CASE("URLs that once broke url_fuzzer have a stable canonical form") { replay("url_fuzzer"); }
 
 TEST_CASE("HTML that once broke html_text_fuzzer becomes collapsed NFC text") {
   replay("html_text_fuzzer");

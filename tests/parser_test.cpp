@@ -467,8 +467,7 @@ TEST_CASE("no text field of an RSS feed holds a control a terminal would act on"
   CHECK(feed.title == "Iran\uFFFD]0;owned\uFFFD\uFFFD[2J");
   REQUIRE(feed.items.size() == 1);
   const Item& item = feed.items[0];
-  CHECK(item.title ==
-        "raw \uFFFD]0;owned\uFFFD \uFFFD ›2J and ›31m");
+  CHECK(item.title == "raw \uFFFD]0;owned\uFFFD \uFFFD ›2J and ›31m");
   CHECK(item.summary == "html \uFFFD[2J \uFFFD");
   CHECK(item.content == "cdata \uFFFD[2J");
   CHECK(item.author == "a\uFFFD[2J");
@@ -521,8 +520,7 @@ TEST_CASE("no text field of a JSON Feed holds a control a terminal would act on"
   CHECK(feed.title == "T\uFFFD[2J›");
   REQUIRE(feed.items.size() == 2);
   const Item& item = feed.items[0];
-  CHECK(item.title ==
-        "\uFFFD]0;owned\uFFFD\uFFFD[2J ›2J € …x");
+  CHECK(item.title == "\uFFFD]0;owned\uFFFD\uFFFD[2J ›2J € …x");
   CHECK(item.summary == "s\uFFFD");
   CHECK(item.content == "h\uFFFD[2J›");
   CHECK(item.author == "A\uFFFD");

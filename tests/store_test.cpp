@@ -95,9 +95,10 @@ TEST_CASE("the views are views.sql's: restored when they differ, an analyst's ow
   CHECK(count(dir.file("n.db"), "PRAGMA schema_version") == cookie);
   {
     SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE);
-    db.exec("DROP VIEW items_v; CREATE VIEW items_v AS SELECT 1 AS stale;"
-            "DROP VIEW alerts_v;"
-            "CREATE VIEW analyst_v AS SELECT count(*) AS n FROM articles");
+    db.exec(
+        "DROP VIEW items_v; CREATE VIEW items_v AS SELECT 1 AS stale;"
+        "DROP VIEW alerts_v;"
+        "CREATE VIEW analyst_v AS SELECT count(*) AS n FROM articles");
   }
   REQUIRE(Store::open(dir.file("n.db")));
   CHECK(count(dir.file("n.db"), "SELECT count(article_id) FROM items_v") == 0);
@@ -196,7 +197,8 @@ TEST_CASE("views show readable ISO-8601 UTC times, topics and why they matched")
   CHECK(items.getColumn(3).getString() == "2025-06-15T15:06:40Z");
   CHECK(items.getColumn(4).getString() == "Gulf Times");
   CHECK(items.getColumn(5).getString() == "hormuz");
-  SQLite::Statement why(db, "SELECT title, topic, field, term, concept, offset, rule FROM matches_v");
+  SQLite::Statement why(db,
+                        "SELECT title, topic, field, term, concept, offset, rule FROM matches_v");
   REQUIRE(why.executeStep());
   CHECK(why.getColumn(0).getString() == "Hormuz");
   CHECK(why.getColumn(2).getString() == "title");
@@ -341,8 +343,11 @@ TEST_CASE("an article under tracking-tagged, AMP, mobile and http variants is on
   CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v") == 6);
   CHECK(count_in(store, dir, "SELECT count(DISTINCT article_id) FROM sightings_v") == 1);
   // The address shown is the first one seen, without its tracking.
-  CHECK(count_in(store, dir,
-                 "SELECT count(*) FROM items_v WHERE url = 'https://news.example/world/tanker-seized'") == 1);
+  CHECK(
+      count_in(
+          store, dir,
+          "SELECT count(*) FROM items_v WHERE url = 'https://news.example/world/tanker-seized'") ==
+      1);
 }
 
 TEST_CASE("a publisher's edits update the article and each version stays on record") {
@@ -351,25 +356,28 @@ TEST_CASE("a publisher's edits update the article and each version stays on reco
   REQUIRE(store.write(batch_for("https://a.example/rss",
                                 {relevant_item("g1", "http://news.example/1", "Tanker seized")})));
   // The title edited: the same article, a new sighting.
-  auto edited = store.write(batch_for(
-      "https://a.example/rss", {relevant_item("g1", "http://news.example/1", "Tanker seized, crew held")}));
+  auto edited = store.write(
+      batch_for("https://a.example/rss",
+                {relevant_item("g1", "http://news.example/1", "Tanker seized, crew held")}));
   REQUIRE(edited);
   CHECK(edited->updated == 1);
   CHECK(edited->new_articles == 0);
   // Moved to https with a new GUID: still the same article.
-  auto moved = store.write(batch_for("https://a.example/rss",
-                                     {relevant_item("urn:new-guid", "https://news.example/1",
-                                                    "Tanker seized, crew held")}));
+  auto moved = store.write(batch_for(
+      "https://a.example/rss",
+      {relevant_item("urn:new-guid", "https://news.example/1", "Tanker seized, crew held")}));
   REQUIRE(moved);
   CHECK(moved->new_articles == 0);
   CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v WHERE title = 'Tanker seized, crew held'") == 1);
+  CHECK(count_in(store, dir,
+                 "SELECT count(*) FROM items_v WHERE title = 'Tanker seized, crew held'") == 1);
   CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v") == 3);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v WHERE title = 'Tanker seized'") == 1);
+  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v WHERE title = 'Tanker seized'") ==
+        1);
   // Seen again unchanged: nothing new.
-  auto again = store.write(batch_for("https://a.example/rss",
-                                     {relevant_item("urn:new-guid", "https://news.example/1",
-                                                    "Tanker seized, crew held")}));
+  auto again = store.write(batch_for(
+      "https://a.example/rss",
+      {relevant_item("urn:new-guid", "https://news.example/1", "Tanker seized, crew held")}));
   REQUIRE(again);
   CHECK(again->known == 1);
   CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v") == 3);
@@ -388,10 +396,11 @@ TEST_CASE("a forgotten article never comes back, from any feed or address") {
   CHECK(count_in(store, dir, "SELECT count(*) FROM sightings") == 0);
   CHECK(count_in(store, dir, "SELECT count(*) FROM matches") == 0);
   CHECK(count_in(store, dir, "SELECT count(*) FROM stories") == 0);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM tombstones_v WHERE key = 'https://news.example/1'") == 1);
+  CHECK(count_in(store, dir,
+                 "SELECT count(*) FROM tombstones_v WHERE key = 'https://news.example/1'") == 1);
   for (const char* url : {"https://news.example/1", "http://news.example/1?utm_source=x"}) {
-    auto again = store.write(batch_for("https://b.example/rss",
-                                       {relevant_item("other", url, "Tanker seized")}));
+    auto again = store.write(
+        batch_for("https://b.example/rss", {relevant_item("other", url, "Tanker seized")}));
     REQUIRE(again);
     CHECK(again->forgotten == 1);
   }
@@ -404,12 +413,13 @@ TEST_CASE("deleting an article in sqlite3 leaves its tombstone too") {
   REQUIRE(store.write(batch_for("https://a.example/rss",
                                 {relevant_item("g1", "https://news.example/1", "Tanker seized")})));
   {
-    SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE);  // foreign keys off, as in sqlite3
+    SQLite::Database db(dir.file("n.db"),
+                        SQLite::OPEN_READWRITE);  // foreign keys off, as in sqlite3
     db.exec("DELETE FROM articles");
   }
   CHECK(count_in(store, dir, "SELECT count(*) FROM sightings") == 0);
-  auto again = store.write(batch_for("https://a.example/rss",
-                                     {relevant_item("g1", "https://news.example/1", "Tanker seized")}));
+  auto again = store.write(batch_for(
+      "https://a.example/rss", {relevant_item("g1", "https://news.example/1", "Tanker seized")}));
   REQUIRE(again);
   CHECK(again->forgotten == 1);
 }
@@ -417,27 +427,31 @@ TEST_CASE("deleting an article in sqlite3 leaves its tombstone too") {
 TEST_CASE("unmatched items are recorded without a story and join one when a copy matches") {
   TempDir dir;
   Store store = store_with_two_feeds(dir);
-  auto first = store.write(batch_for("https://a.example/rss",
-                                     {unmatched_item("g1", "https://news.example/1", "Shipping news")}));
+  auto first = store.write(batch_for(
+      "https://a.example/rss", {unmatched_item("g1", "https://news.example/1", "Shipping news")}));
   REQUIRE(first);
   CHECK(first->unmatched == 1);
   CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 0);
   CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v WHERE story_id IS NULL") == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'shipping'") == 0);
-  auto known = store.write(batch_for("https://a.example/rss",
-                                     {unmatched_item("g1", "https://news.example/1", "Shipping news")}));
+  CHECK(count_in(store, dir,
+                 "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'shipping'") == 0);
+  auto known = store.write(batch_for(
+      "https://a.example/rss", {unmatched_item("g1", "https://news.example/1", "Shipping news")}));
   REQUIRE(known);
   CHECK(known->known == 1);
   // Another feed's copy matches: the article is kept from now on.
-  auto matched = store.write(batch_for("https://b.example/rss",
-                                       {relevant_item("b1", "https://news.example/1?ref=rss", "Shipping news")}));
+  auto matched = store.write(
+      batch_for("https://b.example/rss",
+                {relevant_item("b1", "https://news.example/1?ref=rss", "Shipping news")}));
   REQUIRE(matched);
   CHECK(matched->new_articles == 1);
   CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'shipping'") == 1);
+  CHECK(count_in(store, dir,
+                 "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'shipping'") == 1);
   // Unmatched articles are forgotten after retention, kept ones are not.
   REQUIRE(store.write(batch_for("https://a.example/rss",
-                                {unmatched_item("g2", "https://news.example/2", "Weather")}, 1750000000)));
+                                {unmatched_item("g2", "https://news.example/2", "Weather")},
+                                1750000000)));
   auto pruned = store.forget_unmatched(1750000001);
   REQUIRE(pruned);
   CHECK(*pruned == 1);
@@ -448,15 +462,22 @@ TEST_CASE("unmatched items are recorded without a story and join one when a copy
 TEST_CASE("full-text search finds kept articles by their words, diacritics folded") {
   TempDir dir;
   Store store = store_with_two_feeds(dir);
-  MatchedItem item = relevant_item("g1", "https://news.example/1", "Détroit d'Ormuz : un pétrolier arraisonné");
+  MatchedItem item =
+      relevant_item("g1", "https://news.example/1", "Détroit d'Ormuz : un pétrolier arraisonné");
   item.item.content = "Les Gardiens de la révolution ont saisi le navire.";
   REQUIRE(store.write(batch_for("https://a.example/rss", {item})));
-  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'petrolier'") == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'gardiens AND navire'") == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'football'") == 0);
+  CHECK(count_in(store, dir,
+                 "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'petrolier'") == 1);
+  CHECK(count_in(
+            store, dir,
+            "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'gardiens AND navire'") ==
+        1);
+  CHECK(count_in(store, dir,
+                 "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'football'") == 0);
 }
 
-TEST_CASE("near-duplicates from two outlets are one story, and the aggregator's source is the outlet") {
+TEST_CASE(
+    "near-duplicates from two outlets are one story, and the aggregator's source is the outlet") {
   TempDir dir;
   Store store = store_with_two_feeds(dir);
   MatchedItem wire = relevant_item("a1", "https://wire.example/world/tanker",
@@ -469,8 +490,9 @@ TEST_CASE("near-duplicates from two outlets are one story, and the aggregator's 
   copy.item.link = "https://news.google.example/rss/articles/CBMiXyz";
   copy.item.title = "Iran seizes tanker carrying fuel near Bandar Abbas - Gulf Courier";
   copy.item.source_outlet = "Gulf Courier";
-  MatchedItem other = relevant_item("a2", "https://wire.example/world/talks",
-                                    "Oman hosts a new round of talks between Tehran and Washington");
+  MatchedItem other =
+      relevant_item("a2", "https://wire.example/world/talks",
+                    "Oman hosts a new round of talks between Tehran and Washington");
   other.item.summary =
       "Delegations met in Muscat for indirect negotiations on the nuclear programme, with Omani "
       "mediators carrying messages between the two sides, officials said.";
@@ -494,11 +516,12 @@ TEST_CASE("migration 4 keeps a version-3 database's articles, sightings and matc
     db.exec("PRAGMA user_version = 3");
     // Views of version 3 over the tables migration 4 rebuilds: they must not stand in the
     // way (SQLite refuses to rename a table a view would be left pointing nowhere from).
-    db.exec("CREATE VIEW items_v AS SELECT id AS article_id, title FROM articles;"
-            "CREATE VIEW sightings_v AS SELECT s.url FROM sightings s "
-            "JOIN articles a ON a.id = s.article_id;"
-            "CREATE VIEW matches_v AS SELECT m.topic, a.title FROM matches m "
-            "JOIN articles a ON a.id = m.article_id");
+    db.exec(
+        "CREATE VIEW items_v AS SELECT id AS article_id, title FROM articles;"
+        "CREATE VIEW sightings_v AS SELECT s.url FROM sightings s "
+        "JOIN articles a ON a.id = s.article_id;"
+        "CREATE VIEW matches_v AS SELECT m.topic, a.title FROM matches m "
+        "JOIN articles a ON a.id = m.article_id");
     db.exec(
         "INSERT INTO feeds (url, title, created_at) VALUES ('https://a.example/rss', 'A', 100);"
         "INSERT INTO stories (id, title, first_seen, last_seen) VALUES (1, 'Hormuz', 100, 100);"
@@ -515,25 +538,31 @@ TEST_CASE("migration 4 keeps a version-3 database's articles, sightings and matc
   CHECK(count_in(*store, dir, "SELECT count(*) FROM items_v WHERE outlet = 'A'") == 1);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM sightings_v WHERE outlet = 'A'") == 1);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM matches_v WHERE rule = 'p.toml:1'") == 1);
-  CHECK(count_in(*store, dir, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'hormuz'") == 1);
+  CHECK(count_in(*store, dir,
+                 "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'hormuz'") == 1);
   CHECK(count_in(*store, dir, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
   // The old key still recognises the item; the canonical one the article.
-  auto again = store->write(batch_for("https://a.example/rss",
-                                      {relevant_item("g1", "https://a.example/1?utm_source=x", "Hormuz")}));
+  auto again =
+      store->write(batch_for("https://a.example/rss",
+                             {relevant_item("g1", "https://a.example/1?utm_source=x", "Hormuz")}));
   REQUIRE(again);
   CHECK(again->known == 1);
-  auto other_feed = store->write(batch_for("https://a.example/rss",
-                                           {relevant_item("g9", "https://a.example/1?utm_source=x", "Hormuz")}));
+  auto other_feed =
+      store->write(batch_for("https://a.example/rss",
+                             {relevant_item("g9", "https://a.example/1?utm_source=x", "Hormuz")}));
   REQUIRE(other_feed);
   CHECK(other_feed->new_articles == 0);
 }
 
-TEST_CASE("what a feed held at its first poll never alerts, and what it shows later does, whatever its date") {
+TEST_CASE(
+    "what a feed held at its first poll never alerts, and what it shows later does, whatever its "
+    "date") {
   TempDir dir;
   Store store = store_with_two_feeds(dir);
   const UnixSeconds t0 = 1750000000;
   const std::vector<AlertRule> rules = {{"desk", {}, 1, 24 * 3600}};
-  MatchedItem held = relevant_item("a-1", "https://a.example/1", "Tanker seized in the Strait of Hormuz");
+  MatchedItem held =
+      relevant_item("a-1", "https://a.example/1", "Tanker seized in the Strait of Hormuz");
   held.item.published = t0 - 60;  // fresh, but there at the first poll
   REQUIRE(store.write(batch_for("https://a.example/rss", {held}, t0)));
   REQUIRE(store.due_alerts(rules, t0)->empty());
@@ -589,8 +618,9 @@ TEST_CASE("migration 6 takes a version-5 database's sightings after a feed's fir
   REQUIRE(store);
   CHECK(store->schema_version() == kLatestSchema);
   SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
-  CHECK(db.execAndGet("SELECT group_concat(news, ',') FROM (SELECT news FROM sightings ORDER BY id)")
-            .getString() == "0,1,0");
+  CHECK(
+      db.execAndGet("SELECT group_concat(news, ',') FROM (SELECT news FROM sightings ORDER BY id)")
+          .getString() == "0,1,0");
 }
 
 TEST_CASE("a story forget empties takes its alert with it: the next story, given its id, alerts") {
@@ -598,8 +628,9 @@ TEST_CASE("a story forget empties takes its alert with it: the next story, given
   Store store = store_with_two_feeds(dir);
   const UnixSeconds t0 = 1750000000;
   const std::vector<AlertRule> rules = {{"desk", {}, 1, 24 * 3600}};
-  REQUIRE(store.write(batch_for("https://a.example/rss",
-                                {relevant_item("a-1", "https://a.example/1", "Tanker seized")}, t0)));
+  REQUIRE(
+      store.write(batch_for("https://a.example/rss",
+                            {relevant_item("a-1", "https://a.example/1", "Tanker seized")}, t0)));
   MatchedItem talks = relevant_item("a-2", "https://a.example/2", "Oman hosts a round of talks");
   talks.item.published = t0 + 30;
   REQUIRE(store.write(batch_for("https://a.example/rss", {talks}, t0 + 60)));
@@ -629,9 +660,9 @@ TEST_CASE("migration 7 makes forget take an emptied story's alerts, on a version
   TempDir dir;
   {
     SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
-    for (const char* file : {"0001_initial.sql", "0002_fetch_url.sql", "0003_match_provenance.sql",
-                             "0004_articles_and_stories.sql", "0005_alerts.sql",
-                             "0006_news_sightings.sql"})
+    for (const char* file :
+         {"0001_initial.sql", "0002_fetch_url.sql", "0003_match_provenance.sql",
+          "0004_articles_and_stories.sql", "0005_alerts.sql", "0006_news_sightings.sql"})
       db.exec(test::read_file(std::string(NEWSWATCH_SOURCE_DIR "/storage/migrations/") + file));
     db.exec("PRAGMA user_version = 6");
     db.exec(

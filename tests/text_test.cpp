@@ -106,8 +106,8 @@ static std::string reference_plain_text(std::string_view s) {
   for (std::size_t i = 0; i < s.size();) {
     utf8proc_int32_t cp = next_code_point(s, i);
     bool space = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r' || cp == '\f' || cp == 0xA0 ||
-                 (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 ||
-                 cp == 0x202F || cp == 0x205F || cp == 0x3000;
+                 (cp >= 0x2000 && cp <= 0x200A) || cp == 0x2028 || cp == 0x2029 || cp == 0x202F ||
+                 cp == 0x205F || cp == 0x3000;
     char32_t c = static_cast<char32_t>(cp);
     if (c >= 0x80 && c <= 0x9F) c = newswatch::windows_1252(static_cast<unsigned char>(c));
     bool control = c < 0x20 || (c >= 0x7F && c <= 0x9F);
@@ -222,7 +222,6 @@ TEST_CASE("no C1 control is made of two pieces of invalid UTF-8 the markup kept 
 }
 
 // The Stream-Safe Text Format (UAX #15, section 13).
-
 
 static std::string repeated(std::string_view piece, int times) {
   std::string s;

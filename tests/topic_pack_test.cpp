@@ -141,11 +141,12 @@ name = "t"
 }
 
 TEST_CASE("merged packs keep their own thresholds and refuse a topic defined twice") {
-  auto first = TopicPack::parse("threshold = 2\n[[topic]]\nname = \"a\"\n[[topic.rule]]\nany = "
-                                "[\"x\"]\n",
-                                "a.toml");
-  auto second = TopicPack::parse("[[topic]]\nname = \"b\"\n[[topic.rule]]\nany = [\"y\"]\n",
-                                 "b.toml");
+  auto first = TopicPack::parse(
+      "threshold = 2\n[[topic]]\nname = \"a\"\n[[topic.rule]]\nany = "
+      "[\"x\"]\n",
+      "a.toml");
+  auto second =
+      TopicPack::parse("[[topic]]\nname = \"b\"\n[[topic.rule]]\nany = [\"y\"]\n", "b.toml");
   REQUIRE(first);
   REQUIRE(second);
   REQUIRE(first->merge(*second));

@@ -91,18 +91,24 @@ TEST_CASE("NUL bytes become U+FFFD wherever they are, with a warning") {
 
 TEST_CASE("raw control characters XML forbids are kept, with one warning, and NULs replaced") {
   std::vector<std::string> warnings;
-  auto repaired =
-      repair_xml(std::string("<t>a\x08" "b\x1b" " c") + '\0' + "d\te\r\nf</t>", warnings);
+  auto repaired = repair_xml(std::string("<t>a\x08"
+                                         "b\x1b"
+                                         " c") +
+                                 '\0' + "d\te\r\nf</t>",
+                             warnings);
   REQUIRE(repaired);
-  CHECK(*repaired == "<t>a\x08" "b\x1b" " c\uFFFDd\te\r\nf</t>");
+  CHECK(*repaired ==
+        "<t>a\x08"
+        "b\x1b"
+        " c\uFFFDd\te\r\nf</t>");
   REQUIRE(warnings.size() == 2);
   CHECK(warnings[0] ==
         "raw control characters (not allowed in XML) read as U+FFFD (a form feed as a space): "
         "U+0008 and 1 more");
   CHECK(warnings[1] == "a NUL byte replaced by U+FFFD");
   warnings.clear();
-  CHECK_FALSE(repair_xml("<t>\ttab\r\nlines, no control at all, longer than eight bytes</t>",
-                         warnings));
+  CHECK_FALSE(
+      repair_xml("<t>\ttab\r\nlines, no control at all, longer than eight bytes</t>", warnings));
   CHECK(warnings.empty());
 }
 

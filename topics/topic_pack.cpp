@@ -1,7 +1,6 @@
 #include "topics/topic_pack.h"
 
 #include <algorithm>
-
 #include <cmath>
 #include <map>
 #include <set>
@@ -108,7 +107,8 @@ std::vector<ItemField> fields_of(const toml::value& table, const std::string& ke
 
 Rule rule_of(const toml::value& table, const Concepts& concepts) {
   if (!table.is_table()) reject(table, "a rule must be a table");
-  check_keys(table, {"any", "all", "near", "within", "none", "fields", "none_fields", "weight"}, "a rule");
+  check_keys(table, {"any", "all", "near", "within", "none", "fields", "none_fields", "weight"},
+             "a rule");
   Rule rule;
   rule.origin = table.location().file_name() + ":" + std::to_string(table.location().line());
   if (auto v = find_key(table, "any")) rule.any = phrases_of(*v, "any", concepts);
@@ -238,8 +238,10 @@ Result<void> TopicPack::merge(TopicPack other) {
     topics.push_back(std::move(topic));
   }
   for (auto& c : other.concepts) concepts.push_back(std::move(c));
-  if (name.empty()) name = other.name;
-  else if (!other.name.empty()) name += "+" + other.name;
+  if (name.empty())
+    name = other.name;
+  else if (!other.name.empty())
+    name += "+" + other.name;
   return {};
 }
 

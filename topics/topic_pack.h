@@ -38,8 +38,8 @@ inline constexpr std::size_t kMaxPhraseBytes = 1024;
 inline constexpr long kMaxPhraseWords = 64;
 
 struct Phrase {
-  std::string text;     // as the pack wrote it, for provenance
-  std::string folded;   // fold(text) without the trailing '*'
+  std::string text;    // as the pack wrote it, for provenance
+  std::string folded;  // fold(text) without the trailing '*'
   bool prefix = false;
   std::string concept_id;  // the concept it came from ("hormuz_strait"), or empty
 };

@@ -8,12 +8,12 @@
 
 #include <catch2/catch.hpp>
 #include <cstdlib>
-#include <filesystem>
-#include <set>
 #include <ctime>
+#include <filesystem>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -40,8 +40,8 @@ struct Story {
 
 // An outlet's feed: its stories, then 50 old items of its own.
 std::string feed_of(const std::string& outlet, const std::vector<Story>& stories, int old_items) {
-  std::string xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>" + outlet +
-                    "</title>";
+  std::string xml =
+      "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>" + outlet + "</title>";
   for (const Story& s : stories) {
     xml += "<item><title>" + s.title + "</title><link>" + s.link + "</link><guid>" + s.link +
            "</guid><pubDate>" + rfc822(s.published) + "</pubDate><description>" + s.lede +
@@ -144,9 +144,11 @@ TEST_CASE("a webhook alert fires once per story, after its second outlet, across
   std::string config = dir.write(
       "newswatch.toml",
       "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
-      "[[feed]]\nurl = \"" + feeds.url("/a.xml") + "\"\n[[feed]]\nurl = \"" + feeds.url("/b.xml") +
+      "[[feed]]\nurl = \"" +
+          feeds.url("/a.xml") + "\"\n[[feed]]\nurl = \"" + feeds.url("/b.xml") +
           "\"\n[[alert]]\nname = \"hormuz-desk\"\ntopics = [\"hormuz\"]\nmin_outlets = 2\n"
-          "webhook = \"" + receiver.url() + "\"\ntimeout = \"5s\"\n");
+          "webhook = \"" +
+          receiver.url() + "\"\ntimeout = \"5s\"\n");
   std::string log = dir.file("log");
   pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
   await_rounds(log, 2);
@@ -198,15 +200,17 @@ TEST_CASE("an exec alert gets the story as JSON on stdin and its fields in the e
   FeedServer feeds;
   feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 3)));
   std::string record = dir.file("story.json");
-  std::string script = dir.write("record.sh",
-                                 "#!/bin/sh\ncat > " + record + "\necho \"$NEWSWATCH_ALERT|"
+  std::string script =
+      dir.write("record.sh", "#!/bin/sh\ncat > " + record +
+                                 "\necho \"$NEWSWATCH_ALERT|"
                                  "$NEWSWATCH_TOPICS|$NEWSWATCH_OUTLETS|$NEWSWATCH_URL\" > " +
-                                     record + ".env\n");
+                                 record + ".env\n");
   REQUIRE(chmod(script.c_str(), 0755) == 0);
   std::string config = dir.write(
-      "newswatch.toml", "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
-                        "[[feed]]\nurl = \"" + feeds.url("/a.xml") +
-                            "\"\n[[alert]]\nname = \"desk\"\nexec = [\"" + script + "\"]\n");
+      "newswatch.toml",
+      "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
+      "[[feed]]\nurl = \"" +
+          feeds.url("/a.xml") + "\"\n[[alert]]\nname = \"desk\"\nexec = [\"" + script + "\"]\n");
   std::string log = dir.file("log");
   pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
   await_rounds(log, 1);
@@ -225,17 +229,19 @@ TEST_CASE("an exec alert gets the story as JSON on stdin and its fields in the e
   CHECK(json["urls"] == nlohmann::json::array({"https://a.example/world/tanker-seized"}));
   CHECK(json["articles"][0]["published"].is_string());
   CHECK_THAT(read_file(record + ".env"),
-             Catch::StartsWith("desk|") && Catch::Contains("|a.example|https://a.example/world/tanker-seized"));
+             Catch::StartsWith("desk|") &&
+                 Catch::Contains("|a.example|https://a.example/world/tanker-seized"));
 }
 
 TEST_CASE("GET /metrics is valid Prometheus text, and /healthz says ok") {
   TempDir dir;
   FeedServer feeds;
   feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 5), "\"v1\""));
-  std::string config = dir.write(
-      "newswatch.toml", "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
-                        "[metrics]\nlisten = \"127.0.0.1:0\"\n[[feed]]\nurl = \"" +
-                            feeds.url("/a.xml") + "\"\n");
+  std::string config =
+      dir.write("newswatch.toml",
+                "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
+                "[metrics]\nlisten = \"127.0.0.1:0\"\n[[feed]]\nurl = \"" +
+                    feeds.url("/a.xml") + "\"\n");
   std::string log = dir.file("log");
   pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
   int port = metrics_port(log);
@@ -244,7 +250,8 @@ TEST_CASE("GET /metrics is valid Prometheus text, and /healthz says ok") {
   auto metrics = client.Get("/metrics");
   REQUIRE(metrics);
   CHECK(metrics->status == 200);
-  CHECK_THAT(metrics->get_header_value("Content-Type"), Catch::StartsWith("text/plain; version=0.0.4"));
+  CHECK_THAT(metrics->get_header_value("Content-Type"),
+             Catch::StartsWith("text/plain; version=0.0.4"));
   // Every line is a comment (# HELP / # TYPE) or `name{labels} value`, every sample's family
   // is declared before it, and the figures are those of the rounds that ran.
   std::istringstream lines(metrics->body);
@@ -252,7 +259,9 @@ TEST_CASE("GET /metrics is valid Prometheus text, and /healthz says ok") {
   std::set<std::string> families;
   std::map<std::string, double> samples;
   std::regex help("# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) .+");
-  std::regex sample("([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\"(,[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\")*\\})? (-?[0-9.e+-]+|\\+Inf|NaN)");
+  std::regex sample(
+      "([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{[a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\"(,[a-zA-Z_][a-zA-Z0-9_]*=\"[^"
+      "\"]*\")*\\})? (-?[0-9.e+-]+|\\+Inf|NaN)");
   while (std::getline(lines, line)) {
     INFO(line);
     std::smatch m;
@@ -307,9 +316,10 @@ TEST_CASE("check-config reports a bad alert: unknown topic, missing program, non
                                  "webhook = \"ftp://chat.example/hook\"\n");
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", config}, dir.file("out"))) == 1);
   CHECK(read_file(dir.file("out")) ==
-        config + ":3:21: alert 'desk' follows unknown topic 'weather' (the topic packs have "
-                 "hormuz, nuclear_talks, irgc, us_military, mediation, sanctions, strikes, "
-                 "protests_iran, us_iran)\n" +
+        config +
+            ":3:21: alert 'desk' follows unknown topic 'weather' (the topic packs have "
+            "hormuz, nuclear_talks, irgc, us_military, mediation, sanctions, strikes, "
+            "protests_iran, us_iran)\n" +
             config + ":4:9: alert program not found or not executable: /no/such/program\n" +
             config + ":7:11: webhook url must start with http:// or https://\n");
 }
@@ -361,7 +371,8 @@ std::string status_field(pid_t pid, const std::string& field) {
 
 std::set<std::string> open_fds(pid_t pid) {
   std::set<std::string> fds;
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
+  for (const auto& entry :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/fd"))
     fds.insert(entry.path().filename());
   return fds;
 }
@@ -416,8 +427,8 @@ TEST_CASE("run --once sends every alert it raised before it exits") {
   feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 2)));
   std::string hooks;
   for (int i = 0; i < 10; ++i) {
-    hooks += "[[alert]]\nname = \"hook-" + std::to_string(i) + "\"\nwebhook = \"" +
-             receiver.url() + "\"\n";
+    hooks += "[[alert]]\nname = \"hook-" + std::to_string(i) + "\"\nwebhook = \"" + receiver.url() +
+             "\"\n";
   }
   std::string config = alert_config(dir, {feeds.url("/a.xml")}, hooks);
   REQUIRE(run_once(config, dir.file("1.log")) == 0);
@@ -444,8 +455,8 @@ TEST_CASE("a hook that never reads its stdin is killed at its timeout, and canno
   std::string config =
       alert_config(dir, {feeds.url("/a.xml")},
                    "[[alert]]\nname = \"a-slow\"\nexec = [\"/bin/sleep\", \"600\"]\n"
-                   "timeout = \"3s\"\n[[alert]]\nname = \"b-record\"\nexec = [\"" + script +
-                       "\"]\n");
+                   "timeout = \"3s\"\n[[alert]]\nname = \"b-record\"\nexec = [\"" +
+                       script + "\"]\n");
   std::string log = dir.file("daemon.log");
   pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
   await_rounds(log, 1);
@@ -470,11 +481,13 @@ TEST_CASE("a hook that never reads its stdin is killed at its timeout, and canno
   REQUIRE(await([&] { return kill(hook, 0) != 0; }, 10));
   CHECK(std::chrono::steady_clock::now() - seen < std::chrono::seconds(4));
   // The writer records the outcome a moment after the hook is gone.
-  CHECK(await([&] {
-    std::string text = read_file(log);
-    return text.find("alert 'a-slow' for story") != std::string::npos &&
-           text.find("no exit within 3 s; killed") != std::string::npos;
-  }, 10));
+  CHECK(await(
+      [&] {
+        std::string text = read_file(log);
+        return text.find("alert 'a-slow' for story") != std::string::npos &&
+               text.find("no exit within 3 s; killed") != std::string::npos;
+      },
+      10));
 
   // The next alert is sent: the story whole on stdin, its title cut in the environment.
   REQUIRE(await([&] { return std::filesystem::exists(record); }, 10));
@@ -500,8 +513,8 @@ TEST_CASE("clients that send slowly or not at all cannot keep /healthz from answ
   TempDir dir;
   FeedServer feeds;
   feeds.serve("/a.xml", FeedServer::Resource(200, feed_of("a.example", {}, 2)));
-  std::string config = alert_config(dir, {feeds.url("/a.xml")},
-                                    "[metrics]\nlisten = \"127.0.0.1:0\"\n");
+  std::string config =
+      alert_config(dir, {feeds.url("/a.xml")}, "[metrics]\nlisten = \"127.0.0.1:0\"\n");
   std::string log = dir.file("log");
   pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
   int port = metrics_port(log);

@@ -4,8 +4,8 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <map>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -73,7 +73,8 @@ TEST_CASE("every file of the bad input catalogue is listed in it") {
   for (const auto& e : catalogue()) listed.insert(e.file);
   int files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(kRoot)) {
-    if (!entry.is_regular_file() || entry.path().parent_path() == std::filesystem::path(kRoot).parent_path())
+    if (!entry.is_regular_file() ||
+        entry.path().parent_path() == std::filesystem::path(kRoot).parent_path())
       continue;
     std::string relative = std::filesystem::relative(entry.path(), kRoot).string();
     INFO(relative);
@@ -109,7 +110,8 @@ TEST_CASE("bad HTTP responses get their errors in feeds_v, and the other feeds a
                                       ? std::string(spec["body_bytes"].get<std::size_t>(), 'x')
                                       : spec.value("body", std::string()));
     std::map<std::string, std::string> headers;
-    if (spec.contains("headers")) headers = spec["headers"].get<std::map<std::string, std::string>>();
+    if (spec.contains("headers"))
+      headers = spec["headers"].get<std::map<std::string, std::string>>();
     for (const auto& [name, v] : headers) {
       if (name == "Location") {
         resource.location = v == "SELF" ? server.url(path) : v;

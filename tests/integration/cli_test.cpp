@@ -15,10 +15,8 @@
 #include "storage/store.h"
 #include "test_support.h"
 
-
 using namespace newswatch;
 using namespace newswatch::test;
-
 
 TEST_CASE("run --once polls a feed list, stores and exits 0") {
   TempDir dir;
@@ -118,7 +116,8 @@ TEST_CASE("SIGTERM during a transfer to a hanging server exits within 5 s") {
   TempDir dir;
   FeedServer server;
   server.serve("/hang.xml", {200, hormuz_and_football_feed(), "", 8000});
-  std::string feeds = dir.write("feeds.toml", "[[feed]]\nurl = \"" + server.url("/hang.xml") + "\"\n");
+  std::string feeds =
+      dir.write("feeds.toml", "[[feed]]\nurl = \"" + server.url("/hang.xml") + "\"\n");
   pid_t pid = spawn_newswatch({"run", "--feeds", feeds, "--db", dir.file("n.db")}, dir.file("log"));
   REQUIRE(await([&] { return server.max_concurrent() == 1; }));  // the request is in flight
   auto signalled = std::chrono::steady_clock::now();
@@ -172,11 +171,11 @@ TEST_CASE("the version and the help answer") {
 
 TEST_CASE("match --jsonl writes each item's topics and where every phrase was found") {
   TempDir dir;
-  std::string input = dir.write(
-      "items.jsonl",
-      "{\"id\": \"a\", \"title\": \"Tankers slow in the Strait of Hormuz\", "
-      "\"description\": \"<p>Shipping data&#8230;</p>\"}\n"
-      "{\"id\": 7, \"title\": \"Rovers win the cup\"}\n");
+  std::string input =
+      dir.write("items.jsonl",
+                "{\"id\": \"a\", \"title\": \"Tankers slow in the Strait of Hormuz\", "
+                "\"description\": \"<p>Shipping data&#8230;</p>\"}\n"
+                "{\"id\": 7, \"title\": \"Rovers win the cup\"}\n");
   pid_t pid = spawn_newswatch({"match", "--jsonl"}, dir.file("out"), input);
   CHECK(exit_status(pid) == 0);
   std::istringstream lines(read_file(dir.file("out")));
@@ -188,7 +187,9 @@ TEST_CASE("match --jsonl writes each item's topics and where every phrase was fo
                         Catch::Contains("\"concept\":\"hormuz_strait\"") &&
                         Catch::Contains("\"field\":\"title\"") &&
                         Catch::Contains("\"rule\":\"iran-us.toml (built in):"));
-  CHECK_THAT(first, Catch::EndsWith(",\"concepts\":[\"vessels\",\"hormuz_strait\",\"hormuz\",\"shipping_risk\"]}"));
+  CHECK_THAT(first,
+             Catch::EndsWith(
+                 ",\"concepts\":[\"vessels\",\"hormuz_strait\",\"hormuz\",\"shipping_risk\"]}"));
   CHECK(second ==
         "{\"id\":7,\"relevant\":false,\"topics\":[],\"scores\":{},\"matches\":[],\"concepts\":[]}");
 }
@@ -204,17 +205,19 @@ TEST_CASE("match --explain shows scores rules and concepts") {
   CHECK(exit_status(pid) == 0);
   CHECK(read_file(dir.file("out")) ==
         "capital (score 2)\n"
-        "  rule " + pack + ":6\n"
-        "    \"téhéran\" [tehran] in content at byte 10\n"
-        "relevant: the scores reach the threshold (1)\n");
-  CHECK(exit_status(spawn_newswatch({"match", "--topics", pack, "Paris"}, dir.file("none"))) ==
-        0);
+        "  rule " +
+            pack +
+            ":6\n"
+            "    \"téhéran\" [tehran] in content at byte 10\n"
+            "relevant: the scores reach the threshold (1)\n");
+  CHECK(exit_status(spawn_newswatch({"match", "--topics", pack, "Paris"}, dir.file("none"))) == 0);
   CHECK(read_file(dir.file("none")) == "no topic matched\n");
 }
 
 TEST_CASE("a topic pack with an error is refused with file:line:column") {
   TempDir dir;
-  std::string pack = dir.write("pack.toml", "[[topic]]\nname = \"t\"\n[[topic.rule]]\nnear = [\"a\"]\n");
+  std::string pack =
+      dir.write("pack.toml", "[[topic]]\nname = \"t\"\n[[topic.rule]]\nnear = [\"a\"]\n");
   CHECK(exit_status(spawn_newswatch({"match", "--topics", pack, "a"}, dir.file("out"))) == 1);
   CHECK_THAT(read_file(dir.file("out")),
              Catch::Contains(pack + ":4:") && Catch::Contains("exactly two groups"));
@@ -227,10 +230,12 @@ TEST_CASE("SIGHUP with a bad topic pack keeps matching with the last good one") 
     return "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>T</title>" + items +
            "</channel></rss>";
   };
-  std::string first = "<item><title>Rovers win the cup</title><guid>r1</guid>"
-                      "<link>https://outlet.example/r1</link></item>";
-  std::string second = "<item><title>Rovers sign a striker</title><guid>r2</guid>"
-                       "<link>https://outlet.example/r2</link></item>";
+  std::string first =
+      "<item><title>Rovers win the cup</title><guid>r1</guid>"
+      "<link>https://outlet.example/r1</link></item>";
+  std::string second =
+      "<item><title>Rovers sign a striker</title><guid>r2</guid>"
+      "<link>https://outlet.example/r2</link></item>";
   server.serve("/feed.xml", {200, feed_with(first)});
   std::string good_pack = "[[topic]]\nname = \"rovers\"\n[[topic.rule]]\nany = [\"rovers\"]\n";
   std::string pack = dir.write("pack.toml", good_pack);
@@ -291,7 +296,8 @@ TEST_CASE("forget deletes an article and leaves its tombstone") {
   CHECK(exit_status(spawn_newswatch({"forget", "--db", db_path, "1"}, dir.file("out"))) == 1);
   CHECK(exit_status(spawn_newswatch({"forget", "--db", db_path, "x"}, dir.file("out"))) == 2);
   SQLite::Database db(db_path, SQLite::OPEN_READONLY);
-  CHECK(db.execAndGet("SELECT count(*) FROM tombstones_v WHERE key = 'https://news.example/1'").getInt() == 1);
+  CHECK(db.execAndGet("SELECT count(*) FROM tombstones_v WHERE key = 'https://news.example/1'")
+            .getInt() == 1);
 }
 
 TEST_CASE("check-config prints every mistake with file:line:column and exits 1") {
@@ -307,9 +313,9 @@ TEST_CASE("check-config prints every mistake with file:line:column and exits 1")
                                  "url = \"https://ok.example/rss\"\n");
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", config}, dir.file("out"))) == 1);
   CHECK(read_file(dir.file("out")) ==
-        config + ":2:10: unknown key 'colour'\n" +
-        config + ":3:11: topic pack not found: " + dir.file("packs/missing.toml") + "\n" +
-        config + ":6:7: feed url must start with http:// or https://\n");
+        config + ":2:10: unknown key 'colour'\n" + config +
+            ":3:11: topic pack not found: " + dir.file("packs/missing.toml") + "\n" + config +
+            ":6:7: feed url must start with http:// or https://\n");
   // A syntax error is placed where it is.
   std::string broken = dir.write("broken.toml", "database = \"n.db\"\ninterval = \"15m\n");
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", broken}, dir.file("out"))) == 1);
@@ -317,16 +323,20 @@ TEST_CASE("check-config prints every mistake with file:line:column and exits 1")
   // A pack that does not parse is reported from inside the pack.
   std::string pack = dir.write("pack.toml", "[[topic]]\nname = \"t\"\n[[topic.rule]]\nany = 3\n");
   std::string with_pack = dir.write("with-pack.toml", "topics = [\"pack.toml\"]\n");
-  CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_pack}, dir.file("out"))) == 1);
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_pack}, dir.file("out"))) ==
+        1);
   CHECK_THAT(read_file(dir.file("out")), Catch::StartsWith(pack + ":4:"));
   // Packs that define one topic twice are refused, as the daemon refuses them.
-  std::string twice = dir.write("twice.toml", "[[topic]]\nname = \"t\"\ndescription = \"T\"\n"
-                                              "[[topic.rule]]\nany = [\"talks\"]\n");
-  std::string again = dir.write("again.toml", "[[topic]]\nname = \"t\"\ndescription = \"T\"\n"
-                                              "[[topic.rule]]\nany = [\"strike\"]\n");
+  std::string twice = dir.write("twice.toml",
+                                "[[topic]]\nname = \"t\"\ndescription = \"T\"\n"
+                                "[[topic.rule]]\nany = [\"talks\"]\n");
+  std::string again = dir.write("again.toml",
+                                "[[topic]]\nname = \"t\"\ndescription = \"T\"\n"
+                                "[[topic.rule]]\nany = [\"strike\"]\n");
   std::string with_both =
       dir.write("with-both.toml", "topics = [\"twice.toml\", \"again.toml\"]\n");
-  CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_both}, dir.file("out"))) == 1);
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_both}, dir.file("out"))) ==
+        1);
   CHECK_THAT(read_file(dir.file("out")), Catch::Contains("topic 't' is defined by both"));
   // A good one says so.
   std::string good = dir.write("good.toml", "[[feed]]\nurl = \"https://ok.example/rss\"\n");
@@ -337,10 +347,11 @@ TEST_CASE("check-config prints every mistake with file:line:column and exits 1")
              Catch::Contains("topics:\n  hormuz         The Strait of Hormuz and Gulf shipping"));
   CHECK_THAT(read_file(dir.file("out")), !Catch::Contains("no description"));
   // A topic nobody described is named, and does not stop the daemon.
-  std::string terse = dir.write("terse.toml",
-                                "[[topic]]\nname = \"drills\"\n[[topic.rule]]\nany = [\"naval drill\"]\n"
-                                "[[topic]]\nname = \"talks\"\ndescription = \"Rounds of talks\"\n"
-                                "[[topic.rule]]\nany = [\"talks\"]\n");
+  std::string terse =
+      dir.write("terse.toml",
+                "[[topic]]\nname = \"drills\"\n[[topic.rule]]\nany = [\"naval drill\"]\n"
+                "[[topic]]\nname = \"talks\"\ndescription = \"Rounds of talks\"\n"
+                "[[topic.rule]]\nany = [\"talks\"]\n");
   std::string with_terse = dir.write("with-terse.toml", "topics = [\"terse.toml\"]\n");
   CHECK(exit_status(spawn_newswatch({"check-config", "--config", with_terse}, dir.file("out"))) ==
         0);
@@ -376,14 +387,15 @@ TEST_CASE("stats summarizes feeds, the last day by topic and the newest stories"
 TEST_CASE("a second daemon on the same database is refused and names the first") {
   TempDir dir;
   std::string feeds = dir.write("feeds.toml", "[[feed]]\nurl = \"http://127.0.0.1:1/x\"\n");
-  pid_t first = spawn_newswatch({"run", "--feeds", feeds, "--db", dir.file("n.db")},
-                                dir.file("first.log"));
-  REQUIRE(await([&] { return read_file(dir.file("first.log")).find("poll round") != std::string::npos; }));
+  pid_t first =
+      spawn_newswatch({"run", "--feeds", feeds, "--db", dir.file("n.db")}, dir.file("first.log"));
+  REQUIRE(await(
+      [&] { return read_file(dir.file("first.log")).find("poll round") != std::string::npos; }));
   CHECK(exit_status(spawn_newswatch({"run", "--once", "--feeds", feeds, "--db", dir.file("n.db")},
                                     dir.file("second.log"))) == 1);
   CHECK_THAT(read_file(dir.file("second.log")),
-             Catch::Contains("another newswatch (pid " + std::to_string(first) + ") is running on " +
-                             dir.file("n.db")));
+             Catch::Contains("another newswatch (pid " + std::to_string(first) +
+                             ") is running on " + dir.file("n.db")));
   CHECK_THAT(read_file(dir.file("second.log")), !Catch::Contains("poll round"));
   kill(first, SIGTERM);
   CHECK(exit_status(first) == 0);
@@ -405,17 +417,20 @@ TEST_CASE("feed text cannot forge a log line, act on a terminal or show a passwo
                 "2026-01-01T00:00:00.000 error forged line</pubDate></item></channel></rss>",
                 ""});
   server.serve("/bad.xml", {200,
-                            "<?xml version=\"1.0\"?><a\xc2\x9b" "b\xe2\x80\xae" "c>text</a\xc2\x9b"
-                            "b\xe2\x80\xae" "c>",
+                            "<?xml version=\"1.0\"?><a\xc2\x9b"
+                            "b\xe2\x80\xae"
+                            "c>text</a\xc2\x9b"
+                            "b\xe2\x80\xae"
+                            "c>",
                             ""});
   std::string port = server.url("").substr(std::string("http://127.0.0.1:").size());
   std::string feeds = dir.write(
       "feeds.toml", "[[feed]]\nurl = \"http://reader:s3cret@127.0.0.1:" + port +
                         "/feed.xml\"\n[[feed]]\nurl = \"http://reader:s3cret@127.0.0.1:" + port +
                         "/bad.xml\"\n[[feed]]\nurl = \"http://reader:s3cret@127.0.0.1:1/dead\"\n");
-  CHECK(exit_status(spawn_newswatch({"run", "--once", "--feeds", feeds, "--db", dir.file("n.db"),
-                                     "--log-level", "debug"},
-                                    dir.file("log"))) == 0);
+  CHECK(exit_status(spawn_newswatch(
+            {"run", "--once", "--feeds", feeds, "--db", dir.file("n.db"), "--log-level", "debug"},
+            dir.file("log"))) == 0);
   std::string log = read_file(dir.file("log"));
   CHECK_THAT(log, !Catch::Contains("\n2026-01-01T00:00:00.000 error forged line"));
   CHECK_THAT(log, Catch::Contains("\\n2026-01-01T00:00:00.000 error forged line"));
@@ -428,16 +443,17 @@ TEST_CASE("feed text cannot forge a log line, act on a terminal or show a passwo
     std::string error =
         db.execAndGet("SELECT last_error FROM feeds_v WHERE url LIKE '%/bad.xml'").getString();
     CHECK_THAT(error, Catch::Contains("unparseable document") &&
-                          Catch::Contains("<a\\u009bb\\u202ec>") &&
-                          !Catch::Contains("\xc2\x9b") && !Catch::Contains("\xe2\x80\xae"));
+                          Catch::Contains("<a\\u009bb\\u202ec>") && !Catch::Contains("\xc2\x9b") &&
+                          !Catch::Contains("\xe2\x80\xae"));
   }
 
   // The parser keeps escape sequences out of what it stores; what a database holds anyway
   // (an older version's, or a row written by hand) is shown printable by stats.
   {
     SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE);
-    db.exec("UPDATE stories SET title = 'Iran seizes tanker in Hormuz' || char(27) || "
-            "']0;owned' || char(7) || char(27) || '[2J'");
+    db.exec(
+        "UPDATE stories SET title = 'Iran seizes tanker in Hormuz' || char(27) || "
+        "']0;owned' || char(7) || char(27) || '[2J'");
   }
   CHECK(exit_status(spawn_newswatch({"stats", "--db", dir.file("n.db")}, dir.file("out"))) == 0);
   std::string out = read_file(dir.file("out"));
@@ -471,13 +487,15 @@ TEST_CASE("an item of 15 MiB of topic words neither stalls the other feeds nor a
                {200,
                 "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>H</title><item>"
                 "<title>Iran and the Strait of Hormuz</title><link>https://h.example/1</link>"
-                "<description>" + words + "</description></item></channel></rss>",
+                "<description>" +
+                    words + "</description></item></channel></rss>",
                 ""});
   server.serve("/small.xml", {200, hormuz_and_football_feed(), ""});
   std::string config = dir.write(
-      "newswatch.toml", "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
-                        "[[feed]]\nurl = \"" + server.url("/huge.xml") + "\"\n[[feed]]\nurl = \"" +
-                            server.url("/small.xml") + "\"\n");
+      "newswatch.toml",
+      "database = \"n.db\"\ninterval = \"1s\"\nhonor_feed_hints = false\n"
+      "[[feed]]\nurl = \"" +
+          server.url("/huge.xml") + "\"\n[[feed]]\nurl = \"" + server.url("/small.xml") + "\"\n");
   pid_t pid = spawn_newswatch({"run", "--config", config}, dir.file("log"));
   // The huge document is served afresh and read again each round; the small feed is polled
   // every round all the same.

@@ -7,8 +7,8 @@
 #include <sys/stat.h>
 
 #include <atomic>
-#include <filesystem>
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <random>
 #include <thread>
 
@@ -54,7 +54,8 @@ void serve_version(FeedServer& server, int feeds, int version) {
 std::string config_for(FeedServer& server, const TempDir& dir, int feeds,
                        const std::string& extra_config = "") {
   std::string config = "database = \"n.db\"\nlog_level = \"warn\"\n" + extra_config;
-  for (int f = 0; f < feeds; ++f) config += "[[feed]]\nurl = \"" + server.url(feed_path(f)) + "\"\n";
+  for (int f = 0; f < feeds; ++f)
+    config += "[[feed]]\nurl = \"" + server.url(feed_path(f)) + "\"\n";
   return dir.write("newswatch.toml", config);
 }
 
@@ -72,8 +73,9 @@ int sightings(const std::string& db_path) {
 int missing_items(const std::string& db_path, FeedServer& server, int feeds, bool all_current) {
   SQLite::Database db(db_path, SQLite::OPEN_READONLY);
   SQLite::Statement etag_of(db, "SELECT coalesce(etag, '') FROM feeds WHERE url = ?");
-  SQLite::Statement stored(db, "SELECT count(*) FROM sightings s JOIN feeds f ON f.id = s.feed_id "
-                               "WHERE f.url = ? AND s.item_key = ?");
+  SQLite::Statement stored(db,
+                           "SELECT count(*) FROM sightings s JOIN feeds f ON f.id = s.feed_id "
+                           "WHERE f.url = ? AND s.item_key = ?");
   int missing = 0;
   for (int f = 0; f < feeds; ++f) {
     etag_of.bind(1, server.url(feed_path(f)));
@@ -165,7 +167,8 @@ TEST_CASE("sqlite3 reading in a loop while the daemon ingests: no errors, WAL un
     while (!done) {
       struct stat info {};
       if (stat(wal.c_str(), &info) == 0)
-        largest_wal = std::max<std::uintmax_t>(largest_wal, static_cast<std::uintmax_t>(info.st_size));
+        largest_wal =
+            std::max<std::uintmax_t>(largest_wal, static_cast<std::uintmax_t>(info.st_size));
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
   });
@@ -213,7 +216,9 @@ int articles(const std::string& db_path) {
 
 }  // namespace
 
-TEST_CASE("a full disk: the daemon says so, keeps every commit, resumes, and a read-only one is refused") {
+TEST_CASE(
+    "a full disk: the daemon says so, keeps every commit, resumes, and a read-only one is "
+    "refused") {
   TempDir dir;
   std::string fs = dir.file("fs");
   std::filesystem::create_directory(fs);
@@ -224,9 +229,8 @@ TEST_CASE("a full disk: the daemon says so, keeps every commit, resumes, and a r
   FeedServer server;  // after the unshare: its thread is in the same namespace
   constexpr int kFeeds = 4;
   serve_version(server, kFeeds, 0);
-  std::string config =
-      config_for(server, dir, kFeeds,
-                 "interval = \"1s\"\nhonor_feed_hints = false\nwal_limit = \"1MiB\"\n");
+  std::string config = config_for(
+      server, dir, kFeeds, "interval = \"1s\"\nhonor_feed_hints = false\nwal_limit = \"1MiB\"\n");
   // The database on the small file system; the log at info, where "resumes" is said.
   std::string db = fs + "/n.db";
   std::string toml = read_file(config);
@@ -265,8 +269,8 @@ TEST_CASE("a full disk: the daemon says so, keeps every commit, resumes, and a r
     CHECK(reader.execAndGet("SELECT count(*) FROM items_v").getInt() == kept + kFeeds * 25);
     filler = fill_up(fs);
     serve_version(server, kFeeds, 10);
-    CHECK(exit_status(spawn_newswatch({"run", "--once", "--config", config},
-                                      dir.file("full.log"))) == 1);
+    CHECK(exit_status(
+              spawn_newswatch({"run", "--once", "--config", config}, dir.file("full.log"))) == 1);
     CHECK_THAT(read_file(dir.file("full.log")),
                Catch::Contains("database or disk is full") &&
                    Catch::Contains(std::to_string(kFeeds) + " of the " + std::to_string(kFeeds) +
@@ -278,11 +282,13 @@ TEST_CASE("a full disk: the daemon says so, keeps every commit, resumes, and a r
   // A database on a read-only file system: a clear error at start, and exit status 1 (for
   // systemd to try again later); writable again, the daemon goes on.
   REQUIRE(mount(nullptr, fs.c_str(), nullptr, MS_REMOUNT | MS_RDONLY, nullptr) == 0);
-  CHECK(exit_status(spawn_newswatch({"run", "--once", "--config", config}, dir.file("ro.log"))) == 1);
-  CHECK_THAT(read_file(dir.file("ro.log")), Catch::Contains(db) &&
-                                                Catch::Contains("readonly database"));
+  CHECK(exit_status(spawn_newswatch({"run", "--once", "--config", config}, dir.file("ro.log"))) ==
+        1);
+  CHECK_THAT(read_file(dir.file("ro.log")),
+             Catch::Contains(db) && Catch::Contains("readonly database"));
   REQUIRE(mount(nullptr, fs.c_str(), nullptr, MS_REMOUNT, nullptr) == 0);
-  CHECK(exit_status(spawn_newswatch({"run", "--once", "--config", config}, dir.file("rw.log"))) == 0);
+  CHECK(exit_status(spawn_newswatch({"run", "--once", "--config", config}, dir.file("rw.log"))) ==
+        0);
   CHECK(articles(db) == kept + kFeeds * 50);
   CHECK(integrity(db) == "ok");
   // The log line a user sees:

@@ -76,9 +76,10 @@ TEST_CASE("systemd: READY, STATUS, watchdog keep-alives, RELOADING then READY, S
   TempDir dir;
   FeedServer server;
   server.serve("/feed.xml", FeedServer::Resource(200, hormuz_and_football_feed()));
-  std::string config = dir.write("newswatch.toml", "database = \"n.db\"\ninterval = \"1h\"\n"
-                                                   "[[feed]]\nurl = \"" +
-                                                       server.url("/feed.xml") + "\"\n");
+  std::string config = dir.write("newswatch.toml",
+                                 "database = \"n.db\"\ninterval = \"1h\"\n"
+                                 "[[feed]]\nurl = \"" +
+                                     server.url("/feed.xml") + "\"\n");
   NotifySocket notify(dir.file("notify.sock"));
   constexpr int kWatchdogMs = 1000;
   pid_t pid = spawn_newswatch({"run", "--config", config}, dir.file("log"), "",
@@ -113,8 +114,7 @@ TEST_CASE("systemd: READY, STATUS, watchdog keep-alives, RELOADING then READY, S
   CHECK(notify.await("STOPPING=1", kPatienceS));
   CHECK(exit_status(pid) == 0);
   std::string status = notify.messages[index_of(notify.messages, "last round")].text;
-  CHECK_THAT(status, Catch::Contains("STATUS=1 feeds (0 failing)") &&
-                         Catch::Contains("1 fetched"));
+  CHECK_THAT(status, Catch::Contains("STATUS=1 feeds (0 failing)") && Catch::Contains("1 fetched"));
 }
 
 TEST_CASE("under journald, log lines carry their syslog priority and no timestamp") {
@@ -171,8 +171,9 @@ std::string find_program(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("a member of the service's group reads the database with sqlite3 -readonly, "
-          "while the daemon runs and after it stops") {
+TEST_CASE(
+    "a member of the service's group reads the database with sqlite3 -readonly, "
+    "while the daemon runs and after it stops") {
   if (geteuid() != 0) {
     WARN("skipped: switching users needs root");
     return;
@@ -201,8 +202,8 @@ TEST_CASE("a member of the service's group reads the database with sqlite3 -read
     REQUIRE(chmod(dir.file(log).c_str(), 0666) == 0);
   }
   // The daemon as systemd starts it: its own user and group, UMask=0027.
-  pid_t daemon = run_as(kService, kServiceGroup, {}, 0027,
-                        {binary, "run", "--config", config}, dir.file("daemon.log"));
+  pid_t daemon = run_as(kService, kServiceGroup, {}, 0027, {binary, "run", "--config", config},
+                        dir.file("daemon.log"));
   REQUIRE(await([&] {
     try {
       SQLite::Database reader(db, SQLite::OPEN_READONLY);
