@@ -244,7 +244,7 @@ AlertDispatcher::AlertDispatcher(Lookup action_of, std::function<void(AlertOutco
       // Left pending when stopping, or when a reload removed the hook: sent after a restart.
       auto action = stopping_ ? std::nullopt : action_of_(alert->hook);
       if (action) {
-        AlertOutcome outcome = run_alert(*action, *alert, cancel_fd_);
+        AlertOutcome outcome = run_alert(*action, *alert, cancel_fd_.get());
         if (!outcome.interrupted) done_(std::move(outcome));
       }
       std::lock_guard lock(mutex_);
@@ -257,14 +257,13 @@ AlertDispatcher::AlertDispatcher(Lookup action_of, std::function<void(AlertOutco
 AlertDispatcher::~AlertDispatcher() {
   stopping_ = true;
   std::uint64_t one = 1;
-  if (cancel_fd_ >= 0) {
+  if (cancel_fd_.get() >= 0) {
     // An eventfd write fails only when its counter would overflow, which one write cannot
     // do. (A (void) cast does not silence warn_unused_result under _FORTIFY_SOURCE.)
-    [[maybe_unused]] ssize_t written = write(cancel_fd_, &one, sizeof one);
+    [[maybe_unused]] ssize_t written = write(cancel_fd_.get(), &one, sizeof one);
   }
   queue_.close();
   thread_.join();
-  if (cancel_fd_ >= 0) close(cancel_fd_);
 }
 
 void AlertDispatcher::send(DueAlert alert) {

@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "base/unique_fd.h"
 #include "daemon/bounded_queue.h"
 #include "storage/store.h"
 
@@ -68,7 +69,7 @@ class AlertDispatcher {
   Lookup action_of_;
   std::function<void(AlertOutcome)> done_;
   std::atomic<bool> stopping_{false};
-  int cancel_fd_ = -1;  // an eventfd, readable once stopping
+  UniqueFd cancel_fd_;  // an eventfd, readable once stopping
   std::mutex mutex_;
   std::condition_variable idle_;
   int unfinished_ = 0;                      // sent, not yet run

@@ -178,16 +178,20 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(
   server->metrics_ = &metrics;
   server->snapshot_ = std::move(snapshot);
   server->stall_limit_ = stall_limit;
-  server->listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+  server->listener_.reset(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  int listener = server->listener_.get();
   int yes = 1;
-  setsockopt(server->listener_, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-  if (bind(server->listener_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
-      ::listen(server->listener_, 128) != 0)
+  setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  if (bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
+      ::listen(listener, 128) != 0)
     return fail("metrics: cannot listen on " + listen + ": " + std::strerror(errno));
   socklen_t length = sizeof address;
-  getsockname(server->listener_, reinterpret_cast<sockaddr*>(&address), &length);
+  getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length);
   server->port_ = ntohs(address.sin_port);
-  if (pipe2(server->stop_, O_CLOEXEC) != 0) return fail("metrics: pipe failed");
+  int stop[2];
+  if (pipe2(stop, O_CLOEXEC) != 0) return fail("metrics: pipe failed");
+  server->stop_read_.reset(stop[0]);
+  server->stop_write_.reset(stop[1]);
   server->thread_ = std::thread([s = server.get()] { s->serve(); });
   return server;
 }
@@ -196,11 +200,8 @@ MetricsServer::~MetricsServer() {
   if (thread_.joinable()) {
     // The pipe is empty (this is its only write), so the byte fits. (A (void) cast does
     // not silence warn_unused_result under _FORTIFY_SOURCE.)
-    [[maybe_unused]] ssize_t written = write(stop_[1], "x", 1);
+    [[maybe_unused]] ssize_t written = write(stop_write_.get(), "x", 1);
     thread_.join();
-  }
-  for (int fd : {listener_, stop_[0], stop_[1]}) {
-    if (fd >= 0) close(fd);
   }
 }
 
@@ -216,7 +217,7 @@ constexpr std::size_t kMaxRequestHead = 16384;
 }  // namespace
 
 struct MetricsServer::Client {
-  int fd = -1;
+  UniqueFd fd;
   std::chrono::steady_clock::time_point deadline;
   std::string request;   // the head read so far
   std::string response;  // once the head is complete
@@ -225,16 +226,13 @@ struct MetricsServer::Client {
 
 void MetricsServer::serve() {
   std::deque<Client> clients;  // oldest first
-  auto drop = [&](std::deque<Client>::iterator it) {
-    close(it->fd);
-    return clients.erase(it);
-  };
+  auto drop = [&](std::deque<Client>::iterator it) { return clients.erase(it); };
   for (;;) {
-    std::vector<pollfd> fds = {{stop_[0], POLLIN, 0}, {listener_, POLLIN, 0}};
+    std::vector<pollfd> fds = {{stop_read_.get(), POLLIN, 0}, {listener_.get(), POLLIN, 0}};
     auto now = std::chrono::steady_clock::now();
     auto wake = now + std::chrono::hours(1);
     for (const Client& c : clients) {
-      fds.push_back({c.fd, static_cast<short>(c.response.empty() ? POLLIN : POLLOUT), 0});
+      fds.push_back({c.fd.get(), static_cast<short>(c.response.empty() ? POLLIN : POLLOUT), 0});
       wake = std::min(wake, c.deadline);
     }
     auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(wake - now).count();
@@ -248,7 +246,7 @@ void MetricsServer::serve() {
       if (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) {
         done = !read_request(c);
       } else if (fds[i].revents & POLLOUT) {
-        ssize_t n = send(c.fd, c.response.data() + c.sent, c.response.size() - c.sent,
+        ssize_t n = send(c.fd.get(), c.response.data() + c.sent, c.response.size() - c.sent,
                          MSG_NOSIGNAL | MSG_DONTWAIT);
         if (n > 0) c.sent += static_cast<std::size_t>(n);
         done = n <= 0 || c.sent == c.response.size();
@@ -258,19 +256,19 @@ void MetricsServer::serve() {
     }
     if (fds[1].revents & POLLIN) {
       for (;;) {
-        int fd = accept4(listener_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        int fd = accept4(listener_.get(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
         if (fd < 0) break;
         if (clients.size() >= kMaxClients) drop(clients.begin());
-        clients.push_back({fd, std::chrono::steady_clock::now() + kClientDeadline, "", "", 0});
+        clients.push_back(
+            {UniqueFd(fd), std::chrono::steady_clock::now() + kClientDeadline, "", "", 0});
       }
     }
   }
-  for (Client& c : clients) close(c.fd);
 }
 
 bool MetricsServer::read_request(Client& c) {
   char buffer[2048];
-  ssize_t n = recv(c.fd, buffer, sizeof buffer, MSG_DONTWAIT);
+  ssize_t n = recv(c.fd.get(), buffer, sizeof buffer, MSG_DONTWAIT);
   if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR)) return false;
   if (n > 0) c.request.append(buffer, static_cast<std::size_t>(n));
   if (c.request.find("\r\n\r\n") == std::string::npos && c.request.size() < kMaxRequestHead)

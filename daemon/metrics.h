@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "base/result.h"
+#include "base/unique_fd.h"
 
 namespace newswatch {
 
@@ -83,8 +84,8 @@ class MetricsServer {
   const Metrics* metrics_ = nullptr;
   std::function<Metrics::Snapshot()> snapshot_;
   std::chrono::seconds stall_limit_{30};
-  int listener_ = -1;
-  int stop_[2] = {-1, -1};
+  UniqueFd listener_;
+  UniqueFd stop_read_, stop_write_;  // a pipe: serve() stops when it is readable
   int port_ = 0;
   std::thread thread_;
 };
