@@ -20,11 +20,6 @@ namespace {
 
 constexpr std::chrono::seconds kStallLimit{30};  // /healthz fails past this without a heartbeat
 constexpr std::int64_t kIdleWakeMs = 5000;
-// Fetched bodies wait here for a parser: at most this many per worker, so memory stays
-// bounded by workers x body cap however many feeds there are.
-constexpr std::size_t kBodiesPerWorker = 2;
-
-unsigned parser_workers() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 }  // namespace
 
@@ -95,19 +90,15 @@ Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher>
   // short-lived one (SQLite serializes the two).
   auto store = Store::open(database_, store_options_);
   if (!store) return fail(store.error());
-  unmatched_retention_s_ = unmatched_retention_of(config);
-  max_items_ = config.max_items;
+  pipeline_.set_limits(config);
   auto feeds = schedule_feeds(config, *store, clock_.now(), &scheduler_);
   if (!feeds) return fail(feeds.error());
   std::size_t before = scheduler_.size();
   scheduler_ = Scheduler(config, std::move(*feeds));
   budget_.set_limit(config.memory_budget);
   fetcher_ = std::make_unique<Fetcher>(fetch_options_of(config, budget_));
-  {
-    std::lock_guard lock(matcher_mutex_);
-    matcher_ = std::move(matcher);
-  }
-  set_alerts(config);
+  pipeline_.set_matcher(std::move(matcher));
+  pipeline_.set_alerts(config);
   spdlog::info("configuration reloaded: {} feeds (was {})", scheduler_.size(), before);
   return {};
 }
@@ -120,48 +111,18 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
       store_options_(store_options_of(config)),
       metrics_listen_(config.metrics_listen),
       budget_(config.memory_budget),
-      max_items_(config.max_items),
-      unmatched_retention_s_(unmatched_retention_of(config)),
-      matcher_(std::move(matcher)),
-      parse_queue_(kBodiesPerWorker * parser_workers()),
-      write_queue_(kPendingBatches),
       scheduler_(std::move(scheduler)),
       fetcher_(std::make_unique<Fetcher>(fetch_options_of(config, budget_))),
-      store_(std::move(store)) {
-  set_alerts(config);
-  dispatcher_ = std::make_unique<AlertDispatcher>(
-      [this](const std::string& hook) -> std::optional<AlertAction> {
-        std::lock_guard lock(alerts_mutex_);
-        auto it = alert_actions_.find(hook);
-        if (it == alert_actions_.end()) return std::nullopt;
-        return it->second;
-      },
-      [this](AlertOutcome outcome) { write_queue_.push(std::move(outcome)); });
-  unsigned workers = parser_workers();
-  for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { parse_worker(); });
-  threads_.emplace_back([this] { writer(); });
-}
+      pipeline_(config, std::move(store), std::move(matcher), clock, metrics_) {}
 
-Poller::~Poller() {
-  metrics_server_.reset();
-  parse_queue_.close();
-  for (std::size_t i = 0; i + 1 < threads_.size(); ++i) threads_[i].join();
-  dispatcher_.reset();  // the action under way is stopped; it and the rest stay pending
-  write_queue_.close();
-  threads_.back().join();
-}
-
-void Poller::set_alerts(const Config& config) {
-  alert_retry_base_s_ = alert_retry_base_of(config);
-  std::lock_guard lock(alerts_mutex_);
-  alert_rules_ = alert_rules_of(config);
-  alert_actions_ = alert_actions_of(config);
-}
+// The metrics server reads the loop's state: it stops first. The pipeline stops next (its
+// member's destructor): parsers, then the alert under way, then the writer.
+Poller::~Poller() { metrics_server_.reset(); }
 
 Metrics::Snapshot Poller::metrics_snapshot() {
   Metrics::Snapshot snapshot;
   {
-    std::lock_guard lock(stats_mutex_);
+    std::lock_guard lock(feeds_by_state_mutex_);
     snapshot.feeds_by_state = feeds_by_state_;
   }
   std::error_code error;
@@ -179,18 +140,6 @@ Metrics::Snapshot Poller::metrics_snapshot() {
   return snapshot;
 }
 
-void Poller::wait_written(int expected) {
-  // In slices, keeping the watchdog fed: a long write is not a stalled loop.
-  auto slice = keep_alive_interval().value_or(std::chrono::milliseconds(1000));
-  for (;;) {
-    {
-      std::unique_lock lock(stats_mutex_);
-      if (written_.wait_for(lock, slice, [&] { return written_count_ >= expected; })) return;
-    }
-    keep_alive();
-  }
-}
-
 void Poller::keep_alive() {
   metrics_.heartbeat();
   if (notifier_) notifier_->keep_alive();
@@ -198,6 +147,10 @@ void Poller::keep_alive() {
 
 std::optional<std::chrono::milliseconds> Poller::keep_alive_interval() const {
   return notifier_ ? notifier_->keep_alive_interval() : std::nullopt;
+}
+
+std::chrono::milliseconds Poller::wait_slice() const {
+  return keep_alive_interval().value_or(std::chrono::milliseconds(1000));
 }
 
 std::string Poller::status_line(const RoundStats& last) const {
@@ -215,30 +168,16 @@ RoundStats Poller::poll_round(bool all) {
   auto started = std::chrono::steady_clock::now();
   UnixSeconds now = clock_.now();
   std::vector<std::size_t> due = all ? scheduler_.due_all(now) : scheduler_.due(now);
-  {
-    std::lock_guard lock(stats_mutex_);
-    round_ = RoundStats{};
-    round_.feeds = static_cast<int>(due.size());
-    written_count_ = 0;
-  }
+  pipeline_.begin_round(static_cast<int>(due.size()));
   FetchCounts counts = fetch_due(due);
-  wait_written(counts.submitted);
-  RoundStats stats;
-  std::vector<Outcome> outcomes;
-  {
-    std::lock_guard lock(stats_mutex_);
-    stats = round_;
-    outcomes.swap(outcomes_);
-  }
-  int changed = record_outcomes(due, outcomes);
-  write_queue_.push(EndOfRound{});  // the round is stored: cluster its stories, find alerts
-  wait_written(counts.submitted + changed + 1);
-  {
-    std::lock_guard lock(stats_mutex_);
-    outcomes_.clear();  // a state-only write that failed needs no second round trip
-    stats.merged_stories = round_.merged_stories;
-    stats.forgotten_unmatched = round_.forgotten_unmatched;
-  }
+  auto keep = [this] { keep_alive(); };
+  Pipeline::Written parsed = pipeline_.wait_written(counts.submitted, wait_slice(), keep);
+  RoundStats stats = parsed.stats;
+  int changed = record_outcomes(due, parsed.outcomes);
+  // The round is stored: cluster its stories, find alerts.
+  RoundStats ended = pipeline_.end_round(counts.submitted + changed, wait_slice(), keep);
+  stats.merged_stories = ended.merged_stories;
+  stats.forgotten_unmatched = ended.forgotten_unmatched;
   stats.fetched = counts.fetched;
   stats.not_modified = counts.not_modified;
   stats.failed += counts.failed;
@@ -256,8 +195,7 @@ Poller::FetchCounts Poller::fetch_due(const std::vector<std::size_t>& due) {
     index_of.emplace(fetch_url(state), index);
   }
   FetchCounts counts;
-  auto wait_ms =
-      static_cast<int>(keep_alive_interval().value_or(std::chrono::milliseconds(1000)).count());
+  auto wait_ms = static_cast<int>(wait_slice().count());
   fetcher_->fetch_all(
       requests,
       [&](FetchResult result) {
@@ -275,7 +213,7 @@ Poller::FetchCounts Poller::fetch_due(const std::vector<std::size_t>& due) {
         } else {
           ++counts.failed;
         }
-        parse_queue_.push({state, std::move(result), at});
+        pipeline_.submit(state, std::move(result), at);
         ++counts.submitted;
       },
       stop_fd_, [this] { keep_alive(); }, std::min(wait_ms, 1000));
@@ -299,7 +237,7 @@ void Poller::log_fetch(const FetchResult& result, const FeedState& state,
 }
 
 int Poller::record_outcomes(const std::vector<std::size_t>& due,
-                            const std::vector<Outcome>& outcomes) {
+                            const std::vector<Pipeline::Outcome>& outcomes) {
   // Outcomes name the feed.
   std::unordered_map<std::string, std::size_t> index_of_feed;
   for (std::size_t index : due) index_of_feed.emplace(scheduler_.feed(index).state.url, index);
@@ -317,12 +255,8 @@ int Poller::record_outcomes(const std::vector<std::size_t>& due,
     }
     changed.insert(index);
   }
-  for (std::size_t index : changed) {
-    ParsedBatch state_only;
-    state_only.feed = scheduler_.feed(index).state;
-    state_only.fetched_at = clock_.now();
-    write_queue_.push(StoreBatch{std::move(state_only), {}});
-  }
+  for (std::size_t index : changed)
+    pipeline_.store_state(scheduler_.feed(index).state, clock_.now());
   return static_cast<int>(changed.size());
 }
 
@@ -341,13 +275,13 @@ void Poller::finish_round(const RoundStats& stats, std::chrono::steady_clock::du
     ++by_state[state.disabled ? "disabled" : state.error_count > 0 ? "failing" : "ok"];
   }
   {
-    std::lock_guard lock(stats_mutex_);
+    std::lock_guard lock(feeds_by_state_mutex_);
     feeds_by_state_ = std::move(by_state);
   }
   if (notifier_) notifier_->status(status_line(stats));
 }
 
-bool Poller::wait_for_alerts() { return dispatcher_->wait_idle(stop_fd_); }
+bool Poller::wait_for_alerts() { return pipeline_.wait_for_alerts(stop_fd_); }
 
 void Poller::run_until_stopped(const std::function<std::optional<Reload>()>& reload_config) {
   RoundStats last = poll_round(false);

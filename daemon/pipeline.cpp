@@ -1,6 +1,8 @@
-// The poller's worker threads: parser workers read, match and prepare each fetched
-// document's items; the writer stores batches, ends rounds (clustering, forgetting, the
-// alerts due) and records what alert actions did. The loop thread's side is poller.cpp.
+// The pipeline's threads: parser workers read, match and prepare each fetched document's
+// items; the writer stores batches, ends rounds (clustering, forgetting, the alerts due) and
+// records what alert actions did. The loop thread's side is poller.cpp.
+#include "daemon/pipeline.h"
+
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -8,7 +10,7 @@
 #include <utility>
 
 #include "base/utf8.h"
-#include "daemon/poller.h"
+#include "daemon/config_options.h"
 #include "feeds/encoding.h"
 #include "feeds/parser.h"
 #include "feeds/shown_text.h"
@@ -20,6 +22,11 @@ namespace {
 // KiB; more is padding or an attack, and would cost the full-text index memory in
 // proportion: FTS5 holds all the terms of a row in memory until the row is written.
 constexpr std::size_t kStoredTextBytes = 256u << 10;
+// Fetched bodies wait here for a parser: at most this many per worker, so memory stays
+// bounded by workers x body cap however many feeds there are.
+constexpr std::size_t kBodiesPerWorker = 2;
+
+unsigned parser_workers() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 void keep_stored_text(std::string& text) {
   if (text.size() <= kStoredTextBytes) return;
@@ -47,7 +54,108 @@ MatchedItem prepared_item(Item item, const Matcher& matcher, const FeedState& fe
   return matched;
 }
 
-void Poller::parse_worker() {
+Pipeline::Pipeline(const Config& config, Store store, std::shared_ptr<const Matcher> matcher,
+                   const Clock& clock, Metrics& metrics)
+    : clock_(clock),
+      metrics_(metrics),
+      database_(config.database),
+      wal_limit_(store_options_of(config).wal_limit),
+      max_items_(config.max_items),
+      unmatched_retention_s_(unmatched_retention_of(config)),
+      matcher_(std::move(matcher)),
+      parse_queue_(kBodiesPerWorker * parser_workers()),
+      write_queue_(kPendingBatches),
+      store_(std::move(store)) {
+  set_alerts(config);
+  dispatcher_ = std::make_unique<AlertDispatcher>(
+      [this](const std::string& hook) -> std::optional<AlertAction> {
+        std::lock_guard lock(alerts_mutex_);
+        auto it = alert_actions_.find(hook);
+        if (it == alert_actions_.end()) return std::nullopt;
+        return it->second;
+      },
+      [this](AlertOutcome outcome) { write_queue_.push(std::move(outcome)); });
+  unsigned workers = parser_workers();
+  for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { parse_worker(); });
+  threads_.emplace_back([this] { writer(); });
+}
+
+Pipeline::~Pipeline() {
+  parse_queue_.close();
+  for (std::size_t i = 0; i + 1 < threads_.size(); ++i) threads_[i].join();
+  dispatcher_.reset();  // the action under way is stopped; it and the rest stay pending
+  write_queue_.close();
+  threads_.back().join();
+}
+
+void Pipeline::set_limits(const Config& config) {
+  unmatched_retention_s_ = unmatched_retention_of(config);
+  max_items_ = config.max_items;
+}
+
+void Pipeline::set_matcher(std::shared_ptr<const Matcher> matcher) {
+  std::lock_guard lock(matcher_mutex_);
+  matcher_ = std::move(matcher);
+}
+
+void Pipeline::set_alerts(const Config& config) {
+  alert_retry_base_s_ = alert_retry_base_of(config);
+  std::lock_guard lock(alerts_mutex_);
+  alert_rules_ = alert_rules_of(config);
+  alert_actions_ = alert_actions_of(config);
+}
+
+bool Pipeline::wait_for_alerts(int stop_fd) { return dispatcher_->wait_idle(stop_fd); }
+
+void Pipeline::begin_round(int feeds) {
+  std::lock_guard lock(stats_mutex_);
+  round_ = RoundStats{};
+  round_.feeds = feeds;
+  written_count_ = 0;
+}
+
+void Pipeline::submit(FeedState state, FetchResult result, UnixSeconds fetched_at) {
+  parse_queue_.push({std::move(state), std::move(result), fetched_at});
+}
+
+void Pipeline::wait_for(int expected, std::chrono::milliseconds slice,
+                        const std::function<void()>& keep_alive) {
+  for (;;) {
+    {
+      std::unique_lock lock(stats_mutex_);
+      if (written_.wait_for(lock, slice, [&] { return written_count_ >= expected; })) return;
+    }
+    keep_alive();
+  }
+}
+
+Pipeline::Written Pipeline::wait_written(int expected, std::chrono::milliseconds slice,
+                                         const std::function<void()>& keep_alive) {
+  wait_for(expected, slice, keep_alive);
+  Written written;
+  std::lock_guard lock(stats_mutex_);
+  written.stats = round_;
+  written.outcomes.swap(outcomes_);
+  return written;
+}
+
+void Pipeline::store_state(FeedState state, UnixSeconds at) {
+  ParsedBatch state_only;
+  state_only.feed = std::move(state);
+  state_only.fetched_at = at;
+  write_queue_.push(StoreBatch{std::move(state_only), {}});
+}
+
+RoundStats Pipeline::end_round(int expected, std::chrono::milliseconds slice,
+                               const std::function<void()>& keep_alive) {
+  write_queue_.push(EndOfRound{});
+  wait_for(expected + 1, slice, keep_alive);
+  std::lock_guard lock(stats_mutex_);
+  outcomes_.clear();  // a state-only write that failed needs no second round trip
+  return round_;
+}
+
+void Pipeline::parse_worker() {
   while (auto job = parse_queue_.pop()) {
     std::shared_ptr<const Matcher> matcher;
     {
@@ -100,14 +208,14 @@ void Poller::parse_worker() {
   }
 }
 
-void Poller::warn_capped(const std::string& url, int items) {
+void Pipeline::warn_capped(const std::string& url, int items) {
   std::lock_guard lock(stats_mutex_);
   auto level = capped_feeds_.insert(url).second ? spdlog::level::warn : spdlog::level::debug;
   spdlog::log(level, "feed {}: reading its first {} items only; the rest are ignored (max_items)",
               url, items);
 }
 
-void Poller::set_back(FeedState& state, const std::string& reason) {
+void Pipeline::set_back(FeedState& state, const std::string& reason) {
   // What the scheduler's record() of the fetch assumed (success) is undone here and, on the
   // loop thread, in the scheduler: an error counted, and the validators dropped so the next
   // poll fetches the document again instead of getting a 304 for what was never stored.
@@ -118,13 +226,13 @@ void Poller::set_back(FeedState& state, const std::string& reason) {
   report_outcome(state.url, reason, {});
 }
 
-void Poller::report_outcome(const std::string& url, std::optional<std::string> failure,
-                            FeedHints hints, bool unstored) {
+void Pipeline::report_outcome(const std::string& url, std::optional<std::string> failure,
+                              FeedHints hints, bool unstored) {
   std::lock_guard lock(stats_mutex_);
   outcomes_.push_back({url, std::move(failure), std::move(hints), unstored});
 }
 
-void Poller::not_stored(const ParsedBatch& batch, const std::string& kind) {
+void Pipeline::not_stored(const ParsedBatch& batch, const std::string& kind) {
   // "database or disk is full": the same failure of another feed is the same news.
   std::string reason = "storing " + batch.feed.url + ": " + kind;
   if (kind != storage_failure_) {
@@ -140,7 +248,7 @@ void Poller::not_stored(const ParsedBatch& batch, const std::string& kind) {
   report_outcome(batch.feed.url, reason, {}, true);
 }
 
-void Poller::writer() {
+void Pipeline::writer() {
   while (auto job = write_queue_.pop()) {
     if (std::holds_alternative<EndOfRound>(*job)) {
       end_round_in_writer();
@@ -159,7 +267,7 @@ void Poller::writer() {
     std::vector<StoreBatch> group;
     group.push_back(std::move(std::get<StoreBatch>(*job)));
     std::size_t bytes = group.back().memory.bytes();
-    const std::size_t max_bytes = store_options_.wal_limit / 8;
+    const std::size_t max_bytes = wal_limit_ / 8;
     while (group.size() < kBatchesPerTransaction) {
       auto next = write_queue_.try_pop_if([&](const WriteJob& waiting) {
         const auto* batch = std::get_if<StoreBatch>(&waiting);
@@ -199,7 +307,7 @@ void Poller::writer() {
   }
 }
 
-void Poller::end_round_in_writer() {
+void Pipeline::end_round_in_writer() {
   auto merged = store_.recluster();
   if (!merged) spdlog::error("{}", merged.error().message);
   Result<int> forgotten = 0;
@@ -227,7 +335,7 @@ void Poller::end_round_in_writer() {
   round_.alerts_due += handed;
 }
 
-void Poller::record_alert_in_writer(const AlertOutcome& outcome) {
+void Pipeline::record_alert_in_writer(const AlertOutcome& outcome) {
   alerts_in_flight_.erase({outcome.hook, outcome.story_id});
   UnixSeconds now = clock_.now();
   std::int64_t delay = alert_retry_delay(outcome.attempts + 1, alert_retry_base_s_);
