@@ -30,13 +30,34 @@ std::optional<std::int64_t> hint_number(const pugi::xml_node& node, std::int64_t
   return std::nullopt;
 }
 
+// The first element of each name that holds a hint, found in one pass over the channel's
+// children (the items among them: looking each name up in turn read them all five times).
+struct HintElements {
+  pugi::xml_node ttl, update_period, update_frequency, skip_hours, skip_days;
+
+  explicit HintElements(const pugi::xml_node& channel) {
+    for (auto child : channel.children()) {
+      if (child.type() != pugi::node_element) continue;
+      std::string_view name = local_name(child);
+      pugi::xml_node* slot = name == "ttl"               ? &ttl
+                             : name == "updatePeriod"    ? &update_period
+                             : name == "updateFrequency" ? &update_frequency
+                             : name == "skipHours"       ? &skip_hours
+                             : name == "skipDays"        ? &skip_days
+                                                         : nullptr;
+      if (slot && !*slot) *slot = child;
+    }
+  }
+};
+
 }  // namespace
 
 FeedHints hints_of(const pugi::xml_node& channel, std::vector<std::string>& warnings) {
   FeedHints hints;
-  if (auto ttl = hint_number(child_named(channel, "ttl"), 999'999, warnings); ttl && *ttl > 0)
+  HintElements found(channel);
+  if (auto ttl = hint_number(found.ttl, 999'999, warnings); ttl && *ttl > 0)
     hints.ttl_seconds = *ttl * 60;
-  if (auto period = child_named(channel, "updatePeriod")) {
+  if (auto period = found.update_period) {
     static constexpr std::pair<std::string_view, std::int64_t> kPeriods[] = {
         {"hourly", 3600},
         {"daily", 86400},
@@ -46,20 +67,19 @@ FeedHints hints_of(const pugi::xml_node& channel, std::vector<std::string>& warn
     std::string name = plain_text(period.child_value());
     for (const auto& [label, seconds] : kPeriods) {
       if (name == label) {
-        auto frequency =
-            hint_number(child_named(channel, "updateFrequency"), seconds, warnings).value_or(1);
+        auto frequency = hint_number(found.update_frequency, seconds, warnings).value_or(1);
         hints.update_period_seconds = seconds / std::max<std::int64_t>(frequency, 1);
       }
     }
   }
-  for (auto hour : child_named(channel, "skipHours").children()) {
+  for (auto hour : found.skip_hours.children()) {
     if (hour.type() != pugi::node_element) continue;
     if (auto value = hint_number(hour, 24, warnings))
       hints.skip_hours.push_back(static_cast<int>(*value % 24));
   }
   static constexpr std::string_view kDays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                                "Thursday", "Friday", "Saturday"};
-  for (auto day : child_named(channel, "skipDays").children()) {
+  for (auto day : found.skip_days.children()) {
     std::string name = plain_text(day.child_value());
     for (int d = 0; d < 7; ++d) {
       if (name == kDays[d]) hints.skip_days.push_back(d);

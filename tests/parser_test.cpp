@@ -221,6 +221,30 @@ TEST_CASE("documents in other encodings are converted, bad bytes repaired with a
   CHECK(euc_kr.title == "년");
 }
 
+TEST_CASE("each document is converted from its encoding's initial state, whatever came before") {
+  // The converters are kept between documents: one left shifted into JIS X 0208 by the
+  // document before must not read the next one's ASCII as kanji.
+  std::string prolog = "<?xml version=\"1.0\" encoding=\"iso-2022-jp\"?>";
+  auto shifted = parse(prolog + "<rss><channel><title>a</title></channel></rss>\x1B$B");
+  CHECK(shifted.title == "a");
+  auto next = parse(prolog + "<rss><channel><title>\x1B$BF|\x1B(B b</title></channel></rss>");
+  CHECK(next.title == "日 b");
+  // More encodings than are kept open, in turn, twice.
+  const std::pair<const char*, const char*> kEncodings[] = {
+      {"iso-8859-2", "\xB1"},   {"iso-8859-5", "\xD4"}, {"iso-8859-7", "\xE1"},  {"koi8-r", "\xC4"},
+      {"cp1251", "\xE4"},       {"cp1250", "\xB9"},     {"iso-8859-15", "\xA4"}, {"cp866", "\xA4"},
+      {"mac-cyrillic", "\xE4"}, {"iso-8859-9", "\xFD"}};
+  const char* kExpected[] = {"ą", "д", "α", "д", "д", "ą", "€", "д", "д", "ı"};
+  for (int round = 0; round < 2; ++round) {
+    for (std::size_t i = 0; i < std::size(kEncodings); ++i) {
+      auto feed =
+          parse(std::string("<?xml version=\"1.0\" encoding=\"") + kEncodings[i].first +
+                "\"?><rss><channel><title>" + kEncodings[i].second + "</title></channel></rss>");
+      CHECK(feed.title == kExpected[i]);
+    }
+  }
+}
+
 TEST_CASE("limits: items beyond max_items are dropped with a warning, deep nesting is fine") {
   std::string many = "<rss><channel><title>t</title>";
   for (int i = 0; i < 50; ++i) many += "<item><title>i</title></item>";
