@@ -59,7 +59,8 @@ std::size_t skip_leading_newline(std::string_view html, std::size_t i) {
 // found, and where the text not yet written to the sink begins.
 class HtmlReader {
  public:
-  HtmlReader(std::string_view html, HtmlTextNotes* notes) : html_(html), notes_(notes) {}
+  HtmlReader(std::string_view html, HtmlTextNotes* notes)
+      : html_(html), notes_(notes), sink_(html.size()) {}
 
   std::string read() {
     std::size_t i = 0;
@@ -194,13 +195,13 @@ std::string html_to_text(std::string_view html, HtmlTextNotes* notes) {
 }
 
 std::string plain_text(std::string_view text) {
-  TextSink sink;
+  TextSink sink(text.size());
   sink.text(text);
   return sink.finish();
 }
 
 std::string clean_text(std::string_view text) {
-  TextSink sink;
+  TextSink sink(text.size());
   sink.characters(text);
   return sink.finish();
 }

@@ -15,6 +15,10 @@ namespace newswatch {
 // Collapses whitespace as text is appended: one space between words, none at the ends.
 class TextSink {
  public:
+  TextSink() = default;
+  // A sink for text read from `bytes` of input: the text is rarely longer than its source,
+  // and growing the string as it is written cost a copy at each doubling.
+  explicit TextSink(std::size_t bytes) { out_.reserve(bytes); }
   // Appends text that is already decoded.
   void text(std::string_view s);
   // Appends text in which character references are still encoded.
@@ -23,6 +27,8 @@ class TextSink {
   void space() { pending_space_ = true; }
   // The text appended, NFC; the sink is spent.
   std::string finish() {
+    // What the reserve left unused, when it is most of the string (markup with little text).
+    if (out_.capacity() > 2 * out_.size() + 64) out_.shrink_to_fit();
     if (!non_ascii_ || is_quick_nfc(out_)) return std::move(out_);
     return to_nfc(out_);
   }
