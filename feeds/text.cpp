@@ -10,7 +10,6 @@
 #include <string>
 
 #include "feeds/ascii.h"
-#include "feeds/byte_search.h"
 #include "feeds/character_references.h"
 #include "feeds/html_elements.h"
 #include "feeds/html_tokens.h"
@@ -64,30 +63,24 @@ class HtmlReader {
 
   std::string read() {
     std::size_t i = 0;
-    while ((i = find_byte(html_, '<', i)) != std::string_view::npos && i + 1 < html_.size()) {
-      std::optional<std::size_t> end = markup(i);
-      if (!end) {
-        ++i;  // a '<' that opens no tag is text
-        continue;
+    while ((i = sink_.characters_before_markup(html_, i)) < html_.size()) {
+      std::optional<std::size_t> end = i + 1 < html_.size() ? markup(i) : std::nullopt;
+      if (end) {
+        i = *end;
+      } else {
+        sink_.text("<");  // a '<' that opens no tag is text
+        ++i;
       }
-      i = text_start_ = *end;
     }
-    flush_text(html_.size());
     return sink_.finish();
   }
 
  private:
-  // Writes the text from text_start_ up to html_[end], its references still encoded.
-  void flush_text(std::size_t end) {
-    if (end > text_start_) sink_.characters(html_.substr(text_start_, end - text_start_));
-  }
-
   // Reads the markup that begins at html_[at] ('<'); returns where the text after it
   // begins, or nullopt when the '<' begins no markup and is text.
   std::optional<std::size_t> markup(std::size_t at) {
     char next = html_[at + 1];
     if ((next == '!' && opens_declaration(html_.substr(at + 2))) || next == '?') {
-      flush_text(at);
       return declaration(at);
     }
     bool closing = next == '/';
@@ -97,11 +90,9 @@ class HtmlReader {
       if (!closing) return std::nullopt;
       // "</>" is nothing; "</" before anything else but a letter opens a bogus comment that
       // ends at the next '>' (HTML5 tokenizer, end tag open state).
-      flush_text(at);
       std::size_t end = html_.find('>', name_start);
       return end == std::string_view::npos ? html_.size() : end + 1;
     }
-    flush_text(at);
     return tag(name_start, closing);
   }
 
@@ -183,7 +174,6 @@ class HtmlReader {
   HtmlTextNotes* const notes_;
   TextSink sink_;
   OpenBlocks blocks_;
-  std::size_t text_start_ = 0;
 };
 
 }  // namespace

@@ -52,6 +52,28 @@ constexpr auto kStopsCopy = [] {
   return table;
 }();
 
+// What else ends a run when references are still encoded ('&'), and when the text is an
+// HTML fragment's, read up to the next '<' that may begin markup.
+constexpr auto kStopsReferences = [] {
+  std::array<bool, 256> table = kStopsCopy;
+  table['&'] = true;
+  return table;
+}();
+constexpr auto kStopsMarkup = [] {
+  std::array<bool, 256> table = kStopsReferences;
+  table['<'] = true;
+  return table;
+}();
+
+using Stops = TextSink::Stops;
+
+template <Stops kMode>
+constexpr const std::array<bool, 256>& stop_table() {
+  if constexpr (kMode == Stops::kDecoded) return kStopsCopy;
+  if constexpr (kMode == Stops::kReferences) return kStopsReferences;
+  return kStopsMarkup;
+}
+
 bool stops_copy(char c) { return kStopsCopy[static_cast<unsigned char>(c)]; }
 bool is_high_byte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 
@@ -60,7 +82,9 @@ bool is_high_byte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 // `s`, and followed by a byte that kStopsCopy lets through. Sets `non_ascii_out` when the run
 // holds a byte above 0x7F. Sixteen bytes at a time with SSE2: this is most of the text's
 // bytes, and words are short.
+template <Stops kMode>
 std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii_out) {
+  constexpr const std::array<bool, 256>& kStops = stop_table<kMode>();
   // A local flag, stored once: the member, written through at every byte, was 8% of the
   // sink's time on short texts.
   bool non_ascii = false;
@@ -81,12 +105,16 @@ std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii_
     stop = _mm_or_si128(stop,
                         _mm_or_si128(_mm_cmpeq_epi8(v, c2),
                                      _mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3))));
+    if constexpr (kMode != Stops::kDecoded)
+      stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
+    if constexpr (kMode == Stops::kMarkup)
+      stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
     unsigned stops = static_cast<unsigned>(_mm_movemask_epi8(stop)) >> shift;
     unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) >> shift;
     unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v)) >> shift;
     // The byte after the block: the end of `s` stops a run as a stop does.
     unsigned block = static_cast<unsigned>(16 - shift);
-    bool after_stops = left <= 16 || kStopsCopy[static_cast<unsigned char>(s[run + 16])];
+    bool after_stops = left <= 16 || kStops[static_cast<unsigned char>(s[run + 16])];
     stops |= unsigned{after_stops} << block;
     // A space ends the run when the next byte is a space or a stop, or when it comes first.
     unsigned ends = stops | (spaces & ((stops | spaces) >> 1)) | (run == start ? spaces & 1 : 0);
@@ -103,11 +131,11 @@ std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii_
 #endif
   while (run < s.size()) {
     unsigned char c = static_cast<unsigned char>(s[run]);
-    if (!kStopsCopy[c]) {
+    if (!kStops[c]) {
       non_ascii |= c >= 0x80;
       ++run;
     } else if (c == ' ' && run > start && run + 1 < s.size() &&
-               !kStopsCopy[static_cast<unsigned char>(s[run + 1])]) {
+               !kStops[static_cast<unsigned char>(s[run + 1])]) {
       non_ascii |= static_cast<unsigned char>(s[run + 1]) >= 0x80;
       run += 2;
     } else {
@@ -119,17 +147,32 @@ std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii_
 }
 
 // Length of the control character at s[i] that no text field may hold (a C0 control, DEL, a
-// C1 control U+0080-U+009F), 1 for a 0xC2 that ends `s`, else 0. Call it after
+// C1 control U+0080-U+009F), 1 for a 0xC2 that ends its piece of text (`s`, or what a
+// reference or markup after it cuts off), else 0. Call it after
 // unicode_space_length(): the controls that are spaces (tab, LF, CR, FF) must be taken as
 // spaces first. A 0xC2 cut off at the end of `s` is invalid UTF-8 (to_nfc would make it
 // U+FFFD anyway), but kept as a byte it could meet a continuation byte in the next piece of
 // text (html_to_text reads "\xC2<b>\x9B" as two) and make a C1 control there.
+template <Stops kMode>
 std::size_t control_length(std::string_view s, std::size_t i) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   if (byte(i) < 0x20 || byte(i) == 0x7F) return 1;
   if (byte(i) != 0xC2) return 0;
-  if (i + 1 == s.size()) return 1;
+  // A reference or markup after it ends the piece of text as the end of `s` does.
+  if (i + 1 == s.size() || (kMode != Stops::kDecoded && s[i + 1] == '&') ||
+      (kMode == Stops::kMarkup && s[i + 1] == '<'))
+    return 1;
   return byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F ? 2 : 0;
+}
+
+// Whether `s` (valid UTF-8) holds a character TextSink::text() would not copy as it is.
+bool holds_space_or_control(std::string_view s) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (stops_copy(s[i]) &&
+        (unicode_space_length(s, i) > 0 || control_length<Stops::kDecoded>(s, i) > 0))
+      return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -139,22 +182,43 @@ inline void TextSink::flush_space() {
   pending_space_ = false;
 }
 
-void TextSink::text(std::string_view s) {
-  for (std::size_t i = 0; i < s.size();) {
+void TextSink::text(std::string_view s) { append<Stops::kDecoded>(s, 0); }
+
+void TextSink::characters(std::string_view s) { append<Stops::kReferences>(s, 0); }
+
+std::size_t TextSink::characters_before_markup(std::string_view html, std::size_t from) {
+  return append<Stops::kMarkup>(html, from);
+}
+
+// One pass over `s` from `i` on for all three: the runs that need no change are copied as
+// they are, and the scan that finds where a run ends also finds the references and the '<'
+// (three scans of the same bytes before, and a call per piece between references).
+template <Stops kMode>
+std::size_t TextSink::append(std::string_view s, std::size_t i) {
+  while (i < s.size()) {
     // Copy in one go the run of bytes that needs no collapsing: no space characters but
     // single ASCII spaces between words.
-    std::size_t run = copyable_run(s, i, non_ascii_);
+    std::size_t run = copyable_run<kMode>(s, i, non_ascii_);
     if (run > i) {
       flush_space();
       out_.append(s.substr(i, run - i));
       i = run;
       continue;
     }
+    if constexpr (kMode == Stops::kMarkup) {
+      if (s[i] == '<') return i;
+    }
+    if constexpr (kMode != Stops::kDecoded) {
+      if (s[i] == '&') {
+        i = reference(s, i);
+        continue;
+      }
+    }
     std::size_t space = unicode_space_length(s, i);
     if (space > 0) {
       pending_space_ = true;
       i += space;
-    } else if (std::size_t control = control_length(s, i); control > 0) {
+    } else if (std::size_t control = control_length<kMode>(s, i); control > 0) {
       // No text field holds a NUL (C strings end there) nor a control a terminal would act
       // on (ESC and CSI begin sequences that retitle or clear it, BEL rings), whatever
       // decoded it: a raw byte, a reference, a JSON escape, base64. Each becomes U+FFFD,
@@ -175,28 +239,26 @@ void TextSink::text(std::string_view s) {
       out_.push_back(s[i++]);
     }
   }
+  return i;
 }
 
-void TextSink::characters(std::string_view s) {
-  std::size_t i = 0, start = 0;
+// The reference at s[at] ('&'), decoded; returns where the text goes on.
+std::size_t TextSink::reference(std::string_view s, std::size_t at) {
   std::string decoded;
-  while ((i = find_byte(s, '&', i)) != std::string_view::npos) {
-    text(s.substr(start, i - start));
-    decoded.clear();
-    if (!decode_reference(s, i, decoded)) {
-      text("&");
-      ++i;
-    } else if (std::none_of(decoded.begin(), decoded.end(), stops_copy)) {
-      // Most references are one letter or mark (&#8217;, &mdash;) with no space to collapse.
-      flush_space();
-      non_ascii_ |= std::any_of(decoded.begin(), decoded.end(), is_high_byte);
-      out_ += decoded;
-    } else {
-      text(decoded);
-    }
-    start = i;
+  if (!decode_reference(s, at, decoded)) {
+    flush_space();
+    out_.push_back('&');
+    return at + 1;
   }
-  text(s.substr(start));
+  if (!holds_space_or_control(decoded)) {
+    // Most references are one letter or mark (&#8217;, &mdash;) with no space to collapse.
+    flush_space();
+    non_ascii_ |= std::any_of(decoded.begin(), decoded.end(), is_high_byte);
+    out_ += decoded;
+  } else {
+    text(decoded);
+  }
+  return at;
 }
 
 }  // namespace newswatch

@@ -15,6 +15,10 @@ namespace newswatch {
 // Collapses whitespace as text is appended: one space between words, none at the ends.
 class TextSink {
  public:
+  // Where a run of bytes copied as they are ends, besides spaces and controls: nowhere else
+  // (decoded text), at '&' (references still encoded), at '&' and '<' (an HTML fragment).
+  enum class Stops { kDecoded, kReferences, kMarkup };
+
   TextSink() = default;
   // A sink for text read from `bytes` of input: the text is rarely longer than its source,
   // and growing the string as it is written cost a copy at each doubling.
@@ -23,6 +27,9 @@ class TextSink {
   void text(std::string_view s);
   // Appends text in which character references are still encoded.
   void characters(std::string_view s);
+  // Appends the text of an HTML fragment from html[from] on, references decoded, up to the
+  // next '<' (markup or not: the caller says); returns where it is, or html.size().
+  std::size_t characters_before_markup(std::string_view html, std::size_t from);
   // Separates what was appended from what will be, as a space would (a block's edge).
   void space() { pending_space_ = true; }
   // The text appended, NFC; the sink is spent.
@@ -36,6 +43,9 @@ class TextSink {
  private:
   // Writes the space a word boundary left pending, unless nothing precedes it.
   void flush_space();
+  template <Stops kMode>
+  std::size_t append(std::string_view s, std::size_t from);
+  std::size_t reference(std::string_view s, std::size_t at);
   std::string out_;
   bool pending_space_ = false;
   bool non_ascii_ = false;  // ASCII text is NFC: no need to check

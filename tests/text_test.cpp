@@ -219,6 +219,10 @@ TEST_CASE("no C1 control is made of two pieces of invalid UTF-8 the markup kept 
   CHECK(html_to_text("\xC2<b>\x9B</b>") == "\uFFFD\uFFFD");
   CHECK(html_to_text("a\xC2<!-- -->\x85z") == "a\uFFFD\uFFFDz");
   CHECK(clean_text("\xC2&amp;\x9B") == "\uFFFD&\uFFFD");
+  // Nor does a reference or a '<' that opens no tag join them.
+  CHECK(html_to_text("a\xC2&amp;\x9B") == "a\uFFFD&\uFFFD");
+  CHECK(html_to_text("a\xC2<3\x9B") == "a\uFFFD<3\uFFFD");
+  CHECK(html_to_text("\xC2&#x41;\x85") == "\uFFFDA\uFFFD");
 }
 
 // The Stream-Safe Text Format (UAX #15, section 13).
