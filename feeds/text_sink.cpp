@@ -77,6 +77,22 @@ constexpr const std::array<bool, 256>& stop_table() {
 bool stops_copy(char c) { return kStopsCopy[static_cast<unsigned char>(c)]; }
 bool is_high_byte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 
+#if defined(__SSE2__)
+// One bit per byte of `v` that is in the mode's stop table but the ASCII space.
+template <Stops kMode>
+unsigned stop_mask(__m128i v) {
+  auto is = [&](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
+  __m128i stop = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);  // v <= 0x1F
+  stop = _mm_or_si128(stop, is(0x7F));
+  stop = _mm_or_si128(
+      stop, _mm_or_si128(is(static_cast<char>(0xC2)),
+                         _mm_or_si128(is(static_cast<char>(0xE2)), is(static_cast<char>(0xE3)))));
+  if constexpr (kMode != Stops::kDecoded) stop = _mm_or_si128(stop, is('&'));
+  if constexpr (kMode == Stops::kMarkup) stop = _mm_or_si128(stop, is('<'));
+  return static_cast<unsigned>(_mm_movemask_epi8(stop));
+}
+#endif
+
 // The end of the run of bytes from s[start] on that TextSink::text() may append as they are:
 // no byte of kStopsCopy but ASCII spaces, each single, neither first in the run nor last in
 // `s`, and followed by a byte that kStopsCopy lets through. Sets `non_ascii_out` when the run
@@ -90,26 +106,14 @@ std::size_t copyable_run(std::string_view s, std::size_t start, bool& non_ascii_
   bool non_ascii = false;
   std::size_t run = start;
 #if defined(__SSE2__)
-  const __m128i below = _mm_set1_epi8(0x1F), space = _mm_set1_epi8(' '), del = _mm_set1_epi8(0x7F),
-                c2 = _mm_set1_epi8(static_cast<char>(0xC2)),
-                e2 = _mm_set1_epi8(static_cast<char>(0xE2)),
-                e3 = _mm_set1_epi8(static_cast<char>(0xE3));
+  const __m128i space = _mm_set1_epi8(' ');
   // The last block is the sixteen bytes that end `s`, its masks shifted down to where the
   // run is: copying a short tail into a buffer would stall on the load that follows.
   while (s.size() >= 16 && run < s.size()) {
     std::size_t left = s.size() - run;
     unsigned shift = left >= 16 ? 0 : static_cast<unsigned>(16 - left);
     __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + run - shift));
-    __m128i stop = _mm_cmpeq_epi8(_mm_min_epu8(v, below), v);  // v <= 0x1F
-    stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, del));
-    stop = _mm_or_si128(stop,
-                        _mm_or_si128(_mm_cmpeq_epi8(v, c2),
-                                     _mm_or_si128(_mm_cmpeq_epi8(v, e2), _mm_cmpeq_epi8(v, e3))));
-    if constexpr (kMode != Stops::kDecoded)
-      stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('&')));
-    if constexpr (kMode == Stops::kMarkup)
-      stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, _mm_set1_epi8('<')));
-    unsigned stops = static_cast<unsigned>(_mm_movemask_epi8(stop)) >> shift;
+    unsigned stops = stop_mask<kMode>(v) >> shift;
     unsigned spaces = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, space))) >> shift;
     unsigned high = static_cast<unsigned>(_mm_movemask_epi8(v)) >> shift;
     // The byte after the block: the end of `s` stops a run as a stop does.
