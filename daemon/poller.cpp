@@ -185,36 +185,67 @@ RoundStats Poller::poll_round(bool all) {
   return stats;
 }
 
+namespace {
+
+// What a feed that shares its address with another hears of the response to their one
+// request: the same status and headers, and for a document "not modified", since its items
+// are stored once, through the feed the document went to.
+FetchResult same_response(const FetchResult& r) {
+  FetchResult shared;
+  shared.url = r.url;
+  shared.effective_url = r.effective_url;
+  shared.status = r.ok() ? 304 : r.status;
+  shared.error = r.error;
+  shared.etag = r.etag;
+  shared.last_modified = r.last_modified;
+  shared.content_type = r.content_type;
+  shared.retry_after = r.retry_after;
+  shared.cache_control = r.cache_control;
+  shared.expires = r.expires;
+  shared.moved_permanently = r.moved_permanently;
+  shared.seconds = r.seconds;
+  return shared;
+}
+
+}  // namespace
+
 Poller::FetchCounts Poller::fetch_due(const std::vector<std::size_t>& due) {
   std::vector<FetchRequest> requests;
-  // Results name the URL requested.
-  std::unordered_map<std::string, std::size_t> index_of;
+  // Results name the URL requested. Feeds can come to share one (a feed moved permanently
+  // to another's address): it is requested once, with the first one's validators.
+  std::unordered_map<std::string, std::vector<std::size_t>> feeds_at;
   for (std::size_t index : due) {
     const FeedState& state = scheduler_.feed(index).state;
-    requests.push_back({fetch_url(state), state.etag, state.last_modified});
-    index_of.emplace(fetch_url(state), index);
+    std::vector<std::size_t>& sharing = feeds_at[fetch_url(state)];
+    if (sharing.empty()) requests.push_back({fetch_url(state), state.etag, state.last_modified});
+    sharing.push_back(index);
   }
   FetchCounts counts;
+  auto take = [&](std::size_t index, FetchResult result) {
+    UnixSeconds at = clock_.now();
+    std::string previous_error = scheduler_.feed(index).state.last_error;
+    scheduler_.record(index, result, at);
+    const FeedState& state = scheduler_.feed(index).state;
+    log_fetch(result, state, previous_error, at);
+    if (result.ok()) {
+      ++counts.fetched;
+    } else if (result.not_modified()) {
+      ++counts.not_modified;
+    } else {
+      ++counts.failed;
+    }
+    pipeline_.submit(state, std::move(result), at);
+    ++counts.submitted;
+  };
   auto wait_ms = static_cast<int>(wait_slice().count());
   fetcher_->fetch_all(
       requests,
       [&](FetchResult result) {
-        std::size_t index = index_of.at(result.url);  // results arrive in completion order
-        UnixSeconds at = clock_.now();
-        std::string previous_error = scheduler_.feed(index).state.last_error;
-        scheduler_.record(index, result, at);
-        const FeedState& state = scheduler_.feed(index).state;
         metrics_.poll_done(result.status, result.error, result.body.size());
-        log_fetch(result, state, previous_error, at);
-        if (result.ok()) {
-          ++counts.fetched;
-        } else if (result.not_modified()) {
-          ++counts.not_modified;
-        } else {
-          ++counts.failed;
-        }
-        pipeline_.submit(state, std::move(result), at);
-        ++counts.submitted;
+        // Results arrive in completion order.
+        const std::vector<std::size_t>& sharing = feeds_at.at(result.url);
+        for (std::size_t k = 1; k < sharing.size(); ++k) take(sharing[k], same_response(result));
+        take(sharing.front(), std::move(result));
       },
       stop_fd_, [this] { keep_alive(); }, std::min(wait_ms, 1000));
   return counts;

@@ -308,6 +308,34 @@ TEST_CASE("a permanent redirect is followed and its target polled from then on, 
   CHECK(h.count("SELECT count(*) FROM items_v") == 1);
 }
 
+TEST_CASE("feeds that come to share an address are requested there once, each recorded") {
+  Harness h;
+  FeedServer::Resource moved(301);
+  moved.location = "/new.xml";
+  h.server.serve("/old.xml", moved);
+  h.server.serve("/new.xml", {200, hormuz_and_football_feed(), "\"v1\""});
+  h.config.feeds = {{h.server.url("/old.xml"), "A", std::nullopt, true},
+                    {h.server.url("/new.xml"), "B", std::nullopt, true}};
+  h.config.honor_feed_hints = false;
+  auto poller = h.poller();
+  poller->poll_round(true);  // A is redirected to B's address: two requests there
+  REQUIRE(h.server.requests_for("/new.xml") == 2);
+  h.clock.advance(3600);
+  h.server.serve("/new.xml", {200, hormuz_and_football_feed(), "\"v2\""});
+  RoundStats both = poller->poll_round(false);  // both due at one address
+  CHECK(h.server.requests_for("/new.xml") == 3);
+  // The document went to one of them; the other heard "nothing new".
+  CHECK(both.fetched == 1);
+  CHECK(both.not_modified == 1);
+  // Each feed's state says it was polled now and when it is next due.
+  CHECK(h.count(
+            "SELECT count(*) FROM feeds WHERE last_polled_at = " + std::to_string(h.clock.now()) +
+            " AND next_poll_at > " + std::to_string(h.clock.now()) + " AND error_count = 0") == 2);
+  poller->poll_round(false);  // nothing is due
+  CHECK(h.server.requests_for("/new.xml") == 3);
+  CHECK(h.count("SELECT count(*) FROM items_v") == 1);
+}
+
 TEST_CASE("a stalled server times out and the others are not held up") {
   Harness h;
   h.server.serve("/stalled.xml", {200, hormuz_and_football_feed(), "", 4000});
