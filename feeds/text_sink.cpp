@@ -93,9 +93,9 @@ unsigned stop_mask(__m128i v) {
 }
 #endif
 
-// The end of the run of bytes from s[start] on that TextSink::text() may append as they are:
-// no byte of kStopsCopy but ASCII spaces, each single, neither first in the run nor last in
-// `s`, and followed by a byte that kStopsCopy lets through. Sets `non_ascii_out` when the run
+// The end of the run of bytes from s[start] on that TextSink may append as they are: no byte
+// of the mode's stop table but ASCII spaces, each single, neither first in the run nor last
+// in `s`, and followed by a byte the table lets through. Sets `non_ascii_out` when the run
 // holds a byte above 0x7F. Sixteen bytes at a time with SSE2: this is most of the text's
 // bytes, and words are short.
 template <Stops kMode>
