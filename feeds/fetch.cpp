@@ -431,10 +431,12 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
       on_done(std::move(t.result));
     }
     if (queue.empty() && live.empty()) break;
+    // At every turn, not only before a wait: while transfers keep finishing there may be
+    // none for as long as the round lasts, and the watchdog is fed here.
+    if (on_wait) on_wait();
     // Transfers ended and others wait: start them now rather than wait in poll for
     // sockets that may all be idle.
     if (finished_any && !queue.empty()) continue;
-    if (on_wait) on_wait();
     if (wait_for_transfers(multi, interrupt_fd, max_wait_ms)) {
       interrupted = true;
       break;
