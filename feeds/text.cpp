@@ -54,8 +54,8 @@ std::size_t skip_leading_newline(std::string_view html, std::size_t i) {
   return i;
 }
 
-// One reading of a fragment, from its first byte to its last: the blocks open, the text
-// found, and where the text not yet written to the sink begins.
+// One reading of a fragment, from its first byte to its last: the sink takes the text up to
+// each '<', the reader the markup after it, and keeps the blocks open.
 class HtmlReader {
  public:
   HtmlReader(std::string_view html, HtmlTextNotes* notes)

@@ -162,10 +162,10 @@ std::size_t control_length(std::string_view s, std::size_t i) {
   auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
   if (byte(i) < 0x20 || byte(i) == 0x7F) return 1;
   if (byte(i) != 0xC2) return 0;
-  // A reference or markup after it ends the piece of text as the end of `s` does.
-  if (i + 1 == s.size() || (kMode != Stops::kDecoded && s[i + 1] == '&') ||
-      (kMode == Stops::kMarkup && s[i + 1] == '<'))
-    return 1;
+  // A byte the mode stops at besides those of decoded text (a reference, markup) ends the
+  // piece of text as the end of `s` does.
+  if (i + 1 == s.size()) return 1;
+  if (stop_table<kMode>()[byte(i + 1)] && !kStopsCopy[byte(i + 1)]) return 1;
   return byte(i + 1) >= 0x80 && byte(i + 1) <= 0x9F ? 2 : 0;
 }
 

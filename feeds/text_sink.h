@@ -34,10 +34,10 @@ class TextSink {
   void space() { pending_space_ = true; }
   // The text appended, NFC; the sink is spent.
   std::string finish() {
+    if (non_ascii_ && !is_quick_nfc(out_)) return to_nfc(out_);
     // What the reserve left unused, when it is most of the string (markup with little text).
     if (out_.capacity() > 2 * out_.size() + 64) out_.shrink_to_fit();
-    if (!non_ascii_ || is_quick_nfc(out_)) return std::move(out_);
-    return to_nfc(out_);
+    return std::move(out_);
   }
 
  private:
