@@ -477,7 +477,11 @@ TEST_CASE("a hook that never reads its stdin is killed at its timeout, and canno
   // Signals 1-31: glibc's posix_spawn leaves its own two internal real-time signals (32, 33)
   // ignored in every program it starts.
   CHECK((std::stoull(status_field(hook, "SigIgn"), nullptr, 16) & 0x7fffffffull) == 0);
-  CHECK(open_fds(hook) == std::set<std::string>{"0", "1", "2"});
+  // Awaited, not read once: the program may be opening its own files as it starts (sleep
+  // reads its locale); one inherited from the daemon would stay open all its life.
+  std::set<std::string> fds;
+  await([&] { return (fds = open_fds(hook)) == std::set<std::string>{"0", "1", "2"}; }, 2);
+  CHECK(fds == std::set<std::string>{"0", "1", "2"});
   REQUIRE(await([&] { return kill(hook, 0) != 0; }, 10));
   CHECK(std::chrono::steady_clock::now() - seen < std::chrono::seconds(4));
   // The writer records the outcome a moment after the hook is gone.
