@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <cstdint>
 #include <iterator>
 
@@ -69,11 +68,9 @@ bool decode_reference(std::string_view html, std::size_t& pos, std::string& out)
     }
     std::size_t start = i;
     char32_t value = 0;
-    while (i < html.size() && (base == 16 ? std::isxdigit(static_cast<unsigned char>(html[i]))
-                                          : std::isdigit(static_cast<unsigned char>(html[i])))) {
-      int digit = std::isdigit(static_cast<unsigned char>(html[i]))
-                      ? html[i] - '0'
-                      : ascii_lower(html[i]) - 'a' + 10;
+    while (i < html.size() &&
+           (base == 16 ? is_ascii_hex_digit(html[i]) : is_ascii_digit(html[i]))) {
+      int digit = is_ascii_digit(html[i]) ? html[i] - '0' : ascii_lower(html[i]) - 'a' + 10;
       value = std::min<char32_t>(value * base + digit, 0x110000);
       ++i;
     }
@@ -86,8 +83,7 @@ bool decode_reference(std::string_view html, std::size_t& pos, std::string& out)
     return true;
   }
   std::size_t start = i;
-  while (i < html.size() && i - start < 32 && std::isalnum(static_cast<unsigned char>(html[i])))
-    ++i;
+  while (i < html.size() && i - start < 32 && is_ascii_alnum(html[i])) ++i;
   if (i == start) return false;
   std::string_view name = html.substr(start, i - start);
   if (i < html.size() && html[i] == ';') {

@@ -12,7 +12,7 @@ namespace newswatch {
 
 std::optional<UnixSeconds> FeedBuilder::date(const pugi::xml_node& node) {
   if (!node) return std::nullopt;
-  std::string text(text_of(node, buffer_));
+  std::string_view text = text_of(node, buffer_);
   auto parsed = parse_date(text);
   if (!parsed)
     feed_.warnings.push_back("unparseable date in <" + excerpt(node.name()) + ">: '" +
@@ -41,7 +41,8 @@ std::string FeedBuilder::atom_text(const pugi::xml_node& node) {
 }
 
 std::optional<std::string> FeedBuilder::link(const pugi::xml_node& node, const std::string& href) {
-  return web_link(base_at(node, document_base()), href, feed_);
+  std::optional<std::string> base = xml_base_at(node, document_base());
+  return web_link(base ? std::string_view(*base) : document_base(), href, feed_);
 }
 
 bool FeedBuilder::room_for_item() {

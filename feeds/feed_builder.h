@@ -52,8 +52,9 @@ class FeedBuilder {
   bool room_for_item();
 
   // What relative links resolve against when no xml:base says otherwise.
-  std::string document_base() const {
-    return options_.base_url.empty() ? feed_.link.value_or("") : options_.base_url;
+  std::string_view document_base() const {
+    if (!options_.base_url.empty()) return options_.base_url;
+    return feed_.link ? std::string_view(*feed_.link) : std::string_view();
   }
 
  private:

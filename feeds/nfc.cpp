@@ -56,6 +56,10 @@ class CodePointSet {
 
 }  // namespace
 
+bool is_quick_nfc(char32_t code_point) {
+  return CodePointSet<is_quick_nfc_code_point>::get().contains(code_point);
+}
+
 // True when `utf8` is valid UTF-8 that NFC leaves unchanged, decided cheaply (see
 // is_quick_nfc_code_point()). Anything else takes utf8proc's full path.
 bool is_quick_nfc(std::string_view utf8) {

@@ -13,6 +13,9 @@ namespace newswatch {
 // True when `utf8` is valid UTF-8 that NFC certainly leaves unchanged (a cheap check; false
 // means "maybe not").
 bool is_quick_nfc(std::string_view utf8);
+// The same for one code point: NFC leaves it unchanged wherever it stands. Text is quick NFC
+// exactly when each of its code points is, so text written piece by piece can be checked so.
+bool is_quick_nfc(char32_t code_point);
 
 // Unicode NFC of valid UTF-8, in the Stream-Safe Text Format; invalid sequences become U+FFFD
 // first.

@@ -58,8 +58,7 @@ std::size_t skip_leading_newline(std::string_view html, std::size_t i) {
 // each '<', the reader the markup after it, and keeps the blocks open.
 class HtmlReader {
  public:
-  HtmlReader(std::string_view html, HtmlTextNotes* notes)
-      : html_(html), notes_(notes), sink_(html.size()) {}
+  HtmlReader(std::string_view html, HtmlTextNotes* notes) : html_(html), notes_(notes) {}
 
   std::string read() {
     std::size_t i = 0;
@@ -185,13 +184,13 @@ std::string html_to_text(std::string_view html, HtmlTextNotes* notes) {
 }
 
 std::string plain_text(std::string_view text) {
-  TextSink sink(text.size());
+  TextSink sink;
   sink.text(text);
   return sink.finish();
 }
 
 std::string clean_text(std::string_view text) {
-  TextSink sink(text.size());
+  TextSink sink;
   sink.characters(text);
   return sink.finish();
 }

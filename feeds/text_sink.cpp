@@ -179,7 +179,34 @@ bool holds_space_or_control(std::string_view s) {
   return false;
 }
 
+// The buffer each thread's sinks write into, one sink at a time; kept at up to this many bytes
+// of capacity between texts.
+thread_local std::string scratch;
+thread_local bool scratch_taken = false;
+constexpr std::size_t kScratchKept = std::size_t{1} << 20;
+
+std::string* take_scratch() {
+  if (scratch_taken) return nullptr;
+  scratch_taken = true;
+  scratch.clear();
+  return &scratch;
+}
+
 }  // namespace
+
+TextSink::TextSink() : scratch_(take_scratch()), out_(scratch_ ? *scratch_ : own_) {}
+
+TextSink::~TextSink() {
+  if (!scratch_) return;
+  if (scratch_->capacity() > kScratchKept) std::string().swap(*scratch_);
+  scratch_taken = false;
+}
+
+std::string TextSink::finish() {
+  if (maybe_not_nfc_) return to_nfc(out_);
+  if (!scratch_) return std::move(own_);
+  return std::string(out_);
+}
 
 inline void TextSink::flush_space() {
   if (pending_space_ && !out_.empty()) out_.push_back(' ');
@@ -202,10 +229,13 @@ std::size_t TextSink::append(std::string_view s, std::size_t i) {
   while (i < s.size()) {
     // Copy in one go the run of bytes that needs no collapsing: no space characters but
     // single ASCII spaces between words.
-    std::size_t run = copyable_run<kMode>(s, i, non_ascii_);
+    bool non_ascii = false;
+    std::size_t run = copyable_run<kMode>(s, i, non_ascii);
     if (run > i) {
       flush_space();
-      out_.append(s.substr(i, run - i));
+      std::string_view piece = s.substr(i, run - i);
+      if (non_ascii) check_nfc(piece);
+      out_.append(piece);
       i = run;
       continue;
     }
@@ -232,15 +262,21 @@ std::size_t TextSink::append(std::string_view s, std::size_t i) {
       // from references such as &#146; (which XML reads as U+0092 and HTML5 as U+2019) and
       // from windows-1252 text decoded as Latin-1, and meant quotes, dashes, the euro.
       flush_space();
-      non_ascii_ = true;
       char32_t shown = U'\uFFFD';
       if (control == 2) shown = windows_1252(static_cast<unsigned char>(s[i + 1]));
-      append_utf8(out_, shown < 0xA0 ? U'\uFFFD' : shown);
+      if (shown < 0xA0) shown = U'\uFFFD';
+      maybe_not_nfc_ |= !is_quick_nfc(shown);
+      append_utf8(out_, shown);
       i += control;
     } else {
+      // The lead byte of a character that is not a space: the character is appended whole,
+      // so that every piece of text checked for NFC begins where a character does.
       flush_space();
-      non_ascii_ = true;  // a lead byte of a character that is not a space
-      out_.push_back(s[i++]);
+      char32_t code_point;
+      std::size_t length = std::max<std::size_t>(decode_utf8(s, i, code_point), 1);
+      check_nfc(s.substr(i, length));
+      out_.append(s.substr(i, length));
+      i += length;
     }
   }
   return i;
@@ -257,7 +293,7 @@ std::size_t TextSink::reference(std::string_view s, std::size_t at) {
   if (!holds_space_or_control(decoded)) {
     // Most references are one letter or mark (&#8217;, &mdash;) with no space to collapse.
     flush_space();
-    non_ascii_ |= std::any_of(decoded.begin(), decoded.end(), is_high_byte);
+    if (std::any_of(decoded.begin(), decoded.end(), is_high_byte)) check_nfc(decoded);
     out_ += decoded;
   } else {
     text(decoded);

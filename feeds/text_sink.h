@@ -19,10 +19,13 @@ class TextSink {
   // (decoded text), at '&' (references still encoded), at '&' and '<' (an HTML fragment).
   enum class Stops { kDecoded, kReferences, kMarkup };
 
-  TextSink() = default;
-  // A sink for text read from `bytes` of input: the text is rarely longer than its source,
-  // and growing the string as it is written cost a copy at each doubling.
-  explicit TextSink(std::size_t bytes) { out_.reserve(bytes); }
+  // The sink writes into a buffer kept by its thread from one text to the next, and finish()
+  // copies out what it holds: allocating, for each text, a string as large as its source cost
+  // more than that copy (a feed's markup is often several times its text).
+  TextSink();
+  ~TextSink();
+  TextSink(const TextSink&) = delete;
+  TextSink& operator=(const TextSink&) = delete;
   // Appends text that is already decoded.
   void text(std::string_view s);
   // Appends text in which character references are still encoded.
@@ -33,12 +36,7 @@ class TextSink {
   // Separates what was appended from what will be, as a space would (a block's edge).
   void space() { pending_space_ = true; }
   // The text appended, NFC; the sink is spent.
-  std::string finish() {
-    if (non_ascii_ && !is_quick_nfc(out_)) return to_nfc(out_);
-    // What the reserve left unused, when it is most of the string (markup with little text).
-    if (out_.capacity() > 2 * out_.size() + 64) out_.shrink_to_fit();
-    return std::move(out_);
-  }
+  std::string finish();
 
  private:
   // Writes the space a word boundary left pending, unless nothing precedes it.
@@ -46,9 +44,17 @@ class TextSink {
   template <Stops kMode>
   std::size_t append(std::string_view s, std::size_t from);
   std::size_t reference(std::string_view s, std::size_t at);
-  std::string out_;
+  std::string* const scratch_;  // the thread's buffer, or nullptr when another sink has it
+  std::string own_;             // the buffer when it does
+  std::string& out_;
   bool pending_space_ = false;
-  bool non_ascii_ = false;  // ASCII text is NFC: no need to check
+  // Set when a piece appended holds a character NFC may change, or bytes that are not UTF-8.
+  // Each piece with a byte above 0x7F is checked as it is appended: checking the whole text
+  // at the end read every byte again, for one curly quote in a page of ASCII.
+  bool maybe_not_nfc_ = false;
+  void check_nfc(std::string_view piece) {
+    if (!maybe_not_nfc_) maybe_not_nfc_ = !is_quick_nfc(piece);
+  }
 };
 
 }  // namespace newswatch

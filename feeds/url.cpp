@@ -8,6 +8,8 @@
 #include <optional>
 #include <vector>
 
+#include "feeds/ascii.h"
+
 namespace newswatch {
 namespace {
 
@@ -24,12 +26,11 @@ using CurlString = std::unique_ptr<char, CurlStringDeleter>;
 }  // namespace
 
 bool has_scheme(std::string_view url) {
-  if (url.empty() || !std::isalpha(static_cast<unsigned char>(url[0]))) return false;
+  if (url.empty() || !is_ascii_alpha(url[0])) return false;
   for (std::size_t i = 1; i < url.size(); ++i) {
     char c = url[i];
     if (c == ':') return true;
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '-' && c != '.')
-      return false;
+    if (!is_ascii_alnum(c) && c != '+' && c != '-' && c != '.') return false;
   }
   return false;
 }

@@ -39,10 +39,15 @@ std::string attribute(const pugi::xml_node& node, const char* name) {
   return node.attribute(name).value();
 }
 
-std::string base_at(const pugi::xml_node& node, const std::string& document_base) {
+std::optional<std::string> xml_base_at(const pugi::xml_node& node, std::string_view document_base) {
+  // Most documents have no xml:base: a look at each ancestor, and nothing copied.
+  auto innermost = node;
+  while (innermost && innermost.type() == pugi::node_element && !innermost.attribute("xml:base"))
+    innermost = innermost.parent();
+  if (!innermost || innermost.type() != pugi::node_element) return std::nullopt;
   std::vector<pugi::xml_node> chain;
-  for (auto n = node; n && n.type() == pugi::node_element; n = n.parent()) chain.push_back(n);
-  std::string base = document_base;
+  for (auto n = innermost; n && n.type() == pugi::node_element; n = n.parent()) chain.push_back(n);
+  std::string base(document_base);
   for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
     if (auto xml_base = it->attribute("xml:base"))
       base = resolve_url(base, plain_text(xml_base.value()));  // no control reaches a link

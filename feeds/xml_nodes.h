@@ -3,6 +3,7 @@
 // written, and the base URL in effect at it (xml:base).
 #pragma once
 
+#include <optional>
 #include <pugixml.hpp>
 #include <string>
 #include <string_view>
@@ -67,8 +68,8 @@ std::string raw_content(const pugi::xml_node& node);
 // The value of the attribute `name` of `node`, "" when it has none.
 std::string attribute(const pugi::xml_node& node, const char* name);
 
-// The base URL in effect at `node`: `document_base` refined by every xml:base on the way
-// down from the root.
-std::string base_at(const pugi::xml_node& node, const std::string& document_base);
+// The base URL in effect at `node` when an xml:base sets it: `document_base` refined by every
+// xml:base on the way down from the root. nullopt when there is none: `document_base` is.
+std::optional<std::string> xml_base_at(const pugi::xml_node& node, std::string_view document_base);
 
 }  // namespace newswatch
