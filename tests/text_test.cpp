@@ -167,6 +167,17 @@ TEST_CASE("whitespace collapsing and NFC agree with a slow reference on random t
   }
 }
 
+TEST_CASE("text is NFC when what composes comes in different pieces") {
+  // The sink checks each piece as it appends it: a mark that composes with the letter before
+  // it must be caught whether it comes raw, as a reference, or after markup.
+  CHECK(newswatch::clean_text("Cafe&#x301; noir") == "Caf\xC3\xA9 noir");
+  CHECK(newswatch::html_to_text("<b>e</b>\xCC\x81t&eacute;") == "\xC3\xA9t\xC3\xA9");
+  CHECK(newswatch::html_to_text("\xE2\x80\x9C"
+                                "e\xCC\x81\xE2\x80\x9D") == "\xE2\x80\x9C\xC3\xA9\xE2\x80\x9D");
+  CHECK(newswatch::html_to_text("&#x1100;\xE1\x85\xA1") == "\xEA\xB0\x80");  // jamo: 가
+  CHECK(newswatch::plain_text("\xE2\x80\x99\xCC\x81") == "\xE2\x80\x99\xCC\x81");
+}
+
 TEST_CASE("a NUL in text becomes U+FFFD: no text field holds one") {
   using namespace std::string_literals;
   CHECK(newswatch::plain_text("a\0b"s) == "a\uFFFDb");

@@ -112,6 +112,31 @@ TEST_CASE("raw control characters XML forbids are kept, with one warning, and NU
   CHECK(warnings.empty());
 }
 
+TEST_CASE("control bytes are found inside sections whose '&'s are no references") {
+  using namespace std::string_literals;
+  // The '&' in the CDATA section sends the scan over the section: its control byte still
+  // counts, and a NUL there is still replaced.
+  std::vector<std::string> warnings;
+  CHECK_FALSE(repair_xml("<t><![CDATA[&eacute; a\x01 b]]></t>"s, warnings));
+  REQUIRE(warnings.size() == 1);
+  CHECK_THAT(warnings[0], Catch::Contains("U+0001"));
+  warnings.clear();
+  CHECK(repaired("<t><![CDATA[&eacute; \x02\0]]>&eacute;</t>"s, warnings) ==
+        "<t><![CDATA[&eacute; \x02\uFFFD]]>&#233;</t>");
+  REQUIRE(warnings.size() == 3);
+  CHECK_THAT(warnings[0], Catch::Contains("U+0002"));
+  CHECK(warnings[1] == "a NUL byte replaced by U+FFFD");
+  CHECK(warnings[2] == "HTML named entities used without a declaration: &eacute;");
+}
+
+TEST_CASE("the five XML references are known at the very end of a document too") {
+  for (std::string_view name : {"&lt;", "&gt;", "&amp;", "&quot;", "&apos;"}) {
+    std::vector<std::string> warnings;
+    CHECK_FALSE(repair_xml(std::string("<t>x</t>") + std::string(name), warnings));
+    CHECK(warnings.empty());
+  }
+}
+
 TEST_CASE("references to the control characters XML forbids are kept, with a warning") {
   std::vector<std::string> warnings;
   CHECK_FALSE(repair_xml("<t>&#27;[31m &#x1B; &#9; &#10; &#13; &#127;</t>", warnings));
