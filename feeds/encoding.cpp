@@ -285,6 +285,9 @@ std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
                        "' ignored: the document begins in ASCII, which it cannot be; read as " +
                        (label.empty() ? std::string("UTF-8") : excerpt(label)));
   }
+  // A UTF-8 byte order mark says UTF-8 more surely than a declaration: invalid bytes become
+  // U+FFFD (iconv below) rather than windows-1252's characters. Valid, it needs no copy.
+  if (label == "UTF-8" && simdjson::validate_utf8(bytes.data(), bytes.size())) return bytes;
   if (!label.empty() && !is_utf8_label(label)) {
     std::string name = iconv_name(label);
     std::size_t bad = 0;

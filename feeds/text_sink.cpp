@@ -179,11 +179,12 @@ bool holds_space_or_control(std::string_view s) {
   return false;
 }
 
-// The buffer each thread's sinks write into, one sink at a time; kept at up to this many bytes
-// of capacity between texts.
+// The buffer each thread's sinks write into, one sink at a time; kept between texts at up to
+// this many bytes of capacity (a parse worker's memory counts: texts longer are rare, and pay
+// for their own buffer).
 thread_local std::string scratch;
 thread_local bool scratch_taken = false;
-constexpr std::size_t kScratchKept = std::size_t{1} << 20;
+constexpr std::size_t kScratchKept = std::size_t{256} << 10;
 
 std::string* take_scratch() {
   if (scratch_taken) return nullptr;
@@ -237,7 +238,9 @@ std::size_t TextSink::append(std::string_view s, std::size_t i) {
       if (non_ascii) check_nfc(piece);
       out_.append(piece);
       i = run;
-      continue;
+      // A run ends at a byte the switch below takes: looking for a run there again would
+      // find none, for a second scan of the block per stop.
+      if (i == s.size()) break;
     }
     if constexpr (kMode == Stops::kMarkup) {
       if (s[i] == '<') return i;

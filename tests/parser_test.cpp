@@ -313,7 +313,18 @@ TEST_CASE("every encoding path: BOMs, first bytes, declarations, HTTP charset, r
     return out;
   };
   std::string doc = "<rss><channel><title>T</title></channel></rss>";
-  CHECK(parse("\xEF\xBB\xBF" + doc).title == "T");                       // UTF-8 BOM
+  CHECK(parse("\xEF\xBB\xBF" + doc).title == "T");  // UTF-8 BOM
+  // After a UTF-8 BOM, an invalid byte is U+FFFD, not windows-1252's character as without one.
+  auto bom_bad =
+      parse("\xEF\xBB\xBF<rss><channel><title>caf\xC3\xA9 \x93q\x94</title></channel></rss>");
+  CHECK(bom_bad.title == "caf\xC3\xA9 \xEF\xBF\xBDq\xEF\xBF\xBD");
+  REQUIRE_FALSE(bom_bad.warnings.empty());
+  CHECK_THAT(bom_bad.warnings[0], Catch::Contains("2 bytes invalid in UTF-8 replaced by U+FFFD"));
+  auto no_bom_bad = parse("<rss><channel><title>caf\xC3\xA9 \x93q\x94</title></channel></rss>");
+  CHECK(no_bom_bad.title == "caf\xC3\xA9 \xE2\x80\x9Cq\xE2\x80\x9D");
+  auto bom_valid = parse("\xEF\xBB\xBF<rss><channel><title>caf\xC3\xA9</title></channel></rss>");
+  CHECK(bom_valid.title == "caf\xC3\xA9");
+  CHECK(bom_valid.warnings.empty());
   CHECK(parse(utf16be(doc)).title == "T");                               // UTF-16BE, no BOM
   CHECK(parse(std::string("\xFE\xFF", 2) + utf16be(doc)).title == "T");  // UTF-16BE BOM
   std::string utf32le;
