@@ -134,6 +134,30 @@ std::size_t repair_utf8(std::string_view in, std::string& out) {
   return bad;
 }
 
+// How many bytes at the start of `bytes` are valid UTF-8.
+std::size_t valid_utf8_prefix(std::string_view bytes) {
+  std::size_t valid = 0;
+  while (valid < bytes.size()) {
+    // The common case, eight ASCII bytes at a time.
+    std::uint64_t word;
+    if (valid + 8 <= bytes.size()) {
+      std::memcpy(&word, bytes.data() + valid, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        valid += 8;
+        continue;
+      }
+    }
+    if (static_cast<unsigned char>(bytes[valid]) < 0x80) {
+      ++valid;
+      continue;
+    }
+    std::size_t length = utf8_sequence_length(bytes, valid);
+    if (length == 0) break;
+    valid += length;
+  }
+  return valid;
+}
+
 // windows-1252 into `out` as UTF-8: the most common legacy encoding, decoded here because
 // iconv's generic path costs several times more. The five bytes windows-1252 leaves undefined
 // map to C1 controls, as WHATWG's decoder does. At most three bytes of UTF-8 for each;
@@ -304,25 +328,7 @@ std::string_view to_utf8(std::string_view bytes, std::string_view http_charset,
   // Almost every document is valid UTF-8: simdjson's SIMD validator says so at a fraction of
   // the cost of the loop below, which then only runs to find where the damage starts.
   if (simdjson::validate_utf8(bytes.data(), bytes.size())) return bytes;
-  std::size_t first_bad = 0;
-  while (first_bad < bytes.size()) {
-    // The common case, eight ASCII bytes at a time.
-    std::uint64_t word;
-    if (first_bad + 8 <= bytes.size()) {
-      std::memcpy(&word, bytes.data() + first_bad, 8);
-      if ((word & 0x8080808080808080ull) == 0) {
-        first_bad += 8;
-        continue;
-      }
-    }
-    if (static_cast<unsigned char>(bytes[first_bad]) < 0x80) {
-      ++first_bad;
-      continue;
-    }
-    std::size_t length = utf8_sequence_length(bytes, first_bad);
-    if (length == 0) break;
-    first_bad += length;
-  }
+  std::size_t first_bad = valid_utf8_prefix(bytes);
   if (first_bad == bytes.size()) return bytes;
   storage.assign(bytes.substr(0, first_bad));
   std::size_t bad = repair_utf8(bytes.substr(first_bad), storage);
