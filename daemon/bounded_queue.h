@@ -2,6 +2,7 @@
 // pipeline bounds memory (queue length x body cap) whatever the number of feeds.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
@@ -23,6 +24,19 @@ class BoundedQueue {
     items_.push_back(std::move(value));
     not_empty_.notify_one();
     return true;
+  }
+
+  enum class Pushed { kYes, kFull, kClosed };
+  // Waits at most `timeout` for room. kFull leaves `value` with the caller, to push again;
+  // kClosed drops it. For a producer that must show it is alive while it waits.
+  Pushed push_within(T& value, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    if (!not_full_.wait_for(lock, timeout, [&] { return closed_ || items_.size() < capacity_; }))
+      return Pushed::kFull;
+    if (closed_) return Pushed::kClosed;
+    items_.push_back(std::move(value));
+    not_empty_.notify_one();
+    return Pushed::kYes;
   }
 
   // Blocks until an item arrives; nullopt once the queue is closed and drained.

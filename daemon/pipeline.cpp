@@ -114,8 +114,13 @@ void Pipeline::begin_round(int feeds) {
   written_count_ = 0;
 }
 
-void Pipeline::submit(FeedState state, FetchResult result, UnixSeconds fetched_at) {
-  parse_queue_.push({std::move(state), std::move(result), fetched_at});
+void Pipeline::submit(FeedState state, FetchResult result, UnixSeconds fetched_at,
+                      std::chrono::milliseconds slice, const std::function<void()>& keep_alive) {
+  FetchJob job{std::move(state), std::move(result), fetched_at};
+  // The parsers are behind (a slow disk holds the writer, and the queues fill up): the loop
+  // waits for room, and says it is alive meanwhile, as it does waiting for the writer.
+  while (parse_queue_.push_within(job, slice) == BoundedQueue<FetchJob>::Pushed::kFull)
+    keep_alive();
 }
 
 void Pipeline::wait_for(int expected, std::chrono::milliseconds slice,

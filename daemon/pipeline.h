@@ -88,7 +88,9 @@ class Pipeline {
   // document; wait_written() for them; store_state() of each feed whose outcome changed it;
   // end_round().
   void begin_round(int feeds);
-  void submit(FeedState state, FetchResult result, UnixSeconds fetched_at);
+  // Waits while the parse queue is full, calling `keep_alive` every `slice`.
+  void submit(FeedState state, FetchResult result, UnixSeconds fetched_at,
+              std::chrono::milliseconds slice, const std::function<void()>& keep_alive);
   // Waits until `expected` documents and states of this round are written, calling
   // `keep_alive` every `slice` (a long write is not a stalled loop); takes the outcomes.
   Written wait_written(int expected, std::chrono::milliseconds slice,

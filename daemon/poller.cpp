@@ -234,7 +234,7 @@ Poller::FetchCounts Poller::fetch_due(const std::vector<std::size_t>& due) {
     } else {
       ++counts.failed;
     }
-    pipeline_.submit(state, std::move(result), at);
+    pipeline_.submit(state, std::move(result), at, wait_slice(), [this] { keep_alive(); });
     ++counts.submitted;
   };
   auto wait_ms = static_cast<int>(wait_slice().count());
