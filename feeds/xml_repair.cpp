@@ -1,6 +1,7 @@
 #include "feeds/xml_repair.h"
 
 #include <algorithm>
+#include <bit>
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
@@ -282,8 +283,9 @@ class Repairer {
     // '&' is as good as random, and a mispredicted branch per reference cost more than the
     // search for it (there is one every 80 bytes of a feed that escapes its HTML).
     if (i + 8 > n) return short_xml_reference_end(at);
-    std::uint64_t word;
+    std::uint64_t word;  // byte k at bits 8k, whatever the machine's byte order
     std::memcpy(&word, doc_.data() + i, 8);
+    if constexpr (std::endian::native == std::endian::big) word = __builtin_bswap64(word);
     auto name = [](const char(&text)[6]) {
       std::uint64_t value = 0;
       for (int k = 4; k >= 0; --k) value = value << 8 | static_cast<unsigned char>(text[k]);
