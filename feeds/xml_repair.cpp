@@ -204,14 +204,8 @@ class Repairer {
 
   // The warning for raw control bytes other than NUL, if there were any.
   void report_raw_controls(std::vector<std::string>& warnings) const {
-    if (raw_controls_ == 0) return;
-    char code[8];
-    std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(first_raw_control_));
-    std::string message =
-        "raw control characters (not allowed in XML) read as U+FFFD (a form feed as a space): ";
-    message += code;
-    if (raw_controls_ > 1) message += " and " + std::to_string(raw_controls_ - 1) + " more";
-    warnings.push_back(std::move(message));
+    report(warnings, raw_controls_,
+           "raw control characters (not allowed in XML) read as U+FFFD (a form feed as a space)");
   }
 
   // The repaired document after scan(), or nullopt when it needed no repair; the warnings for
@@ -262,7 +256,11 @@ class Repairer {
   // Counts the raw control byte at `at`; false when it is a NUL.
   bool raw_control(std::size_t at) {
     if (doc_[at] == '\0') return false;
-    if (raw_controls_++ == 0) first_raw_control_ = doc_[at];
+    if (raw_controls_.count++ == 0) {
+      char code[8];
+      std::snprintf(code, sizeof code, "U+%04X", static_cast<unsigned>(doc_[at]));
+      raw_controls_.first = code;
+    }
     return true;
   }
 
@@ -448,9 +446,8 @@ class Repairer {
   std::size_t expansion_ = 0;
   bool expansion_capped_ = false;
   std::size_t no_references_before_ = 0;  // the end of the section the scan is in
-  std::size_t raw_controls_ = 0;
-  char first_raw_control_ = 0;
-  Tally html_entities_, unknown_entities_, bare_ampersands_, expanded_, no_characters_, controls_;
+  Tally html_entities_, unknown_entities_, bare_ampersands_, expanded_, no_characters_, controls_,
+      raw_controls_;
 };
 
 }  // namespace
