@@ -75,7 +75,6 @@ constexpr const std::array<bool, 256>& stop_table() {
 }
 
 bool stops_copy(char c) { return kStopsCopy[static_cast<unsigned char>(c)]; }
-bool is_high_byte(char c) { return static_cast<unsigned char>(c) >= 0x80; }
 
 #if defined(__SSE2__)
 // One bit per byte of `v` that is in the mode's stop table but the ASCII space.
@@ -276,8 +275,9 @@ std::size_t TextSink::append(std::string_view s, std::size_t i) {
       // so that every piece of text checked for NFC begins where a character does.
       flush_space();
       char32_t code_point;
-      std::size_t length = std::max<std::size_t>(decode_utf8(s, i, code_point), 1);
-      check_nfc(s.substr(i, length));
+      std::size_t length = decode_utf8(s, i, code_point);
+      maybe_not_nfc_ |= length == 0 || !is_quick_nfc(code_point);  // 0: not UTF-8
+      length = std::max<std::size_t>(length, 1);
       out_.append(s.substr(i, length));
       i += length;
     }
@@ -296,7 +296,7 @@ std::size_t TextSink::reference(std::string_view s, std::size_t at) {
   if (!holds_space_or_control(decoded)) {
     // Most references are one letter or mark (&#8217;, &mdash;) with no space to collapse.
     flush_space();
-    if (std::any_of(decoded.begin(), decoded.end(), is_high_byte)) check_nfc(decoded);
+    check_nfc(decoded);
     out_ += decoded;
   } else {
     text(decoded);
