@@ -1,7 +1,6 @@
 #include "feeds/feed_builder.h"
 
 #include <algorithm>
-#include <sstream>
 
 #include "base/utf8.h"
 #include "feeds/base64.h"
@@ -68,9 +67,9 @@ std::string FeedBuilder::html(std::string_view markup, const pugi::xml_node& nod
 // RFC 4287 section 3.1.1.3: the markup is that of the div's children, and text in it is
 // text ("a &lt;b&gt; c" is "a <b> c"): serialized back to XHTML, references and all.
 std::string FeedBuilder::xhtml_text(const pugi::xml_node& node) {
-  std::ostringstream stream;
-  for (auto child : node.children()) child.print(stream, "", pugi::format_raw);
-  return html(stream.str(), node);
+  std::string markup;
+  for (auto child : node.children()) append_markup(markup, child);
+  return html(markup, node);
 }
 
 // Plain text that should hold no element, but may ("Example <b>Atom</b>"): the text of

@@ -1,6 +1,5 @@
 #include "feeds/xml_nodes.h"
 
-#include <sstream>
 #include <vector>
 
 #include "feeds/text.h"
@@ -21,15 +20,35 @@ pugi::xml_node child_named(const pugi::xml_node& parent, std::string_view name) 
   return {};
 }
 
+namespace {
+
+// pugixml's output appended to a string: a stream per element, with its locale, cost more
+// than the markup it printed.
+class StringWriter : public pugi::xml_writer {
+ public:
+  explicit StringWriter(std::string& out) : out_(out) {}
+  void write(const void* data, std::size_t size) override {
+    out_.append(static_cast<const char*>(data), size);
+  }
+
+ private:
+  std::string& out_;
+};
+
+}  // namespace
+
+void append_markup(std::string& out, const pugi::xml_node& node) {
+  StringWriter writer(out);
+  node.print(writer, "", pugi::format_raw);
+}
+
 std::string raw_content(const pugi::xml_node& node) {
   std::string out;
   for (auto child : node.children()) {
     if (is_text(child)) {
       out += child.value();
     } else if (child.type() == pugi::node_element) {
-      std::ostringstream stream;
-      child.print(stream, "", pugi::format_raw);
-      out += stream.str();
+      append_markup(out, child);
     }
   }
   return out;

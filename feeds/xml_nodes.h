@@ -61,6 +61,9 @@ inline bool is_blank(const pugi::xml_node& node) {
   return true;
 }
 
+// Appends `node` serialized, as pugixml prints it without indentation.
+void append_markup(std::string& out, const pugi::xml_node& node);
+
 // The node's markup as written: text and CDATA children concatenated, child elements
 // serialized (RSS descriptions sometimes carry unescaped markup).
 std::string raw_content(const pugi::xml_node& node);
