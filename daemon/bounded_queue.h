@@ -19,11 +19,8 @@ class BoundedQueue {
   // Blocks while the queue is full. Returns false (dropping `value`) once closed.
   bool push(T value) {
     std::unique_lock lock(mutex_);
-    not_full_.wait(lock, [&] { return closed_ || items_.size() < capacity_; });
-    if (closed_) return false;
-    items_.push_back(std::move(value));
-    not_empty_.notify_one();
-    return true;
+    not_full_.wait(lock, [&] { return has_room(); });
+    return enqueue(value);
   }
 
   enum class Pushed { kYes, kFull, kClosed };
@@ -31,12 +28,8 @@ class BoundedQueue {
   // kClosed drops it. For a producer that must show it is alive while it waits.
   Pushed push_within(T& value, std::chrono::milliseconds timeout) {
     std::unique_lock lock(mutex_);
-    if (!not_full_.wait_for(lock, timeout, [&] { return closed_ || items_.size() < capacity_; }))
-      return Pushed::kFull;
-    if (closed_) return Pushed::kClosed;
-    items_.push_back(std::move(value));
-    not_empty_.notify_one();
-    return Pushed::kYes;
+    if (!not_full_.wait_for(lock, timeout, [&] { return has_room(); })) return Pushed::kFull;
+    return enqueue(value) ? Pushed::kYes : Pushed::kClosed;
   }
 
   // Blocks until an item arrives; nullopt once the queue is closed and drained.
@@ -69,6 +62,16 @@ class BoundedQueue {
   }
 
  private:
+  // These two with the lock held. A closed queue has room: a waiting producer wakes to drop.
+  bool has_room() const { return closed_ || items_.size() < capacity_; }
+  // Moves `value` in and wakes a consumer; false, leaving it, when the queue is closed.
+  bool enqueue(T& value) {
+    if (closed_) return false;
+    items_.push_back(std::move(value));
+    not_empty_.notify_one();
+    return true;
+  }
+
   std::mutex mutex_;
   std::condition_variable not_empty_, not_full_;
   std::deque<T> items_;
