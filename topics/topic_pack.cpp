@@ -6,6 +6,7 @@
 #include <set>
 #include <stdexcept>
 #include <toml.hpp>
+#include <utility>
 
 #include "base/read_file.h"
 #include "base/toml_errors.h"
@@ -249,7 +250,7 @@ TopicPack TopicPack::builtin() {
   auto pack = parse(std::string(kBuiltinPack), "iran-us.toml (built in)");
   // A broken shipped pack is caught by the tests, never by a user.
   if (!pack) throw std::logic_error(pack.error().message);
-  return *pack;
+  return std::move(*pack);
 }
 
 Result<TopicPack> TopicPack::load(const std::string& path) {
