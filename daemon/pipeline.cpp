@@ -114,13 +114,33 @@ void Pipeline::begin_round(int feeds) {
   written_count_ = 0;
 }
 
-void Pipeline::submit(FeedState state, FetchResult result, UnixSeconds fetched_at,
-                      std::chrono::milliseconds slice, const std::function<void()>& keep_alive) {
-  FetchJob job{std::move(state), std::move(result), fetched_at};
+void Pipeline::submit(FeedState state, FetchResult result, UnixSeconds fetched_at) {
+  held_.push_back(FetchJob{std::move(state), std::move(result), fetched_at});
+  hand_on();
+}
+
+bool Pipeline::hand_on() {
+  using Pushed = BoundedQueue<FetchJob>::Pushed;
+  while (!held_.empty()) {
+    Pushed pushed = parse_queue_.push_within(held_.front(), std::chrono::milliseconds(0));
+    if (pushed == Pushed::kFull) return false;
+    held_.pop_front();  // pushed, or dropped by a closed queue
+  }
+  return true;
+}
+
+void Pipeline::hand_on_all(std::chrono::milliseconds slice,
+                           const std::function<void()>& keep_alive) {
   // The parsers are behind (a slow disk holds the writer, and the queues fill up): the loop
   // waits for room, and says it is alive meanwhile, as it does waiting for the writer.
-  while (parse_queue_.push_within(job, slice) == BoundedQueue<FetchJob>::Pushed::kFull)
-    keep_alive();
+  using Pushed = BoundedQueue<FetchJob>::Pushed;
+  while (!held_.empty()) {
+    if (parse_queue_.push_within(held_.front(), slice) == Pushed::kFull) {
+      keep_alive();
+      continue;
+    }
+    held_.pop_front();
+  }
 }
 
 void Pipeline::wait_for(int expected, std::chrono::milliseconds slice,

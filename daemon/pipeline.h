@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -85,12 +86,17 @@ class Pipeline {
   };
 
   // The loop's side of a round, in this order: begin_round(); submit() each fetched
-  // document; wait_written() for them; store_state() of each feed whose outcome changed it;
-  // end_round().
+  // document, hand_on() while fetching and hand_on_all() after; wait_written() for them;
+  // store_state() of each feed whose outcome changed it; end_round().
   void begin_round(int feeds);
-  // Waits while the parse queue is full, calling `keep_alive` every `slice`.
-  void submit(FeedState state, FetchResult result, UnixSeconds fetched_at,
-              std::chrono::milliseconds slice, const std::function<void()>& keep_alive);
+  // Never waits: a document the parse queue has no room for is held, in order, until
+  // hand_on() finds room, so that the loop goes on reading the transfers in flight while the
+  // parsers wait for a writer that is behind (their bodies stay in the memory budget).
+  void submit(FeedState state, FetchResult result, UnixSeconds fetched_at);
+  // Moves held documents into the parse queue while it has room; true when none is held.
+  bool hand_on();
+  // Waits until no document is held, calling `keep_alive` every `slice`.
+  void hand_on_all(std::chrono::milliseconds slice, const std::function<void()>& keep_alive);
   // Waits until `expected` documents and states of this round are written, calling
   // `keep_alive` every `slice` (a long write is not a stalled loop); takes the outcomes.
   Written wait_written(int expected, std::chrono::milliseconds slice,
@@ -167,7 +173,8 @@ class Pipeline {
   std::mutex matcher_mutex_;                          // guards matcher_: a reload swaps it
   std::shared_ptr<const Matcher> matcher_;            // parsers copy the pointer and match unlocked
   BoundedQueue<FetchJob> parse_queue_;                // loop -> parsers
-  BoundedQueue<WriteJob> write_queue_;                // parsers, loop, alert thread -> writer
+  std::deque<FetchJob> held_;           // the loop's alone: submitted, not yet in parse_queue_
+  BoundedQueue<WriteJob> write_queue_;  // parsers, loop, alert thread -> writer
   // [[alert]] hooks as configured now (a reload replaces them), read by writer and alerts.
   std::mutex alerts_mutex_;  // guards alert_rules_, alert_actions_
   std::vector<AlertRule> alert_rules_;

@@ -234,7 +234,7 @@ Poller::FetchCounts Poller::fetch_due(const std::vector<std::size_t>& due) {
     } else {
       ++counts.failed;
     }
-    pipeline_.submit(state, std::move(result), at, wait_slice(), [this] { keep_alive(); });
+    pipeline_.submit(state, std::move(result), at);
     ++counts.submitted;
   };
   auto wait_ms = static_cast<int>(wait_slice().count());
@@ -247,7 +247,9 @@ Poller::FetchCounts Poller::fetch_due(const std::vector<std::size_t>& due) {
         for (std::size_t k = 1; k < sharing.size(); ++k) take(sharing[k], same_response(result));
         take(sharing.front(), std::move(result));
       },
-      stop_fd_, [this] { keep_alive(); }, std::min(wait_ms, 1000));
+      stop_fd_, [this] { keep_alive(); }, std::min(wait_ms, 1000),
+      [this] { return pipeline_.hand_on(); });
+  pipeline_.hand_on_all(wait_slice(), [this] { keep_alive(); });
   return counts;
 }
 

@@ -394,7 +394,10 @@ void Fetcher::resume_paused(const std::unordered_map<void*, std::unique_ptr<Tran
 
 bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
                         const std::function<void(FetchResult)>& on_done, int interrupt_fd,
-                        const std::function<void()>& on_wait, int max_wait_ms) {
+                        const std::function<void()>& on_wait, int max_wait_ms,
+                        const std::function<bool()>& may_start) {
+  // How soon a held caller is asked again: it waits for room another thread makes.
+  constexpr int kHeldWaitMs = 5;
   CURLM* multi = as_multi(multi_);
   std::unordered_map<void*, std::unique_ptr<Transfer>> live;
   StartQueue queue(requests, options_.per_host);
@@ -402,7 +405,8 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
   const std::size_t limit = static_cast<std::size_t>(std::max(1, options_.concurrency));
   bool interrupted = false;
   while (!queue.empty() || !live.empty()) {
-    while (live.size() < limit) {
+    bool held = may_start && !may_start();
+    while (!held && live.size() < limit) {
       auto index = queue.next();
       if (!index) break;
       auto t = start(requests[*index], *index);
@@ -434,10 +438,12 @@ bool Fetcher::fetch_all(const std::vector<FetchRequest>& requests,
     // At every turn, not only before a wait: while transfers keep finishing there may be
     // none for as long as the round lasts, and the watchdog is fed here.
     if (on_wait) on_wait();
+    held = may_start && !may_start();  // results just handed over may have been held
     // Transfers ended and others wait: start them now rather than wait in poll for
     // sockets that may all be idle.
-    if (finished_any && !queue.empty()) continue;
-    if (wait_for_transfers(multi, interrupt_fd, max_wait_ms)) {
+    if (finished_any && !queue.empty() && !held) continue;
+    if (wait_for_transfers(multi, interrupt_fd,
+                           held ? std::min(kHeldWaitMs, max_wait_ms) : max_wait_ms)) {
       interrupted = true;
       break;
     }

@@ -81,11 +81,15 @@ class Fetcher {
 
   // Fetches every request, at most `concurrency` at once and `per_host` to one host, calling
   // `on_done` on this thread as each one finishes, and `on_wait` (if set) at least every
-  // `max_wait_ms` while transfers run. Stops early, abandoning transfers, when `interrupt_fd`
-  // (if >= 0) becomes readable; returns false then. Connections are kept for the next call.
+  // `max_wait_ms` while transfers run. `may_start` (if set) is asked at every turn; while it
+  // says no, no transfer is started, those in flight go on, and the turns come every few
+  // milliseconds: the caller holds results it cannot hand on yet. Stops early, abandoning
+  // transfers, when `interrupt_fd` (if >= 0) becomes readable; returns false then. Connections are
+  // kept for the next call.
   bool fetch_all(const std::vector<FetchRequest>& requests,
                  const std::function<void(FetchResult)>& on_done, int interrupt_fd = -1,
-                 const std::function<void()>& on_wait = {}, int max_wait_ms = 1000);
+                 const std::function<void()>& on_wait = {}, int max_wait_ms = 1000,
+                 const std::function<bool()>& may_start = {});
 
  private:
   struct Transfer;

@@ -592,3 +592,32 @@ TEST_CASE("large documents wait for room in the memory budget and all arrive who
   CHECK(budget.peak() <= 4 * kMiB + 4 * kMiB);
   CHECK(budget.held() == 0);
 }
+
+// The daemon's loop holds results the parsers have no room for: it starts nothing new, but
+// goes on reading what is in flight (ARCHITECTURE.md, decision 4).
+TEST_CASE("while the caller holds results, no transfer starts and those in flight finish") {
+  FeedServer server;
+  std::vector<FetchRequest> requests;
+  for (std::string path : {"/a", "/b", "/c", "/d"}) {
+    server.serve(path, FeedServer::Resource(200, "<rss/>", "", path == "/b" ? 500 : 0));
+    requests.push_back({server.url(path), "", ""});
+  }
+  FetchOptions options;
+  options.concurrency = 2;
+  Fetcher fetcher(options);
+  int done = 0;
+  int started_while_held = -1;
+  std::vector<std::string> order;
+  // Held from the first result until the second: the one in flight then.
+  bool ok = fetcher.fetch_all(
+      requests,
+      [&](FetchResult result) {
+        order.push_back(result.url.substr(result.url.rfind('/')));
+        if (++done == 2) started_while_held = server.requests_for("/c") + server.requests_for("/d");
+      },
+      -1, {}, 1000, [&] { return done != 1; });
+  REQUIRE(ok);
+  CHECK(order.size() == 4);
+  CHECK(started_while_held == 0);
+  CHECK(server.requests() == 4);
+}
