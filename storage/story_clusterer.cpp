@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <unordered_map>
-#include <unordered_set>
 
-#include "storage/story_links.h"
+#include "storage/id_table.h"
 
 namespace newswatch {
 namespace {
@@ -69,6 +69,9 @@ struct Member {
   Vector words;
   Vector terms;
   bool weighed = false;
+  // The article whose meet() looked at this one last: each pair is weighed once (a set of
+  // the ids met allocated a node for each of up to 48,000 candidates an article).
+  std::int64_t met_by = std::numeric_limits<std::int64_t>::min();
 };
 
 void normalise(Vector& v) {
@@ -172,11 +175,11 @@ struct StoryClusterer::State {
     // the stories with one such pair above `evidence`: merging two stories adds their rows
     // (Lance and Williams), so that a merge costs what the two stories touch, not their size
     // squared.
-    StoryLinks links;
+    IdTable<double> links;
     std::uint64_t version = 0;  // bumped when the story changes
   };
   std::multimap<UnixSeconds, Member> members;  // by time
-  std::unordered_map<std::int64_t, Member*> by_article;
+  IdTable<Member*> by_article;
   std::unordered_map<std::int64_t, Story> stories;
   // Articles by lookup term. Entries of forgotten articles are dropped when met, or all at
   // once when they have come to outnumber the living.
@@ -229,22 +232,21 @@ struct StoryClusterer::State {
   // to the links of their stories; then it is looked up itself. Each pair is met once: by
   // the later of the two.
   void meet(Member& m, const TermCounts& terms) {
-    std::unordered_set<std::int64_t> seen;
     for (std::uint32_t term : weigh(m, terms)) {
       auto posting = postings.find(term);
       if (posting == postings.end() || posting->second.size() > kCommonTerm) continue;
       auto& ids = posting->second;
       for (std::size_t i = 0; i < ids.size();) {
-        auto other = by_article.find(ids[i]);
-        if (other == by_article.end()) {
+        Member* const* other = by_article.find(ids[i]);
+        if (!other) {
           ids[i] = ids.back();
           ids.pop_back();
           continue;
         }
         ++i;
-        const Member& o = *other->second;
-        if (o.story == m.story || apart(m, o) > kTimeReach || !seen.insert(o.article).second)
-          continue;
+        Member& o = **other;
+        if (o.story == m.story || apart(m, o) > kTimeReach || o.met_by == m.article) continue;
+        o.met_by = m.article;
         if (double alike = likeness(m, o); alike > evidence) link(m.story, o.story, alike);
       }
     }
@@ -254,8 +256,8 @@ struct StoryClusterer::State {
   // Weighed with the document frequencies of now, the round's own articles counted.
   void meet_unweighed(const TermCounts& terms) {
     for (std::int64_t article : unweighed) {
-      auto found = by_article.find(article);
-      if (found != by_article.end() && !found->second->weighed) meet(*found->second, terms);
+      Member* const* found = by_article.find(article);
+      if (found && !(*found)->weighed) meet(**found, terms);
     }
     unweighed.clear();
   }
@@ -314,8 +316,13 @@ std::size_t StoryClusterer::size() const { return state_->members.size(); }
 
 void StoryClusterer::add(std::int64_t article, std::int64_t story, StorySignature signature) {
   UnixSeconds time = signature.time;
-  auto it =
-      state_->members.emplace(time, Member{article, story, std::move(signature), {}, {}, false});
+  auto it = state_->members.emplace(time, Member{article,
+                                                 story,
+                                                 std::move(signature),
+                                                 {},
+                                                 {},
+                                                 false,
+                                                 std::numeric_limits<std::int64_t>::min()});
   Member* m = &it->second;
   state_->by_article[article] = m;
   auto& joined = state_->stories[story];
@@ -358,8 +365,7 @@ std::vector<std::pair<std::int64_t, std::int64_t>> StoryClusterer::recluster(
     }
   };
   for (std::int64_t article : articles) {
-    auto found = s.by_article.find(article);
-    if (found != s.by_article.end()) changed.push_back(found->second->story);
+    if (Member* const* found = s.by_article.find(article)) changed.push_back((*found)->story);
   }
   std::sort(changed.begin(), changed.end());
   changed.erase(std::unique(changed.begin(), changed.end()), changed.end());
@@ -404,7 +410,7 @@ void StoryClusterer::forget_older_than(UnixSeconds memory) {
     }
     s.forgotten = 0;
   }
-  std::erase_if(s.unweighed, [&](std::int64_t article) { return !s.by_article.count(article); });
+  std::erase_if(s.unweighed, [&](std::int64_t article) { return !s.by_article.contains(article); });
 }
 
 }  // namespace newswatch

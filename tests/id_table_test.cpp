@@ -1,4 +1,4 @@
-#include "storage/story_links.h"
+#include "storage/id_table.h"
 
 #include <catch2/catch.hpp>
 #include <map>
@@ -8,7 +8,7 @@ using namespace newswatch;
 
 namespace {
 
-std::map<std::int64_t, double> contents(const StoryLinks& links) {
+std::map<std::int64_t, double> contents(const IdTable<double>& links) {
   std::map<std::int64_t, double> seen;
   for (const auto& [story, sum] : links) {
     REQUIRE(seen.emplace(story, sum).second);  // each story once
@@ -18,16 +18,16 @@ std::map<std::int64_t, double> contents(const StoryLinks& links) {
 
 }  // namespace
 
-TEST_CASE("story links: an empty table finds nothing and erases nothing") {
-  StoryLinks links;
+TEST_CASE("id table: an empty table finds nothing and erases nothing") {
+  IdTable<double> links;
   CHECK(links.find(7) == nullptr);
   links.erase(7);
   CHECK(links.size() == 0);
   CHECK(contents(links).empty());
 }
 
-TEST_CASE("story links: sums add up, and an erased story is gone") {
-  StoryLinks links;
+TEST_CASE("id table: sums add up, and an erased story is gone") {
+  IdTable<double> links;
   links[3] += 0.25;
   links[3] += 0.5;
   links[-4] += 1;  // any id but the free marker
@@ -42,10 +42,10 @@ TEST_CASE("story links: sums add up, and an erased story is gone") {
 
 // Random additions and erasures over few ids, so that probe runs are long, wrap around the
 // end of the table and are cut by erasures: the table must agree with std::map throughout.
-TEST_CASE("story links: agree with a map through growth, collisions and erasures") {
+TEST_CASE("id table: agree with a map through growth, collisions and erasures") {
   std::mt19937_64 random(20261207);
   for (std::int64_t range : {8, 64, 1000}) {
-    StoryLinks links;
+    IdTable<double> links;
     std::map<std::int64_t, double> expected;
     std::uniform_int_distribution<std::int64_t> id(1, range);
     for (int step = 0; step < 20000; ++step) {
