@@ -287,14 +287,12 @@ void Pipeline::writer() {
       continue;
     }
     // The batches waiting behind this one go in its transaction, as long as their documents
-    // come to a sixteenth of the write-ahead log's limit: a transaction writes some times its
-    // documents' bytes to the log, which has to hold it. Small documents write the most for
-    // their size (each item dirties pages of a dozen B-trees): 8 of 10 items each wrote up to
-    // 1.05 MB, 8 times their bytes, which an eighth let past a 1 MiB limit.
+    // come to an eighth of the write-ahead log's limit: a transaction writes some times its
+    // documents' bytes to the log, which has to hold it.
     std::vector<StoreBatch> group;
     group.push_back(std::move(std::get<StoreBatch>(*job)));
     std::size_t bytes = group.back().memory.bytes();
-    const std::size_t max_bytes = wal_limit_ / 16;
+    const std::size_t max_bytes = wal_limit_ / 8;
     while (group.size() < kBatchesPerTransaction) {
       auto next = write_queue_.try_pop_if([&](const WriteJob& waiting) {
         const auto* batch = std::get_if<StoreBatch>(&waiting);
