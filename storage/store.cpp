@@ -209,7 +209,6 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
       url = &batch->feed.url;
       stats.push_back(articles.write(*batch, *clusterer_, unclustered_));
     }
-    articles.finish_transaction();
     transaction.commit();
     note_write(wal_before);
     return stats;
