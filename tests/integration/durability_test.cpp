@@ -157,6 +157,14 @@ TEST_CASE("sqlite3 reading in a loop while the daemon ingests: no errors, WAL un
   std::atomic<int> reads{0}, failed_reads{0};
   std::atomic<std::uintmax_t> largest_wal{0};
   std::string first_failure;  // written by the reader thread only, read after join()
+  pid_t daemon = spawn_newswatch({"run", "--once", "--config", config, "--log-level", "info"},
+                                 dir.file("log"));
+  // The reader starts once the daemon has the database open. The first connection to open a
+  // WAL database resets its shared memory under an exclusive lock, and a sqlite3 reader
+  // without a busy timeout starting in that instant is told "database is locked" (the
+  // README says so); once the daemon holds it, nothing it does refuses a reader.
+  REQUIRE(
+      await([&] { return read_file(dir.file("log")).find(", database ") != std::string::npos; }));
   std::thread reader([&] {
     std::string db = dir.file("n.db");
     std::string out = dir.file("reader.out");
@@ -177,7 +185,7 @@ TEST_CASE("sqlite3 reading in a loop while the daemon ingests: no errors, WAL un
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
   });
-  int status = exit_status(spawn_newswatch({"run", "--once", "--config", config}, dir.file("log")));
+  int status = exit_status(daemon);
   done = true;
   reader.join();
   watcher.join();
