@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
@@ -286,25 +287,15 @@ void Pipeline::writer() {
       record_alert_in_writer(*outcome);
       continue;
     }
-    // The batches waiting behind this one go in its transaction, as long as their documents
-    // come to an eighth of the write-ahead log's limit: a transaction writes some times its
-    // documents' bytes to the log, which has to hold it.
-    std::vector<StoreBatch> group;
-    group.push_back(std::move(std::get<StoreBatch>(*job)));
-    std::size_t bytes = group.back().memory.bytes();
-    const std::size_t max_bytes = wal_limit_ / 8;
-    while (group.size() < kBatchesPerTransaction) {
-      auto next = write_queue_.try_pop_if([&](const WriteJob& waiting) {
-        const auto* batch = std::get_if<StoreBatch>(&waiting);
-        return batch && bytes + batch->memory.bytes() <= max_bytes;
-      });
-      if (!next) break;
-      group.push_back(std::move(std::get<StoreBatch>(*next)));
-      bytes += group.back().memory.bytes();
-    }
+    std::size_t bytes = 0;
+    std::vector<StoreBatch> group = group_for_transaction(std::get<StoreBatch>(*job), bytes);
     std::vector<const ParsedBatch*> batches;
     for (const StoreBatch& each : group) batches.push_back(&each.batch);
     auto stats = store_.write(batches);
+    if (stats && bytes > 0) {
+      log_per_document_byte_ = std::max(log_per_document_byte_,
+                                        static_cast<double>(store_.last_write_log_bytes()) / bytes);
+    }
     if (!stats) {
       // Nothing of the transaction is stored: each of its feeds is fetched again soon.
       const Error& error = stats.error();
@@ -330,6 +321,27 @@ void Pipeline::writer() {
     }
     written_.notify_all();
   }
+}
+
+// The batches waiting behind `first` go in its transaction, as long as what they write to
+// the log, estimated from their documents' bytes at the most a transaction has written per
+// document byte, comes to half the log's limit: the store keeps that much room free.
+std::vector<Pipeline::StoreBatch> Pipeline::group_for_transaction(StoreBatch& first,
+                                                                  std::size_t& bytes) {
+  std::vector<StoreBatch> group;
+  group.push_back(std::move(first));
+  bytes = group.back().memory.bytes();
+  const auto max_bytes = static_cast<std::size_t>(wal_limit_ / 2 / log_per_document_byte_);
+  while (group.size() < kBatchesPerTransaction) {
+    auto next = write_queue_.try_pop_if([&](const WriteJob& waiting) {
+      const auto* batch = std::get_if<StoreBatch>(&waiting);
+      return batch && bytes + batch->memory.bytes() <= max_bytes;
+    });
+    if (!next) break;
+    group.push_back(std::move(std::get<StoreBatch>(*next)));
+    bytes += group.back().memory.bytes();
+  }
+  return group;
 }
 
 void Pipeline::end_round_in_writer() {

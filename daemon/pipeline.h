@@ -154,6 +154,9 @@ class Pipeline {
   // failure (the database's words), its feed fetched again soon.
   void not_stored(const ParsedBatch& batch, const std::string& kind);
   void writer();
+  // `first` and the batches waiting behind it that one transaction takes; `bytes`: their
+  // documents' share of the memory budget.
+  std::vector<StoreBatch> group_for_transaction(StoreBatch& first, std::size_t& bytes);
   // The writer's work beside storing batches.
   void end_round_in_writer();
   void record_alert_in_writer(const AlertOutcome& outcome);
@@ -190,6 +193,9 @@ class Pipeline {
   Store store_;
   std::string storage_failure_;  // its last failure; empty once a write succeeds
   std::set<std::pair<std::string, std::int64_t>> alerts_in_flight_;
+  // The most a transaction has written to the log per byte of its documents: 8 until one
+  // writes more (documents of a few small relevant items write about that much).
+  double log_per_document_byte_ = 8;
 
   // Threads last: they start once the state above is built, and stop first.
   std::unique_ptr<AlertDispatcher> dispatcher_;

@@ -3,6 +3,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "feeds/url.h"
@@ -95,10 +96,15 @@ struct ArticleWriter::Statements {
                  "outlet, seen_at, news) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
         match(db,
               "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, concept, "
-              "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)") {}
+              "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)"),
+        index(db,
+              "INSERT INTO articles_fts (rowid, title, summary, content) "
+              "SELECT id, title, summary, content FROM articles "
+              "WHERE id IN (SELECT value FROM json_each(?))") {}
 
   SQLite::Statement feed_of, save_feed, any_tombstone, tombstoned, last_sighting, by_key,
-      seen_in_feed, story_of, edit, touch, promote, touch_story, article, add_key, sighting, match;
+      seen_in_feed, story_of, edit, touch, promote, touch_story, article, add_key, sighting, match,
+      index;
 };
 
 struct ArticleWriter::Batch {
@@ -123,6 +129,18 @@ ArticleWriter::~ArticleWriter() = default;
 
 void ArticleWriter::start_transaction() {
   tombstones_ = query_id(sql_->any_tombstone).value_or(1) != 0;
+  unindexed_.clear();
+}
+
+void ArticleWriter::finish_transaction() { index_unindexed(); }
+
+void ArticleWriter::index_unindexed() {
+  if (unindexed_.empty()) return;
+  std::string ids = "[";
+  for (std::int64_t id : unindexed_) ids += std::to_string(id) + ",";
+  ids.back() = ']';
+  run(sql_->index, ids);
+  unindexed_.clear();
 }
 
 WriteStats ArticleWriter::write(const ParsedBatch& parsed, StoryClusterer& clusterer,
@@ -212,6 +230,9 @@ std::int64_t ArticleWriter::update_article(Batch& batch, const MatchedItem& matc
   bool had_story = story_of.executeStep() && !story_of.getColumn(0).isNull();
   story_of.reset();
   if (edited) {
+    // The edit's trigger takes the old text out of the index: it must be in it.
+    if (std::find(unindexed_.begin(), unindexed_.end(), article) != unindexed_.end())
+      index_unindexed();
     run(sql_->edit, item.title, item.summary, had_story ? item.content : kNoContent, now, now,
         article);
     ++batch.stats.updated;
@@ -244,6 +265,7 @@ std::int64_t ArticleWriter::insert_article(Batch& batch, const MatchedItem& matc
       keys.outlet, keys.signature_json);
   std::int64_t article = db_.getLastInsertRowid();
   if (story) {
+    unindexed_.push_back(article);
     run(sql_->touch_story, now, article);
     batch.cluster(article, *story, keys.signature);
   } else {

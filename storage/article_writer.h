@@ -37,6 +37,9 @@ class ArticleWriter {
   // Reads what holds for a whole write transaction (whether any tombstones exist): call it
   // first in each, once the transaction holds the write lock.
   void start_transaction();
+  // Puts the transaction's new relevant articles into the full-text index, all in one
+  // statement: call it last in each, before the commit.
+  void finish_transaction();
 
   // Stores one batch. Each relevant article written joins `clusterer` and is appended to
   // `unclustered`, the articles the next recluster looks at; every new article's signature
@@ -67,6 +70,7 @@ class ArticleWriter {
   void add_sighting(Batch& batch, const Item& item, const PreparedItem& keys,
                     const std::string& item_key, std::int64_t article, bool edited);
   void add_matches(std::int64_t article, const MatchSet& matches);
+  void index_unindexed();
 
   SQLite::Database& db_;
   StoryTable& stories_;
@@ -74,6 +78,9 @@ class ArticleWriter {
   // Read once per transaction, which holds the write lock: tombstones are looked up only
   // when there are any.
   bool tombstones_ = true;
+  // Relevant articles inserted in this transaction and not yet in articles_fts. FTS5 writes a
+  // segment of its index per statement that changes it: one statement for them all.
+  std::vector<std::int64_t> unindexed_;
 };
 
 }  // namespace newswatch

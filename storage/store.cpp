@@ -45,6 +45,8 @@ Store& Store::operator=(Store&& other) noexcept {
   path_ = std::move(other.path_);
   options_ = other.options_;
   largest_write_ = other.largest_write_;
+  last_write_ = other.last_write_;
+  log_per_merge_ = other.log_per_merge_;
   stories_ = std::move(other.stories_);
   writer_ = std::move(other.writer_);
   clusterer_ = std::move(other.clusterer_);
@@ -159,7 +161,8 @@ std::uintmax_t Store::wal_size() const {
 
 void Store::note_write(std::uintmax_t wal_before) {
   std::uintmax_t wal_after = wal_size();
-  if (wal_after > wal_before) largest_write_ = std::max(largest_write_, wal_after - wal_before);
+  last_write_ = wal_after > wal_before ? wal_after - wal_before : 0;
+  largest_write_ = std::max(largest_write_, last_write_);
 }
 
 Result<void> Store::make_room_in_wal() {
@@ -199,6 +202,7 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
       const std::string& cause = room.error().message;
       return fail(Error(*url + ": " + cause, ErrorKind::not_stored, cause));
     }
+    last_write_ = 0;
     std::uintmax_t wal_before = wal_size();
     if (!clusterer_) load_clusterer();
     std::vector<WriteStats> stats;
@@ -209,6 +213,7 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
       url = &batch->feed.url;
       stats.push_back(articles.write(*batch, *clusterer_, unclustered_));
     }
+    articles.finish_transaction();
     transaction.commit();
     note_write(wal_before);
     return stats;

@@ -134,6 +134,10 @@ class Store {
 
   int schema_version();
 
+  // What the last write() added to the write-ahead log, in bytes; 0 when unknown (the log
+  // was reset by a checkpoint during it, or the write failed).
+  std::uintmax_t last_write_log_bytes() const { return last_write_; }
+
  private:
   // Articles a new one is compared with are at most this much older than the newest.
   static constexpr UnixSeconds kClusterMemory = 7 * 24 * 3600;
@@ -144,7 +148,7 @@ class Store {
   Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
   Result<void> make_room_in_wal();
   std::uintmax_t wal_size() const;
-  void note_write(std::uintmax_t wal_before);  // keeps largest_write_
+  void note_write(std::uintmax_t wal_before);  // keeps largest_write_ and last_write_
   // The stories table and the writer, each compiled once per store, on first use.
   StoryTable& story_table();
   ArticleWriter& writer();
@@ -159,6 +163,8 @@ class Store {
   std::string path_;
   StoreOptions options_;
   std::uintmax_t largest_write_ = 0;           // the most one write has added to the log
+  std::uintmax_t last_write_ = 0;              // what the last one added
+  std::uintmax_t log_per_merge_ = 4096;        // the most a story merge has added to the log
   std::unique_ptr<StoryTable> stories_;        // after db_: destroyed before it
   std::unique_ptr<ArticleWriter> writer_;      // after stories_, which it writes to
   std::unique_ptr<StoryClusterer> clusterer_;  // loaded on the first write

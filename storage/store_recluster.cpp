@@ -139,15 +139,21 @@ Result<int> Store::recluster() {
   if (!clusterer_ || unclustered_.empty()) return 0;
   auto merges = final_merges(clusterer_->recluster(unclustered_));
   // In transactions of a bounded size, so that the write-ahead log holds each: a first round
-  // over many feeds merges thousands of stories.
+  // over many feeds merges thousands of stories. A transaction writes to the log at most
+  // half its limit, estimated at the most a merge has written (a page until measured).
   constexpr std::size_t kMergesPerTransaction = 256;
   try {
     for (std::size_t done = 0; done < merges.size();) {
       if (auto room = make_room_in_wal(); !room) throw std::runtime_error(room.error().message);
+      std::uintmax_t wal_before = wal_size();
       SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-      std::size_t end = std::min(merges.size(), done + kMergesPerTransaction);
-      for (; done < end; ++done) merge_story(merges[done].first, merges[done].second);
+      std::size_t fit = std::max<std::size_t>(1, options_.wal_limit / 2 / log_per_merge_);
+      std::size_t count = std::min({merges.size() - done, kMergesPerTransaction, fit});
+      for (std::size_t end = done + count; done < end; ++done)
+        merge_story(merges[done].first, merges[done].second);
       transaction.commit();
+      note_write(wal_before);
+      log_per_merge_ = std::max(log_per_merge_, last_write_ / count);
     }
   } catch (const std::exception& e) {
     // The clusterer is read again from the database by the next write, and this round's
