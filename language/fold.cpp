@@ -3,6 +3,7 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -48,21 +49,44 @@ utf8proc_int32_t unify_letter(utf8proc_int32_t cp) {
   }
 }
 
+// What an ASCII byte folds to: its lower case for letters, itself for digits, 0 for the
+// bytes that break words (and for non-ASCII ones, which are not folded here).
+constexpr auto kAsciiFolded = [] {
+  std::array<char, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<char>(c);
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = table[c - 'a' + 'A'] = static_cast<char>(c);
+  return table;
+}();
+
 // Builds folded text: words of letters and digits, separated by exactly one space.
 class FoldedText {
  public:
-  explicit FoldedText(std::size_t capacity) { out_.reserve(capacity); }
+  // `capacity`: what the text is expected to take (it grows past it as needed).
+  explicit FoldedText(std::size_t capacity) : out_(capacity + 1, '\0') {}
 
   // False when `byte` breaks words.
   bool ascii(unsigned char byte) {
-    bool upper = byte >= 'A' && byte <= 'Z';
-    if (!upper && !(byte >= 'a' && byte <= 'z') && !(byte >= '0' && byte <= '9')) {
+    char folded = kAsciiFolded[byte];
+    if (folded == 0) {
       pending_space_ = true;
       return false;
     }
-    start_word();
-    out_.push_back(static_cast<char>(upper ? byte | 0x20 : byte));
+    *start_word(1) = folded;
+    ++size_;
     return true;
+  }
+
+  // Appends the ASCII letters and digits at `begin`, lower-cased; returns where the first
+  // other byte is.
+  std::size_t ascii_word(std::string_view text, std::size_t begin) {
+    const char* in = text.data();
+    std::size_t end = begin;
+    while (end < text.size() && kAsciiFolded[static_cast<unsigned char>(in[end])] != 0) ++end;
+    char* out = start_word(end - begin);
+    // Setting 0x20 lower-cases a letter and leaves a digit or a lower-case letter as it is.
+    for (std::size_t i = begin; i < end; ++i) *out++ = static_cast<char>(in[i] | 0x20);
+    size_ += end - begin;
+    return end;
   }
 
   // A run of non-ASCII text: NFKC, case folding, marks stripped by utf8proc. Runs are
@@ -92,10 +116,8 @@ class FoldedText {
         pending_space_ = true;
         continue;
       }
-      start_word();
-      utf8proc_uint8_t buf[4];
-      auto written = utf8proc_encode_char(unify_letter(cp), buf);
-      out_.append(reinterpret_cast<const char*>(buf), static_cast<std::size_t>(written));
+      auto* out = reinterpret_cast<utf8proc_uint8_t*>(start_word(4));
+      size_ += static_cast<std::size_t>(utf8proc_encode_char(unify_letter(cp), out));
     }
     std::free(mapped);
   }
@@ -103,15 +125,24 @@ class FoldedText {
   // What a run of text that is not UTF-8 becomes (the parser repairs text before it gets here).
   void word_break() { pending_space_ = true; }
 
-  std::size_t size() const { return out_.size(); }
-  std::string take() { return std::move(out_); }
+  std::size_t size() const { return size_; }
+  std::string take() {
+    out_.resize(size_);
+    return std::move(out_);
+  }
 
  private:
-  void start_word() {
-    if (pending_space_ && !out_.empty()) out_.push_back(' ');
+  // Where the next `bytes` of a word go, after the space that parts it from the word before.
+  // Written through a pointer, not appended: the text is sized ahead, and doubles when a
+  // word needs more.
+  char* start_word(std::size_t bytes) {
+    if (out_.size() < size_ + 1 + bytes) out_.resize(std::max(2 * out_.size(), size_ + 1 + bytes));
+    if (pending_space_ && size_ > 0) out_[size_++] = ' ';
     pending_space_ = false;
+    return out_.data() + size_;
   }
-  std::string out_;
+  std::string out_;  // its first size_ bytes are the text
+  std::size_t size_ = 0;
   bool pending_space_ = false;
 };
 
@@ -216,18 +247,19 @@ std::string fold(std::string_view utf8, std::size_t max_bytes) {
   // The cap is checked where words break and after runs of other text, not at every byte.
   for (std::size_t i = 0; i < utf8.size();) {
     auto byte = static_cast<unsigned char>(utf8[i]);
-    if (is_capital_us(utf8, i)) {
+    if (byte >= 0x80) {
+      i = fold_run(folded, utf8, i, max_bytes);
+      if (folded.size() > max_bytes) break;
+    } else if (kAsciiFolded[byte] == 0) {
+      ++i;
+      folded.word_break();
+      if (folded.size() > max_bytes) break;
+    } else if (byte == 'U' && is_capital_us(utf8, i)) {
       for (char c : {'u', ' ', 's'}) folded.ascii(static_cast<unsigned char>(c));
       i += 2;
-      continue;
+    } else {
+      i = folded.ascii_word(utf8, i);
     }
-    if (byte < 0x80) {
-      ++i;
-      if (folded.ascii(byte) || folded.size() <= max_bytes) continue;
-      break;
-    }
-    i = fold_run(folded, utf8, i, max_bytes);
-    if (folded.size() > max_bytes) break;
   }
   std::string text = folded.take();
   if (text.size() > max_bytes) text.resize(whole_words(text, max_bytes).size());
