@@ -1,11 +1,14 @@
 #include "language/digits.h"
 
+#include <algorithm>
+
 namespace newswatch {
 
 std::string_view ascii_digits(std::string_view word, std::string& buffer) {
   // Only a word with a character of U+0640–U+067F or U+06C0–U+06FF (lead byte 0xD9 or 0xDB)
   // may hold such a digit: most words are left as they are, uncopied.
-  if (word.find_first_of("\xD9\xDB") == std::string_view::npos) return word;
+  if (std::none_of(word.begin(), word.end(), [](char c) { return c == '\xD9' || c == '\xDB'; }))
+    return word;
   buffer.clear();
   for (std::size_t i = 0; i < word.size(); ++i) {
     auto lead = static_cast<unsigned char>(word[i]);

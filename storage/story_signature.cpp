@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <nlohmann/json.hpp>
 #include <string_view>
 #include <unordered_map>
@@ -52,8 +51,9 @@ std::size_t characters(std::string_view word) {
 
 // Counts the content words of folded text by their hashes, `times` each (numbers, function
 // words and short words left out: they tell no event from another); collects the numbers.
+// Each word is appended once per occurrence; sum_counts() adds them up.
 void count_words(const std::vector<std::string_view>& words, std::uint16_t times,
-                 std::map<std::uint32_t, std::uint16_t>& counts,
+                 std::vector<std::pair<std::uint32_t, std::uint16_t>>& counts,
                  std::vector<std::string>* numbers) {
   std::string converted;
   for (auto word : words) {
@@ -63,9 +63,25 @@ void count_words(const std::vector<std::string_view>& words, std::uint16_t times
       continue;
     }
     if (characters(word) < kMinWordLength || is_function_word(word)) continue;
-    auto& n = counts[word_hash(word)];
-    n = static_cast<std::uint16_t>(std::min<int>(n + times, 0xFFFF));
+    counts.emplace_back(word_hash(word), times);
   }
+}
+
+// Sorts by hash and adds up each hash's counts (at most 0xFFFF): a few dozen words an
+// article, where a map cost an allocation a word.
+void sum_counts(std::vector<std::pair<std::uint32_t, std::uint16_t>>& counts) {
+  std::sort(counts.begin(), counts.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    if (kept > 0 && counts[kept - 1].first == counts[i].first) {
+      int sum = counts[kept - 1].second + counts[i].second;
+      counts[kept - 1].second = static_cast<std::uint16_t>(std::min(sum, 0xFFFF));
+    } else {
+      counts[kept++] = counts[i];
+    }
+  }
+  counts.resize(kept);
 }
 
 std::uint32_t concept_hash(std::string_view id) {
@@ -142,10 +158,12 @@ StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSe
   if (lede_words.size() > kLedeWords) lede_words.resize(kLedeWords);
   std::size_t lede_bytes =
       lede_words.empty() ? 0 : static_cast<std::size_t>(lede_words.back().end() - body.data());
-  std::map<std::uint32_t, std::uint16_t> counts;
+  std::vector<std::pair<std::uint32_t, std::uint16_t>> counts;
+  counts.reserve(title_words.size() + lede_words.size());
   count_words(title_words, kHeadlineCount, counts, &s.numbers);
   count_words(lede_words, 1, counts, nullptr);
-  s.words.assign(counts.begin(), counts.end());
+  sum_counts(counts);
+  s.words.assign(counts.begin(), counts.end());  // sized exactly: the clusterer keeps it
   sort_unique(s.numbers);
   std::vector<std::string_view> both = title_words;
   both.insert(both.end(), lede_words.begin(), lede_words.end());

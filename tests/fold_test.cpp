@@ -32,7 +32,7 @@ TEST_CASE("capital US is the United States and the pronoun us is not") {
   CHECK(fold("Us and them") == "us and them");
   CHECK(fold("USS Lincoln") == "uss lincoln");  // not a separate word
   CHECK(fold("BUS") == "bus");
-  CHECK(fold("USé") == "use");  // a longer word that goes on in another script
+  CHECK(fold("USé") == "use");                      // a longer word that goes on in another script
   CHECK(fold("US/US/US/US") == "u s u s u s u s");  // longer than the text it came from
 }
 
