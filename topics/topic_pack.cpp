@@ -111,7 +111,9 @@ Rule rule_of(const toml::value& table, const Concepts& concepts) {
   check_keys(table, {"any", "all", "near", "within", "none", "fields", "none_fields", "weight"},
              "a rule");
   Rule rule;
-  rule.origin = table.location().file_name() + ":" + std::to_string(table.location().line());
+  // One location(): toml11 counts the lines from the top of the file for each.
+  toml::source_location where = table.location();
+  rule.origin = where.file_name() + ":" + std::to_string(where.line());
   if (auto v = find_key(table, "any")) rule.any = phrases_of(*v, "any", concepts);
   if (auto v = find_key(table, "all")) rule.all = groups_of(*v, "all", concepts);
   if (auto v = find_key(table, "near")) {
