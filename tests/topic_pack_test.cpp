@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "base/read_file.h"
 #include "test_support.h"
+#include "topics/pack_codec.h"
 
 using namespace newswatch;
 
@@ -22,6 +24,27 @@ TEST_CASE("the shipped Iran-US pack loads and has the documented topics") {
   auto from_file = TopicPack::load(NEWSWATCH_SOURCE_DIR "/topics/packs/iran-us.toml");
   REQUIRE(from_file);
   CHECK(from_file->topics.size() == pack.topics.size());
+}
+
+TEST_CASE("the built-in pack, compiled when the project is built, is the shipped file parsed") {
+  auto text = read_file(NEWSWATCH_SOURCE_DIR "/topics/packs/iran-us.toml");
+  REQUIRE(text);
+  auto parsed = TopicPack::parse(*text, "iran-us.toml (built in)");
+  REQUIRE(parsed);
+  TopicPack builtin = TopicPack::builtin();
+  CHECK(builtin == *parsed);
+  CHECK(builtin.topics.front().rules.front().origin.starts_with("iran-us.toml (built in):"));
+}
+
+TEST_CASE("a pack encoded and decoded is the same pack, and bytes cut short are refused") {
+  TopicPack pack = TopicPack::builtin();
+  pack.thresholds.push_back(0.3);  // a double that binary fractions do not hold exactly
+  std::string bytes = encode_pack(pack);
+  CHECK(decode_pack(bytes) == pack);
+  CHECK_THROWS_AS(decode_pack(std::string_view(bytes).substr(0, bytes.size() - 3)),
+                  std::runtime_error);
+  CHECK_THROWS_AS(decode_pack(bytes + "x"), std::runtime_error);
+  CHECK_THROWS_AS(decode_pack(""), std::runtime_error);
 }
 
 TEST_CASE("rules: any, all groups, none, fields and prefixes are read") {

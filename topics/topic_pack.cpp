@@ -11,7 +11,6 @@
 #include "base/read_file.h"
 #include "base/toml_errors.h"
 #include "language/fold.h"
-#include "topics/builtin_pack.h"
 
 namespace newswatch {
 namespace {
@@ -246,13 +245,6 @@ Result<void> TopicPack::merge(TopicPack other) {
   else if (!other.name.empty())
     name += "+" + other.name;
   return {};
-}
-
-TopicPack TopicPack::builtin() {
-  auto pack = parse(std::string(kBuiltinPack), "iran-us.toml (built in)");
-  // A broken shipped pack is caught by the tests, never by a user.
-  if (!pack) throw std::logic_error(pack.error().message);
-  return std::move(*pack);
 }
 
 Result<TopicPack> TopicPack::load(const std::string& path) {

@@ -42,6 +42,7 @@ struct Phrase {
   std::string folded;  // fold(text) without the trailing '*'
   bool prefix = false;
   std::string concept_id;  // the concept it came from ("hormuz_strait"), or empty
+  bool operator==(const Phrase&) const = default;
 };
 
 struct Rule {
@@ -54,6 +55,7 @@ struct Rule {
   std::vector<ItemField> none_fields;  // where `none` looks; default: `fields`
   double weight = 1.0;
   std::string origin;  // "file:line" of the rule, for explanations
+  bool operator==(const Rule&) const = default;
 };
 
 struct Topic {
@@ -61,11 +63,13 @@ struct Topic {
   std::string description;
   std::vector<Rule> rules;
   std::size_t pack = 0;  // index into TopicPack::thresholds
+  bool operator==(const Topic&) const = default;
 };
 
 struct Concept {
   std::string id;
   std::vector<Phrase> terms;
+  bool operator==(const Concept&) const = default;
 };
 
 struct TopicPack {
@@ -86,6 +90,8 @@ struct TopicPack {
   // Adds another pack's topics, which keep their own threshold; fails on a topic name
   // both packs define.
   Result<void> merge(TopicPack other);
+
+  bool operator==(const TopicPack&) const = default;
 };
 
 }  // namespace newswatch
