@@ -23,6 +23,7 @@ int stats_command(const Args& args);         // a one-screen summary of a databa
 int eval_command(const Args& args);          // score the pipeline on labeled items
 int recluster_command(const Args& args);     // cluster stored articles again
 int rematch_command(const Args& args);       // match stored articles again
+int report_command(const Args& args);        // the briefing of a period: md, json or html
 
 // The configuration used when none is named, if it exists.
 inline constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";

@@ -16,6 +16,7 @@ Commands:
   forget   delete articles for good (they leave tombstones)
   check-config  report every error of a configuration, its feeds and topic packs
   stats    a one-screen summary: failing feeds, the last day by topic, the newest stories
+  report   the briefing of a period: figures, a timeline, the stories ranked (md, json, html)
   eval     score newswatch on labeled items: relevance, topics, stories, a threshold sweep
   recluster  cluster stored articles into stories again with the current method
   rematch  match stored articles again with the current topic packs
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
   if (command == "forget") return newswatch::forget_command(args);
   if (command == "check-config") return newswatch::check_config_command(args);
   if (command == "stats") return newswatch::stats_command(args);
+  if (command == "report") return newswatch::report_command(args);
   if (command == "eval") return newswatch::eval_command(args);
   if (command == "recluster") return newswatch::recluster_command(args);
   if (command == "rematch") return newswatch::rematch_command(args);

@@ -124,4 +124,82 @@ Result<std::vector<ArticleTopics>> StoreReader::article_topics() {
   });
 }
 
+namespace {
+
+// The articles kept that were first seen in [?1, ?2), as a subquery's WHERE.
+constexpr const char* kInPeriod =
+    "a.story_id IS NOT NULL AND a.first_seen >= ?1 AND a.first_seen < ?2";
+
+std::vector<ReportArticle> read_report_articles(SQLite::Database& db, std::int64_t since,
+                                                std::int64_t until) {
+  SQLite::Statement read(db, std::string(R"sql(
+      SELECT a.id, a.story_id, a.title, coalesce(a.url, a.canonical_url),
+             coalesce(nullif(a.outlet, ''), nullif(f.title, ''), f.url), a.first_seen, a.published,
+             CASE WHEN json_valid(a.signature)
+                  THEN coalesce(json_extract(a.signature, '$.language'), '') ELSE '' END
+        FROM articles a JOIN feeds f ON f.id = a.feed_id
+       WHERE )sql") + kInPeriod + " ORDER BY a.first_seen, a.id");
+  read.bind(1, since);
+  read.bind(2, until);
+  std::vector<ReportArticle> articles;
+  while (read.executeStep()) {
+    ReportArticle& article = articles.emplace_back();
+    article.id = read.getColumn(0).getInt64();
+    article.story_id = read.getColumn(1).getInt64();
+    article.title = read.getColumn(2).getString();
+    article.url = text(read.getColumn(3));
+    article.outlet = read.getColumn(4).getString();
+    article.first_seen = read.getColumn(5).getInt64();
+    if (!read.getColumn(6).isNull()) article.published = read.getColumn(6).getInt64();
+    article.language = read.getColumn(7).getString();
+  }
+  return articles;
+}
+
+std::vector<ReportMatch> read_report_matches(SQLite::Database& db, std::int64_t since,
+                                             std::int64_t until) {
+  SQLite::Statement read(db, std::string("SELECT DISTINCT m.article_id, m.topic, m.term "
+                                         "FROM matches m JOIN articles a ON a.id = m.article_id "
+                                         "WHERE ") +
+                                 kInPeriod + " ORDER BY 1, 2, 3");
+  read.bind(1, since);
+  read.bind(2, until);
+  std::vector<ReportMatch> matches;
+  while (read.executeStep())
+    matches.push_back({read.getColumn(0).getInt64(), read.getColumn(1).getString(),
+                       read.getColumn(2).getString()});
+  return matches;
+}
+
+std::vector<ReportStory> read_report_stories(SQLite::Database& db, std::int64_t since,
+                                             std::int64_t until) {
+  SQLite::Statement read(db, std::string(R"sql(
+      SELECT s.id, s.title, s.first_seen, s.last_seen,
+             (SELECT count(*) FROM articles b WHERE b.story_id = s.id AND b.first_seen < ?1)
+        FROM stories s
+       WHERE s.id IN (SELECT a.story_id FROM articles a WHERE )sql") +
+                                 kInPeriod + ") ORDER BY s.id");
+  read.bind(1, since);
+  read.bind(2, until);
+  std::vector<ReportStory> stories;
+  while (read.executeStep())
+    stories.push_back({read.getColumn(0).getInt64(), read.getColumn(1).getString(),
+                       read.getColumn(2).getInt64(), read.getColumn(3).getInt64(),
+                       read.getColumn(4).getInt()});
+  return stories;
+}
+
+}  // namespace
+
+Result<ReportRows> StoreReader::report_rows(std::int64_t since, std::int64_t until) {
+  return reading([&] {
+    SQLite::Transaction snapshot(*db_);  // read-only: one snapshot for the three reads
+    ReportRows rows;
+    rows.articles = read_report_articles(*db_, since, until);
+    rows.matches = read_report_matches(*db_, since, until);
+    rows.stories = read_report_stories(*db_, since, until);
+    return rows;
+  });
+}
+
 }  // namespace newswatch

@@ -64,6 +64,33 @@ struct ArticleTopics {
   std::string topics;
 };
 
+// What `newswatch report` reads of a period [since, until) of first-seen times: the articles
+// kept in it, what they matched, and their stories.
+struct ReportArticle {
+  std::int64_t id = 0, story_id = 0;
+  std::string title;
+  std::optional<std::string> url;
+  std::string outlet;  // the article's outlet, else its feed's title, else the feed's URL
+  std::int64_t first_seen = 0;
+  std::optional<std::int64_t> published;
+  std::string language;  // its story signature's code ("en", "fa"), "" when unknown
+};
+struct ReportMatch {
+  std::int64_t article_id = 0;
+  std::string topic, term;
+};
+struct ReportStory {
+  std::int64_t id = 0;
+  std::string title;
+  std::int64_t first_seen = 0, last_seen = 0;
+  int articles_before = 0;  // its articles first seen before the period
+};
+struct ReportRows {
+  std::vector<ReportArticle> articles;  // by first seen, then id
+  std::vector<ReportMatch> matches;     // one per article, topic and term
+  std::vector<ReportStory> stories;     // those of the articles, by id
+};
+
 class StoreReader {
  public:
   // Opens the database at `path` read-only; a read waits up to `busy_timeout_ms` for a lock.
@@ -82,6 +109,8 @@ class StoreReader {
   // Every sighting with a URL (sightings_v), in the view's order.
   Result<std::vector<UrlSighting>> url_sightings();
   Result<std::vector<ArticleTopics>> article_topics();
+  // Read in one transaction, so the three agree while the daemon writes.
+  Result<ReportRows> report_rows(std::int64_t since, std::int64_t until);
 
  private:
   explicit StoreReader(std::unique_ptr<SQLite::Database> db);
