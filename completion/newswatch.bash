@@ -7,11 +7,14 @@ _newswatch() {
   _init_completion || return
 
   if ((cword == 1)); then
-    COMPREPLY=($(compgen -W 'run parse match forget check-config stats eval recluster
-      rematch --help --version' -- "$cur"))
+    COMPREPLY=($(compgen -W 'run parse match forget check-config stats report eval
+      recluster rematch --help --version' -- "$cur"))
     return
   fi
 
+  if [[ ${words[1]} == report && $prev == --topics ]]; then
+    return  # topic names, not packs
+  fi
   case $prev in
     --config | --topics)
       _filedir toml
@@ -29,7 +32,7 @@ _newswatch() {
       _filedir '@(db|sqlite|sqlite3)'
       return
       ;;
-    --predictions)
+    --predictions | --out)
       _filedir
       return
       ;;
@@ -37,8 +40,12 @@ _newswatch() {
       COMPREPLY=($(compgen -W 'trace debug info warn error' -- "$cur"))
       return
       ;;
-    --base | --since | --threshold)
-      return  # a URL, a number of days, a threshold
+    --format)
+      COMPREPLY=($(compgen -W 'md json html' -- "$cur"))
+      return
+      ;;
+    --base | --since | --until | --threshold | --stories)
+      return  # a URL, days or a duration, a time, a threshold, a count
       ;;
   esac
 
@@ -50,6 +57,7 @@ _newswatch() {
     forget) options='--config --db' ;;
     check-config) options='--config' ;;
     stats) options='--config --db' ;;
+    report) options='--config --db --since --until --topics --format --stories --out' ;;
     eval) options='--items --topics --threshold --json --predictions --rules' ;;
     recluster) options='--config --db --since' ;;
     rematch) options='--config --db --since --dry-run' ;;

@@ -69,7 +69,7 @@ std::optional<std::int64_t> duration(std::string_view text) {
 // The period and topics of `args`; an error names the option.
 Result<ReportOptions> report_options(const ReportArgs& args, std::int64_t now) {
   ReportOptions options;
-  options.until = now;
+  options.until = now + 1;  // the period excludes its end; "now" includes this second
   if (!args.until.empty()) {
     auto until = parse_date(args.until);
     if (!until)

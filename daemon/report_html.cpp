@@ -185,8 +185,8 @@ void story(std::string& html, const Report::Story& story, int rank) {
           number(story.id) + "\">" + number(rank) + ". <span dir=\"auto\">" + text(story.title) +
           "</span><span class=\"badge\">" + (story.is_new ? "new" : "grew") + "</span></h3>";
   html += "<p class=\"meta\">First seen " + minute(story.first_seen) + ", last seen " +
-          minute(story.last_seen) + "; " + number(story.articles.size()) +
-          " articles in the period, " + number(story.articles_before) + " before.</p>";
+          minute(story.last_seen) + "; articles: " + number(story.articles.size()) +
+          " in the period, " + number(story.articles_before) + " before.</p>";
   std::string topics;
   for (const auto& topic : story.topics) topics += (topics.empty() ? "" : ", ") + text(topic);
   html += "<p class=\"meta\">Topics: " + topics +

@@ -82,8 +82,8 @@ void story(std::string& md, const Report::Story& story, int rank) {
   md += "### " + std::to_string(rank) + ". " + literal(story.title) +
         (story.is_new ? " \\[new\\]" : " \\[grew\\]") + "\n\n";
   md += "- First seen " + hour_minute(story.first_seen) + ", last seen " +
-        hour_minute(story.last_seen) + "; " + std::to_string(story.articles.size()) +
-        " articles in the period, " + std::to_string(story.articles_before) + " before\n";
+        hour_minute(story.last_seen) + "; articles: " + std::to_string(story.articles.size()) +
+        " in the period, " + std::to_string(story.articles_before) + " before\n";
   std::string topics;
   for (const auto& topic : story.topics) topics += (topics.empty() ? "" : ", ") + literal(topic);
   md += "- Topics: " + topics + "\n";

@@ -133,7 +133,8 @@ constexpr const char* kInPeriod =
 std::vector<ReportArticle> read_report_articles(SQLite::Database& db, std::int64_t since,
                                                 std::int64_t until) {
   SQLite::Statement read(db, std::string(R"sql(
-      SELECT a.id, a.story_id, a.title, coalesce(a.url, a.canonical_url),
+      SELECT a.id, a.story_id, a.title,
+             coalesce(a.url, CASE WHEN a.canonical_url LIKE 'http%' THEN a.canonical_url END),
              coalesce(nullif(a.outlet, ''), nullif(f.title, ''), f.url), a.first_seen, a.published,
              CASE WHEN json_valid(a.signature)
                   THEN coalesce(json_extract(a.signature, '$.language'), '') ELSE '' END

@@ -1,0 +1,209 @@
+// `newswatch report` on a database the daemon wrote from loopback feeds: the JSON validates
+// against daemon/report.schema.json, the Markdown renders through cmark-gfm as text, and the
+// HTML page, rendered by headless Chromium (Debian's, loopback only: the page fetches
+// nothing), shows the stories in rank order, a timeline whose bars add up to the articles, no
+// console message, and hostile feed text as inert text. A screenshot is kept in the build
+// directory (tests/report.png) for a person to look at.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "integration/feed_server.h"
+#include "integration/process.h"
+#include "test_support.h"
+
+using namespace newswatch::test;
+using json = nlohmann::json;
+
+namespace {
+
+const std::string kHostile =
+    "<script>alert(1)</script> \"><img src=x onerror=alert(2)> \u202Eevil\u202C";
+
+std::string item(const std::string& host, int n, const std::string& title,
+                 const std::string& link = "") {
+  return "<item><title>" + title + "</title><link>" +
+         (link.empty() ? "https://" + host + "/news/" + std::to_string(n) : link) +
+         "</link><description>" + title + "</description></item>";
+}
+
+std::string rss(const std::string& title, const std::string& host,
+                const std::vector<std::string>& items) {
+  std::string xml = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>" + title +
+                    "</title><link>https://" + host + "/</link>";
+  for (const auto& i : items) xml += i;
+  return xml + "</channel></rss>";
+}
+
+// XML-escaped, as a feed carries text.
+std::string escaped(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else if (c == '"')
+      out += "&quot;";
+    else
+      out += c;
+  }
+  return out;
+}
+
+// Three outlets report the seizure (one in French); one reports the talks; one carries a
+// hostile title and link.
+void serve(FeedServer& feeds) {
+  const std::string seizure =
+      "Iran's Revolutionary Guards seize oil tanker in the Strait of Hormuz";
+  feeds.serve(
+      "/a.xml",
+      FeedServer::Resource(
+          200,
+          rss("Gulf Wire", "a.example",
+              {item("a.example", 1, seizure),
+               item("a.example", 2,
+                    "US and Iran open new round of nuclear talks in Muscat, Oman mediating")})));
+  feeds.serve(
+      "/b.xml",
+      FeedServer::Resource(
+          200, rss("Capital Post", "b.example",
+                   {item("b.example", 1,
+                         "Revolutionary Guards seize tanker in Hormuz as US warns Tehran")})));
+  // Escaped twice: the parser reads titles as HTML, and the markup is to reach the database.
+  const std::string hostile = escaped(escaped(kHostile));
+  feeds.serve(
+      "/c.xml",
+      FeedServer::Resource(
+          200,
+          rss(hostile, "c.example",
+              {item(
+                   "c.example", 1,
+                   "Les Gardiens de la révolution saisissent un pétrolier dans le détroit d'Ormuz"),
+               item("c.example", 2, hostile + " Iran IRGC Hormuz tanker seized",
+                    "javascript:alert(3)")})));
+}
+
+std::string run_report(const TempDir& dir, const std::string& config, const std::string& format) {
+  std::string out = dir.file("report." + format);
+  REQUIRE(
+      exit_status(spawn_newswatch({"report", "--config", config, "--format", format, "--out", out},
+                                  dir.file(format + ".log"))) == 0);
+  return out;
+}
+
+// Headless Chromium on `page` with `args`; everything it printed (stdout and its log).
+std::string chromium(const TempDir& dir, const std::string& page,
+                     const std::vector<std::string>& args, const std::string& log) {
+  std::vector<std::string> all = {"--headless=new",
+                                  "--no-sandbox",
+                                  "--disable-gpu",
+                                  "--no-first-run",
+                                  "--user-data-dir=" + dir.file("chromium"),
+                                  "--enable-logging=stderr",
+                                  "--v=0"};
+  all.insert(all.end(), args.begin(), args.end());
+  all.push_back("file://" + page);
+  pid_t pid = spawn_logged("chromium", all, dir.file(log));
+  REQUIRE(pid > 0);
+  REQUIRE(exit_status(pid) == 0);
+  return read_file(dir.file(log));
+}
+
+}  // namespace
+
+TEST_CASE("report: JSON valid by its schema, Markdown inert, HTML ranked and inert in Chromium") {
+  TempDir dir;
+  FeedServer feeds;
+  serve(feeds);
+  std::string config = dir.write(
+      "newswatch.toml", "database = \"" + dir.file("n.db") + "\"\n[[feed]]\nurl = \"" +
+                            feeds.url("/a.xml") + "\"\n[[feed]]\nurl = \"" + feeds.url("/b.xml") +
+                            "\"\n[[feed]]\nurl = \"" + feeds.url("/c.xml") + "\"\n");
+  REQUIRE(exit_status(
+              spawn_newswatch({"run", "--once", "--config", config}, dir.file("run.log"))) == 0);
+
+  // JSON: valid, the seizure first (three outlets, two languages), the bars add up.
+  std::string json_path = run_report(dir, config, "json");
+  std::string schema = std::string(NEWSWATCH_SOURCE_DIR) + "/daemon/report.schema.json";
+  REQUIRE(exit_status(spawn_logged(
+              "python3",
+              {"-c",
+               "import json, sys, jsonschema\n"
+               "schema = json.load(open(sys.argv[1]))\n"
+               "jsonschema.Draft202012Validator.check_schema(schema)\n"
+               "jsonschema.Draft202012Validator(schema).validate(json.load(open(sys.argv[2])))\n",
+               schema, json_path},
+              dir.file("schema.log"))) == 0);
+  json report = json::parse(read_file(json_path));
+  REQUIRE(report["stories"].size() >= 2);
+  CHECK(report["stories"][0]["outlets"].size() == 3);
+  CHECK(report["stories"][0]["languages"].size() == 2);
+  CHECK(report["stories"][0]["status"] == "new");
+  int timeline_sum = 0;
+  for (const auto& hour : report["timeline"]) timeline_sum += hour["articles"].get<int>();
+  CHECK(timeline_sum == report["figures"]["articles"]);
+  CHECK(report["figures"]["outlets"] == 4);  // the link-less hostile item's is its feed's title
+
+  // Markdown, rendered by a CommonMark parser with GitHub's extensions: no markup of the
+  // feed's survives, no javascript: link, no bidi override.
+  std::string md_path = run_report(dir, config, "md");
+  pid_t cmark = spawn_logged(
+      "cmark-gfm", {"--extension", "table", "--extension", "autolink", "--validate-utf8", md_path},
+      dir.file("md.html"));
+  REQUIRE(cmark > 0);
+  REQUIRE(exit_status(cmark) == 0);
+  std::string md_html = read_file(dir.file("md.html"));
+  CHECK(md_html.find("<script") == std::string::npos);
+  CHECK(md_html.find("<img") == std::string::npos);
+  CHECK(md_html.find("href=\"javascript") == std::string::npos);
+  CHECK(md_html.find("\u202E") == std::string::npos);
+  CHECK(md_html.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(md_html.find("<table>") != std::string::npos);
+
+  // HTML in Chromium: the DOM after parsing, and a screenshot.
+  std::string html_path = run_report(dir, config, "html");
+  std::string dom = chromium(dir, html_path, {"--dump-dom"}, "dom.log");
+  CHECK(dom.find("INFO:CONSOLE") == std::string::npos);  // CSP violations, script errors
+  REQUIRE(dom.find("<html") != std::string::npos);
+  dom = dom.substr(dom.find("<html"));
+  CHECK(dom.find("<script") == std::string::npos);
+  CHECK(dom.find("<img") == std::string::npos);
+  CHECK(dom.find("href=\"javascript") == std::string::npos);
+  CHECK(dom.find("\u202E") == std::string::npos);
+  CHECK(dom.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  std::vector<std::int64_t> shown;
+  std::regex story("data-story=\"([0-9]+)\"");
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), story); it != std::sregex_iterator();
+       ++it)
+    shown.push_back(std::stoll((*it)[1]));
+  std::vector<std::int64_t> ranked;
+  for (const auto& s : report["stories"]) ranked.push_back(s["id"].get<std::int64_t>());
+  CHECK(shown == ranked);
+  int bars = 0;
+  std::regex bar("data-articles=\"([0-9]+)\"");
+  for (auto it = std::sregex_iterator(dom.begin(), dom.end(), bar); it != std::sregex_iterator();
+       ++it)
+    bars += std::stoi((*it)[1]);
+  CHECK(bars == report["figures"]["articles"]);
+
+  std::string screenshot = std::filesystem::current_path() / "report.png";
+  chromium(dir, html_path, {"--screenshot=" + screenshot, "--window-size=1000,1600"},
+           "screenshot.log");
+  CHECK(std::filesystem::file_size(screenshot) > 10000);
+}
+
+TEST_CASE("report: bad arguments are one clear line and exit 2, a missing database exits 1") {
+  TempDir dir;
+  CHECK(exit_status(spawn_newswatch({"report", "--since", "yesterday"}, dir.file("1.log"))) == 2);
+  CHECK_THAT(read_file(dir.file("1.log")),
+             Catch::StartsWith("newswatch report: --since wants a duration (90m, 24h, 7d) or a "
+                               "time, not 'yesterday'"));
+  CHECK(exit_status(spawn_newswatch({"report", "--format", "pdf"}, dir.file("2.log"))) == 2);
+  CHECK(exit_status(spawn_newswatch({"report", "--db", dir.file("none.db")}, dir.file("3.log"))) ==
+        1);
+  CHECK_THAT(read_file(dir.file("3.log")), Catch::Contains("no such database"));
+}
