@@ -113,6 +113,31 @@ std::string chromium(const TempDir& dir, const std::string& page,
   return read_file(dir.file(log));
 }
 
+// axe-core's violations (WCAG 2.1 A and AA, and its best practices) on the page at `page`, as
+// JSON: the page is copied without its Content-Security-Policy (which would refuse the checker's
+// script, the one difference) and with axe-core and a script that writes its findings into the
+// DOM, which Chromium then dumps.
+std::string axe_violations(const TempDir& dir, const std::string& page) {
+  std::filesystem::copy_file(NEWSWATCH_AXE_CORE, dir.file("axe.min.js"));
+  std::string html = read_file(page);
+  html = std::regex_replace(html, std::regex("<meta http-equiv=\"Content-Security-Policy\"[^>]*>"),
+                            "");
+  html.replace(html.rfind("</body>"), 7,
+               "<script src=\"axe.min.js\"></script><script>"
+               "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
+               "'wcag21a', 'wcag21aa', 'best-practice']}}).then(r => {"
+               "const p = document.createElement('pre'); p.id = 'axe-results';"
+               "p.textContent = JSON.stringify(r.violations.map(v => ({id: v.id, help: v.help, "
+               "nodes: v.nodes.slice(0, 3).map(n => n.target)})));"
+               "document.body.appendChild(p);})</script></body>");
+  std::string checked = dir.write("axe.html", html);
+  std::string dom =
+      chromium(dir, checked, {"--virtual-time-budget=30000", "--dump-dom"}, "axe.log");
+  std::smatch found;
+  REQUIRE(std::regex_search(dom, found, std::regex("<pre id=\"axe-results\">(.*)</pre>")));
+  return found[1];
+}
+
 }  // namespace
 
 TEST_CASE("report: JSON valid by its schema, Markdown inert, HTML ranked and inert in Chromium") {
@@ -189,6 +214,11 @@ TEST_CASE("report: JSON valid by its schema, Markdown inert, HTML ranked and ine
        ++it)
     bars += std::stoi((*it)[1]);
   CHECK(bars == report["figures"]["articles"]);
+
+  if (std::string(NEWSWATCH_AXE_CORE).empty())
+    WARN("axe-core not found (scripts/deps --axe fetches it): accessibility not checked");
+  else
+    CHECK(axe_violations(dir, html_path) == "[]");
 
   std::string screenshot = std::filesystem::current_path() / "report.png";
   chromium(dir, html_path, {"--screenshot=" + screenshot, "--window-size=1000,1600"},
