@@ -5,7 +5,7 @@
 #
 #   install   a DESTDIR install is exactly the expected tree, its config is accepted by its
 #             binary, and a second install keeps an edited config
-#   verify    systemd-analyze verify finds nothing to say about the installed unit
+#   verify    systemd-analyze verify finds nothing to say about the installed units
 #   security  systemd-analyze security --offline rates the unit at most MAX_EXPOSURE
 #   sysusers  systemd-sysusers, given the installed tree as root, creates user and group
 set -euo pipefail
@@ -41,7 +41,8 @@ tree_of() {
 
 expected_tree() {
   local entry file dir
-  for entry in "$NEWSWATCH_BINARY 755" "$UNIT_PATH 644" "$SYSUSERS_PATH 644" "$PACK_PATH 644" \
+  for entry in "$NEWSWATCH_BINARY 755" "$UNIT_PATH 644" "$DIGEST_UNIT_PATH 644" \
+    "$DIGEST_TIMER_PATH 644" "$SYSUSERS_PATH 644" "$PACK_PATH 644" \
     "$NEWSWATCH_CONFIG 644" "$MAN1_PATH 644" "$MAN5_PATH 644" "$COMPLETION_PATH 644"; do
     file=${entry% *}
     echo "${file#/} ${entry##* }"
@@ -95,16 +96,24 @@ check_verify() {
     fail "$unit: expected ExecStartPre= and ExecStart= to run $NEWSWATCH_BINARY"
   cmp -s <(sed "s|=$root$NEWSWATCH_BINARY |=$NEWSWATCH_BINARY |" "$copy") "$unit" ||
     fail "the copy differs from $unit in more than the binary's path"
+  # The digest's service and timer: verified together, so that the timer finds its service.
+  local digest=$tmp/verify/newswatch-digest.service
+  sed "s|=$NEWSWATCH_BINARY |=$root$NEWSWATCH_BINARY |" "$root$DIGEST_UNIT_PATH" >"$digest"
+  [ "$(grep -c "=$root$NEWSWATCH_BINARY report " "$digest")" = 1 ] ||
+    fail "$DIGEST_UNIT_PATH: expected ExecStart= to run $NEWSWATCH_BINARY report"
+  cp "$root$DIGEST_TIMER_PATH" "$tmp/verify/"
   local out
-  out=$(systemd-analyze verify --man=no --generators=no "$copy" 2>&1) || {
+  out=$(systemd-analyze verify --man=no --generators=no "$copy" "$digest" \
+    "$tmp/verify/newswatch-digest.timer" 2>&1) || {
     echo "$out"
-    fail "systemd-analyze verify $copy"
+    fail "systemd-analyze verify $copy $digest newswatch-digest.timer"
   }
   [ -z "$out" ] || {
     echo "$out"
     fail "systemd-analyze verify reported something"
   }
-  echo "systemd-analyze verify: nothing to report on $UNIT_PATH (binary at $root$NEWSWATCH_BINARY)"
+  echo "systemd-analyze verify: nothing to report on $UNIT_PATH, $DIGEST_UNIT_PATH and" \
+    "$DIGEST_TIMER_PATH (binary at $root$NEWSWATCH_BINARY)"
 }
 
 # The unit in the build tree is the one install copies.
