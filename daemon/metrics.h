@@ -1,8 +1,7 @@
 // The daemon's health for Prometheus and for humans with curl: counters the pipeline bumps as
 // it works, rendered in the Prometheus text format at GET /metrics, and GET /healthz, which
-// fails (503) when the event loop has stalled or the database cannot be written. Served by a
-// small HTTP/1.1 server of its own thread (one request per connection, many connections at
-// once, each given two seconds), off unless [metrics] is configured.
+// fails (503) when the event loop has stalled or the database cannot be written. Served by an
+// HttpServer of its own (daemon/http_server.h), off unless [metrics] is configured.
 #pragma once
 
 #include <atomic>
@@ -17,7 +16,7 @@
 #include <vector>
 
 #include "base/result.h"
-#include "base/unique_fd.h"
+#include "daemon/http_server.h"
 
 namespace newswatch {
 
@@ -69,25 +68,16 @@ class MetricsServer {
   ~MetricsServer();
   MetricsServer(const MetricsServer&) = delete;
   MetricsServer& operator=(const MetricsServer&) = delete;
-
-  int port() const { return port_; }
+  int port() const;
 
  private:
-  struct Client;
   MetricsServer() = default;
-  void serve();
-  // Reads what a client sent; false when it closed or failed. Once its request's head is
-  // complete, the response is ready to send.
-  bool read_request(Client& client);
   std::string answer(const std::string& request_line);
 
   const Metrics* metrics_ = nullptr;
   std::function<Metrics::Snapshot()> snapshot_;
   std::chrono::seconds stall_limit_{30};
-  UniqueFd listener_;
-  UniqueFd stop_read_, stop_write_;  // a pipe: serve() stops when it is readable
-  int port_ = 0;
-  std::thread thread_;
+  std::unique_ptr<HttpServer> http_;  // last: stops before what it reads
 };
 
 }  // namespace newswatch
