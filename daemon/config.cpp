@@ -180,17 +180,20 @@ std::vector<AlertConfig> alerts_of(const toml::value& value, Problems& problems)
   return alerts;
 }
 
-std::string metrics_listen_of(const toml::value& value) {
-  if (!value.is_table()) reject(value, "'metrics' must be a table: [metrics]");
-  std::string listen = "127.0.0.1:9464";  // loopback unless said otherwise
+// [metrics] and [web]: a table of one key, listen = "host:port", loopback unless said otherwise.
+std::string listen_of(const toml::value& value, const std::string& table,
+                      const std::string& loopback) {
+  if (!value.is_table()) reject(value, "'" + table + "' must be a table: [" + table + "]");
+  std::string listen = loopback;
   for (const auto& [key, v] : value.as_table()) {
-    if (key != "listen") reject(v, "unknown key '" + key + "' in [metrics] (expected listen)");
+    if (key != "listen")
+      reject(v, "unknown key '" + key + "' in [" + table + "] (expected listen)");
     listen = string_of(v, "'listen'");
     std::size_t colon = listen.rfind(':');
     bool port_ok = colon != std::string::npos && colon + 1 < listen.size() &&
                    listen.find_first_not_of("0123456789", colon + 1) == std::string::npos &&
                    listen.size() - colon - 1 <= 5;
-    if (!port_ok) reject(v, "'listen' must be host:port, such as \"127.0.0.1:9464\"");
+    if (!port_ok) reject(v, "'listen' must be host:port, such as \"" + loopback + "\"");
   }
   return listen;
 }
@@ -246,7 +249,9 @@ void apply_key(Config& config, const std::string& key, const toml::value& value,
   } else if (key == "alert_max_age") {
     config.alert_max_age = duration_of(value, key);
   } else if (key == "metrics") {
-    config.metrics_listen = metrics_listen_of(value);
+    config.metrics_listen = listen_of(value, "metrics", "127.0.0.1:9464");
+  } else if (key == "web") {
+    config.web_listen = listen_of(value, "web", "127.0.0.1:8080");
   } else {
     reject(value, "unknown key '" + key + "'");
   }

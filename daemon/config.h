@@ -56,6 +56,7 @@ struct Config {
   std::vector<AlertConfig> alerts;
   std::chrono::seconds alert_max_age{24 * 3600};  // older news raises no alert
   std::optional<std::string> metrics_listen;      // [metrics] listen = "host:port"; absent: off
+  std::optional<std::string> web_listen;          // [web] listen = "host:port"; absent: off
 
   // Loads a config file: reads it, parse()s it, then checks what it names on disk: the OPML
   // file, whose feeds join `feeds`; the topic packs, which must exist and define the topics

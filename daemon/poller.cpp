@@ -69,6 +69,17 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
     spdlog::info("metrics at http://{}/metrics (port {})", *config.metrics_listen,
                  poller->metrics_server_->port());
   }
+  if (config.web_listen) {
+    auto web = WebPage::start(*config.web_listen, config.database);
+    if (!web) return fail(web.error());
+    poller->web_page_ = std::move(*web);
+    spdlog::info("web page at http://{}/ (port {})", *config.web_listen, poller->web_page_->port());
+    if (!is_loopback_listen(*config.web_listen))
+      spdlog::warn(
+          "the web page is served beyond this machine, at {}: whoever reaches it reads "
+          "the stored news",
+          *config.web_listen);
+  }
   return poller;
 }
 
@@ -82,6 +93,8 @@ void Poller::warn_restart_only(const Config& config) const {
     spdlog::warn("turning [metrics] on or off takes effect only after a restart");
   else if (config.metrics_listen != metrics_listen_)
     spdlog::warn("a new [metrics] listen address takes effect only after a restart");
+  if (config.web_listen != web_listen_)
+    spdlog::warn("a change of [web] takes effect only after a restart");
 }
 
 Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher> matcher) {
@@ -110,14 +123,19 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
       database_(config.database),
       store_options_(store_options_of(config)),
       metrics_listen_(config.metrics_listen),
+      web_listen_(config.web_listen),
       budget_(config.memory_budget),
       scheduler_(std::move(scheduler)),
       fetcher_(std::make_unique<Fetcher>(fetch_options_of(config, budget_))),
       pipeline_(config, std::move(store), std::move(matcher), clock, metrics_) {}
 
-// The metrics server reads the loop's state: it stops first. The pipeline stops next (its
+// The metrics server reads the loop's state: it stops first (the web page reads the database
+// only, on connections of its own). The pipeline stops next (its
 // member's destructor): parsers, then the alert under way, then the writer.
-Poller::~Poller() { metrics_server_.reset(); }
+Poller::~Poller() {
+  web_page_.reset();
+  metrics_server_.reset();
+}
 
 Metrics::Snapshot Poller::metrics_snapshot() {
   Metrics::Snapshot snapshot;

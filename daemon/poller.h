@@ -22,6 +22,7 @@
 #include "daemon/notifier.h"
 #include "daemon/pipeline.h"
 #include "daemon/scheduler.h"
+#include "daemon/web_page.h"
 #include "feeds/fetch.h"
 #include "storage/store.h"
 #include "topics/matcher.h"
@@ -42,6 +43,7 @@ class Poller {
   std::string status_line(const RoundStats& last) const;
   // The port the metrics endpoint listens on; 0 when [metrics] is off.
   int metrics_port() const { return metrics_server_ ? metrics_server_->port() : 0; }
+  int web_port() const { return web_page_ ? web_page_->port() : 0; }
   ~Poller();
   Poller(const Poller&) = delete;
   Poller& operator=(const Poller&) = delete;
@@ -104,6 +106,7 @@ class Poller {
   std::string database_;
   StoreOptions store_options_;
   std::optional<std::string> metrics_listen_;
+  std::optional<std::string> web_listen_;
 
   // Shared, each safe as it says:
   // Bytes of documents between their first byte and their storing (memory_budget); its own
@@ -122,6 +125,7 @@ class Poller {
   // built, and stop first (the metrics server before them, in ~Poller).
   Pipeline pipeline_;
   std::unique_ptr<MetricsServer> metrics_server_;
+  std::unique_ptr<WebPage> web_page_;
 };
 
 }  // namespace newswatch

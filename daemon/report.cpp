@@ -6,6 +6,7 @@
 #include <set>
 #include <unordered_map>
 
+#include "feeds/dates.h"
 #include "feeds/shown_text.h"
 
 namespace newswatch {
@@ -126,7 +127,50 @@ void count_figures(Report& report, const FeedHealth& feeds) {
                                     feed.error_count});
 }
 
+// "90m", "24h", "7d" as seconds; nullopt for anything else.
+std::optional<std::int64_t> duration(std::string_view text) {
+  if (text.size() < 2 || text.size() > 9 || text.find_first_not_of("0123456789") != text.size() - 1)
+    return std::nullopt;
+  std::int64_t count = std::stoll(std::string(text.substr(0, text.size() - 1)));
+  if (count <= 0) return std::nullopt;
+  switch (text.back()) {
+    case 'm':
+      return count * 60;
+    case 'h':
+      return count * 3600;
+    case 'd':
+      return count * 86400;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
+
+Result<ReportOptions> report_options(const std::string& since, const std::string& until,
+                                     const std::string& topics, std::int64_t now) {
+  ReportOptions options;
+  options.until = now + 1;  // the period excludes its end; "now" includes this second
+  if (!until.empty()) {
+    auto time = parse_date(until);
+    if (!time)
+      return fail("--until wants a time such as 2026-12-07T06:00:00Z, not '" + until + "'");
+    options.until = *time;
+  }
+  if (auto back = duration(since)) {
+    options.since = options.until - *back;
+  } else if (auto time = parse_date(since)) {
+    options.since = *time;
+  } else {
+    return fail("--since wants a duration (90m, 24h, 7d) or a time, not '" + since + "'");
+  }
+  if (options.since >= options.until) return fail("--since is not before --until");
+  for (std::size_t start = 0; start < topics.size();) {
+    std::size_t comma = std::min(topics.find(',', start), topics.size());
+    if (comma > start) options.topics.push_back(topics.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return options;
+}
 
 Report build_report(const ReportRows& rows, const FeedHealth& feeds, const ReportOptions& options,
                     std::int64_t now) {

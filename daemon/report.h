@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "base/result.h"
 #include "storage/store_reader.h"
 
 namespace newswatch {
@@ -76,6 +77,12 @@ struct Report {
   std::vector<Hour> timeline;       // every hour of the period, oldest first
   std::vector<Story> stories;       // ranked: outlets, then languages, then last article
 };
+
+// The options of `since` (a duration back from `until`, "90m", "24h", "7d", or a time such as
+// "2026-12-07T06:00:00Z"), `until` (a time; empty: now, this second included) and `topics`
+// (comma-separated; empty: all). An error says which and why, naming the option as --since.
+Result<ReportOptions> report_options(const std::string& since, const std::string& until,
+                                     const std::string& topics, std::int64_t now);
 
 // Builds the report of `rows` (read for options.since..until) and `feeds` at time `now`.
 Report build_report(const ReportRows& rows, const FeedHealth& feeds, const ReportOptions& options,

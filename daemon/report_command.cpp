@@ -3,7 +3,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <charconv>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -13,7 +12,6 @@
 #include "daemon/commands.h"
 #include "daemon/report.h"
 #include "daemon/report_render.h"
-#include "feeds/dates.h"
 #include "feeds/shown_text.h"
 
 namespace newswatch {
@@ -48,63 +46,22 @@ struct ReportArgs {
   int stories = 100;
 };
 
-// "90m", "24h", "7d" as seconds; nullopt for anything else.
-std::optional<std::int64_t> duration(std::string_view text) {
-  if (text.size() < 2) return std::nullopt;
-  std::int64_t count = 0;
-  auto [end, error] = std::from_chars(text.data(), text.data() + text.size() - 1, count);
-  if (error != std::errc() || end != text.data() + text.size() - 1 || count <= 0)
-    return std::nullopt;
-  switch (text.back()) {
-    case 'm':
-      return count * 60;
-    case 'h':
-      return count * 3600;
-    case 'd':
-      return count * 86400;
-  }
-  return std::nullopt;
-}
-
-// The period and topics of `args`; an error names the option.
-Result<ReportOptions> report_options(const ReportArgs& args, std::int64_t now) {
-  ReportOptions options;
-  options.until = now + 1;  // the period excludes its end; "now" includes this second
-  if (!args.until.empty()) {
-    auto until = parse_date(args.until);
-    if (!until)
-      return fail("--until wants a time such as 2026-12-07T06:00:00Z, not '" + args.until + "'");
-    options.until = *until;
-  }
-  if (auto back = duration(args.since)) {
-    options.since = options.until - *back;
-  } else if (auto since = parse_date(args.since)) {
-    options.since = *since;
-  } else {
-    return fail("--since wants a duration (90m, 24h, 7d) or a time, not '" + args.since + "'");
-  }
-  if (options.since >= options.until) return fail("--since is not before --until");
-  for (std::size_t start = 0; start < args.topics.size();) {
-    std::size_t comma = std::min(args.topics.find(',', start), args.topics.size());
-    if (comma > start) options.topics.push_back(args.topics.substr(start, comma - start));
-    start = comma + 1;
-  }
-  options.max_stories = args.stories;
-  return options;
-}
-
-// Writes `text` to `path` through a temporary file beside it, renamed over it once whole.
+// Writes `text` to `path` through a temporary file beside it, renamed over it once whole; a
+// path that is no regular file (/dev/stdout, a pipe) is written to directly, not replaced.
 Result<void> write_whole(const std::string& path, const std::string& text) {
-  std::string temporary = path + ".tmp" + std::to_string(getpid());
+  std::error_code error;
+  auto status = std::filesystem::status(path, error);
+  bool replace = !std::filesystem::exists(status) || std::filesystem::is_regular_file(status);
+  std::string target = replace ? path + ".tmp" + std::to_string(getpid()) : path;
   {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
+    std::ofstream out(target, std::ios::binary | std::ios::trunc);
     out << text;
     out.flush();
-    if (!out) return fail("cannot write " + temporary + ": " + std::strerror(errno));
+    if (!out) return fail("cannot write " + target + ": " + std::strerror(errno));
   }
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
+  if (replace && std::rename(target.c_str(), path.c_str()) != 0) {
     std::string why = std::strerror(errno);
-    std::remove(temporary.c_str());
+    std::remove(target.c_str());
     return fail("cannot write " + path + ": " + why);
   }
   return {};
@@ -170,7 +127,8 @@ int report_command(const Args& list) {
     return 2;
   }
   std::int64_t now = std::time(nullptr);
-  auto options = report_options(args, now);
+  auto options = report_options(args.since, args.until, args.topics, now);
+  if (options) options->max_stories = args.stories;
   if (!options) {
     std::fprintf(stderr, "newswatch report: %s\n", printable(options.error().message).c_str());
     return 2;

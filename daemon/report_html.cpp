@@ -32,7 +32,9 @@ th:first-child,td:first-child{text-align:left}
 svg{width:100%;height:auto}svg text{font-size:11px;fill:#111}
 .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:.3rem 1rem}
 .swatch{display:inline-block;width:.9rem;height:.9rem;margin-right:.3rem;vertical-align:middle;border:1px solid #111}
-a{color:#0645ad}a:focus{outline:3px solid #111;outline-offset:2px}
+a{color:#0645ad}a:focus,input:focus,button:focus{outline:3px solid #111;outline-offset:2px}
+header nav{display:flex;flex-wrap:wrap;gap:.5rem 1.5rem;align-items:center}
+input,button{font:inherit}
 @media print{a{color:#111}.story{break-inside:avoid}}
 )css";
 
@@ -67,10 +69,9 @@ std::string text(std::string_view raw) {
 std::string number(std::int64_t n) { return std::to_string(n); }
 std::string minute(std::int64_t time) { return iso_time(time).substr(0, 16) + "Z"; }
 
-void colour_classes(std::string& html) {
+void colour_classes(std::string& css) {
   for (std::size_t i = 0; i < kColours; ++i)
-    html +=
-        ".t" + number(i) + "{fill:" + kTopicColours[i] + ";background:" + kTopicColours[i] + "}";
+    css += ".t" + number(i) + "{fill:" + kTopicColours[i] + ";background:" + kTopicColours[i] + "}";
 }
 
 std::string topic_class(std::size_t topic) {
@@ -179,11 +180,13 @@ void article(std::string& html, const Report::Article& article) {
   html += "</li>";
 }
 
-void story(std::string& html, const Report::Story& story, int rank) {
+void story(std::string& html, const Report::Story& story, int rank, bool live) {
+  std::string title = "<span dir=\"auto\">" + text(story.title) + "</span>";
+  if (live) title = "<a href=\"/stories/" + number(story.id) + "\">" + title + "</a>";
   html += "<article class=\"story\" id=\"story-" + number(story.id) + "\" data-story=\"" +
           number(story.id) + "\" aria-labelledby=\"s" + number(story.id) + "\"><h3 id=\"s" +
-          number(story.id) + "\">" + number(rank) + ". <span dir=\"auto\">" + text(story.title) +
-          "</span><span class=\"badge\">" + (story.is_new ? "new" : "grew") + "</span></h3>";
+          number(story.id) + "\">" + number(rank) + ". " + title + "<span class=\"badge\">" +
+          (story.is_new ? "new" : "grew") + "</span></h3>";
   html += "<p class=\"meta\">First seen " + minute(story.first_seen) + ", last seen " +
           minute(story.last_seen) + "; articles: " + number(story.articles.size()) +
           " in the period, " + number(story.articles_before) + " before.</p>";
@@ -201,20 +204,43 @@ void story(std::string& html, const Report::Story& story, int rank) {
   html += "</ul></article>";
 }
 
-}  // namespace
-
-std::string report_html(const Report& report) {
-  std::string period = minute(report.options.since) + " to " + minute(report.options.until);
+// The page's head and the start of its body: a file carries its style and its policy; the live
+// page links /style.css (its policy comes as a header) and has a search form on every page.
+std::string page_start(const std::string& title, const HtmlLayout& layout) {
   std::string html =
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src "
-      "'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">"
-      "<meta name=\"referrer\" content=\"no-referrer\"><title>newswatch report, " +
-      period + "</title><style>" + kStyle;
-  colour_classes(html);
-  html += "</style></head><body><main><h1>newswatch report</h1><p>" + period +
-          " (UTC), generated " + minute(report.generated);
+      "<meta name=\"referrer\" content=\"no-referrer\"><title>" +
+      title + "</title>";
+  if (layout.live) {
+    html +=
+        "<link rel=\"stylesheet\" href=\"/style.css\"></head><body><header><nav "
+        "aria-label=\"newswatch\"><a href=\"/\">Report</a> <form action=\"/search\" "
+        "method=\"get\" role=\"search\"><label for=\"q\">Search articles</label> <input "
+        "id=\"q\" name=\"q\" type=\"search\" value=\"" +
+        text(layout.query) + "\"> <button type=\"submit\">Search</button></form></nav></header>";
+  } else {
+    html +=
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+        "style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'\">"
+        "<style>" +
+        report_css() + "</style></head><body>";
+  }
+  return html + "<main>";
+}
+
+}  // namespace
+
+std::string report_css() {
+  std::string css = kStyle;
+  colour_classes(css);
+  return css;
+}
+
+std::string report_html(const Report& report, const HtmlLayout& layout) {
+  std::string period = minute(report.options.since) + " to " + minute(report.options.until);
+  std::string html = page_start("newswatch report, " + period, layout);
+  html += "<h1>newswatch report</h1><p>" + period + " (UTC), generated " + minute(report.generated);
   if (!report.options.topics.empty()) {
     std::string topics;
     for (const auto& topic : report.options.topics)
@@ -229,12 +255,31 @@ std::string report_html(const Report& report) {
       "reported first</h2>";
   if (report.stories.empty()) html += "<p>No story in this period.</p>";
   int rank = 0;
-  for (const auto& s : report.stories) story(html, s, ++rank);
+  for (const auto& s : report.stories) story(html, s, ++rank, layout.live);
   if (report.figures.stories > static_cast<int>(report.stories.size()))
     html += "<p>" + number(report.figures.stories - static_cast<int>(report.stories.size())) +
             " more stories not listed.</p>";
   html += "</section></main></body></html>\n";
   return html;
+}
+
+std::string search_html(const std::string& query, const std::vector<ReportArticle>& hits) {
+  HtmlLayout layout;
+  layout.live = true;
+  layout.query = query;
+  std::string html = page_start("newswatch search: " + text(query), layout);
+  html += "<h1>Articles matching <q>" + text(query) + "</q></h1>";
+  if (hits.empty()) html += "<p>No article matches.</p>";
+  html += "<ul class=\"articles\">";
+  for (const ReportArticle& hit : hits) {
+    article(
+        html,
+        {hit.id, hit.title, hit.outlet, hit.language, hit.url, hit.first_seen, hit.published, {}});
+    html.resize(html.size() - 5);  // "</li>": the story's link goes inside
+    html += " <a href=\"/stories/" + number(hit.story_id) + "\">story " + number(hit.story_id) +
+            "</a></li>";
+  }
+  return html + "</ul></main></body></html>\n";
 }
 
 }  // namespace newswatch

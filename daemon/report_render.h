@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "daemon/report.h"
 
@@ -12,6 +13,17 @@ namespace newswatch {
 
 std::string report_json(const Report& report);
 std::string report_markdown(const Report& report);
-std::string report_html(const Report& report);
+// How report_html lays a page out. A file stands alone: its style inline, its policy in a
+// meta element. The live page (daemon/web_page.h) links /style.css, gets its policy as a
+// header, links each story to /stories/ID and has a search form (holding `query`).
+struct HtmlLayout {
+  bool live = false;
+  std::string query;
+};
+std::string report_html(const Report& report, const HtmlLayout& layout = {});
+// The page's stylesheet (what the live page serves at /style.css).
+std::string report_css();
+// The live page's search results: each article with a link to its story.
+std::string search_html(const std::string& query, const std::vector<ReportArticle>& hits);
 
 }  // namespace newswatch

@@ -126,45 +126,62 @@ Result<std::vector<ArticleTopics>> StoreReader::article_topics() {
 
 namespace {
 
-// The articles kept that were first seen in [?1, ?2), as a subquery's WHERE.
-constexpr const char* kInPeriod =
-    "a.story_id IS NOT NULL AND a.first_seen >= ?1 AND a.first_seen < ?2";
+// Which kept articles a report reads: those first seen in [?1, ?2), and when ?3 is bound, of
+// that story only (a condition of its own, so that SQLite takes the story's index).
+std::string report_scope(bool one_story) {
+  return std::string("a.story_id IS NOT NULL AND a.first_seen >= ?1 AND a.first_seen < ?2") +
+         (one_story ? " AND a.story_id = ?3" : "");
+}
 
-std::vector<ReportArticle> read_report_articles(SQLite::Database& db, std::int64_t since,
-                                                std::int64_t until) {
-  SQLite::Statement read(db, std::string(R"sql(
-      SELECT a.id, a.story_id, a.title,
-             coalesce(a.url, CASE WHEN a.canonical_url LIKE 'http%' THEN a.canonical_url END),
-             coalesce(nullif(a.outlet, ''), nullif(f.title, ''), f.url), a.first_seen, a.published,
-             CASE WHEN json_valid(a.signature)
-                  THEN coalesce(json_extract(a.signature, '$.language'), '') ELSE '' END
-        FROM articles a JOIN feeds f ON f.id = a.feed_id
-       WHERE )sql") + kInPeriod + " ORDER BY a.first_seen, a.id");
-  read.bind(1, since);
-  read.bind(2, until);
-  std::vector<ReportArticle> articles;
-  while (read.executeStep()) {
-    ReportArticle& article = articles.emplace_back();
-    article.id = read.getColumn(0).getInt64();
-    article.story_id = read.getColumn(1).getInt64();
-    article.title = read.getColumn(2).getString();
-    article.url = text(read.getColumn(3));
-    article.outlet = read.getColumn(4).getString();
-    article.first_seen = read.getColumn(5).getInt64();
-    if (!read.getColumn(6).isNull()) article.published = read.getColumn(6).getInt64();
-    article.language = read.getColumn(7).getString();
+struct Scope {
+  std::int64_t since, until;
+  std::optional<std::int64_t> story;
+
+  void bind(SQLite::Statement& statement) const {
+    statement.bind(1, since);
+    statement.bind(2, until);
+    if (story) statement.bind(3, *story);
   }
+};
+
+// The columns read_article() reads, from articles a joined with feeds f.
+constexpr const char* kArticleColumns = R"sql(
+    a.id, a.story_id, a.title,
+    coalesce(a.url, CASE WHEN a.canonical_url LIKE 'http%' THEN a.canonical_url END),
+    coalesce(nullif(a.outlet, ''), nullif(f.title, ''), f.url), a.first_seen, a.published,
+    CASE WHEN json_valid(a.signature)
+         THEN coalesce(json_extract(a.signature, '$.language'), '') ELSE '' END)sql";
+
+ReportArticle read_article(SQLite::Statement& read) {
+  ReportArticle article;
+  article.id = read.getColumn(0).getInt64();
+  article.story_id = read.getColumn(1).getInt64();
+  article.title = read.getColumn(2).getString();
+  article.url = text(read.getColumn(3));
+  article.outlet = read.getColumn(4).getString();
+  article.first_seen = read.getColumn(5).getInt64();
+  if (!read.getColumn(6).isNull()) article.published = read.getColumn(6).getInt64();
+  article.language = read.getColumn(7).getString();
+  return article;
+}
+
+std::vector<ReportArticle> read_report_articles(SQLite::Database& db, const Scope& scope) {
+  SQLite::Statement read(db, std::string("SELECT ") + kArticleColumns +
+                                 " FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE " +
+                                 report_scope(scope.story.has_value()) +
+                                 " ORDER BY a.first_seen, a.id");
+  scope.bind(read);
+  std::vector<ReportArticle> articles;
+  while (read.executeStep()) articles.push_back(read_article(read));
   return articles;
 }
 
-std::vector<ReportMatch> read_report_matches(SQLite::Database& db, std::int64_t since,
-                                             std::int64_t until) {
-  SQLite::Statement read(db, std::string("SELECT DISTINCT m.article_id, m.topic, m.term "
-                                         "FROM matches m JOIN articles a ON a.id = m.article_id "
-                                         "WHERE ") +
-                                 kInPeriod + " ORDER BY 1, 2, 3");
-  read.bind(1, since);
-  read.bind(2, until);
+std::vector<ReportMatch> read_report_matches(SQLite::Database& db, const Scope& scope) {
+  SQLite::Statement read(db,
+                         "SELECT DISTINCT m.article_id, m.topic, m.term "
+                         "FROM matches m JOIN articles a ON a.id = m.article_id WHERE " +
+                             report_scope(scope.story.has_value()) + " ORDER BY 1, 2, 3");
+  scope.bind(read);
   std::vector<ReportMatch> matches;
   while (read.executeStep())
     matches.push_back({read.getColumn(0).getInt64(), read.getColumn(1).getString(),
@@ -172,16 +189,14 @@ std::vector<ReportMatch> read_report_matches(SQLite::Database& db, std::int64_t 
   return matches;
 }
 
-std::vector<ReportStory> read_report_stories(SQLite::Database& db, std::int64_t since,
-                                             std::int64_t until) {
-  SQLite::Statement read(db, std::string(R"sql(
+std::vector<ReportStory> read_report_stories(SQLite::Database& db, const Scope& scope) {
+  SQLite::Statement read(db, R"sql(
       SELECT s.id, s.title, s.first_seen, s.last_seen,
              (SELECT count(*) FROM articles b WHERE b.story_id = s.id AND b.first_seen < ?1)
         FROM stories s
-       WHERE s.id IN (SELECT a.story_id FROM articles a WHERE )sql") +
-                                 kInPeriod + ") ORDER BY s.id");
-  read.bind(1, since);
-  read.bind(2, until);
+       WHERE s.id IN (SELECT a.story_id FROM articles a WHERE )sql" +
+                                 report_scope(scope.story.has_value()) + ") ORDER BY s.id");
+  scope.bind(read);
   std::vector<ReportStory> stories;
   while (read.executeStep())
     stories.push_back({read.getColumn(0).getInt64(), read.getColumn(1).getString(),
@@ -190,16 +205,55 @@ std::vector<ReportStory> read_report_stories(SQLite::Database& db, std::int64_t 
   return stories;
 }
 
+ReportRows read_report_rows(SQLite::Database& db, const Scope& scope) {
+  SQLite::Transaction snapshot(db);  // read-only: one snapshot for the three reads
+  ReportRows rows;
+  rows.articles = read_report_articles(db, scope);
+  rows.matches = read_report_matches(db, scope);
+  rows.stories = read_report_stories(db, scope);
+  return rows;
+}
+
+// `query` as FTS5 reads it: each word a quoted string, so that an analyst's punctuation or an
+// FTS5 keyword (AND, NEAR, a '"') is text to find, every word of it.
+std::string fts_words(const std::string& query) {
+  std::string words;
+  std::size_t at = 0;
+  while ((at = query.find_first_not_of(" \t\r\n", at)) != std::string::npos) {
+    std::size_t end = std::min(query.find_first_of(" \t\r\n", at), query.size());
+    std::string word = query.substr(at, end - at), quoted;
+    for (char c : word) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    words += (words.empty() ? "\"" : " \"") + quoted + "\"";
+    at = end;
+  }
+  return words;
+}
+
 }  // namespace
 
 Result<ReportRows> StoreReader::report_rows(std::int64_t since, std::int64_t until) {
+  return reading([&] { return read_report_rows(*db_, {since, until, std::nullopt}); });
+}
+
+Result<ReportRows> StoreReader::story_rows(std::int64_t story, std::int64_t until) {
+  return reading([&] { return read_report_rows(*db_, {0, until, story}); });
+}
+
+Result<std::vector<ReportArticle>> StoreReader::search_articles(const std::string& query,
+                                                                int limit) {
   return reading([&] {
-    SQLite::Transaction snapshot(*db_);  // read-only: one snapshot for the three reads
-    ReportRows rows;
-    rows.articles = read_report_articles(*db_, since, until);
-    rows.matches = read_report_matches(*db_, since, until);
-    rows.stories = read_report_stories(*db_, since, until);
-    return rows;
+    std::vector<ReportArticle> hits;
+    std::string words = fts_words(query);
+    if (words.empty()) return hits;
+    SQLite::Statement search(*db_, std::string("SELECT ") + kArticleColumns + R"sql(
+        FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+        JOIN feeds f ON f.id = a.feed_id
+       WHERE articles_fts MATCH ?1 AND a.story_id IS NOT NULL
+       ORDER BY articles_fts.rank, a.first_seen DESC LIMIT ?2)sql");
+    search.bind(1, words);
+    search.bind(2, limit);
+    while (search.executeStep()) hits.push_back(read_article(search));
+    return hits;
   });
 }
 

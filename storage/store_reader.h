@@ -111,6 +111,11 @@ class StoreReader {
   Result<std::vector<ArticleTopics>> article_topics();
   // Read in one transaction, so the three agree while the daemon writes.
   Result<ReportRows> report_rows(std::int64_t since, std::int64_t until);
+  // The same of one story: all its articles first seen before `until`.
+  Result<ReportRows> story_rows(std::int64_t story, std::int64_t until);
+  // Up to `limit` kept articles whose title, summary or content hold every word of `query`
+  // (full-text, articles_fts), best match first; none for a query of no words.
+  Result<std::vector<ReportArticle>> search_articles(const std::string& query, int limit);
 
  private:
   explicit StoreReader(std::unique_ptr<SQLite::Database> db);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 
+#include "daemon/web_page.h"
 #include "test_support.h"
 
 using namespace newswatch;
@@ -164,4 +165,23 @@ TEST_CASE("durations and sizes") {
   CHECK(parse_size("16MiB") == 16u << 20);
   CHECK(parse_size("10MB") == 10'000'000u);
   CHECK_FALSE(parse_size("lots"));
+}
+
+TEST_CASE("[web] serves on loopback unless listen says otherwise, and only host:port") {
+  TempDir dir;
+  auto web = Config::load(dir.write("a.toml", "[web]\n"));
+  REQUIRE(web);
+  CHECK(web->web_listen == "127.0.0.1:8080");
+  CHECK(is_loopback_listen(*web->web_listen));
+  auto wide = Config::load(dir.write("b.toml", "[web]\nlisten = \"0.0.0.0:8080\"\n"));
+  REQUIRE(wide);
+  CHECK_FALSE(is_loopback_listen(*wide->web_listen));
+  CHECK(is_loopback_listen("localhost:80"));
+  auto none = Config::load(dir.write("c.toml", "database = \"x.db\"\n"));
+  REQUIRE(none);
+  CHECK_FALSE(none->web_listen);
+  CHECK_THAT(load_error("[web]\nlisten = \"8080\"\n"),
+             Catch::StartsWith("newswatch.toml:2:") && Catch::Contains("host:port"));
+  CHECK_THAT(load_error("[web]\nport = 8080\n"),
+             Catch::Contains("unknown key 'port' in [web] (expected listen)"));
 }

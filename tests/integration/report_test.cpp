@@ -237,3 +237,118 @@ TEST_CASE("report: bad arguments are one clear line and exit 2, a missing databa
         1);
   CHECK_THAT(read_file(dir.file("3.log")), Catch::Contains("no such database"));
 }
+
+namespace {
+
+// The port the daemon logging to `log` serves its web page on, once it says.
+int web_port(const std::string& log) {
+  int port = 0;
+  REQUIRE(await([&] {
+    std::smatch m;
+    std::string text = read_file(log);
+    if (!std::regex_search(text, m, std::regex("web page at http://[^ ]+ \\(port ([0-9]+)\\)")))
+      return false;
+    port = std::stoi(m[1]);
+    return true;
+  }));
+  return port;
+}
+
+std::vector<std::int64_t> stories_shown(const std::string& html) {
+  std::vector<std::int64_t> shown;
+  std::regex story("data-story=\"([0-9]+)\"");
+  for (auto it = std::sregex_iterator(html.begin(), html.end(), story);
+       it != std::sregex_iterator(); ++it)
+    shown.push_back(std::stoll((*it)[1]));
+  return shown;
+}
+
+}  // namespace
+
+TEST_CASE("web page: the report, a story and search, read-only, strict, and seen in Chromium") {
+  TempDir dir;
+  FeedServer feeds;
+  serve(feeds);
+  std::string config = dir.write(
+      "newswatch.toml", "database = \"" + dir.file("n.db") + "\"\ninterval = \"1h\"\n" +
+                            "[web]\nlisten = \"127.0.0.1:0\"\n[[feed]]\nurl = \"" +
+                            feeds.url("/a.xml") + "\"\n[[feed]]\nurl = \"" + feeds.url("/b.xml") +
+                            "\"\n[[feed]]\nurl = \"" + feeds.url("/c.xml") + "\"\n");
+  std::string log = dir.file("daemon.log");
+  pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
+  int port = web_port(log);
+  REQUIRE(await([&] { return read_file(log).find("poll round:") != std::string::npos; }));
+  json ranked = json::parse(read_file(run_report(dir, config, "json")));
+
+  httplib::Client client("127.0.0.1", port);
+  auto page = client.Get("/");
+  REQUIRE(page);
+  CHECK(page->status == 200);
+  CHECK(page->get_header_value("Content-Security-Policy") ==
+        "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; "
+        "frame-ancestors 'none'");
+  CHECK(page->get_header_value("X-Content-Type-Options") == "nosniff");
+  std::vector<std::int64_t> order;
+  for (const auto& s : ranked["stories"]) order.push_back(s["id"].get<std::int64_t>());
+  CHECK(stories_shown(page->body) == order);
+  CHECK(page->body.find("<script") == std::string::npos);
+  CHECK(page->body.find("&lt;script&gt;alert(1)&lt;/script&gt;") != std::string::npos);
+  CHECK(page->body.find("href=\"/stories/" + std::to_string(order[0]) + "\"") != std::string::npos);
+
+  auto story = client.Get(("/stories/" + std::to_string(order[0])).c_str());
+  REQUIRE(story);
+  CHECK(story->status == 200);
+  CHECK(stories_shown(story->body) == std::vector<std::int64_t>{order[0]});
+  CHECK(story->body.find("Les Gardiens de la révolution") != std::string::npos);
+  CHECK(client.Get("/stories/987654")->status == 404);
+  CHECK(client.Get("/stories/x")->status == 404);
+
+  auto search = client.Get("/search?q=p%C3%A9trolier%20Ormuz");
+  REQUIRE(search);
+  CHECK(search->status == 200);
+  CHECK(search->body.find("Les Gardiens de la révolution") != std::string::npos);
+  CHECK(search->body.find("Muscat") == std::string::npos);
+  // FTS5's own syntax is text here: a quote, a keyword, a column filter.
+  for (const char* odd : {"/search?q=%22", "/search?q=AND+OR+NEAR", "/search?q=title%3Airan",
+                          "/search?q=", "/search?q=%3Cscript%3E"}) {
+    auto found = client.Get(odd);
+    REQUIRE(found);
+    CHECK(found->status == 200);
+    CHECK(found->body.find("<script>") == std::string::npos);
+  }
+  CHECK(client.Get("/?since=bogus")->status == 400);
+  CHECK(client.Get("/?since=7d&topics=mediation")->status == 200);
+  CHECK(client.Get("/nowhere")->status == 404);
+  auto post = client.Post("/", "x", "text/plain");
+  REQUIRE(post);
+  CHECK(post->status == 405);
+  CHECK(post->get_header_value("Allow") == "GET, HEAD");
+
+  // Chromium loads the page with its policy: the stylesheet is allowed, nothing else is
+  // asked for, nothing is logged to the console.
+  std::vector<std::string> args = {"--headless=new",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--no-first-run",
+                                   "--user-data-dir=" + dir.file("chromium"),
+                                   "--enable-logging=stderr",
+                                   "--v=0",
+                                   "--dump-dom",
+                                   "http://127.0.0.1:" + std::to_string(port) + "/"};
+  pid_t chromium = spawn_logged("chromium", args, dir.file("live-dom.log"));
+  REQUIRE(chromium > 0);
+  REQUIRE(exit_status(chromium) == 0);
+  std::string dom = read_file(dir.file("live-dom.log"));
+  CHECK(dom.find("INFO:CONSOLE") == std::string::npos);
+  CHECK(stories_shown(dom) == order);
+
+  // axe-core on the live page as served, its stylesheet beside it.
+  if (!std::string(NEWSWATCH_AXE_CORE).empty()) {
+    dir.write("style.css", client.Get("/style.css")->body);
+    std::string body = page->body;
+    body.replace(body.find("href=\"/style.css\""), 17, "href=\"style.css\"");
+    CHECK(axe_violations(dir, dir.write("live.html", body)) == "[]");
+  }
+  kill(daemon, SIGTERM);
+  CHECK(exit_status(daemon) == 0);
+}
