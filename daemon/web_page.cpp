@@ -19,6 +19,7 @@ constexpr const char* kHeaders =
     "Cache-Control: no-store\r\n";
 constexpr int kSearchHits = 100;
 constexpr int kStories = 100;
+constexpr std::size_t kCachedPages = 32;
 
 std::string page(const std::string& status, const std::string& type, const std::string& body) {
   return http_response(status, type, body, kHeaders);
@@ -62,45 +63,34 @@ std::optional<std::map<std::string, std::string>> parameters(std::string_view qu
   return found;
 }
 
-// A read-only connection per request: it sees the latest commit, and nothing is shared with
-// the daemon's threads. A lock held at the daemon's start is waited out for up to a second.
-Result<StoreReader> open_reader(const std::string& database) {
-  auto store = StoreReader::open(database, 1000);
-  if (!store) return fail("database: " + store.error().message);
-  return store;
-}
-
 std::string html_page(const std::string& body) {
   return page("200 OK", "text/html; charset=utf-8", body);
 }
 
-std::string report_page(const std::string& database, std::map<std::string, std::string>& query) {
-  auto options = report_options(query.count("since") ? query["since"] : "24h", "", query["topics"],
-                                std::time(nullptr));
+std::string unavailable(const Error& error) {
+  return problem("503 Service Unavailable", "database: " + error.message);
+}
+
+std::string report_page(StoreReader& store, std::map<std::string, std::string>& query,
+                        std::int64_t now) {
+  auto options =
+      report_options(query.count("since") ? query["since"] : "24h", "", query["topics"], now);
   if (!options) return problem("400 Bad Request", options.error().message);
   options->max_stories = kStories;
-  auto store = open_reader(database);
-  if (!store) return problem("503 Service Unavailable", store.error().message);
-  auto rows = store->report_rows(options->since, options->until);
-  auto feeds = store->feed_health();
-  if (!rows || !feeds)
-    return problem("503 Service Unavailable", (!rows ? rows.error() : feeds.error()).message);
-  Report report = build_report(*rows, *feeds, *options, std::time(nullptr));
-  return html_page(report_html(report, {true, ""}));
+  auto rows = store.report_rows(options->since, options->until);
+  auto feeds = store.feed_health();
+  if (!rows || !feeds) return unavailable(!rows ? rows.error() : feeds.error());
+  return html_page(report_html(build_report(*rows, *feeds, *options, now), {true, ""}));
 }
 
 // The story whole: every article of it, the period from the hour of its first.
-std::string story_page(const std::string& database, const std::string& id_text) {
+std::string story_page(StoreReader& store, const std::string& id_text, std::int64_t now) {
   if (id_text.empty() || id_text.size() > 18 ||
       id_text.find_first_not_of("0123456789") != std::string::npos)
     return problem("404 Not Found", "no such story");
-  auto store = open_reader(database);
-  if (!store) return problem("503 Service Unavailable", store.error().message);
-  std::int64_t now = std::time(nullptr);
-  auto rows = store->story_rows(std::stoll(id_text), now + 1);
-  auto feeds = store->feed_health();
-  if (!rows || !feeds)
-    return problem("503 Service Unavailable", (!rows ? rows.error() : feeds.error()).message);
+  auto rows = store.story_rows(std::stoll(id_text), now + 1);
+  auto feeds = store.feed_health();
+  if (!rows || !feeds) return unavailable(!rows ? rows.error() : feeds.error());
   if (rows->articles.empty()) return problem("404 Not Found", "no such story");
   ReportOptions options;
   options.since = rows->articles.front().first_seen;
@@ -109,20 +99,17 @@ std::string story_page(const std::string& database, const std::string& id_text) 
   return html_page(report_html(build_report(*rows, *feeds, options, now), {true, ""}));
 }
 
-std::string search_page(const std::string& database, const std::string& words) {
-  auto store = open_reader(database);
-  if (!store) return problem("503 Service Unavailable", store.error().message);
-  auto hits = store->search_articles(words, kSearchHits);
-  if (!hits) return problem("503 Service Unavailable", hits.error().message);
+std::string search_page(StoreReader& store, const std::string& words) {
+  auto hits = store.search_articles(words, kSearchHits);
+  if (!hits) return unavailable(hits.error());
   return html_page(search_html(words, *hits));
 }
 
-std::string respond(const std::string& database, const std::string& path,
-                    std::map<std::string, std::string>& query) {
-  if (path == "/") return report_page(database, query);
-  if (path == "/style.css") return page("200 OK", "text/css; charset=utf-8", report_css());
-  if (path == "/search") return search_page(database, query["q"]);
-  if (path.starts_with("/stories/")) return story_page(database, path.substr(9));
+std::string respond(StoreReader& store, const std::string& path,
+                    std::map<std::string, std::string>& query, std::int64_t now) {
+  if (path == "/") return report_page(store, query, now);
+  if (path == "/search") return search_page(store, query["q"]);
+  if (path.starts_with("/stories/")) return story_page(store, path.substr(9), now);
   return problem("404 Not Found", "not here: the report is at /");
 }
 
@@ -144,7 +131,7 @@ bool is_loopback_listen(const std::string& listen) {
   return host == "localhost" || host.starts_with("127.");
 }
 
-std::string WebPage::answer(const std::string& line) const {
+std::string WebPage::answer(const std::string& line) {
   std::size_t space = line.find(' ');
   std::string method = line.substr(0, space);
   std::string target = space == std::string::npos
@@ -153,11 +140,35 @@ std::string WebPage::answer(const std::string& line) const {
   if (method != "GET" && method != "HEAD")
     return http_response("405 Method Not Allowed", "text/plain; charset=utf-8", "GET only\n",
                          std::string(kHeaders) + "Allow: GET, HEAD\r\n");
+  std::string response = respond_cached(target);
+  if (method == "HEAD") response.resize(response.find("\r\n\r\n") + 4);
+  return response;
+}
+
+std::string WebPage::respond_cached(const std::string& target) {
   std::string path = target.substr(0, target.find('?'));
+  if (path == "/style.css") return page("200 OK", "text/css; charset=utf-8", report_css());
   auto query = parameters(target.size() > path.size() ? target.substr(path.size() + 1) : "");
   if (!query) return problem("400 Bad Request", "a badly escaped query string");
-  std::string response = respond(database_, path, *query);
-  if (method == "HEAD") response.resize(response.find("\r\n\r\n") + 4);
+  if (!reader_) {
+    auto opened = StoreReader::open(database_, 1000);
+    if (!opened) return unavailable(opened.error());
+    reader_ = std::make_unique<StoreReader>(std::move(*opened));
+  }
+  auto version = reader_->data_version();
+  if (!version) {
+    reader_.reset();  // opened again at the next request
+    return unavailable(version.error());
+  }
+  std::int64_t now = std::time(nullptr);
+  if (now != cached_second_ || *version != cached_version_) {
+    cache_.clear();
+    cached_second_ = now;
+    cached_version_ = *version;
+  }
+  if (auto hit = cache_.find(target); hit != cache_.end()) return hit->second;
+  std::string response = respond(*reader_, path, *query, now);
+  if (cache_.size() < kCachedPages) cache_.emplace(target, response);
   return response;
 }
 

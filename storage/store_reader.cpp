@@ -99,6 +99,10 @@ Result<KeptCounts> StoreReader::kept_counts() {
   });
 }
 
+Result<std::int64_t> StoreReader::data_version() {
+  return reading([&] { return db_->execAndGet("PRAGMA data_version").getInt64(); });
+}
+
 Result<std::vector<UrlSighting>> StoreReader::url_sightings() {
   return reading([&] {
     SQLite::Statement sightings(*db_, "SELECT url, article_id, story_id FROM sightings_v");

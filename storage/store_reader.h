@@ -106,6 +106,8 @@ class StoreReader {
   // The `limit` stories seen last, newest first.
   Result<std::vector<StoryGlance>> newest_stories(int limit);
   Result<KeptCounts> kept_counts();
+  // SQLite's PRAGMA data_version: changes when another connection has committed since.
+  Result<std::int64_t> data_version();
   // Every sighting with a URL (sightings_v), in the view's order.
   Result<std::vector<UrlSighting>> url_sightings();
   Result<std::vector<ArticleTopics>> article_topics();
