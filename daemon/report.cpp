@@ -23,10 +23,11 @@ std::vector<Report::Count> ranked(const std::map<std::string, int>& counts) {
   return ranked;
 }
 
-// Each article's topics and terms, the options' topics only when some are named.
+// Each article's topics and terms, the options' topics only when some are named; the terms are
+// the rows' own, not copies (a month of news has hundreds of thousands).
 struct ArticleMatches {
   std::vector<std::string> topics;
-  std::vector<std::pair<std::string, std::string>> terms;  // (topic, term)
+  std::vector<const ReportMatch*> terms;
 };
 
 std::unordered_map<std::int64_t, ArticleMatches> matches_by_article(const ReportRows& rows,
@@ -38,7 +39,7 @@ std::unordered_map<std::int64_t, ArticleMatches> matches_by_article(const Report
     ArticleMatches& article = by_article[match.article_id];
     if (article.topics.empty() || article.topics.back() != match.topic)
       article.topics.push_back(match.topic);  // rows come sorted by article, topic, term
-    article.terms.emplace_back(match.topic, match.term);
+    article.terms.push_back(&match);
   }
   return by_article;
 }
@@ -58,25 +59,29 @@ Report::Story story_of(const ReportStory& row, std::int64_t since) {
 // The story's outlets, languages, topics and terms, from its articles.
 void tally(Report::Story& story, const std::unordered_map<std::int64_t, ArticleMatches>& matches) {
   std::map<std::string, int> outlets, languages, topics;
-  std::map<std::string, std::set<std::int64_t>> term_articles;
-  std::map<std::string, std::set<std::string>> term_topics;
+  struct TermTally {
+    int articles = 0;
+    std::int64_t last_article = -1;
+    std::set<std::string_view> topics;
+  };
+  std::map<std::string_view, TermTally> terms;
   for (const Report::Article& article : story.articles) {
     ++outlets[article.outlet];
     if (!article.language.empty()) ++languages[article.language];
     for (const auto& topic : article.topics) ++topics[topic];
-    for (const auto& [topic, term] : matches.at(article.id).terms) {
-      term_articles[term].insert(article.id);
-      term_topics[term].insert(topic);
+    for (const ReportMatch* match : matches.at(article.id).terms) {
+      TermTally& term = terms[match->term];
+      term.articles += term.last_article != article.id;  // a term of two topics counts once
+      term.last_article = article.id;
+      term.topics.insert(match->topic);
     }
   }
   story.outlets = ranked(outlets);
   story.languages = ranked(languages);
   for (const auto& topic : ranked(topics)) story.topics.push_back(topic.name);
-  for (const auto& [term, articles] : term_articles) {
-    const auto& topics = term_topics[term];
+  for (const auto& [term, tally] : terms)
     story.terms.push_back(
-        {term, {topics.begin(), topics.end()}, static_cast<int>(articles.size())});
-  }
+        {std::string(term), {tally.topics.begin(), tally.topics.end()}, tally.articles});
   std::stable_sort(story.terms.begin(), story.terms.end(),
                    [](const auto& a, const auto& b) { return a.articles > b.articles; });
 }
