@@ -129,7 +129,7 @@ void count_figures(Report& report, const FeedHealth& feeds) {
   for (const auto& feed : feeds.failing_feeds)
     report.failing_feeds.push_back({without_credentials(feed.url.value_or("")),
                                     without_credentials(feed.last_error.value_or("")),
-                                    feed.error_count});
+                                    feed.error_count, feed.disabled});
 }
 
 // "90m", "24h", "7d" as seconds; nullopt for anything else.

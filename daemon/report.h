@@ -30,6 +30,7 @@ struct Report {
   struct FailingFeed {
     std::string url, error;
     int errors_in_a_row = 0;
+    bool disabled = false;  // not counted in Figures::failing_feeds
   };
   // One hour of the timeline; by_topic follows Report::topics. An article of several topics
   // counts once, under the first of them in Report::topics, so an hour's counts add up to

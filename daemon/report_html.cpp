@@ -97,7 +97,8 @@ void figures(std::string& html, const Report& report) {
   html += "<details><summary>Failing feeds</summary><ul>";
   for (const auto& feed : report.failing_feeds)
     html += "<li>" + text(feed.url) + ": " + text(feed.error) + " (" +
-            number(feed.errors_in_a_row) + " in a row)</li>";
+            number(feed.errors_in_a_row) + " in a row" + (feed.disabled ? ", disabled" : "") +
+            ")</li>";
   html += "</ul></details>";
 }
 

@@ -69,8 +69,10 @@ std::string report_json(const Report& report) {
     timeline.push_back(
         {{"hour", iso_time(hour.start)}, {"articles", hour.articles}, {"by_topic", hour.by_topic}});
   for (const auto& feed : report.failing_feeds)
-    failing.push_back(
-        {{"url", feed.url}, {"error", feed.error}, {"errors_in_a_row", feed.errors_in_a_row}});
+    failing.push_back({{"url", feed.url},
+                       {"error", feed.error},
+                       {"errors_in_a_row", feed.errors_in_a_row},
+                       {"disabled", feed.disabled}});
   int rank = 0;
   for (const auto& story : report.stories) stories.push_back(story_json(story, ++rank));
   json out = {{"schema", "newswatch-report/1"},

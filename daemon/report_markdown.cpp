@@ -51,7 +51,7 @@ void figures(std::string& md, const Report& report) {
   md += row;
   for (const auto& feed : report.failing_feeds)
     md += "- Failing: " + literal(feed.url) + " (" + std::to_string(feed.errors_in_a_row) +
-          " in a row): " + literal(feed.error) + "\n";
+          " in a row" + (feed.disabled ? ", disabled" : "") + "): " + literal(feed.error) + "\n";
   if (!report.failing_feeds.empty()) md += "\n";
 }
 

@@ -45,12 +45,14 @@ Result<FeedHealth> StoreReader::feed_health() {
     health.feeds = feeds.getColumn(0).getInt();
     health.disabled = feeds.getColumn(1).getInt();
     health.failing = feeds.getColumn(2).getInt();
-    SQLite::Statement failing(*db_,
-                              "SELECT url, last_error, error_count, next_poll_at FROM feeds_v "
-                              "WHERE last_error IS NOT NULL ORDER BY error_count DESC, url");
+    SQLite::Statement failing(
+        *db_,
+        "SELECT url, last_error, error_count, next_poll_at, disabled FROM feeds_v "
+        "WHERE last_error IS NOT NULL ORDER BY error_count DESC, url");
     while (failing.executeStep()) {
       health.failing_feeds.push_back({text(failing.getColumn(0)), text(failing.getColumn(1)),
-                                      failing.getColumn(2).getInt(), text(failing.getColumn(3))});
+                                      failing.getColumn(2).getInt(), text(failing.getColumn(3)),
+                                      failing.getColumn(4).getInt() != 0});
     }
     return health;
   });

@@ -26,6 +26,7 @@ struct FeedHealth {
     std::optional<std::string> url, last_error;
     int error_count = 0;
     std::optional<std::string> next_poll_at;  // as feeds_v shows it
+    bool disabled = false;                    // by a 410 Gone: no longer polled
   };
   std::vector<Failing> failing_feeds;  // disabled ones too
 };
