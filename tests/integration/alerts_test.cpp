@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "integration/daemon_log.h"
 #include "integration/feed_server.h"
 #include "integration/process.h"
 #include "test_support.h"
@@ -99,33 +100,7 @@ class Receiver {
   int port_ = 0;
 };
 
-// The port the daemon logging to `log` serves its metrics on, once it says.
-int metrics_port(const std::string& log) {
-  int port = 0;
-  REQUIRE(await([&] {
-    std::smatch m;
-    std::string text = read_file(log);
-    if (!std::regex_search(text, m, std::regex("metrics at http://[^ ]+ \\(port ([0-9]+)\\)")))
-      return false;
-    port = std::stoi(m[1]);
-    return true;
-  }));
-  return port;
-}
-
-int rounds_in(const std::string& log) {
-  int rounds = 0;
-  for (std::size_t at = log.find("poll round:"); at != std::string::npos;
-       at = log.find("poll round:", at + 1))
-    ++rounds;
-  return rounds;
-}
-
-// Waits until the daemon logging to `log` has finished `more` rounds beyond now.
-void await_rounds(const std::string& log, int more) {
-  int target = rounds_in(read_file(log)) + more;
-  REQUIRE(await([&] { return rounds_in(read_file(log)) >= target; }, 30));
-}
+int metrics_port(const std::string& log) { return logged_port(log, "metrics"); }
 
 const Story kSeizure = {
     "Iran seizes a tanker in the Strait of Hormuz",

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <regex>
 
+#include "integration/daemon_log.h"
 #include "integration/feed_server.h"
 #include "integration/process.h"
 #include "test_support.h"
@@ -95,8 +96,8 @@ std::string run_report(const TempDir& dir, const std::string& config, const std:
   return out;
 }
 
-// Headless Chromium on `page` with `args`; everything it printed (stdout and its log).
-std::string chromium(const TempDir& dir, const std::string& page,
+// Headless Chromium on `url` with `args`; everything it printed (stdout and its log).
+std::string chromium(const TempDir& dir, const std::string& url,
                      const std::vector<std::string>& args, const std::string& log) {
   std::vector<std::string> all = {"--headless=new",
                                   "--no-sandbox",
@@ -106,7 +107,7 @@ std::string chromium(const TempDir& dir, const std::string& page,
                                   "--enable-logging=stderr",
                                   "--v=0"};
   all.insert(all.end(), args.begin(), args.end());
-  all.push_back("file://" + page);
+  all.push_back(url);
   pid_t pid = spawn_logged("chromium", all, dir.file(log));
   REQUIRE(pid > 0);
   REQUIRE(exit_status(pid) == 0);
@@ -132,7 +133,7 @@ std::string axe_violations(const TempDir& dir, const std::string& page) {
                "document.body.appendChild(p);})</script></body>");
   std::string checked = dir.write("axe.html", html);
   std::string dom =
-      chromium(dir, checked, {"--virtual-time-budget=30000", "--dump-dom"}, "axe.log");
+      chromium(dir, "file://" + checked, {"--virtual-time-budget=30000", "--dump-dom"}, "axe.log");
   std::smatch found;
   REQUIRE(std::regex_search(dom, found, std::regex("<pre id=\"axe-results\">(.*)</pre>")));
   return found[1];
@@ -191,7 +192,7 @@ TEST_CASE("report: JSON valid by its schema, Markdown inert, HTML ranked and ine
 
   // HTML in Chromium: the DOM after parsing, and a screenshot.
   std::string html_path = run_report(dir, config, "html");
-  std::string dom = chromium(dir, html_path, {"--dump-dom"}, "dom.log");
+  std::string dom = chromium(dir, "file://" + html_path, {"--dump-dom"}, "dom.log");
   CHECK(dom.find("INFO:CONSOLE") == std::string::npos);  // CSP violations, script errors
   REQUIRE(dom.find("<html") != std::string::npos);
   dom = dom.substr(dom.find("<html"));
@@ -221,7 +222,7 @@ TEST_CASE("report: JSON valid by its schema, Markdown inert, HTML ranked and ine
     CHECK(axe_violations(dir, html_path) == "[]");
 
   std::string screenshot = std::filesystem::current_path() / "report.png";
-  chromium(dir, html_path, {"--screenshot=" + screenshot, "--window-size=1000,1600"},
+  chromium(dir, "file://" + html_path, {"--screenshot=" + screenshot, "--window-size=1000,1600"},
            "screenshot.log");
   CHECK(std::filesystem::file_size(screenshot) > 10000);
 }
@@ -239,20 +240,6 @@ TEST_CASE("report: bad arguments are one clear line and exit 2, a missing databa
 }
 
 namespace {
-
-// The port the daemon logging to `log` serves its web page on, once it says.
-int web_port(const std::string& log) {
-  int port = 0;
-  REQUIRE(await([&] {
-    std::smatch m;
-    std::string text = read_file(log);
-    if (!std::regex_search(text, m, std::regex("web page at http://[^ ]+ \\(port ([0-9]+)\\)")))
-      return false;
-    port = std::stoi(m[1]);
-    return true;
-  }));
-  return port;
-}
 
 std::vector<std::int64_t> stories_shown(const std::string& html) {
   std::vector<std::int64_t> shown;
@@ -276,7 +263,7 @@ TEST_CASE("web page: the report, a story and search, read-only, strict, and seen
                             "\"\n[[feed]]\nurl = \"" + feeds.url("/c.xml") + "\"\n");
   std::string log = dir.file("daemon.log");
   pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
-  int port = web_port(log);
+  int port = logged_port(log, "web page");
   REQUIRE(await([&] { return read_file(log).find("poll round:") != std::string::npos; }));
   json ranked = json::parse(read_file(run_report(dir, config, "json")));
 
@@ -326,19 +313,8 @@ TEST_CASE("web page: the report, a story and search, read-only, strict, and seen
 
   // Chromium loads the page with its policy: the stylesheet is allowed, nothing else is
   // asked for, nothing is logged to the console.
-  std::vector<std::string> args = {"--headless=new",
-                                   "--no-sandbox",
-                                   "--disable-gpu",
-                                   "--no-first-run",
-                                   "--user-data-dir=" + dir.file("chromium"),
-                                   "--enable-logging=stderr",
-                                   "--v=0",
-                                   "--dump-dom",
-                                   "http://127.0.0.1:" + std::to_string(port) + "/"};
-  pid_t chromium = spawn_logged("chromium", args, dir.file("live-dom.log"));
-  REQUIRE(chromium > 0);
-  REQUIRE(exit_status(chromium) == 0);
-  std::string dom = read_file(dir.file("live-dom.log"));
+  std::string dom = chromium(dir, "http://127.0.0.1:" + std::to_string(port) + "/", {"--dump-dom"},
+                             "live-dom.log");
   CHECK(dom.find("INFO:CONSOLE") == std::string::npos);
   CHECK(stories_shown(dom) == order);
 
