@@ -88,6 +88,14 @@ void serve(FeedServer& feeds) {
                     "javascript:alert(3)")})));
 }
 
+// A configuration of the three feeds of serve(), `settings` before them.
+std::string config_of(const TempDir& dir, FeedServer& feeds, const std::string& settings) {
+  std::string toml = "database = \"" + dir.file("n.db") + "\"\n" + settings;
+  for (const char* feed : {"/a.xml", "/b.xml", "/c.xml"})
+    toml += "[[feed]]\nurl = \"" + feeds.url(feed) + "\"\n";
+  return dir.write("newswatch.toml", toml);
+}
+
 std::string run_report(const TempDir& dir, const std::string& config, const std::string& format) {
   std::string out = dir.file("report." + format);
   REQUIRE(
@@ -145,10 +153,7 @@ TEST_CASE("report: JSON valid by its schema, Markdown inert, HTML ranked and ine
   TempDir dir;
   FeedServer feeds;
   serve(feeds);
-  std::string config = dir.write(
-      "newswatch.toml", "database = \"" + dir.file("n.db") + "\"\n[[feed]]\nurl = \"" +
-                            feeds.url("/a.xml") + "\"\n[[feed]]\nurl = \"" + feeds.url("/b.xml") +
-                            "\"\n[[feed]]\nurl = \"" + feeds.url("/c.xml") + "\"\n");
+  std::string config = config_of(dir, feeds, "");
   REQUIRE(exit_status(
               spawn_newswatch({"run", "--once", "--config", config}, dir.file("run.log"))) == 0);
 
@@ -256,11 +261,8 @@ TEST_CASE("web page: the report, a story and search, read-only, strict, and seen
   TempDir dir;
   FeedServer feeds;
   serve(feeds);
-  std::string config = dir.write(
-      "newswatch.toml", "database = \"" + dir.file("n.db") + "\"\ninterval = \"1h\"\n" +
-                            "[web]\nlisten = \"127.0.0.1:0\"\n[[feed]]\nurl = \"" +
-                            feeds.url("/a.xml") + "\"\n[[feed]]\nurl = \"" + feeds.url("/b.xml") +
-                            "\"\n[[feed]]\nurl = \"" + feeds.url("/c.xml") + "\"\n");
+  std::string config =
+      config_of(dir, feeds, "interval = \"1h\"\n[web]\nlisten = \"127.0.0.1:0\"\n");
   std::string log = dir.file("daemon.log");
   pid_t daemon = spawn_newswatch({"run", "--config", config}, log);
   int port = logged_port(log, "web page");
