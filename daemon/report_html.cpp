@@ -19,7 +19,7 @@ constexpr const char* kTopicColours[] = {"#08306b", "#b2182b", "#1a9850", "#6a3d
 constexpr std::size_t kColours = sizeof kTopicColours / sizeof kTopicColours[0];
 
 constexpr const char* kStyle = R"css(
-body{font:16px/1.45 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#111;background:#fff}
+body{font:16px/1.45 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:1rem;color:#111;background:#fff;overflow-wrap:anywhere}
 h1{font-size:1.5rem}h2{font-size:1.25rem;margin-top:2rem}h3{font-size:1.1rem;margin:0 0 .4rem}
 table{border-collapse:collapse}th,td{padding:.2rem .6rem;border-bottom:1px solid #ccc;text-align:right}
 th:first-child,td:first-child{text-align:left}

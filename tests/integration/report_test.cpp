@@ -84,7 +84,8 @@ void serve(FeedServer& feeds) {
               {item(
                    "c.example", 1,
                    "Les Gardiens de la révolution saisissent un pétrolier dans le détroit d'Ormuz"),
-               item("c.example", 2, hostile + " Iran IRGC Hormuz tanker seized",
+               item("c.example", 2,
+                    hostile + " Iran IRGC Hormuz tanker seized " + std::string(120, 'x'),
                     "javascript:alert(3)")})));
 }
 
@@ -122,29 +123,50 @@ std::string chromium(const TempDir& dir, const std::string& url,
   return read_file(dir.file(log));
 }
 
-// axe-core's violations (WCAG 2.1 A and AA, and its best practices) on the page at `page`, as
-// JSON: the page is copied without its Content-Security-Policy (which would refuse the checker's
-// script, the one difference) and with axe-core and a script that writes its findings into the
-// DOM, which Chromium then dumps.
-std::string axe_violations(const TempDir& dir, const std::string& page) {
-  std::filesystem::copy_file(NEWSWATCH_AXE_CORE, dir.file("axe.min.js"));
+// What `script` (<script> elements added at the end of the body) writes into a <pre
+// id="found"> of the page at `page`, run in Chromium with `args`. The page is a copy without
+// its Content-Security-Policy, which would refuse the script: the one difference.
+std::string found_in_page(const TempDir& dir, const std::string& page, const std::string& script,
+                          const std::vector<std::string>& args) {
   std::string html = read_file(page);
   html = std::regex_replace(html, std::regex("<meta http-equiv=\"Content-Security-Policy\"[^>]*>"),
                             "");
   html.replace(html.rfind("</body>"), 7,
-               "<script src=\"axe.min.js\"></script><script>"
-               "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', "
-               "'wcag21a', 'wcag21aa', 'best-practice']}}).then(r => {"
-               "const p = document.createElement('pre'); p.id = 'axe-results';"
-               "p.textContent = JSON.stringify(r.violations.map(v => ({id: v.id, help: v.help, "
-               "nodes: v.nodes.slice(0, 3).map(n => n.target)})));"
-               "document.body.appendChild(p);})</script></body>");
-  std::string checked = dir.write("axe.html", html);
-  std::string dom =
-      chromium(dir, "file://" + checked, {"--virtual-time-budget=30000", "--dump-dom"}, "axe.log");
-  std::smatch found;
-  REQUIRE(std::regex_search(dom, found, std::regex("<pre id=\"axe-results\">(.*)</pre>")));
-  return found[1];
+               script +
+                   "<script>function found(text) { const p = document.createElement('pre');"
+                   "p.id = 'found'; p.textContent = text; document.body.appendChild(p); }"
+                   "</script></body>");
+  std::string checked = dir.write("checked.html", html);
+  std::vector<std::string> all = {"--virtual-time-budget=30000", "--dump-dom"};
+  all.insert(all.end(), args.begin(), args.end());
+  std::string dom = chromium(dir, "file://" + checked, all, "checked.log");
+  std::smatch result;
+  REQUIRE(std::regex_search(dom, result, std::regex("<pre id=\"found\">(.*)</pre>")));
+  return result[1];
+}
+
+// axe-core's violations (WCAG 2.1 A and AA, and its best practices) on the page, as JSON.
+std::string axe_violations(const TempDir& dir, const std::string& page) {
+  std::filesystem::copy_file(NEWSWATCH_AXE_CORE, dir.file("axe.min.js"),
+                             std::filesystem::copy_options::overwrite_existing);
+  return found_in_page(
+      dir, page,
+      "<script src=\"axe.min.js\"></script><script>window.addEventListener('load', () => "
+      "axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', "
+      "'wcag21aa', 'best-practice']}}).then(r => found(JSON.stringify(r.violations.map(v => "
+      "({id: v.id, help: v.help, nodes: v.nodes.slice(0, 3).map(n => n.target)}))))))"
+      "</script>",
+      {});
+}
+
+// How many CSS pixels wider than a phone's screen (390 wide) the page lays out: 0 when it
+// needs no sideways scrolling there.
+int wider_than_a_phone(const TempDir& dir, const std::string& page) {
+  return std::stoi(
+      found_in_page(dir, page,
+                    "<script>window.addEventListener('load', () => found(String(Math.max(0, "
+                    "document.documentElement.scrollWidth - window.innerWidth))))</script>",
+                    {"--window-size=390,844"}));
 }
 
 }  // namespace
@@ -225,6 +247,7 @@ TEST_CASE("report: JSON valid by its schema, Markdown inert, HTML ranked and ine
     WARN("axe-core not found (scripts/deps --axe fetches it): accessibility not checked");
   else
     CHECK(axe_violations(dir, html_path) == "[]");
+  CHECK(wider_than_a_phone(dir, html_path) == 0);
 
   std::string screenshot = std::filesystem::current_path() / "report.png";
   chromium(dir, "file://" + html_path, {"--screenshot=" + screenshot, "--window-size=1000,1600"},
@@ -320,13 +343,13 @@ TEST_CASE("web page: the report, a story and search, read-only, strict, and seen
   CHECK(dom.find("INFO:CONSOLE") == std::string::npos);
   CHECK(stories_shown(dom) == order);
 
-  // axe-core on the live page as served, its stylesheet beside it.
-  if (!std::string(NEWSWATCH_AXE_CORE).empty()) {
-    dir.write("style.css", client.Get("/style.css")->body);
-    std::string body = page->body;
-    body.replace(body.find("href=\"/style.css\""), 17, "href=\"style.css\"");
-    CHECK(axe_violations(dir, dir.write("live.html", body)) == "[]");
-  }
+  // The live page as served, its stylesheet beside it: axe-core, and a phone's width.
+  dir.write("style.css", client.Get("/style.css")->body);
+  std::string served = page->body;
+  served.replace(served.find("href=\"/style.css\""), 17, "href=\"style.css\"");
+  std::string live = dir.write("live.html", served);
+  if (!std::string(NEWSWATCH_AXE_CORE).empty()) CHECK(axe_violations(dir, live) == "[]");
+  CHECK(wider_than_a_phone(dir, live) == 0);
   kill(daemon, SIGTERM);
   CHECK(exit_status(daemon) == 0);
 }
