@@ -3,7 +3,8 @@
 // HTML page, rendered by headless Chromium (Debian's, loopback only: the page fetches
 // nothing), shows the stories in rank order, a timeline whose bars add up to the articles, no
 // console message, and hostile feed text as inert text. A screenshot is kept in the build
-// directory (tests/report.png) for a person to look at.
+// directory (tests/report.png; the live page at a phone's width, tests/web-page.png) for a
+// person to look at.
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -338,8 +339,11 @@ TEST_CASE("web page: the report, a story and search, read-only, strict, and seen
 
   // Chromium loads the page with its policy: the stylesheet is allowed, nothing else is
   // asked for, nothing is logged to the console.
-  std::string dom = chromium(dir, "http://127.0.0.1:" + std::to_string(port) + "/", {"--dump-dom"},
-                             "live-dom.log");
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  std::string dom = chromium(dir, url, {"--dump-dom"}, "live-dom.log");
+  std::string screenshot = std::filesystem::current_path() / "web-page.png";
+  chromium(dir, url, {"--screenshot=" + screenshot, "--window-size=390,844"}, "live-shot.log");
+  CHECK(std::filesystem::file_size(screenshot) > 10000);
   CHECK(dom.find("INFO:CONSOLE") == std::string::npos);
   CHECK(stories_shown(dom) == order);
 
