@@ -90,6 +90,12 @@ void serve(FeedServer& feeds) {
                     "javascript:alert(3)")})));
 }
 
+// Where a test artifact for people goes: beside the test binary (build/tests/), whatever the
+// working directory.
+std::string artifact(const std::string& name) {
+  return std::filesystem::read_symlink("/proc/self/exe").parent_path() / name;
+}
+
 // A configuration of the three feeds of serve(), `settings` before them.
 std::string config_of(const TempDir& dir, FeedServer& feeds, const std::string& settings) {
   std::string toml = "database = \"" + dir.file("n.db") + "\"\n" + settings;
@@ -250,7 +256,7 @@ TEST_CASE("report: JSON valid by its schema, Markdown inert, HTML ranked and ine
     CHECK(axe_violations(dir, html_path) == "[]");
   CHECK(wider_than_a_phone(dir, html_path) == 0);
 
-  std::string screenshot = std::filesystem::current_path() / "report.png";
+  std::string screenshot = artifact("report.png");
   chromium(dir, "file://" + html_path, {"--screenshot=" + screenshot, "--window-size=1000,1600"},
            "screenshot.log");
   CHECK(std::filesystem::file_size(screenshot) > 10000);
@@ -341,7 +347,7 @@ TEST_CASE("web page: the report, a story and search, read-only, strict, and seen
   // asked for, nothing is logged to the console.
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
   std::string dom = chromium(dir, url, {"--dump-dom"}, "live-dom.log");
-  std::string screenshot = std::filesystem::current_path() / "web-page.png";
+  std::string screenshot = artifact("web-page.png");
   chromium(dir, url, {"--screenshot=" + screenshot, "--window-size=390,844"}, "live-shot.log");
   CHECK(std::filesystem::file_size(screenshot) > 10000);
   CHECK(dom.find("INFO:CONSOLE") == std::string::npos);
