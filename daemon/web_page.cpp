@@ -5,7 +5,6 @@
 
 #include "daemon/report.h"
 #include "daemon/report_render.h"
-#include "feeds/dates.h"
 #include "storage/store_reader.h"
 
 namespace newswatch {
@@ -36,7 +35,7 @@ std::optional<std::string> url_decoded(std::string_view text) {
     if (text[i] == '+') {
       out += ' ';
     } else if (text[i] == '%') {
-      if (i + 2 >= text.size() + 0 || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+      if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
           !std::isxdigit(static_cast<unsigned char>(text[i + 2])))
         return std::nullopt;
       out += static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16));
@@ -150,23 +149,21 @@ std::string WebPage::respond_cached(const std::string& target) {
   if (path == "/style.css") return page("200 OK", "text/css; charset=utf-8", report_css());
   auto query = parameters(target.size() > path.size() ? target.substr(path.size() + 1) : "");
   if (!query) return problem("400 Bad Request", "a badly escaped query string");
+  std::int64_t now = std::time(nullptr);
+  if (now != cached_second_) {
+    cache_.clear();
+    cached_second_ = now;
+  }
+  if (auto hit = cache_.find(target); hit != cache_.end()) return hit->second;
   if (!reader_) {
     auto opened = StoreReader::open(database_, 1000);
     if (!opened) return unavailable(opened.error());
     reader_ = std::make_unique<StoreReader>(std::move(*opened));
   }
-  auto version = reader_->data_version();
-  if (!version) {
+  if (auto alive = reader_->data_version(); !alive) {
     reader_.reset();  // opened again at the next request
-    return unavailable(version.error());
+    return unavailable(alive.error());
   }
-  std::int64_t now = std::time(nullptr);
-  if (now != cached_second_ || *version != cached_version_) {
-    cache_.clear();
-    cached_second_ = now;
-    cached_version_ = *version;
-  }
-  if (auto hit = cache_.find(target); hit != cache_.end()) return hit->second;
   std::string response = respond(*reader_, path, *query, now);
   if (cache_.size() < kCachedPages) cache_.emplace(target, response);
   return response;

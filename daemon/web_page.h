@@ -2,10 +2,10 @@
 // refreshed per request (?since=24h&topics=hormuz,irgc), one story whole at /stories/ID, and
 // full-text search of the stored articles at /search?q=. It reads the database through a
 // read-only connection of its own, on the thread of its own HttpServer, so a slow page never
-// holds up polling, the writer or the watchdog. Each page is made again once the database has
-// a new commit or the clock a new second; until then a request for the same address gets the
-// page made for the one before it (so that 200 readers a second cost a few pages a second, not
-// 200). GET (and HEAD) only. Feed text is
+// holds up polling, the writer or the watchdog. A page is made at most once a second: within
+// the second a request for the same address gets the page made for the one before it, so that
+// 200 readers a second cost one page a second, not 200, however often the daemon commits (it
+// does many times a second while it polls). GET (and HEAD) only. Feed text is
 // escaped as in report files; the pages carry no script, and a Content-Security-Policy header
 // allows only their own stylesheet, their own links and their own search form.
 #pragma once
@@ -36,7 +36,7 @@ class WebPage {
 
   std::string database_;
   std::unique_ptr<StoreReader> reader_;  // opened at the first request, again after an error
-  std::int64_t cached_second_ = 0, cached_version_ = -1;
+  std::int64_t cached_second_ = 0;
   std::map<std::string, std::string> cache_;  // responses by request target
   std::unique_ptr<HttpServer> http_;          // last: stops before what it reads
 };
