@@ -9,6 +9,7 @@
 #include <map>
 
 #include "feeds/dates.h"
+#include "feeds/shown_text.h"
 
 namespace newswatch {
 namespace {
@@ -138,32 +139,6 @@ std::string xml_text(std::string_view text) {
       out += "&amp;";
     } else {
       out += text[i];
-    }
-  }
-  return out;
-}
-
-std::string html_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#x27;";
-        break;
-      default:
-        out += c;
     }
   }
   return out;

@@ -39,32 +39,7 @@ input,button{font:inherit}
 )css";
 
 // Feed text as HTML text or attribute value: visible escapes for controls, then the five.
-std::string text(std::string_view raw) {
-  std::string shown = printable(raw), html;
-  html.reserve(shown.size());
-  for (char c : shown) {
-    switch (c) {
-      case '&':
-        html += "&amp;";
-        break;
-      case '<':
-        html += "&lt;";
-        break;
-      case '>':
-        html += "&gt;";
-        break;
-      case '"':
-        html += "&quot;";
-        break;
-      case '\'':
-        html += "&#39;";
-        break;
-      default:
-        html += c;
-    }
-  }
-  return html;
-}
+std::string text(std::string_view raw) { return html_escape(printable(raw)); }
 
 std::string number(std::int64_t n) { return std::to_string(n); }
 std::string minute(std::int64_t time) { return iso_time(time).substr(0, 16) + "Z"; }

@@ -19,6 +19,11 @@ std::string printable(std::string_view text);
 // replaced by "***": what a log line or a summary may show of a feed's address.
 std::string without_credentials(std::string_view text);
 
+// `text` with the five characters HTML and XML give a meaning escaped (& < > " '), so that it is
+// text in an element or a quoted attribute value. Nothing else changes: call printable() first
+// where controls and bidi overrides must be seen rather than obeyed.
+std::string html_escape(std::string_view text);
+
 // A URL reduced to its scheme and host ("https://hooks.example.com/…"): what may be shown of
 // an address whose path or query may be a secret, such as a webhook's.
 std::string url_origin(std::string_view url);
