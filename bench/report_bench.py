@@ -482,13 +482,13 @@ QUERIES = {
     "read_report_articles": (
         "SELECT a.id, a.story_id, a.title, coalesce(a.url, CASE WHEN a.canonical_url LIKE 'http%' "
         "THEN a.canonical_url END), coalesce(nullif(a.outlet, ''), nullif(f.title, ''), f.url), "
-        "a.first_seen, a.published, CASE WHEN json_valid(a.signature) THEN "
-        "coalesce(json_extract(a.signature, '$.language'), '') ELSE '' END "
+        "a.first_seen, a.published, coalesce(CASE WHEN json_valid(a.signature) THEN "
+        "json_extract(a.signature, '$.language') END, '') "
         "FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE " + IN_PERIOD +
-        " ORDER BY a.first_seen, a.id"),
+        " ORDER BY a.first_seen, a.story_id"),
     "read_report_matches": (
-        "SELECT DISTINCT m.article_id, m.topic, m.term FROM matches m JOIN articles a "
-        "ON a.id = m.article_id WHERE " + IN_PERIOD + " ORDER BY 1, 2, 3"),
+        "SELECT m.article_id, m.topic, m.term FROM matches m WHERE m.article_id IN "
+        "(SELECT a.id FROM articles a WHERE " + IN_PERIOD + ") ORDER BY m.article_id"),
     "read_report_stories": (
         "SELECT s.id, s.title, s.first_seen, s.last_seen, (SELECT count(*) FROM articles b "
         "WHERE b.story_id = s.id AND b.first_seen < ?1) FROM stories s WHERE s.id IN "

@@ -1,9 +1,12 @@
 // A read-only connection to a database the daemon may be writing: what `newswatch stats`, the
-// metrics endpoint and `newswatch eval` ask of it, answered as plain values. WAL lets it read
-// while the writer writes; it never creates, migrates or locks the database. Text a column
-// may hold NULL in comes as an empty optional; the caller decides how to show it.
+// metrics endpoint, `newswatch eval`, `newswatch report` and the web page ask of it, answered
+// as plain values. WAL lets it read while the writer writes; it never creates, migrates or
+// locks the database. Text a column may hold NULL in comes as an empty optional; the caller
+// decides how to show it. One thread at a time: the connection has no mutex of its own
+// (SQLITE_OPEN_NOMUTEX), which took a tenth of a month's report.
 #pragma once
 
+#include <compare>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -76,9 +79,12 @@ struct ReportArticle {
   std::optional<std::int64_t> published;
   std::string language;  // its story signature's code ("en", "fa"), "" when unknown
 };
+// A topic and a term one article matched, as indexes into ReportRows::names: a month of news
+// has hundreds of thousands of matches but a few hundred names.
 struct ReportMatch {
   std::int64_t article_id = 0;
-  std::string topic, term;
+  int topic = 0, term = 0;
+  auto operator<=>(const ReportMatch&) const = default;
 };
 struct ReportStory {
   std::int64_t id = 0;
@@ -87,9 +93,10 @@ struct ReportStory {
   int articles_before = 0;  // its articles first seen before the period
 };
 struct ReportRows {
-  std::vector<ReportArticle> articles;  // by first seen, then id
-  std::vector<ReportMatch> matches;     // one per article, topic and term
+  std::vector<ReportArticle> articles;  // by first seen
+  std::vector<ReportMatch> matches;     // one per article, topic and term; sorted
   std::vector<ReportStory> stories;     // those of the articles, by id
+  std::vector<std::string> names;       // of the matches' topics and terms, sorted
 };
 
 class StoreReader {

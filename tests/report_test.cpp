@@ -43,15 +43,23 @@ ReportRows rows() {
                    article(30, 3, "a.example", "en", kSince + 50),
                    article(31, 3, "b.example", "fa", kSince + 150),
                    article(32, 3, "c.example", "en", kSince + 200)};
+  // "irgc" is a topic and a term: one name.
+  rows.names = {"hormuz",  "irgc",    "nuclear_talks", "strait of hormuz",
+                "strike*", "strikes", "talks"};
+  auto match = [&](std::int64_t id, const std::string& topic, const std::string& term) {
+    auto name = [&](const std::string& text) {
+      return static_cast<int>(std::find(rows.names.begin(), rows.names.end(), text) -
+                              rows.names.begin());
+    };
+    rows.matches.push_back({id, name(topic), name(term)});
+  };
   for (std::int64_t id : {10, 11, 12}) {
-    rows.matches.push_back({id, "hormuz", "strait of hormuz"});
-    rows.matches.push_back({id, "irgc", "irgc"});
+    match(id, "hormuz", "strait of hormuz");
+    match(id, "irgc", "irgc");
   }
-  for (std::int64_t id : {20, 21}) rows.matches.push_back({id, "nuclear_talks", "talks"});
-  for (std::int64_t id : {30, 31, 32}) rows.matches.push_back({id, "strikes", "strike*"});
-  std::sort(rows.matches.begin(), rows.matches.end(), [](const auto& a, const auto& b) {
-    return std::tie(a.article_id, a.topic, a.term) < std::tie(b.article_id, b.topic, b.term);
-  });
+  for (std::int64_t id : {20, 21}) match(id, "nuclear_talks", "talks");
+  for (std::int64_t id : {30, 31, 32}) match(id, "strikes", "strike*");
+  std::sort(rows.matches.begin(), rows.matches.end());
   return rows;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "storage/store_reader.h"
 #include "test_support.h"
 
 using namespace newswatch;
@@ -474,6 +475,49 @@ TEST_CASE("full-text search finds kept articles by their words, diacritics folde
         1);
   CHECK(count_in(store, dir,
                  "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'football'") == 0);
+}
+
+// What `newswatch report` and the web page read: a period's kept articles (from the index of
+// schema 10), each (topic, term) of theirs once though matched in two fields, by sorted names.
+TEST_CASE("the report reads a period's kept articles, each topic and term of theirs once") {
+  TempDir dir;
+  Store store = store_with_two_feeds(dir);
+  MatchedItem tanker = relevant_item("g1", "https://news.example/1",
+                                     "Tanker seized in the Strait of Hormuz by the IRGC navy");
+  tanker.matches.topics = {"hormuz", "irgc"};
+  tanker.matches.evidence.push_back(
+      {"hormuz", ItemField::kSummary, "strait of hormuz", 0, "hormuz_strait", "test.toml:3"});
+  tanker.matches.evidence.push_back({"irgc", ItemField::kTitle, "irgc", 40, "", "test.toml:9"});
+  MatchedItem unmatched = relevant_item("g2", "https://news.example/2", "Weather in Doha");
+  unmatched.matches = {};
+  REQUIRE(store.write(batch_for("https://a.example/rss", {tanker, unmatched}, 1750000000)));
+  MatchedItem later = relevant_item("g3", "https://news.example/3", "Talks resume in Muscat");
+  REQUIRE(store.write(batch_for("https://b.example/rss", {later}, 1750007200)));
+
+  auto reader = StoreReader::open(dir.file("n.db"));
+  REQUIRE(reader);
+  auto rows = reader->report_rows(1750000000, 1750003600);
+  REQUIRE(rows);
+  REQUIRE(rows->articles.size() == 1);
+  const ReportArticle& article = rows->articles[0];
+  CHECK(article.title == tanker.item.title);
+  CHECK(article.url == "https://news.example/1");
+  CHECK(article.first_seen == 1750000000);
+  CHECK(article.published == 1749528000);
+  CHECK(article.language == "en");
+  CHECK(rows->names == std::vector<std::string>{"hormuz", "irgc", "strait of hormuz"});
+  CHECK(rows->matches == std::vector<ReportMatch>{{article.id, 0, 2}, {article.id, 1, 1}});
+  REQUIRE(rows->stories.size() == 1);
+  CHECK(rows->stories[0].id == article.story_id);
+  CHECK(rows->stories[0].articles_before == 0);
+
+  auto story = reader->story_rows(article.story_id, 1750010000);
+  REQUIRE(story);
+  REQUIRE(story->articles.size() == 1);
+  CHECK(story->articles[0].id == article.id);
+  auto day = reader->report_rows(1750000000, 1750086400);
+  REQUIRE(day);
+  CHECK(day->articles.size() == 2);
 }
 
 // The writer indexes a transaction's relevant articles in one statement before it commits
