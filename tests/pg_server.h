@@ -1,0 +1,173 @@
+// A PostgreSQL 15 server of the test's own, from Debian's postgresql-15: initdb into a
+// temporary directory, reached by a Unix socket there (no TCP), password authentication
+// (scram-sha-256) for the role `newswatch`, whose password is in a libpq passfile. PostgreSQL
+// refuses to run as root, so a test run as root runs initdb and the server as `nobody`. The
+// server is stopped and its directory removed when the object goes; a test process that dies
+// takes the server with it (PR_SET_PDEATHSIG), so no server is left running either way.
+#pragma once
+
+#include <fcntl.h>
+#include <grp.h>
+#include <libpq-fe.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace newswatch::test {
+
+class PgServer {
+ public:
+  static constexpr const char* kBin = "/usr/lib/postgresql/15/bin/";
+  static constexpr const char* kRole = "newswatch";
+  static constexpr const char* kPassword = "test-secret-7f3a";
+
+  // Starts the server; throws std::runtime_error, with the server's log, when it cannot.
+  PgServer() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "newswatch-pg-XXXXXX").string();
+    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
+    dir_ = pattern;
+    std::filesystem::create_directory(dir_ / "sock");
+    write_file(dir_ / "pwfile", std::string(kPassword) + "\n");
+    if (geteuid() == 0) {
+      std::filesystem::permissions(dir_, std::filesystem::perms::owner_all |
+                                             std::filesystem::perms::group_exec |
+                                             std::filesystem::perms::others_exec);
+      for (const auto& path : {dir_, dir_ / "sock", dir_ / "pwfile"})
+        if (chown(path.c_str(), kNobody, kNogroup) != 0) throw std::runtime_error("chown failed");
+    }
+    int status = run_as_server_user(
+        {std::string(kBin) + "initdb", "-D", (dir_ / "data").string(), "-U", kRole,
+         "--pwfile=" + (dir_ / "pwfile").string(), "--auth-local=scram-sha-256",
+         "--auth-host=reject", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"},
+        /*wait=*/true);
+    if (status != 0) fail("initdb exited " + std::to_string(status));
+    pid_ = run_as_server_user(
+        {std::string(kBin) + "postgres", "-D", (dir_ / "data").string(), "-k",
+         (dir_ / "sock").string(), "-c", "listen_addresses=", "-c", "fsync=off", "-c",
+         "synchronous_commit=off", "-c", "full_page_writes=off", "-c", "max_connections=60"},
+        /*wait=*/false);
+    write_file(dir_ / "passfile", "*:*:*:" + std::string(kRole) + ":" + kPassword + "\n");
+    std::filesystem::permissions(dir_ / "passfile", std::filesystem::perms::owner_read |
+                                                        std::filesystem::perms::owner_write);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (PQping(conninfo().c_str()) != PQPING_OK) {
+      int exited = 0;
+      if (waitpid(pid_, &exited, WNOHANG) == pid_) {
+        pid_ = -1;
+        fail("postgres exited at start");
+      }
+      if (std::chrono::steady_clock::now() > deadline) fail("postgres not ready in 60 s");
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  }
+
+  ~PgServer() {
+    stop();
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+  }
+  PgServer(const PgServer&) = delete;
+  PgServer& operator=(const PgServer&) = delete;
+
+  // libpq's key=value connection string for `database`, the password from the passfile.
+  std::string conninfo(const std::string& database = "postgres") const {
+    return "host=" + (dir_ / "sock").string() + " dbname=" + database + " user=" + kRole +
+           " passfile=" + (dir_ / "passfile").string() + " connect_timeout=10";
+  }
+  // The same as a postgresql:// URI, as a user writes it in newswatch.toml.
+  std::string uri(const std::string& database = "postgres") const {
+    std::string socket;
+    for (char c : (dir_ / "sock").string())
+      socket += c == '/' ? std::string("%2F") : std::string(1, c);
+    return "postgresql://" + std::string(kRole) + "@/" + database + "?host=" + socket +
+           "&passfile=" + (dir_ / "passfile").string();
+  }
+  std::string socket_dir() const { return (dir_ / "sock").string(); }
+  std::string passfile() const { return (dir_ / "passfile").string(); }
+  pid_t pid() const { return pid_; }
+
+  // Fast shutdown (SIGINT: sessions ended, the server waits for nothing), then reaps it.
+  void stop() {
+    if (pid_ <= 0) return;
+    kill(pid_, SIGINT);
+    int status = 0;
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (waitpid(pid_, &status, WNOHANG) == 0) {
+      if (std::chrono::steady_clock::now() > deadline) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, &status, 0);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    pid_ = -1;
+  }
+
+ private:
+  static constexpr uid_t kNobody = 65534;
+  static constexpr gid_t kNogroup = 65534;
+
+  static void write_file(const std::filesystem::path& path, const std::string& text) {
+    int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
+      throw std::runtime_error("cannot write " + path.string());
+    close(fd);
+  }
+
+  // Runs `argv` with its output to the directory's log, as nobody when this process is root;
+  // with `wait`, returns its exit status, else its pid.
+  int run_as_server_user(const std::vector<std::string>& argv, bool wait) {
+    // Made before fork: the child of a process with threads may only make system calls.
+    std::string log = (dir_ / "log").string();
+    std::vector<char*> args;
+    for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+    args.push_back(nullptr);
+    pid_t parent = getpid();
+    pid_t pid = fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+      int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+      if (fd >= 0) {
+        dup2(fd, 1);
+        dup2(fd, 2);
+      }
+      if (geteuid() == 0 &&
+          (setgroups(0, nullptr) != 0 || setgid(kNogroup) != 0 || setuid(kNobody) != 0))
+        _exit(126);
+      // After setuid, which clears it: the test died, so the server stops at once.
+      prctl(PR_SET_PDEATHSIG, SIGQUIT);
+      if (getppid() != parent) _exit(127);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    if (!wait) return pid;
+    int status = 0;
+    waitpid(pid, &status, 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+  [[noreturn]] void fail(const std::string& what) {
+    stop();
+    std::string log;
+    if (FILE* file = fopen((dir_ / "log").c_str(), "r")) {
+      char buffer[4096];
+      std::size_t read = 0;
+      while ((read = fread(buffer, 1, sizeof buffer, file)) > 0) log.append(buffer, read);
+      fclose(file);
+    }
+    throw std::runtime_error(what + "; its log:\n" + log);
+  }
+
+  std::filesystem::path dir_;
+  pid_t pid_ = -1;
+};
+
+}  // namespace newswatch::test

@@ -1,0 +1,83 @@
+// PostgreSQL, the backend of issue 22, against a real server of the test's own (pg_server.h):
+// connecting, one-line errors without the password, and the harness leaving nothing behind.
+#include <errno.h>
+#include <signal.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "pg_server.h"
+#include "storage/pg_connection.h"
+
+using namespace newswatch;
+using newswatch::test::PgServer;
+
+TEST_CASE("a PostgreSQL 15 server of the test's own answers, and is gone once stopped") {
+  std::string socket;
+  pid_t pid = 0;
+  {
+    PgServer server;
+    socket = server.socket_dir() + "/.s.PGSQL.5432";
+    pid = server.pid();
+    for (const std::string& database : {server.conninfo(), server.uri()}) {
+      auto connection = PgConnection::open(database);
+      REQUIRE(connection);
+      auto version = connection->exec("SELECT current_setting('server_version_num')::int / 10000");
+      REQUIRE(version);
+      CHECK(version->rows.at(0).at(0) == "15");
+      auto who = connection->exec("SELECT current_user, $1::text, $2::text", {"x", std::nullopt});
+      REQUIRE(who);
+      CHECK(who->columns.at(0) == "current_user");
+      CHECK(who->rows.at(0) == std::vector<std::optional<std::string>>{"newswatch", "x", {}});
+    }
+    CHECK(std::filesystem::exists(socket));
+    CHECK(kill(pid, 0) == 0);
+  }
+  CHECK(kill(pid, 0) == -1);
+  CHECK(errno == ESRCH);
+  CHECK_FALSE(std::filesystem::exists(socket));
+}
+
+TEST_CASE("PostgreSQL connection errors are one line and never show the password") {
+  PgServer server;
+  std::string host = "?host=" + server.socket_dir();
+  auto wrong_password =
+      PgConnection::open("postgresql://newswatch:not-the-secret@/postgres" + host);
+  REQUIRE_FALSE(wrong_password);
+  CHECK_THAT(wrong_password.error().message,
+             Catch::Contains("password authentication failed for user \"newswatch\""));
+  CHECK_THAT(wrong_password.error().message, !Catch::Contains("not-the-secret"));
+
+  auto no_database = PgConnection::open(server.uri("no_such_db"));
+  REQUIRE_FALSE(no_database);
+  CHECK_THAT(no_database.error().message,
+             Catch::Contains("database \"no_such_db\" does not exist"));
+
+  auto unreachable = PgConnection::open("postgresql:///postgres?host=" + server.socket_dir() +
+                                        "/nowhere&connect_timeout=2");
+  REQUIRE_FALSE(unreachable);
+  CHECK_THAT(unreachable.error().message, Catch::Contains("No such file or directory"));
+
+  auto connection = PgConnection::open(server.conninfo());
+  REQUIRE(connection);
+  auto bad_sql = connection->exec("SELECT FROM no_such_table");
+  REQUIRE_FALSE(bad_sql);
+  CHECK_THAT(bad_sql.error().message, Catch::Contains("relation \"no_such_table\" does not exist"));
+  for (const auto* error :
+       {&wrong_password.error(), &no_database.error(), &unreachable.error(), &bad_sql.error()})
+    CHECK(error->message.find('\n') == std::string::npos);
+}
+
+TEST_CASE("what is shown of a database setting hides its password") {
+  CHECK(redacted_database("postgresql://watch:s3cret@db.example:5432/news?sslmode=require") ==
+        "postgresql://watch:***@db.example:5432/news?sslmode=require");
+  CHECK(redacted_database("postgres://db.example/news?user=watch&password=s3cret&x=1") ==
+        "postgres://db.example/news?user=watch&password=***&x=1");
+  CHECK(redacted_database("postgresql://watch@db.example/news") ==
+        "postgresql://watch@db.example/news");
+  CHECK(redacted_database("host=db.example password='s3 cret' dbname=news") ==
+        "host=db.example password=*** dbname=news");
+  CHECK(redacted_database("/var/lib/newswatch/newswatch.db") == "/var/lib/newswatch/newswatch.db");
+  CHECK(is_postgresql("postgresql://db.example/news"));
+  CHECK_FALSE(is_postgresql("/var/lib/newswatch/newswatch.db"));
+}
