@@ -2,7 +2,11 @@
 
 #include <libpq-fe.h>
 
+#include <charconv>
+#include <cstdio>
+#include <optional>
 #include <regex>
+#include <vector>
 
 namespace newswatch {
 namespace {
@@ -21,49 +25,125 @@ std::string one_line(const char* message) {
   return line;
 }
 
+using ResultPtr = std::unique_ptr<PGresult, void (*)(PGresult*)>;
+
+// Throws the failure of `result` (or of the connection, when there is no result) unless it
+// succeeded. Constraint violations (SQLSTATE class 23) are told apart; so is what may succeed
+// later: a lost connection, serialization failures and deadlocks, the server out of room or
+// shutting down.
+void check(PGconn* connection, const PGresult* result) {
+  ExecStatusType status = result ? PQresultStatus(result) : PGRES_FATAL_ERROR;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) return;
+  std::string state = result && PQresultErrorField(result, PG_DIAG_SQLSTATE)
+                          ? PQresultErrorField(result, PG_DIAG_SQLSTATE)
+                          : "";
+  sql::Error::Kind kind = sql::Error::Kind::general;
+  if (state.starts_with("23")) kind = sql::Error::Kind::constraint;
+  if (PQstatus(connection) != CONNECTION_OK || state.starts_with("08") || state.starts_with("53") ||
+      state.starts_with("57P") || state == "40001" || state == "40P01")
+    kind = sql::Error::Kind::retry_later;
+  throw sql::Error("PostgreSQL: " + one_line(PQerrorMessage(connection)), kind);
+}
+
+class PgStatement : public sql::Statement {
+ public:
+  PgStatement(PGconn* connection, std::string name, const std::string& sql)
+      : connection_(connection), name_(std::move(name)) {
+    ResultPtr prepared(
+        PQprepare(connection_, name_.c_str(), sql::numbered_parameters(sql).c_str(), 0, nullptr),
+        PQclear);
+    check(connection_, prepared.get());
+    ResultPtr described(PQdescribePrepared(connection_, name_.c_str()), PQclear);
+    check(connection_, described.get());
+    parameters_.resize(static_cast<std::size_t>(PQnparams(described.get())));
+  }
+  ~PgStatement() override {
+    if (PQstatus(connection_) == CONNECTION_OK)
+      PQclear(PQexec(connection_, ("DEALLOCATE " + name_).c_str()));
+  }
+  PgStatement(const PgStatement&) = delete;
+  PgStatement& operator=(const PgStatement&) = delete;
+
+  void bind(int index, std::int64_t value) override { at(index) = std::to_string(value); }
+  void bind(int index, double value) override {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.17g", value);
+    at(index) = text;
+  }
+  void bind(int index, std::string_view value) override { at(index) = std::string(value); }
+  void bind_null(int index) override { at(index).reset(); }
+  bool step() override {
+    if (!result_) {
+      std::vector<const char*> values;
+      for (const auto& parameter : parameters_)
+        values.push_back(parameter ? parameter->c_str() : nullptr);
+      result_.reset(PQexecPrepared(connection_, name_.c_str(), static_cast<int>(values.size()),
+                                   values.data(), nullptr, nullptr, 0));
+      check(connection_, result_.get());
+      row_ = -1;
+    }
+    return ++row_ < PQntuples(result_.get());
+  }
+  void reset() override { result_.reset(); }
+  void clear_bindings() override {
+    for (auto& parameter : parameters_) parameter.reset();
+  }
+
+  bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column); }
+  std::int64_t int64(int column) const override {
+    std::string_view value = text(column);
+    if (value == "t" || value == "f") return value == "t";  // a boolean, as SQLite has them
+    std::int64_t number = 0;
+    std::from_chars(value.data(), value.data() + value.size(), number);
+    return number;
+  }
+  double real(int column) const override {
+    return std::strtod(PQgetvalue(result_.get(), row_, column), nullptr);
+  }
+  std::string_view text(int column) const override {
+    return {PQgetvalue(result_.get(), row_, column),
+            static_cast<std::size_t>(PQgetlength(result_.get(), row_, column))};
+  }
+
+ private:
+  std::optional<std::string>& at(int index) {
+    if (index < 1 || static_cast<std::size_t>(index) > parameters_.size())
+      throw sql::Error("PostgreSQL: no parameter " + std::to_string(index) + " in " + name_,
+                       sql::Error::Kind::general);
+    reset();
+    return parameters_[static_cast<std::size_t>(index - 1)];
+  }
+
+  PGconn* connection_;
+  std::string name_;
+  std::vector<std::optional<std::string>> parameters_;
+  ResultPtr result_{nullptr, PQclear};
+  int row_ = -1;
+};
+
 }  // namespace
 
-void PgConnection::Close::operator()(pg_conn* connection) const { PQfinish(connection); }
-
-PgConnection::PgConnection(pg_conn* connection) : connection_(connection) {}
-PgConnection::PgConnection(PgConnection&&) noexcept = default;
-PgConnection& PgConnection::operator=(PgConnection&&) noexcept = default;
-PgConnection::~PgConnection() = default;
-
-Result<PgConnection> PgConnection::open(const std::string& database) {
-  PgConnection opened(PQconnectdb(database.c_str()));
-  if (!opened.connection_) return fail("PostgreSQL: out of memory");
-  if (PQstatus(opened.connection_.get()) != CONNECTION_OK)
-    return fail("PostgreSQL: " + one_line(PQerrorMessage(opened.connection_.get())));
+Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& database) {
+  std::unique_ptr<PgConnection> opened(new PgConnection(PQconnectdb(database.c_str())));
+  if (!opened->connection_) return fail("PostgreSQL: out of memory");
+  if (PQstatus(opened->connection_) != CONNECTION_OK)
+    return fail("PostgreSQL: " + one_line(PQerrorMessage(opened->connection_)));
   return opened;
 }
 
-Result<PgRows> PgConnection::exec(const std::string& sql,
-                                  const std::vector<std::optional<std::string>>& parameters) {
-  std::vector<const char*> values;
-  for (const auto& parameter : parameters)
-    values.push_back(parameter ? parameter->c_str() : nullptr);
-  std::unique_ptr<PGresult, void (*)(PGresult*)> result(
-      PQexecParams(connection_.get(), sql.c_str(), static_cast<int>(values.size()), nullptr,
-                   values.data(), nullptr, nullptr, 0),
-      PQclear);
-  ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
-  if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK)
-    return fail("PostgreSQL: " + one_line(PQerrorMessage(connection_.get())));
-  PgRows rows;
-  int columns = PQnfields(result.get());
-  for (int column = 0; column < columns; ++column)
-    rows.columns.emplace_back(PQfname(result.get(), column));
-  for (int row = 0; row < PQntuples(result.get()); ++row) {
-    auto& values_of_row = rows.rows.emplace_back();
-    for (int column = 0; column < columns; ++column)
-      values_of_row.push_back(
-          PQgetisnull(result.get(), row, column)
-              ? std::nullopt
-              : std::optional<std::string>(PQgetvalue(result.get(), row, column)));
-  }
-  return rows;
+PgConnection::~PgConnection() { PQfinish(connection_); }
+
+std::unique_ptr<sql::Statement> PgConnection::prepare(const std::string& sql) {
+  return std::make_unique<PgStatement>(connection_, "newswatch_" + std::to_string(++statements_),
+                                       sql);
 }
+
+void PgConnection::execute(const std::string& sql) {
+  ResultPtr result(PQexec(connection_, sql.c_str()), PQclear);
+  check(connection_, result.get());
+}
+
+void PgConnection::begin(bool) { execute("BEGIN"); }
 
 bool is_postgresql(const std::string& database) {
   return database.starts_with("postgresql://") || database.starts_with("postgres://");

@@ -1,48 +1,40 @@
-// A connection to PostgreSQL through libpq: the database a team shares when one machine is not
+// sql.h on PostgreSQL, through libpq: the database a team shares when one machine is not
 // enough (issue 22). `database` is what the configuration's `database` key holds, a
 // postgresql:// URI or libpq's key=value string; its password, if any, is never written out:
-// errors are libpq's words on one line, and what is shown of `database` is redacted. Prefer a
-// libpq passfile or PGPASSWORD to a password in the configuration.
+// errors are libpq's or the server's words on one line, and what is shown of `database` is
+// redacted. Prefer a libpq passfile or PGPASSWORD to a password in the configuration.
 #pragma once
 
 #include <memory>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "base/result.h"
+#include "storage/sql.h"
 
 struct pg_conn;
 
 namespace newswatch {
 
-// Rows of text, as libpq gives them; nullopt for NULL.
-struct PgRows {
-  std::vector<std::string> columns;
-  std::vector<std::vector<std::optional<std::string>>> rows;
-};
-
-class PgConnection {
+class PgConnection : public sql::Connection {
  public:
   // Connects. An error says why on one line: the server unreachable, authentication failed,
   // no such database or role.
-  static Result<PgConnection> open(const std::string& database);
-  PgConnection(PgConnection&&) noexcept;
-  PgConnection& operator=(PgConnection&&) noexcept;
-  ~PgConnection();
+  static Result<std::unique_ptr<PgConnection>> open(const std::string& database);
+  ~PgConnection() override;
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
 
-  // Runs `sql`, its $1, $2 ... given as text (nullopt: NULL); the error is the server's
-  // message on one line.
-  Result<PgRows> exec(const std::string& sql,
-                      const std::vector<std::optional<std::string>>& parameters = {});
+  sql::Backend backend() const override { return sql::Backend::postgresql; }
+  // Prepared on the server once (a named statement), run with text parameters.
+  std::unique_ptr<sql::Statement> prepare(const std::string& sql) override;
+  void execute(const std::string& sql) override;
+  void begin(bool for_writing) override;
 
  private:
-  struct Close {
-    void operator()(pg_conn* connection) const;
-  };
-  explicit PgConnection(pg_conn* connection);
+  explicit PgConnection(pg_conn* connection) : connection_(connection) {}
 
-  std::unique_ptr<pg_conn, Close> connection_;
+  pg_conn* connection_;
+  int statements_ = 0;  // prepared so far, for their names
 };
 
 // Is `database` a PostgreSQL one (a postgresql:// or postgres:// URI) rather than the path of

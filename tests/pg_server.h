@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "storage/pg_connection.h"
+
 namespace newswatch::test {
 
 class PgServer {
@@ -169,5 +171,22 @@ class PgServer {
   std::filesystem::path dir_;
   pid_t pid_ = -1;
 };
+
+// One server for the whole test process, started on first use (initdb takes seconds); each
+// test takes a database of its own from it.
+inline PgServer& shared_pg_server() {
+  static PgServer server;
+  return server;
+}
+
+// A new, empty database on `server`; its connection string.
+inline std::string fresh_database(PgServer& server) {
+  static int made = 0;
+  std::string name = "test_" + std::to_string(getpid()) + "_" + std::to_string(++made);
+  auto admin = PgConnection::open(server.conninfo());
+  if (!admin) throw std::runtime_error(admin.error().message);
+  (*admin)->execute("CREATE DATABASE " + name);
+  return server.conninfo(name);
+}
 
 }  // namespace newswatch::test
