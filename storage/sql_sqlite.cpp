@@ -47,7 +47,7 @@ class SqliteStatement : public Statement {
   }
   void bind(int index, std::string_view value) override {
     check(database_, sqlite3_bind_text64(statement_, index, value.data(), value.size(),
-                                         SQLITE_TRANSIENT, SQLITE_UTF8));
+                                         SQLITE_STATIC, SQLITE_UTF8));
   }
   void bind_null(int index) override { check(database_, sqlite3_bind_null(statement_, index)); }
   bool step() override {

@@ -12,6 +12,7 @@
 #include "storage/article_writer.h"
 #include "storage/bind.h"
 #include "storage/schema.h"
+#include "storage/sql_sqlite.h"
 #include "storage/story_table.h"
 
 namespace newswatch {
@@ -35,13 +36,17 @@ void set_wal_mode(SQLite::Database& db, int timeout_ms) {
 }  // namespace
 
 Store::Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options)
-    : db_(std::move(db)), path_(std::move(path)), options_(options) {}
+    : db_(std::move(db)),
+      sql_(std::make_unique<sql::SqliteConnection>(*db_)),
+      path_(std::move(path)),
+      options_(options) {}
 
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&& other) noexcept {
   writer_.reset();  // statements finalized before the connection they belong to is closed
   stories_.reset();
   db_ = std::move(other.db_);
+  sql_ = std::move(other.sql_);
   path_ = std::move(other.path_);
   options_ = other.options_;
   largest_write_ = other.largest_write_;
@@ -68,7 +73,7 @@ Store::~Store() {
 }
 
 StoryTable& Store::story_table() {
-  if (!stories_) stories_ = std::make_unique<StoryTable>(*db_);
+  if (!stories_) stories_ = std::make_unique<StoryTable>(*sql_);
   return *stories_;
 }
 
@@ -220,7 +225,7 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
   } catch (const std::runtime_error& e) {
     clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time
     unclustered_.clear();
-    if (!dynamic_cast<const SQLite::Exception*>(&e))
+    if (!dynamic_cast<const SQLite::Exception*>(&e) && !dynamic_cast<const sql::Error*>(&e))
       return fail(Error(std::string(e.what()) + ": " + *url, ErrorKind::not_stored, e.what()));
     return fail(Error("storing " + *url + ": " + e.what(), ErrorKind::not_stored, e.what()));
   }

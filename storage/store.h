@@ -32,6 +32,9 @@ namespace newswatch {
 
 class ArticleWriter;
 class StoryTable;
+namespace sql {
+class SqliteConnection;
+}
 
 // An article as stored, read back from the columns title, summary, content and published of
 // `row`, from `first` on: what recluster and rematch match and sign again.
@@ -160,6 +163,7 @@ class Store {
   int cluster_in_order(UnixSeconds context, UnixSeconds since);
 
   std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<sql::SqliteConnection> sql_;  // db_ as sql.h, for what has moved to it
   std::string path_;
   StoreOptions options_;
   std::uintmax_t largest_write_ = 0;           // the most one write has added to the log

@@ -187,7 +187,7 @@ Result<Store::ReclusterStats> Store::recluster_stored(
     transaction.commit();
     clusterer_.reset();  // loaded again, as written, by the next write
     return stats;
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::runtime_error& e) {  // SQLite's or sql.h's
     clusterer_.reset();
     return fail(std::string("reclustering stories: ") + e.what());
   }

@@ -215,7 +215,7 @@ Result<Store::RematchStats> Store::rematch_stored(
     // before the newest article, as stored now.
     load_clusterer();
     unclustered_ = std::move(gained);
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::runtime_error& e) {  // SQLite's or sql.h's
     clusterer_.reset();
     unclustered_.clear();
     return fail(std::string("matching stored articles again: ") + e.what());

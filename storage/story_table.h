@@ -1,22 +1,22 @@
 // The stories table: every relevant article starts a story of its own, and the store merges
 // stories when the clusterer finds them one event; a merged story's articles, time span and
 // alerts move to the one it joins. Statements compiled once per connection; used by the one
-// thread that writes, inside its transactions.
+// thread that writes, inside its transactions. On sql.h: either backend.
 #pragma once
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "feeds/item.h"
+#include "storage/sql.h"
 
 namespace newswatch {
 
 class StoryTable {
  public:
   // `db` must outlive the table.
-  explicit StoryTable(SQLite::Database& db);
+  explicit StoryTable(sql::Connection& db);
   StoryTable(const StoryTable&) = delete;
   StoryTable& operator=(const StoryTable&) = delete;
 
@@ -28,8 +28,8 @@ class StoryTable {
   void merge(std::int64_t from, std::int64_t into);
 
  private:
-  SQLite::Database& db_;
-  SQLite::Statement insert_, exists_, move_articles_, absorb_, drop_, move_alerts_, drop_alerts_;
+  std::unique_ptr<sql::Statement> insert_, exists_, move_articles_, absorb_, drop_, move_alerts_,
+      drop_alerts_;
 };
 
 }  // namespace newswatch

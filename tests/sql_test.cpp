@@ -105,7 +105,7 @@ TEST_CASE("the same statements bind, step and read the same on SQLite and Postgr
   CHECK(big->int64(0) == 9007199254740993);
 }
 
-TEST_CASE("a transaction is rolled back unless committed; a broken constraint is told apart") {
+TEST_CASE("a transaction is rolled back unless committed, and a broken constraint is told apart") {
   auto backend = GENERATE(sql::Backend::sqlite, sql::Backend::postgresql);
   INFO(name_of(backend));
   Fresh db(backend);
@@ -142,7 +142,7 @@ TEST_CASE("a transaction is rolled back unless committed; a broken constraint is
   CHECK_THROWS_AS(db->prepare("SELECT nothing FROM no_such_table"), sql::Error);
 }
 
-TEST_CASE("->> reads a member of a JSON document on both backends") {
+TEST_CASE("a member of a JSON document is read with ->> on both backends") {
   auto backend = GENERATE(sql::Backend::sqlite, sql::Backend::postgresql);
   INFO(name_of(backend));
   Fresh db(backend);
