@@ -128,6 +128,13 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& data
   if (!opened->connection_) return fail("PostgreSQL: out of memory");
   if (PQstatus(opened->connection_) != CONNECTION_OK)
     return fail("PostgreSQL: " + one_line(PQerrorMessage(opened->connection_)));
+  try {
+    // libpq prints the server's notices on stderr ("relation ... already exists, skipping"):
+    // only warnings are worth the daemon's log.
+    opened->execute("SET client_min_messages = warning");
+  } catch (const sql::Error& e) {
+    return fail(e.what());
+  }
   return opened;
 }
 

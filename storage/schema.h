@@ -19,4 +19,16 @@ Result<void> migrate(SQLite::Database& db);
 // The schema version `db` is at.
 int schema_version(SQLite::Database& db);
 
+namespace sql {
+class Connection;
+}
+
+// The same for a PostgreSQL database (storage/migrations_pg/, its own version numbers, kept in
+// the table newswatch_schema), whose views (views_pg.sql) are then created again. Several
+// daemons starting at once take turns: each migration holds an advisory lock.
+Result<void> migrate_postgresql(sql::Connection& db);
+
+// The schema version of a PostgreSQL database; 0 before its first migration.
+int postgresql_schema_version(sql::Connection& db);
+
 }  // namespace newswatch

@@ -5,10 +5,16 @@
 #include <SQLiteCpp/SQLiteCpp.h>
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <thread>
+#include <tuple>
 
 #include "pg_server.h"
 #include "storage/pg_connection.h"
+#include "storage/schema.h"
 #include "storage/sql_sqlite.h"
+#include "storage/store.h"
+#include "storage/story_table.h"
 #include "test_support.h"
 
 using namespace newswatch;
@@ -164,4 +170,129 @@ TEST_CASE("? and ?N become $N for PostgreSQL, but not in strings, quoted names o
         "SELECT '?', 'it''s ?', \"a?b\", $1 -- ? here\n, $2 /* ? */, $3");
   CHECK(sql::numbered_parameters("VALUES (?5, ?)") == "VALUES ($5, $6)");
   CHECK(sql::numbered_parameters("SELECT 'unterminated ?") == "SELECT 'unterminated ?");
+}
+
+namespace {
+
+// A database of `backend` at the latest schema, as newswatch creates it.
+class Migrated {
+ public:
+  explicit Migrated(sql::Backend backend) {
+    if (backend == sql::Backend::sqlite) {
+      REQUIRE(Store::open(dir_.file("n.db")));
+      sqlite_ = std::make_unique<SQLite::Database>(dir_.file("n.db"), SQLite::OPEN_READWRITE);
+      connection_ = std::make_unique<sql::SqliteConnection>(*sqlite_);
+    } else {
+      auto opened = PgConnection::open(test::fresh_database(test::shared_pg_server()));
+      REQUIRE(opened);
+      connection_ = std::move(*opened);
+      REQUIRE(migrate_postgresql(*connection_));
+    }
+  }
+  sql::Connection& operator*() { return *connection_; }
+  sql::Connection* operator->() { return connection_.get(); }
+
+  // The rows of `sql`, each its columns joined by '|', NULL as "-".
+  std::vector<std::string> rows(const std::string& sql) {
+    auto query = connection_->prepare(sql);
+    std::vector<std::string> rows;
+    while (query->step()) {
+      std::string row;
+      for (int column = 0; column < columns(sql); ++column) {
+        if (column) row += '|';
+        row += query->is_null(column) ? std::string_view("-") : query->text(column);
+      }
+      rows.push_back(row);
+    }
+    return rows;
+  }
+
+ private:
+  // The columns of a "SELECT a, b, c FROM" query: one more than its top-level commas.
+  static int columns(const std::string& sql) {
+    int depth = 0, commas = 0;
+    for (std::size_t at = 0; at < sql.find(" FROM "); ++at) {
+      depth += sql[at] == '(' ? 1 : sql[at] == ')' ? -1 : 0;
+      commas += depth == 0 && sql[at] == ',';
+    }
+    return commas + 1;
+  }
+
+  test::TempDir dir_;
+  std::unique_ptr<SQLite::Database> sqlite_;
+  std::unique_ptr<sql::Connection> connection_;
+};
+
+}  // namespace
+
+TEST_CASE("a merged story's span and alerts move to the story it joins, one alert per hook") {
+  auto backend = GENERATE(sql::Backend::sqlite, sql::Backend::postgresql);
+  INFO(name_of(backend));
+  Migrated db(backend);
+  StoryTable stories(*db);
+  std::int64_t kept = stories.create("Tanker seized", 100, 200);
+  std::int64_t merged = stories.create("Tanker held", 50, 300);
+  CHECK(merged == kept + 1);
+  auto alert = db->prepare(
+      "INSERT INTO alerts (hook, story_id, state, next_attempt_at, created_at) "
+      "VALUES (?, ?, ?, 0, 0)");
+  for (auto [hook, story, state] :
+       {std::tuple{"both", kept, "sent"}, std::tuple{"both", merged, "pending"},
+        std::tuple{"one", merged, "pending"}}) {
+    alert->reset();
+    alert->bind(1, std::string_view(hook));
+    alert->bind(2, story);
+    alert->bind(3, std::string_view(state));
+    alert->step();
+  }
+  stories.merge(merged, kept);
+  stories.merge(merged + 100, kept);  // gone: nothing happens
+  CHECK(db.rows("SELECT id, first_seen, last_seen FROM stories") ==
+        std::vector<std::string>{std::to_string(kept) + "|50|300"});
+  CHECK(db.rows("SELECT hook, story_id, state FROM alerts ORDER BY hook") ==
+        std::vector<std::string>{"both|" + std::to_string(kept) + "|sent",
+                                 "one|" + std::to_string(kept) + "|pending"});
+}
+
+TEST_CASE("a PostgreSQL database migrates once, even from two daemons, to SQLite's views") {
+  auto server_database = test::fresh_database(test::shared_pg_server());
+  std::vector<std::unique_ptr<PgConnection>> daemons;
+  for (int i = 0; i < 2; ++i) {
+    auto opened = PgConnection::open(server_database);
+    REQUIRE(opened);
+    daemons.push_back(std::move(*opened));
+  }
+  Result<void> first, second;
+  std::thread other([&] { second = migrate_postgresql(*daemons[1]); });
+  first = migrate_postgresql(*daemons[0]);
+  other.join();
+  CHECK(first);
+  CHECK(second);
+  int latest = 0;
+  for (const auto& file :
+       std::filesystem::directory_iterator(NEWSWATCH_SOURCE_DIR "/storage/migrations_pg"))
+    latest = std::max(latest, std::stoi(file.path().filename().string()));
+  CHECK(postgresql_schema_version(*daemons[0]) == latest);
+  REQUIRE(migrate_postgresql(*daemons[0]));  // again: nothing to do
+  CHECK(postgresql_schema_version(*daemons[0]) == latest);
+
+  Migrated sqlite(sql::Backend::sqlite);
+  for (const std::string view : {"items_v", "stories_v", "sightings_v", "matches_v", "feeds_v",
+                                 "alerts_v", "tombstones_v"}) {
+    INFO(view);
+    std::vector<std::string> in_sqlite =
+        sqlite.rows("SELECT name FROM pragma_table_info('" + view + "')");
+    auto columns = daemons[0]->prepare(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? "
+        "ORDER BY ordinal_position");
+    columns->bind(1, std::string_view(view));
+    std::vector<std::string> in_postgresql;
+    while (columns->step()) in_postgresql.emplace_back(columns->text(0));
+    CHECK(in_postgresql == in_sqlite);
+  }
+
+  daemons[0]->execute("UPDATE newswatch_schema SET version = 999");
+  auto newer = migrate_postgresql(*daemons[0]);
+  REQUIRE_FALSE(newer);
+  CHECK_THAT(newer.error().message, Catch::Contains("newer than this newswatch understands"));
 }

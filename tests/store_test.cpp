@@ -9,9 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "storage/sql_sqlite.h"
 #include "storage/store_reader.h"
-#include "storage/story_table.h"
 #include "test_support.h"
 
 using namespace newswatch;
@@ -477,32 +475,6 @@ TEST_CASE("full-text search finds kept articles by their words, diacritics folde
         1);
   CHECK(count_in(store, dir,
                  "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'football'") == 0);
-}
-
-// StoryTable on sql.h (the first part of storage moved to it, issue 22): a merge moves the
-// span and the alerts; a hook that announced both stories keeps one alert, the survivor's.
-TEST_CASE("a merged story's span and alerts move to the story it joins, one alert per hook") {
-  TempDir dir;
-  REQUIRE(Store::open(dir.file("n.db")));
-  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READWRITE);
-  sql::SqliteConnection connection(db);
-  StoryTable stories(connection);
-  std::int64_t kept = stories.create("Tanker seized", 100, 200);
-  std::int64_t merged = stories.create("Tanker held", 50, 300);
-  CHECK(merged == kept + 1);
-  db.exec(
-      "INSERT INTO alerts (hook, story_id, state, next_attempt_at, created_at) VALUES "
-      "('both', " +
-      std::to_string(kept) + ", 'sent', 0, 0), ('both', " + std::to_string(merged) +
-      ", 'pending', 0, 0), ('one', " + std::to_string(merged) + ", 'pending', 0, 0)");
-  stories.merge(merged, kept);
-  stories.merge(merged + 100, kept);  // gone: nothing happens
-  CHECK(db.execAndGet("SELECT count(*) FROM stories").getInt() == 1);
-  CHECK(db.execAndGet("SELECT first_seen || '-' || last_seen FROM stories").getString() ==
-        "50-300");
-  CHECK(db.execAndGet("SELECT group_concat(hook || ':' || state || ':' || (story_id = " +
-                      std::to_string(kept) + "), ',') FROM (SELECT * FROM alerts ORDER BY hook)")
-            .getString() == "both:sent:1,one:pending:1");
 }
 
 // What `newswatch report` and the web page read: a period's kept articles (from the index of
