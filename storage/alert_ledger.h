@@ -13,10 +13,7 @@
 
 #include "base/result.h"
 #include "feeds/item.h"
-
-namespace SQLite {
-class Database;
-}
+#include "storage/sql.h"
 
 namespace newswatch {
 
@@ -28,8 +25,8 @@ struct AlertRule {
   UnixSeconds max_age = 24 * 3600;  // older news never fires
 };
 
-// An article of an alert's story. Times are ISO-8601 UTC, as SQLite's strftime writes them;
-// an unknown outlet or publication time (or one strftime cannot write) is empty.
+// An article of an alert's story. Times are ISO-8601 UTC ("2026-12-07T06:00:00Z"); an unknown
+// outlet or publication time is empty.
 struct AlertArticle {
   std::string title, url;
   std::optional<std::string> outlet, published;
@@ -50,8 +47,8 @@ struct DueAlert {
 
 class AlertLedger {
  public:
-  // `db` must outlive the ledger.
-  explicit AlertLedger(SQLite::Database& db) : db_(db) {}
+  // `db` must outlive the ledger. On sql.h: either backend.
+  explicit AlertLedger(sql::Connection& db) : db_(db) {}
 
   // See Store::due_alerts.
   Result<std::vector<DueAlert>> due(const std::vector<AlertRule>& rules, UnixSeconds now);
@@ -63,7 +60,7 @@ class AlertLedger {
   void fire(const std::vector<AlertRule>& rules, UnixSeconds now);
   std::vector<DueAlert> pending(const std::vector<AlertRule>& rules, UnixSeconds now);
 
-  SQLite::Database& db_;
+  sql::Connection& db_;
 };
 
 }  // namespace newswatch

@@ -233,12 +233,12 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
 
 Result<std::vector<DueAlert>> Store::due_alerts(const std::vector<AlertRule>& rules,
                                                 UnixSeconds now) {
-  return AlertLedger(*db_).due(rules, now);
+  return AlertLedger(*sql_).due(rules, now);
 }
 
 Result<void> Store::record_alert(const std::string& hook, std::int64_t story, bool sent,
                                  const std::string& error, UnixSeconds now, UnixSeconds retry_at) {
-  return AlertLedger(*db_).record(hook, story, sent, error, now, retry_at);
+  return AlertLedger(*sql_).record(hook, story, sent, error, now, retry_at);
 }
 
 Result<int> Store::forget_unmatched(UnixSeconds before) {

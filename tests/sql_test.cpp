@@ -10,6 +10,8 @@
 #include <tuple>
 
 #include "pg_server.h"
+#include "storage/alert_ledger.h"
+#include "storage/bind.h"
 #include "storage/pg_connection.h"
 #include "storage/schema.h"
 #include "storage/sql_sqlite.h"
@@ -295,4 +297,78 @@ TEST_CASE("a PostgreSQL database migrates once, even from two daemons, to SQLite
   auto newer = migrate_postgresql(*daemons[0]);
   REQUIRE_FALSE(newer);
   CHECK_THAT(newer.error().message, Catch::Contains("newer than this newswatch understands"));
+}
+
+TEST_CASE("an alert fires once per hook and story, with the story read back, on both backends") {
+  auto backend = GENERATE(sql::Backend::sqlite, sql::Backend::postgresql);
+  INFO(name_of(backend));
+  Migrated db(backend);
+  const std::int64_t now = 1796601600;  // 2026-12-07T00:00:00Z
+  auto feed = db->prepare(
+      "INSERT INTO feeds (url, title, created_at) VALUES ('https://a.example/rss', 'A', 0) "
+      "RETURNING id");
+  REQUIRE(feed->step());
+  std::int64_t feed_id = feed->int64(0);
+  feed->reset();
+  std::int64_t story = StoryTable(*db).create("Tanker seized in Hormuz", now - 300, now - 100);
+  auto article = db->prepare(
+      "INSERT INTO articles (canonical_url, url, title, summary, content, published, "
+      "first_seen, last_seen, feed_id, story_id, outlet) "
+      "VALUES (?, ?, ?, '', '', ?, ?, ?, ?, ?, ?) RETURNING id");
+  auto sighting = db->prepare(
+      "INSERT INTO sightings (article_id, feed_id, item_key, url, title, outlet, seen_at, news) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, 1)");
+  auto match = db->prepare(
+      "INSERT INTO matches (article_id, topic, field, term, \"offset\") VALUES (?, ?, 'title', ?, "
+      "0)");
+  for (auto [n, outlet, topic] :
+       {std::tuple{1, "Reuters", "hormuz"}, std::tuple{2, "Al Jazeera", "irgc"}}) {
+    // bind_all's strings must live until the statement is stepped.
+    std::string url = "https://news.example/" + std::to_string(n), title = "Tanker seized",
+                name = outlet;
+    bind_all(*article, url, url, title, std::int64_t{now - 400 + n}, std::int64_t{now - 300 + n},
+             std::int64_t{now - 100}, feed_id, story, name);
+    REQUIRE(article->step());
+    std::int64_t id = article->int64(0);
+    article->reset();
+    run(*sighting, id, feed_id, url, url, std::string("Tanker seized"), std::string(outlet),
+        std::int64_t{now - 300 + n});
+    run(*match, id, std::string(topic), std::string(topic));
+  }
+
+  AlertLedger ledger(*db);
+  auto none = ledger.due({{"strikes_only", {"strikes"}, 1, 86400},
+                          {"three_outlets", {}, 3, 86400},
+                          {"too_old", {}, 1, 60}},
+                         now);
+  REQUIRE(none);
+  CHECK(none->empty());
+
+  auto due = ledger.due({{"desk", {"hormuz", "sanctions"}, 2, 86400}}, now);
+  REQUIRE(due);
+  REQUIRE(due->size() == 1);
+  const DueAlert& alert = due->front();
+  CHECK(alert.hook == "desk");
+  CHECK(alert.story_id == story);
+  CHECK(alert.story_found);
+  CHECK(alert.title == "Tanker seized in Hormuz");
+  CHECK(alert.first_seen == "2026-12-06T23:55:00Z");
+  CHECK(alert.topics == std::vector<std::string>{"hormuz", "irgc"});
+  CHECK(alert.outlets == std::vector<std::string>{"Al Jazeera", "Reuters"});
+  CHECK(alert.urls == std::vector<std::string>{"https://news.example/1", "https://news.example/2"});
+  REQUIRE(alert.articles.size() == 2);
+  CHECK(alert.articles[0].published == "2026-12-06T23:53:21Z");
+  CHECK(alert.articles[1].outlet == "Al Jazeera");
+
+  REQUIRE(ledger.record("desk", story, false, "exit 1", now, now + 60));
+  auto retried = ledger.due({{"desk", {"hormuz"}, 2, 86400}}, now + 60);
+  REQUIRE(retried);
+  REQUIRE(retried->size() == 1);
+  CHECK(retried->front().attempts == 1);
+  REQUIRE(ledger.record("desk", story, true, "", now + 60, 0));
+  auto after = ledger.due({{"desk", {"hormuz"}, 2, 86400}}, now + 120);
+  REQUIRE(after);
+  CHECK(after->empty());
+  CHECK(db.rows("SELECT hook, state, attempts, last_error FROM alerts") ==
+        std::vector<std::string>{"desk|sent|1|-"});
 }
