@@ -1,7 +1,6 @@
 #include "daemon/report.h"
 
 #include <algorithm>
-#include <ctime>
 #include <map>
 #include <set>
 #include <string_view>
@@ -269,15 +268,6 @@ Report build_report(const ReportRows& rows, const FeedHealth& feeds, const Repor
   for (std::size_t i = 0; i < listed; ++i)
     report.stories.push_back(story_of(stories[i], rows, options.since));
   return report;
-}
-
-std::string iso_time(std::int64_t unix_seconds) {
-  std::time_t time = static_cast<std::time_t>(unix_seconds);
-  std::tm utc{};
-  gmtime_r(&time, &utc);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
 }
 
 }  // namespace newswatch

@@ -89,7 +89,4 @@ Result<ReportOptions> report_options(const std::string& since, const std::string
 Report build_report(const ReportRows& rows, const FeedHealth& feeds, const ReportOptions& options,
                     std::int64_t now);
 
-// "2026-12-07T16:00:00Z".
-std::string iso_time(std::int64_t unix_seconds);
-
 }  // namespace newswatch

@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "daemon/report_render.h"
+#include "feeds/dates.h"
 #include "feeds/shown_text.h"
 #include "feeds/url.h"
 
@@ -42,7 +43,7 @@ input,button{font:inherit}
 std::string text(std::string_view raw) { return html_escape(printable(raw)); }
 
 std::string number(std::int64_t n) { return std::to_string(n); }
-std::string minute(std::int64_t time) { return iso_time(time).substr(0, 16) + "Z"; }
+std::string minute(std::int64_t time) { return format_iso8601(time).substr(0, 16) + "Z"; }
 
 void colour_classes(std::string& css) {
   for (std::size_t i = 0; i < kColours; ++i)
@@ -141,7 +142,7 @@ std::string counted(const std::vector<Report::Count>& counts) {
 }
 
 void article(std::string& html, const Report::Article& article) {
-  html += "<li><time datetime=\"" + iso_time(article.first_seen) + "\">" +
+  html += "<li><time datetime=\"" + format_iso8601(article.first_seen) + "\">" +
           minute(article.first_seen) + "</time> " + text(article.outlet);
   if (!article.language.empty())
     html += " <span lang=\"en\">[" + text(article.language) + "]</span>";

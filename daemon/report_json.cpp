@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "daemon/report_render.h"
+#include "feeds/dates.h"
 
 namespace newswatch {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 using json = nlohmann::ordered_json;
 
 json optional_time(const std::optional<std::int64_t>& time) {
-  return time ? json(iso_time(*time)) : json(nullptr);
+  return time ? json(format_iso8601(*time)) : json(nullptr);
 }
 
 json counts(const std::vector<Report::Count>& counts) {
@@ -26,7 +27,7 @@ json article_json(const Report::Article& article) {
           {"outlet", article.outlet},
           {"language", article.language.empty() ? json(nullptr) : json(article.language)},
           {"url", article.url ? json(*article.url) : json(nullptr)},
-          {"first_seen", iso_time(article.first_seen)},
+          {"first_seen", format_iso8601(article.first_seen)},
           {"published", optional_time(article.published)},
           {"topics", article.topics}};
 }
@@ -39,8 +40,8 @@ json story_json(const Report::Story& story, int rank) {
   return {{"rank", rank},
           {"id", story.id},
           {"title", story.title},
-          {"first_seen", iso_time(story.first_seen)},
-          {"last_seen", iso_time(story.last_seen)},
+          {"first_seen", format_iso8601(story.first_seen)},
+          {"last_seen", format_iso8601(story.last_seen)},
           {"status", story.is_new ? "new" : "grew"},
           {"articles_before", story.articles_before},
           {"topics", story.topics},
@@ -66,8 +67,9 @@ json figures_json(const Report::Figures& figures) {
 std::string report_json(const Report& report) {
   json timeline = json::array(), failing = json::array(), stories = json::array();
   for (const auto& hour : report.timeline)
-    timeline.push_back(
-        {{"hour", iso_time(hour.start)}, {"articles", hour.articles}, {"by_topic", hour.by_topic}});
+    timeline.push_back({{"hour", format_iso8601(hour.start)},
+                        {"articles", hour.articles},
+                        {"by_topic", hour.by_topic}});
   for (const auto& feed : report.failing_feeds)
     failing.push_back({{"url", feed.url},
                        {"error", feed.error},
@@ -76,9 +78,9 @@ std::string report_json(const Report& report) {
   int rank = 0;
   for (const auto& story : report.stories) stories.push_back(story_json(story, ++rank));
   json out = {{"schema", "newswatch-report/1"},
-              {"generated", iso_time(report.generated)},
-              {"since", iso_time(report.options.since)},
-              {"until", iso_time(report.options.until)},
+              {"generated", format_iso8601(report.generated)},
+              {"since", format_iso8601(report.options.since)},
+              {"until", format_iso8601(report.options.until)},
               {"topics_asked", report.options.topics},
               {"figures", figures_json(report.figures)},
               {"failing_feeds", failing},

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "daemon/report_render.h"
+#include "feeds/dates.h"
 #include "feeds/shown_text.h"
 #include "feeds/url.h"
 
@@ -38,7 +39,7 @@ std::string link(const std::optional<std::string>& url) {
   return literal(*url);
 }
 
-std::string hour_minute(std::int64_t time) { return iso_time(time).substr(0, 16) + "Z"; }
+std::string hour_minute(std::int64_t time) { return format_iso8601(time).substr(0, 16) + "Z"; }
 
 void figures(std::string& md, const Report& report) {
   const Report::Figures& f = report.figures;
