@@ -233,8 +233,8 @@ class Names {
 
 // By article, each article's by topic then term, each once: a term matched in two fields is
 // stored twice. SQLite gives them by article (the IN list is read in order, so it sorts
-// nothing); the few of each article are sorted here, as SQLite sorted the month's 318,800 rows
-// by their text.
+// nothing) and the few of each article are sorted here, where SQLite's DISTINCT ... ORDER BY
+// sorted a month's 318,800 rows by their text.
 std::vector<ReportMatch> read_report_matches(SQLite::Database& db, const Scope& scope,
                                              std::vector<std::string>& names) {
   SQLite::Statement read(db,
