@@ -1,8 +1,6 @@
 // prepare_item() is here too: it is the writer's first step, run ahead on a parser thread.
 #include "storage/article_writer.h"
 
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <algorithm>
 #include <stdexcept>
 
@@ -14,25 +12,12 @@ namespace newswatch {
 namespace {
 
 // A feed configured without a title takes the one the feed gives itself.
-void save_feed_state(SQLite::Statement& update, const FeedState& state) {
-  update.reset();
-  update.clearBindings();
-  update.bind(1, state.etag);
-  update.bind(2, state.last_modified);
-  update.bind(3, static_cast<int64_t>(state.last_status));
-  if (state.last_error.empty()) {
-    update.bind(4);
-  } else {
-    update.bind(4, state.last_error);
-  }
-  update.bind(5, state.error_count);
-  bind_value(update, 6, state.last_polled_at);
-  bind_value(update, 7, state.next_poll_at);
-  update.bind(8, state.disabled ? 1 : 0);
-  update.bind(9, state.title);
-  update.bind(10, state.fetch_url);
-  update.bind(11, state.url);
-  update.exec();
+void save_feed_state(sql::Statement& update, const FeedState& state) {
+  std::optional<std::string> error;
+  if (!state.last_error.empty()) error = state.last_error;
+  run(update, state.etag, state.last_modified, std::int64_t{state.last_status}, error,
+      std::int64_t{state.error_count}, state.last_polled_at, state.next_poll_at,
+      std::int64_t{state.disabled ? 1 : 0}, state.title, state.fetch_url, state.url);
 }
 
 // An unmatched item is kept to be recognised, not read: its body is left out.
@@ -55,56 +40,61 @@ PreparedItem prepare_item(const MatchedItem& matched, const FeedState& feed, Uni
   return prepared;
 }
 
+// Portable SQL (sql.h). The full-text index is SQLite's alone: PostgreSQL's is a stored
+// column, kept by the database.
 struct ArticleWriter::Statements {
-  explicit Statements(SQLite::Database& db)
-      : feed_of(db, "SELECT id, first_success_at IS NOT NULL FROM feeds WHERE url = ?"),
-        save_feed(db,
-                  "UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, "
-                  "last_error = ?, error_count = ?, last_polled_at = ?, "
-                  "next_poll_at = ?, disabled = ?, "
-                  "title = coalesce(nullif(title, ''), nullif(?, '')), "
-                  "fetch_url = nullif(?, ''), "
-                  // the first poll that delivered: what it finds is not news
-                  "first_success_at = coalesce(first_success_at, "
-                  "CASE WHEN ?3 BETWEEN 200 AND 399 AND ?4 IS NULL THEN ?6 END) "
-                  "WHERE url = ?"),
-        any_tombstone(db, "SELECT EXISTS (SELECT 1 FROM tombstones)"),
-        tombstoned(db, "SELECT 1 FROM tombstones WHERE key = ?"),
-        last_sighting(db,
-                      "SELECT article_id, title, coalesce(url, '') FROM sightings "
-                      "WHERE feed_id = ? AND item_key = ? ORDER BY id DESC LIMIT 1"),
-        by_key(db, "SELECT article_id FROM article_keys WHERE key = ?"),
-        seen_in_feed(db, "SELECT 1 FROM sightings WHERE article_id = ? AND feed_id = ? LIMIT 1"),
-        story_of(db, "SELECT story_id FROM articles WHERE id = ?"),
-        edit(db,
-             "UPDATE articles SET title = ?, summary = ?, content = ?, updated_at = ?, "
-             "last_seen = ? WHERE id = ?"),
-        touch(db, "UPDATE articles SET last_seen = ? WHERE id = ?"),
-        promote(db,
-                "UPDATE articles SET story_id = ?, signature = ?, title = ?, summary = ?, "
-                "content = ? WHERE id = ?"),
-        touch_story(db,
-                    "UPDATE stories SET last_seen = max(last_seen, ?) "
-                    "WHERE id = (SELECT story_id FROM articles WHERE id = ?)"),
-        article(db,
-                "INSERT INTO articles (canonical_url, url, title, summary, content, author, "
-                "published, first_seen, last_seen, feed_id, story_id, outlet, signature) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        add_key(db, "INSERT OR IGNORE INTO article_keys (key, article_id) VALUES (?, ?)"),
-        sighting(db,
-                 "INSERT INTO sightings (article_id, feed_id, item_key, url, guid, title, "
-                 "outlet, seen_at, news) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-        match(db,
-              "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, concept, "
-              "rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?)"),
-        index(db,
-              "INSERT INTO articles_fts (rowid, title, summary, content) "
-              "SELECT id, title, summary, content FROM articles "
-              "WHERE id IN (SELECT value FROM json_each(?))") {}
+  explicit Statements(sql::Connection& db)
+      : feed_of(db.prepare("SELECT id, first_success_at IS NOT NULL FROM feeds WHERE url = ?")),
+        save_feed(db.prepare("UPDATE feeds SET etag = ?, last_modified = ?, last_status = ?, "
+                             "last_error = ?, error_count = ?, last_polled_at = ?, "
+                             "next_poll_at = ?, disabled = ?, "
+                             "title = coalesce(nullif(title, ''), nullif(?, '')), "
+                             "fetch_url = nullif(?, ''), "
+                             // the first poll that delivered: what it finds is not news
+                             "first_success_at = coalesce(first_success_at, "
+                             "CASE WHEN ?3 BETWEEN 200 AND 399 AND CAST(?4 AS TEXT) IS NULL "
+                             "THEN CAST(?6 AS BIGINT) END) "
+                             "WHERE url = ?")),
+        any_tombstone(db.prepare("SELECT EXISTS (SELECT 1 FROM tombstones)")),
+        tombstoned(db.prepare("SELECT 1 FROM tombstones WHERE key = ?")),
+        last_sighting(db.prepare("SELECT article_id, title, coalesce(url, '') FROM sightings "
+                                 "WHERE feed_id = ? AND item_key = ? ORDER BY id DESC LIMIT 1")),
+        by_key(db.prepare("SELECT article_id FROM article_keys WHERE key = ?")),
+        seen_in_feed(
+            db.prepare("SELECT 1 FROM sightings WHERE article_id = ? AND feed_id = ? LIMIT 1")),
+        story_of(db.prepare("SELECT story_id FROM articles WHERE id = ?")),
+        edit(db.prepare("UPDATE articles SET title = ?, summary = ?, content = ?, updated_at = ?, "
+                        "last_seen = ? WHERE id = ?")),
+        touch(db.prepare("UPDATE articles SET last_seen = ? WHERE id = ?")),
+        promote(
+            db.prepare("UPDATE articles SET story_id = ?, signature = ?, title = ?, summary = ?, "
+                       "content = ? WHERE id = ?")),
+        touch_story(db.prepare(
+            "UPDATE stories SET last_seen = CASE WHEN last_seen < ?1 THEN ?1 ELSE last_seen END "
+            "WHERE id = (SELECT story_id FROM articles WHERE id = ?2)")),
+        article(
+            db.prepare("INSERT INTO articles (canonical_url, url, title, summary, content, author, "
+                       "published, first_seen, last_seen, feed_id, story_id, outlet, signature) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id")),
+        add_key(db.prepare(
+            "INSERT INTO article_keys (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING")),
+        sighting(
+            db.prepare("INSERT INTO sightings (article_id, feed_id, item_key, url, guid, title, "
+                       "outlet, seen_at, news) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")),
+        match(db.prepare(
+            "INSERT INTO matches (article_id, topic, field, term, \"offset\", concept, rule) "
+            "VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?) ON CONFLICT DO NOTHING")) {
+    if (db.backend() == sql::Backend::sqlite)
+      index = db.prepare(
+          "INSERT INTO articles_fts (rowid, title, summary, content) "
+          "SELECT id, title, summary, content FROM articles "
+          "WHERE id IN (SELECT value FROM json_each(?))");
+  }
 
-  SQLite::Statement feed_of, save_feed, any_tombstone, tombstoned, last_sighting, by_key,
-      seen_in_feed, story_of, edit, touch, promote, touch_story, article, add_key, sighting, match,
-      index;
+  std::unique_ptr<sql::Statement> feed_of, save_feed, any_tombstone, tombstoned, last_sighting,
+      by_key, seen_in_feed, story_of, edit, touch, promote, touch_story, article, add_key, sighting,
+      match;
+  std::unique_ptr<sql::Statement> index;  // SQLite's only
 };
 
 struct ArticleWriter::Batch {
@@ -123,40 +113,39 @@ struct ArticleWriter::Batch {
   }
 };
 
-ArticleWriter::ArticleWriter(SQLite::Database& db, StoryTable& stories)
-    : db_(db), stories_(stories), sql_(std::make_unique<Statements>(db)) {}
+ArticleWriter::ArticleWriter(sql::Connection& db, StoryTable& stories)
+    : stories_(stories), sql_(std::make_unique<Statements>(db)) {}
 ArticleWriter::~ArticleWriter() = default;
 
 void ArticleWriter::start_transaction() {
-  tombstones_ = query_id(sql_->any_tombstone).value_or(1) != 0;
+  tombstones_ = query_id(*sql_->any_tombstone).value_or(1) != 0;
   unindexed_.clear();
 }
 
 void ArticleWriter::finish_transaction() { index_unindexed(); }
 
 void ArticleWriter::index_unindexed() {
-  if (unindexed_.empty()) return;
+  if (unindexed_.empty() || !sql_->index) return;
   std::string ids = "[";
   for (std::int64_t id : unindexed_) ids += std::to_string(id) + ",";
   ids.back() = ']';
-  run(sql_->index, ids);
+  run(*sql_->index, ids);
   unindexed_.clear();
 }
 
 WriteStats ArticleWriter::write(const ParsedBatch& parsed, StoryClusterer& clusterer,
                                 std::vector<std::int64_t>& unclustered) {
   Batch batch{parsed, 0, false, clusterer, unclustered, {}};
-  SQLite::Statement& feed_of = sql_->feed_of;
-  feed_of.reset();
-  feed_of.bind(1, parsed.feed.url);
-  if (!feed_of.executeStep()) {
+  sql::Statement& feed_of = *sql_->feed_of;
+  bind_all(feed_of, parsed.feed.url);
+  if (!feed_of.step()) {
     feed_of.reset();
     throw std::runtime_error("feed not registered");
   }
-  batch.feed = feed_of.getColumn(0).getInt64();
-  batch.first_poll = feed_of.getColumn(1).getInt() == 0;
+  batch.feed = feed_of.int64(0);
+  batch.first_poll = feed_of.int64(1) == 0;
   feed_of.reset();
-  save_feed_state(sql_->save_feed, parsed.feed);
+  save_feed_state(*sql_->save_feed, parsed.feed);
   for (const MatchedItem& matched : parsed.items) write_item(batch, matched);
   return batch.stats;
 }
@@ -185,9 +174,9 @@ void ArticleWriter::write_item(Batch& batch, const MatchedItem& matched) {
 
 bool ArticleWriter::tombstoned(const PreparedItem& keys) {
   for (const auto& key : keys.url_keys) {
-    if (query_id(sql_->tombstoned, key)) return true;
+    if (query_id(*sql_->tombstoned, key)) return true;
   }
-  return query_id(sql_->tombstoned, keys.text_key).has_value();
+  return query_id(*sql_->tombstoned, keys.text_key).has_value();
 }
 
 ArticleWriter::Known ArticleWriter::find_article(const Batch& batch, const Item& item,
@@ -195,25 +184,24 @@ ArticleWriter::Known ArticleWriter::find_article(const Batch& batch, const Item&
                                                  const std::string& item_key) {
   Known known;
   // The same item in the same feed: known, unless the publisher changed it.
-  SQLite::Statement& last = sql_->last_sighting;
+  sql::Statement& last = *sql_->last_sighting;
   bind_all(last, batch.feed, item_key);
-  if (last.executeStep()) {
-    known.unchanged = last.getColumn(1).getString() == item.title &&
-                      last.getColumn(2).getString() == item.link.value_or("");
-    known.article = last.getColumn(0).getInt64();
+  if (last.step()) {
+    known.unchanged = last.text(1) == item.title && last.text(2) == item.link.value_or("");
+    known.article = last.int64(0);
     known.edited = !known.unchanged;
     last.reset();
     return known;
   }
   // The same article under another key: another feed's copy, a new GUID, a moved link.
   for (const auto& url : keys.url_keys) {
-    known.article = query_id(sql_->by_key, url);
+    known.article = query_id(*sql_->by_key, url);
     if (known.article) break;
   }
   if (!known.article && keys.url_keys.empty())
-    known.article = query_id(sql_->by_key, keys.text_key);
+    known.article = query_id(*sql_->by_key, keys.text_key);
   if (known.article)
-    known.edited = query_id(sql_->seen_in_feed, *known.article, batch.feed).has_value();
+    known.edited = query_id(*sql_->seen_in_feed, *known.article, batch.feed).has_value();
   return known;
 }
 
@@ -224,29 +212,28 @@ std::int64_t ArticleWriter::update_article(Batch& batch, const MatchedItem& matc
                                            bool edited) {
   const Item& item = matched.item;
   const std::int64_t now = batch.parsed.fetched_at;
-  SQLite::Statement& story_of = sql_->story_of;
-  story_of.reset();
-  story_of.bind(1, static_cast<int64_t>(article));
-  bool had_story = story_of.executeStep() && !story_of.getColumn(0).isNull();
+  sql::Statement& story_of = *sql_->story_of;
+  bind_all(story_of, article);
+  bool had_story = story_of.step() && !story_of.is_null(0);
   story_of.reset();
   if (edited) {
     // The edit's trigger takes the old text out of the index: it must be in it.
     if (std::find(unindexed_.begin(), unindexed_.end(), article) != unindexed_.end())
       index_unindexed();
-    run(sql_->edit, item.title, item.summary, had_story ? item.content : kNoContent, now, now,
+    run(*sql_->edit, item.title, item.summary, had_story ? item.content : kNoContent, now, now,
         article);
     ++batch.stats.updated;
   } else {
-    run(sql_->touch, now, article);
+    run(*sql_->touch, now, article);
   }
   if (!had_story) {
     if (auto story = join_story(batch, matched)) {
-      run(sql_->promote, *story, keys.signature_json, item.title, item.summary, item.content,
+      run(*sql_->promote, *story, keys.signature_json, item.title, item.summary, item.content,
           article);
       batch.cluster(article, *story, keys.signature);
     }
   }
-  run(sql_->touch_story, now, article);
+  run(*sql_->touch_story, now, article);
   return article;
 }
 
@@ -260,13 +247,13 @@ std::int64_t ArticleWriter::insert_article(Batch& batch, const MatchedItem& matc
   const std::string& canonical = keys.url_keys.empty() ? keys.text_key : keys.url_keys[0];
   std::optional<std::string> shown;
   if (item.link && !item.link->empty()) shown = without_tracking(*item.link);
-  run(sql_->article, canonical, shown, item.title, item.summary, story ? item.content : kNoContent,
-      item.author, item.published ? item.published : item.updated, now, now, batch.feed, story,
-      keys.outlet, keys.signature_json);
-  std::int64_t article = db_.getLastInsertRowid();
+  std::int64_t article = *query_id(*sql_->article, canonical, shown, item.title, item.summary,
+                                   story ? item.content : kNoContent, item.author,
+                                   item.published ? item.published : item.updated, now, now,
+                                   batch.feed, story, keys.outlet, keys.signature_json);
   if (story) {
     unindexed_.push_back(article);
-    run(sql_->touch_story, now, article);
+    run(*sql_->touch_story, now, article);
     batch.cluster(article, *story, keys.signature);
   } else {
     ++batch.stats.unmatched;
@@ -283,18 +270,18 @@ std::optional<std::int64_t> ArticleWriter::join_story(const Batch& batch,
 
 void ArticleWriter::add_sighting(Batch& batch, const Item& item, const PreparedItem& keys,
                                  const std::string& item_key, std::int64_t article, bool edited) {
-  for (const auto& url : keys.url_keys) run(sql_->add_key, url, article);
-  run(sql_->add_key, keys.text_key, article);
+  for (const auto& url : keys.url_keys) run(*sql_->add_key, url, article);
+  run(*sql_->add_key, keys.text_key, article);
   // What the feed held at its first poll, or an edit of what it showed before, is not news.
   std::int64_t news = !batch.first_poll && !edited ? 1 : 0;
-  run(sql_->sighting, article, batch.feed, item_key, item.link, item.guid, item.title, keys.outlet,
+  run(*sql_->sighting, article, batch.feed, item_key, item.link, item.guid, item.title, keys.outlet,
       batch.parsed.fetched_at, news);
   ++batch.stats.new_sightings;
 }
 
 void ArticleWriter::add_matches(std::int64_t article, const MatchSet& matches) {
   for (const Evidence& evidence : matches.evidence) {
-    run(sql_->match, article, evidence.topic, std::string(field_name(evidence.field)),
+    run(*sql_->match, article, evidence.topic, std::string(field_name(evidence.field)),
         evidence.term, static_cast<std::int64_t>(evidence.offset), evidence.concept_id,
         evidence.rule);
   }

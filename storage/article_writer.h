@@ -17,19 +17,16 @@
 #include <vector>
 
 #include "storage/parsed_batch.h"
+#include "storage/sql.h"
 #include "storage/story_clusterer.h"
 #include "storage/story_table.h"
-
-namespace SQLite {
-class Database;
-}
 
 namespace newswatch {
 
 class ArticleWriter {
  public:
-  // `db` and `stories` must outlive the writer.
-  ArticleWriter(SQLite::Database& db, StoryTable& stories);
+  // `db` and `stories` must outlive the writer. On sql.h: either backend.
+  ArticleWriter(sql::Connection& db, StoryTable& stories);
   ~ArticleWriter();
   ArticleWriter(const ArticleWriter&) = delete;
   ArticleWriter& operator=(const ArticleWriter&) = delete;
@@ -44,7 +41,7 @@ class ArticleWriter {
   // Stores one batch. Each relevant article written joins `clusterer` and is appended to
   // `unclustered`, the articles the next recluster looks at; every new article's signature
   // counts towards the clusterer's document frequencies. Throws std::runtime_error when the
-  // feed is not registered, SQLite::Exception when the database fails.
+  // feed is not registered, sql::Error when the database fails.
   WriteStats write(const ParsedBatch& batch, StoryClusterer& clusterer,
                    std::vector<std::int64_t>& unclustered);
 
@@ -72,14 +69,13 @@ class ArticleWriter {
   void add_matches(std::int64_t article, const MatchSet& matches);
   void index_unindexed();
 
-  SQLite::Database& db_;
   StoryTable& stories_;
   std::unique_ptr<Statements> sql_;
   // Read once per transaction, which holds the write lock: tombstones are looked up only
   // when there are any.
   bool tombstones_ = true;
-  // Relevant articles inserted in this transaction and not yet in articles_fts. FTS5 writes a
-  // segment of its index per statement that changes it: one statement for them all.
+  // Relevant articles inserted in this transaction and not yet in articles_fts (SQLite's). FTS5
+  // writes a segment of its index per statement that changes it: one statement for them all.
   std::vector<std::int64_t> unindexed_;
 };
 

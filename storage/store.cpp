@@ -78,7 +78,7 @@ StoryTable& Store::story_table() {
 }
 
 ArticleWriter& Store::writer() {
-  if (!writer_) writer_ = std::make_unique<ArticleWriter>(*db_, story_table());
+  if (!writer_) writer_ = std::make_unique<ArticleWriter>(*sql_, story_table());
   return *writer_;
 }
 

@@ -11,6 +11,7 @@
 
 #include "pg_server.h"
 #include "storage/alert_ledger.h"
+#include "storage/article_writer.h"
 #include "storage/bind.h"
 #include "storage/pg_connection.h"
 #include "storage/schema.h"
@@ -371,4 +372,92 @@ TEST_CASE("an alert fires once per hook and story, with the story read back, on 
   CHECK(after->empty());
   CHECK(db.rows("SELECT hook, state, attempts, last_error FROM alerts") ==
         std::vector<std::string>{"desk|sent|1|-"});
+}
+
+namespace {
+
+MatchedItem relevant(const std::string& guid, const std::string& link, const std::string& title) {
+  MatchedItem m;
+  m.item.guid = guid;
+  m.item.link = link;
+  m.item.title = title;
+  m.item.summary = "The IRGC navy seized a tanker in the Strait of Hormuz.";
+  m.item.published = 1796601000;
+  m.matches.relevant = true;
+  m.matches.topics = {"hormuz"};
+  m.matches.evidence = {{"hormuz", ItemField::kTitle, "hormuz", 0, "", "test.toml:1"},
+                        {"hormuz", ItemField::kSummary, "hormuz", 40, "", "test.toml:1"}};
+  return m;
+}
+
+// Writes `items` as one poll of `feed` in one transaction, as Store::write does.
+WriteStats write(sql::Connection& db, ArticleWriter& writer, StoryClusterer& clusterer,
+                 const std::string& feed, std::vector<MatchedItem> items, UnixSeconds at) {
+  ParsedBatch batch;
+  batch.feed.url = feed;
+  batch.feed.last_status = 200;
+  batch.feed.last_polled_at = at;
+  batch.fetched_at = at;
+  batch.items = std::move(items);
+  std::vector<std::int64_t> unclustered;
+  sql::Transaction transaction(db, true);
+  writer.start_transaction();
+  WriteStats stats = writer.write(batch, clusterer, unclustered);
+  writer.finish_transaction();
+  transaction.commit();
+  return stats;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "the article writer keeps one article per story copy, a sighting per feed, both backends") {
+  auto backend = GENERATE(sql::Backend::sqlite, sql::Backend::postgresql);
+  INFO(name_of(backend));
+  Migrated db(backend);
+  db->execute(
+      "INSERT INTO feeds (url, title, created_at) VALUES ('https://a.example/rss', 'A', 0), "
+      "('https://b.example/rss', 'B', 0)");
+  StoryTable stories(*db);
+  ArticleWriter writer(*db, stories);
+  StoryClusterer clusterer;
+  MatchedItem tanker = relevant("a-1", "https://news.example/tanker?utm_source=rss",
+                                "Tanker seized in the Strait of Hormuz");
+  MatchedItem weather = tanker;
+  weather.item.guid = "a-2";
+  weather.item.link = "https://news.example/weather";
+  weather.item.title = "Weather in Doha";
+  weather.matches = {};
+  WriteStats first =
+      write(*db, writer, clusterer, "https://a.example/rss", {tanker, weather}, 1796601600);
+  CHECK(first.new_articles == 1);
+  CHECK(first.unmatched == 1);
+  CHECK(first.new_sightings == 2);
+
+  MatchedItem copy = tanker;  // another feed's copy, tracking removed from its link
+  copy.item.guid = "b-7";
+  copy.item.link = "https://news.example/tanker";
+  WriteStats second = write(*db, writer, clusterer, "https://b.example/rss", {copy}, 1796601700);
+  CHECK(second.new_articles == 0);
+  CHECK(second.new_sightings == 1);
+  WriteStats again = write(*db, writer, clusterer, "https://a.example/rss", {tanker}, 1796601800);
+  CHECK(again.known == 1);
+
+  CHECK(db.rows("SELECT id, story_id IS NULL, url, title, last_seen FROM articles ORDER BY id") ==
+        std::vector<std::string>{
+            (backend == sql::Backend::sqlite ? "1|0|" : "1|f|") +
+                std::string("https://news.example/tanker|Tanker seized in the Strait of Hormuz|"
+                            "1796601700"),
+            (backend == sql::Backend::sqlite ? "2|1|" : "2|t|") +
+                std::string("https://news.example/weather|Weather in Doha|1796601600")});
+  // Each feed's first poll: what it held then is not news.
+  CHECK(db.rows("SELECT article_id, feed_id, news FROM sightings ORDER BY id") ==
+        std::vector<std::string>{"1|1|0", "2|1|0", "1|2|0"});
+  // The term matched in title and summary: one row a field.
+  CHECK(db.rows("SELECT topic, field, term FROM matches ORDER BY field") ==
+        std::vector<std::string>{"hormuz|summary|hormuz", "hormuz|title|hormuz"});
+  CHECK(db.rows("SELECT id, first_seen, last_seen FROM stories") ==
+        std::vector<std::string>{"1|1796601600|1796601700"});
+  CHECK(db.rows("SELECT title, first_success_at FROM feeds ORDER BY id") ==
+        std::vector<std::string>{"A|1796601600", "B|1796601700"});
 }
