@@ -18,6 +18,7 @@
 #include "storage/sql_sqlite.h"
 #include "storage/store.h"
 #include "storage/story_table.h"
+#include "store_batches.h"
 #include "test_support.h"
 
 using namespace newswatch;
@@ -393,12 +394,7 @@ MatchedItem relevant(const std::string& guid, const std::string& link, const std
 // Writes `items` as one poll of `feed` in one transaction, as Store::write does.
 WriteStats write(sql::Connection& db, ArticleWriter& writer, StoryClusterer& clusterer,
                  const std::string& feed, std::vector<MatchedItem> items, UnixSeconds at) {
-  ParsedBatch batch;
-  batch.feed.url = feed;
-  batch.feed.last_status = 200;
-  batch.feed.last_polled_at = at;
-  batch.fetched_at = at;
-  batch.items = std::move(items);
+  ParsedBatch batch = test::batch_for(feed, std::move(items), at);
   std::vector<std::int64_t> unclustered;
   sql::Transaction transaction(db, true);
   writer.start_transaction();

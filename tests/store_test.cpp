@@ -10,9 +10,11 @@
 #include <thread>
 
 #include "storage/store_reader.h"
+#include "store_batches.h"
 #include "test_support.h"
 
 using namespace newswatch;
+using newswatch::test::batch_for;
 using newswatch::test::TempDir;
 
 // The version the newest migration leaves (storage/migrations/NNNN_name.sql): a database at
@@ -37,17 +39,6 @@ static MatchedItem relevant_item(std::string guid, std::string link, std::string
   m.matches.evidence = {
       {"hormuz", ItemField::kTitle, "strait of hormuz", 7, "hormuz_strait", "test.toml:3"}};
   return m;
-}
-
-static ParsedBatch batch_for(const std::string& feed_url, std::vector<MatchedItem> items,
-                             UnixSeconds at = 1750000000) {
-  ParsedBatch batch;
-  batch.feed.url = feed_url;
-  batch.feed.last_status = 200;
-  batch.feed.last_polled_at = at;
-  batch.fetched_at = at;
-  batch.items = std::move(items);
-  return batch;
 }
 
 // A new store in `dir` with the feeds a.example (title "A") and b.example (title "B").
