@@ -77,9 +77,13 @@ class PgStatement : public sql::Statement {
       std::vector<const char*> values;
       for (const auto& parameter : parameters_)
         values.push_back(parameter ? parameter->c_str() : nullptr);
-      result_.reset(PQexecPrepared(connection_, name_.c_str(), static_cast<int>(values.size()),
-                                   values.data(), nullptr, nullptr, 0));
-      check(connection_, result_.get());
+      // Kept only when it succeeded: after a failure the next step runs the statement again,
+      // as SQLite's does once reset.
+      ResultPtr result(PQexecPrepared(connection_, name_.c_str(), static_cast<int>(values.size()),
+                                      values.data(), nullptr, nullptr, 0),
+                       PQclear);
+      check(connection_, result.get());
+      result_ = std::move(result);
       row_ = -1;
     }
     return ++row_ < PQntuples(result_.get());

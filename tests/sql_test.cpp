@@ -149,6 +149,8 @@ TEST_CASE("a transaction is rolled back unless committed, and a broken constrain
   } catch (const sql::Error& e) {
     CHECK(e.kind() == sql::Error::Kind::constraint);
   }
+  // Stepped again, a failed statement runs again, and fails again.
+  CHECK_THROWS_AS(add->step(), sql::Error);
   CHECK_THROWS_AS(db->prepare("SELECT nothing FROM no_such_table"), sql::Error);
 }
 
