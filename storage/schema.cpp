@@ -16,12 +16,6 @@
 namespace newswatch {
 namespace {
 
-constexpr int latest_version() {
-  int version = 0;
-  for (const auto& m : kMigrations) version = m.version;
-  return version;
-}
-
 // Version 4 keys articles by their canonical URL; those stored before were keyed by the link
 // as published, which SQL alone cannot canonicalize.
 void add_canonical_keys(SQLite::Database& db) {
@@ -85,10 +79,10 @@ Result<void> migrate(SQLite::Database& db) {
     // database at once apply each migration exactly once.
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     int current = schema_version(db);
-    if (current > latest_version()) {
+    if (current > latest_version(kMigrations)) {
       return fail("database schema version " + std::to_string(current) +
-                  " is newer than this newswatch understands (" + std::to_string(latest_version()) +
-                  ")");
+                  " is newer than this newswatch understands (" +
+                  std::to_string(latest_version(kMigrations)) + ")");
     }
     if (migration.version <= current) continue;
     drop_views(db);

@@ -13,12 +13,6 @@ namespace {
 // The advisory lock of newswatch's schema changes: any number, the same for every daemon.
 constexpr const char* kLockSchema = "SELECT pg_advisory_xact_lock(4658213)";
 
-constexpr int latest_version() {
-  int version = 0;
-  for (const auto& m : kPgMigrations) version = m.version;
-  return version;
-}
-
 void set_version(sql::Connection& db, int version) {
   db.execute("DELETE FROM newswatch_schema");
   db.execute("INSERT INTO newswatch_schema (version) VALUES (" + std::to_string(version) + ")");
@@ -40,10 +34,10 @@ Result<void> migrate_postgresql(sql::Connection& db) {
       db.execute(kLockSchema);
       db.execute("CREATE TABLE IF NOT EXISTS newswatch_schema (version INTEGER NOT NULL)");
       int current = postgresql_schema_version(db);
-      if (current > latest_version())
+      if (current > latest_version(kPgMigrations))
         return fail("database schema version " + std::to_string(current) +
                     " is newer than this newswatch understands (" +
-                    std::to_string(latest_version()) + ")");
+                    std::to_string(latest_version(kPgMigrations)) + ")");
       if (migration.version <= current) continue;
       db.execute(migration.sql);
       set_version(db, migration.version);
