@@ -9,6 +9,8 @@
 
 #include "daemon/commands.h"
 #include "daemon/config.h"
+#include "storage/database_name.h"
+#include "storage/store.h"
 
 namespace newswatch {
 namespace {
@@ -98,8 +100,15 @@ int check_config_command(const Args& args) {
     for (auto& topic : TopicPack::builtin().topics)
       topics.emplace_back(std::move(topic), "iran-us.toml (built in)");
   }
+  // A PostgreSQL database is reached now: a server that is down, a wrong password or a role
+  // that may not write is found here, not at the daemon's start.
+  if (auto reachable = Store::check_access(config->database); !reachable) {
+    print_lines(reachable.error().message);
+    return 1;
+  }
   std::printf("%s: ok (%zu feeds, %zu topics, %zu alerts, database %s)\n", path.c_str(),
-              config->feeds.size(), topics.size(), config->alerts.size(), config->database.c_str());
+              config->feeds.size(), topics.size(), config->alerts.size(),
+              redacted_database(config->database).c_str());
   print_topics(topics);
   return 0;
 }

@@ -13,6 +13,7 @@
 #include "base/read_file.h"
 #include "base/toml_errors.h"
 #include "daemon/opml.h"
+#include "storage/database_name.h"
 #include "topics/topic_pack.h"
 
 namespace newswatch {
@@ -201,7 +202,8 @@ std::string listen_of(const toml::value& value, const std::string& table,
 void apply_key(Config& config, const std::string& key, const toml::value& value,
                Problems& problems) {
   if (key == "database") {
-    config.database = relative_to(config.source, string_of(value, quoted(key)));
+    std::string database = string_of(value, quoted(key));
+    config.database = is_postgresql(database) ? database : relative_to(config.source, database);
   } else if (key == "topics") {
     if (!value.is_array()) reject(value, "'topics' must be an array of file names");
     for (const auto& t : value.as_array())

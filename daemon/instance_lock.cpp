@@ -8,9 +8,13 @@
 #include <cerrno>
 #include <cstring>
 
+#include "storage/database_name.h"
+
 namespace newswatch {
 
 Result<InstanceLock> InstanceLock::acquire(const std::string& database) {
+  // PostgreSQL's is the store's (StoreOptions::sole_daemon): no file beside a URI.
+  if (is_postgresql(database)) return InstanceLock(UniqueFd());
   std::string path = path_of(database);
   UniqueFd fd(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   if (fd.get() < 0) {

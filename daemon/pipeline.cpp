@@ -15,6 +15,7 @@
 #include "feeds/encoding.h"
 #include "feeds/parser.h"
 #include "feeds/shown_text.h"
+#include "storage/database_name.h"
 
 namespace newswatch {
 namespace {
@@ -59,7 +60,7 @@ Pipeline::Pipeline(const Config& config, Store store, std::shared_ptr<const Matc
                    const Clock& clock, Metrics& metrics)
     : clock_(clock),
       metrics_(metrics),
-      database_(config.database),
+      database_(redacted_database(config.database)),  // as logs show it
       wal_limit_(store_options_of(config).wal_limit),
       max_items_(config.max_items),
       unmatched_retention_s_(unmatched_retention_of(config)),

@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "daemon/config_options.h"
+#include "storage/database_name.h"
 #include "storage/store_reader.h"
 
 namespace newswatch {
@@ -86,7 +87,8 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
 // What a reload cannot change is said, not silently kept.
 void Poller::warn_restart_only(const Config& config) const {
   if (config.database != database_)
-    spdlog::warn("a new database path ({}) takes effect only after a restart", config.database);
+    spdlog::warn("a new database ({}) takes effect only after a restart",
+                 redacted_database(config.database));
   if (config.wal_limit != store_options_.wal_limit)
     spdlog::warn("a new wal_limit takes effect only after a restart");
   if (config.metrics_listen.has_value() != metrics_listen_.has_value())
@@ -145,6 +147,7 @@ Metrics::Snapshot Poller::metrics_snapshot() {
   }
   std::error_code error;
   for (const char* suffix : {"", "-wal"}) {
+    if (is_postgresql(database_)) break;  // the server's files, not this machine's
     auto size = std::filesystem::file_size(database_ + suffix, error);
     if (!error) snapshot.database_bytes += static_cast<std::int64_t>(size);
   }

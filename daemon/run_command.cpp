@@ -17,6 +17,7 @@
 #include "daemon/logging.h"
 #include "daemon/notifier.h"
 #include "daemon/poller.h"
+#include "storage/database_name.h"
 
 namespace newswatch {
 namespace {
@@ -30,7 +31,8 @@ Polls the configured feeds and stores the items that match the topic packs.
   --config FILE   the configuration (default: /etc/newswatch/newswatch.toml if it exists,
                   else built-in defaults: database ./newswatch.db, the Iran–US topic pack)
   --feeds FILE    poll the feeds of this OPML or TOML feed list instead of the config's
-  --db PATH       the SQLite database (overrides the config's 'database')
+  --db PATH       the database (overrides the config's 'database'): a SQLite file, or
+                  a postgresql:// URI
   --once          poll every enabled feed now, store, and exit 0; only a pending
                   Retry-After from a server delays a feed
   --log-level L   trace, debug, info, warn or error (overrides the config's 'log_level')
@@ -170,7 +172,9 @@ int run_command(const Args& args) {
     log_lines(spdlog::level::err, lock.error().message);
     return 1;
   }
-  auto store = Store::open(config.database, store_options_of(config));
+  StoreOptions store_options = store_options_of(config);
+  store_options.sole_daemon = true;
+  auto store = Store::open(config.database, store_options);
   if (!store) {
     log_lines(spdlog::level::err, store.error().message);
     return 1;
@@ -192,7 +196,7 @@ int run_command(const Args& args) {
     return 1;
   }
   spdlog::info("newswatch {}: {} feeds, {} topics, database {}", NEWSWATCH_VERSION,
-               config.feeds.size(), topics, config.database);
+               config.feeds.size(), topics, redacted_database(config.database));
   // Configuration loaded, database open, feeds registered: ready, before the first round,
   // which may take long.
   notifier.ready(std::to_string(config.feeds.size()) + " feeds; first round under way");

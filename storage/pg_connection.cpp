@@ -5,7 +5,6 @@
 #include <charconv>
 #include <cstdio>
 #include <optional>
-#include <regex>
 #include <vector>
 
 namespace newswatch {
@@ -92,6 +91,12 @@ class PgStatement : public sql::Statement {
   void clear_bindings() override {
     for (auto& parameter : parameters_) parameter.reset();
   }
+  std::int64_t changes() const override {
+    std::string_view count = result_ ? PQcmdTuples(result_.get()) : "";
+    std::int64_t number = 0;
+    std::from_chars(count.data(), count.data() + count.size(), number);
+    return number;
+  }
 
   bool is_null(int column) const override { return PQgetisnull(result_.get(), row_, column); }
   std::int64_t int64(int column) const override {
@@ -154,20 +159,14 @@ void PgConnection::execute(const std::string& sql) {
   check(connection_, result.get());
 }
 
-void PgConnection::begin(bool) { execute("BEGIN"); }
-
-bool is_postgresql(const std::string& database) {
-  return database.starts_with("postgresql://") || database.starts_with("postgres://");
-}
-
-std::string redacted_database(const std::string& database) {
-  static const std::regex in_user_part(R"(^(postgres(?:ql)?://[^:@/?]*:)[^@/?]*@)");
-  static const std::regex in_query(R"(([?&]password=)[^&]*)");
-  static const std::regex in_pairs(R"((^|\s)(password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*))");
-  if (is_postgresql(database))
-    return std::regex_replace(std::regex_replace(database, in_user_part, "$1***@"), in_query,
-                              "$1***");
-  return std::regex_replace(database, in_pairs, "$1$2***");
+// Writers take turns, as on SQLite, whose BEGIN IMMEDIATE takes the database's one write
+// lock: a transaction for writing holds newswatch's write lock (an advisory lock, released when
+// it ends), so that daemons sharing the database write their batches and merge their stories
+// one at a time, each on what the one before committed. A reader's transaction reads one
+// snapshot, as SQLite's does in WAL mode (PostgreSQL's default takes one per statement).
+void PgConnection::begin(bool for_writing) {
+  execute(for_writing ? "BEGIN; SELECT pg_advisory_xact_lock(4658214)"
+                      : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
 }
 
 }  // namespace newswatch

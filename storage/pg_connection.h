@@ -9,6 +9,7 @@
 #include <string>
 
 #include "base/result.h"
+#include "storage/database_name.h"
 #include "storage/sql.h"
 
 struct pg_conn;
@@ -36,13 +37,5 @@ class PgConnection : public sql::Connection {
   pg_conn* connection_;
   int statements_ = 0;  // prepared so far, for their names
 };
-
-// Is `database` a PostgreSQL one (a postgresql:// or postgres:// URI) rather than the path of
-// a SQLite file?
-bool is_postgresql(const std::string& database);
-
-// `database` with its password, in the URI's user part, its query or a key=value pair,
-// shown as "***": what logs, metrics and messages may show of it.
-std::string redacted_database(const std::string& database);
 
 }  // namespace newswatch

@@ -31,4 +31,9 @@ Result<void> migrate_postgresql(sql::Connection& db);
 // The schema version of a PostgreSQL database; 0 before its first migration.
 int postgresql_schema_version(sql::Connection& db);
 
+// Whether the connected role can run newswatch on `db`: create the schema in a new database,
+// or read and write its tables; a database of a newer schema is refused. Says which, on one
+// line.
+Result<void> check_postgresql_access(sql::Connection& db);
+
 }  // namespace newswatch

@@ -53,6 +53,9 @@ class Statement {
   virtual void reset() = 0;
   virtual void clear_bindings() = 0;
 
+  // The rows the last run inserted, updated or deleted, once stepped to its end.
+  virtual std::int64_t changes() const = 0;
+
   // The current row's columns, counted from 0. A text lives until the next step or reset.
   virtual bool is_null(int column) const = 0;
   virtual std::int64_t int64(int column) const = 0;
@@ -69,7 +72,8 @@ class Connection {
   // Runs statements without parameters, separated by semicolons (a migration, BEGIN).
   virtual void execute(const std::string& sql) = 0;
   // Starts a transaction; one `for_writing` takes the write lock at once (SQLite's BEGIN
-  // IMMEDIATE), so that it never fails half-way for another writer's lock.
+  // IMMEDIATE), so that it never fails half-way for another writer's lock; one not for
+  // writing reads one snapshot of the database, and writes nothing.
   virtual void begin(bool for_writing) = 0;
 };
 

@@ -53,6 +53,7 @@ class SqliteStatement : public Statement {
   bool step() override {
     int code = sqlite3_step(statement_);
     if (code == SQLITE_ROW) return true;
+    if (code == SQLITE_DONE) changes_ = sqlite3_changes64(database_);
     if (code != SQLITE_DONE) {
       sqlite3_reset(statement_);  // a failed statement holds no lock
       check(database_, code);
@@ -61,6 +62,7 @@ class SqliteStatement : public Statement {
   }
   void reset() override { sqlite3_reset(statement_); }
   void clear_bindings() override { sqlite3_clear_bindings(statement_); }
+  std::int64_t changes() const override { return changes_; }
 
   bool is_null(int column) const override {
     return sqlite3_column_type(statement_, column) == SQLITE_NULL;
@@ -77,6 +79,7 @@ class SqliteStatement : public Statement {
  private:
   sqlite3* database_;
   sqlite3_stmt* statement_ = nullptr;
+  std::int64_t changes_ = 0;
 };
 
 }  // namespace

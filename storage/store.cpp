@@ -11,6 +11,7 @@
 
 #include "storage/article_writer.h"
 #include "storage/bind.h"
+#include "storage/pg_connection.h"
 #include "storage/schema.h"
 #include "storage/sql_sqlite.h"
 #include "storage/story_table.h"
@@ -35,18 +36,16 @@ void set_wal_mode(SQLite::Database& db, int timeout_ms) {
 
 }  // namespace
 
-Store::Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options)
-    : db_(std::move(db)),
-      sql_(std::make_unique<sql::SqliteConnection>(*db_)),
-      path_(std::move(path)),
-      options_(options) {}
+Store::Store(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connection> sql,
+             std::string path, StoreOptions options)
+    : db_(std::move(db)), sql_(std::move(sql)), path_(std::move(path)), options_(options) {}
 
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&& other) noexcept {
   writer_.reset();  // statements finalized before the connection they belong to is closed
   stories_.reset();
-  db_ = std::move(other.db_);
   sql_ = std::move(other.sql_);
+  db_ = std::move(other.db_);
   path_ = std::move(other.path_);
   options_ = other.options_;
   largest_write_ = other.largest_write_;
@@ -59,12 +58,13 @@ Store& Store::operator=(Store&& other) noexcept {
   return *this;
 }
 Store::~Store() {
-  if (!db_) return;  // moved from
+  writer_.reset();
+  stories_.reset();
+  if (!db_) return;  // moved from, or PostgreSQL's
   // Empties the log for readers who come after, without the exclusive lock SQLite's own
   // checkpoint on close takes (turned off in open()): a sqlite3 reader starting then would
   // be told "database is locked".
-  writer_.reset();
-  stories_.reset();
+  sql_.reset();
   try {
     db_->exec("PRAGMA wal_checkpoint(TRUNCATE)");
   } catch (const SQLite::Exception&) {
@@ -83,6 +83,21 @@ ArticleWriter& Store::writer() {
 }
 
 Result<Store> Store::open(const std::string& path, const StoreOptions& options) {
+  if (is_postgresql(path)) {
+    auto connection = PgConnection::open(path);
+    if (!connection) return fail(redacted_database(path) + ": " + connection.error().message);
+    if (auto migrated = migrate_postgresql(**connection); !migrated)
+      return fail(redacted_database(path) + ": " + migrated.error().message);
+    // A session's advisory lock: released when the connection ends, however the daemon ends.
+    if (options.sole_daemon) {
+      auto lock = (*connection)->prepare("SELECT pg_try_advisory_lock(4658215)");
+      if (!lock->step() || lock->int64(0) != 1)
+        return fail("another newswatch is running on " + redacted_database(path) +
+                    ": one database takes one daemon for now; stop that one, or give this one "
+                    "another database (--db)");
+    }
+    return Store(nullptr, std::move(*connection), path, options);
+  }
   try {
     auto db = std::make_unique<SQLite::Database>(
         path, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE | SQLite::OPEN_FULLMUTEX);
@@ -102,63 +117,73 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     db->exec("PRAGMA synchronous = NORMAL");
     db->exec("PRAGMA journal_size_limit = " + std::to_string(options.wal_limit));
     if (auto migrated = migrate(*db); !migrated) return fail(migrated.error());
-    return Store(std::move(db), path, options);
+    auto connection = std::make_unique<sql::SqliteConnection>(*db);
+    return Store(std::move(db), std::move(connection), path, options);
   } catch (const SQLite::Exception& e) {
     return fail(path + ": " + e.what());
   }
 }
 
+Result<void> Store::check_access(const std::string& database) {
+  if (!is_postgresql(database)) return {};
+  auto connection = PgConnection::open(database);
+  auto checked = connection ? check_postgresql_access(**connection) : fail(connection.error());
+  if (!checked) return fail(redacted_database(database) + ": " + checked.error().message);
+  return {};
+}
+
 Result<void> Store::register_feed(const std::string& url, const std::string& title,
                                   UnixSeconds now) {
   try {
-    SQLite::Statement upsert(*db_,
-                             "INSERT INTO feeds (url, title, created_at) VALUES (?, ?, ?) "
-                             "ON CONFLICT (url) DO UPDATE SET title = "
-                             "coalesce(nullif(excluded.title, ''), feeds.title)");
-    run(upsert, url, title, now);
+    auto upsert = sql_->prepare(
+        "INSERT INTO feeds (url, title, created_at) VALUES (?, ?, ?) "
+        "ON CONFLICT (url) DO UPDATE SET title = "
+        "coalesce(nullif(excluded.title, ''), feeds.title)");
+    run(*upsert, url, title, now);
     return {};
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::runtime_error& e) {
     return fail("registering feed " + url + ": " + e.what());
   }
 }
 
 Result<std::optional<FeedState>> Store::feed_state(const std::string& url) {
   try {
-    SQLite::Statement query(*db_,
-                            "SELECT url, coalesce(title, ''), coalesce(etag, ''), "
-                            "coalesce(last_modified, ''), coalesce(last_status, 0), "
-                            "coalesce(last_error, ''), error_count, last_polled_at, next_poll_at, "
-                            "disabled, coalesce(fetch_url, '') FROM feeds WHERE url = ?");
-    query.bind(1, url);
-    if (!query.executeStep()) return std::optional<FeedState>();
+    auto query = sql_->prepare(
+        "SELECT url, coalesce(title, ''), coalesce(etag, ''), "
+        "coalesce(last_modified, ''), coalesce(last_status, 0), "
+        "coalesce(last_error, ''), error_count, last_polled_at, next_poll_at, "
+        "disabled, coalesce(fetch_url, '') FROM feeds WHERE url = ?");
+    bind_all(*query, url);
+    if (!query->step()) return std::optional<FeedState>();
     FeedState state;
-    state.url = query.getColumn(0).getString();
-    state.title = query.getColumn(1).getString();
-    state.etag = query.getColumn(2).getString();
-    state.last_modified = query.getColumn(3).getString();
-    state.last_status = query.getColumn(4).getInt();
-    state.last_error = query.getColumn(5).getString();
-    state.error_count = query.getColumn(6).getInt();
-    if (!query.getColumn(7).isNull()) state.last_polled_at = query.getColumn(7).getInt64();
-    if (!query.getColumn(8).isNull()) state.next_poll_at = query.getColumn(8).getInt64();
-    state.disabled = query.getColumn(9).getInt() != 0;
-    state.fetch_url = query.getColumn(10).getString();
+    state.url = query->text(0);
+    state.title = query->text(1);
+    state.etag = query->text(2);
+    state.last_modified = query->text(3);
+    state.last_status = static_cast<int>(query->int64(4));
+    state.last_error = query->text(5);
+    state.error_count = static_cast<int>(query->int64(6));
+    if (!query->is_null(7)) state.last_polled_at = query->int64(7);
+    if (!query->is_null(8)) state.next_poll_at = query->int64(8);
+    state.disabled = query->int64(9) != 0;
+    state.fetch_url = query->text(10);
     return state;
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::runtime_error& e) {
     return fail("reading the state of feed " + url + ": " + e.what());
   }
 }
 
-Item stored_item(SQLite::Statement& row, int first) {
+Item stored_item(const sql::Statement& row, int first) {
   Item item;
-  item.title = row.getColumn(first).getString();
-  item.summary = row.getColumn(first + 1).getString();
-  item.content = row.getColumn(first + 2).getString();
-  if (!row.getColumn(first + 3).isNull()) item.published = row.getColumn(first + 3).getInt64();
+  item.title = row.text(first);
+  item.summary = row.text(first + 1);
+  item.content = row.text(first + 2);
+  if (!row.is_null(first + 3)) item.published = row.int64(first + 3);
   return item;
 }
 
 std::uintmax_t Store::wal_size() const {
+  if (!db_) return 0;  // PostgreSQL keeps its own log
   std::error_code error;
   auto size = std::filesystem::file_size(path_ + "-wal", error);
   return error ? 0 : size;
@@ -174,7 +199,7 @@ Result<void> Store::make_room_in_wal() {
   // Room for twice the largest batch written so far, and never less than half the log.
   std::uintmax_t room = std::max<std::uintmax_t>(2 * largest_write_, options_.wal_limit / 2);
   std::uintmax_t threshold = options_.wal_limit > room ? options_.wal_limit - room : 0;
-  if (wal_size() <= threshold) return {};
+  if (!db_ || wal_size() <= threshold) return {};
   auto deadline =
       std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.wal_wait_ms);
   for (;;) {
@@ -211,7 +236,7 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
     std::uintmax_t wal_before = wal_size();
     if (!clusterer_) load_clusterer();
     std::vector<WriteStats> stats;
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    sql::Transaction transaction(*sql_, true);
     ArticleWriter& articles = writer();
     articles.start_transaction();
     for (const ParsedBatch* batch : batches) {
@@ -225,7 +250,7 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
   } catch (const std::runtime_error& e) {
     clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time
     unclustered_.clear();
-    if (!dynamic_cast<const SQLite::Exception*>(&e) && !dynamic_cast<const sql::Error*>(&e))
+    if (!dynamic_cast<const sql::Error*>(&e))
       return fail(Error(std::string(e.what()) + ": " + *url, ErrorKind::not_stored, e.what()));
     return fail(Error("storing " + *url + ": " + e.what(), ErrorKind::not_stored, e.what()));
   }
@@ -243,33 +268,34 @@ Result<void> Store::record_alert(const std::string& hook, std::int64_t story, bo
 
 Result<int> Store::forget_unmatched(UnixSeconds before) {
   try {
-    SQLite::Statement prune(*db_, "DELETE FROM articles WHERE story_id IS NULL AND last_seen < ?");
-    prune.bind(1, static_cast<int64_t>(before));
-    return prune.exec();
-  } catch (const SQLite::Exception& e) {
+    auto prune = sql_->prepare("DELETE FROM articles WHERE story_id IS NULL AND last_seen < ?");
+    run(*prune, before);
+    return static_cast<int>(prune->changes());
+  } catch (const std::runtime_error& e) {
     return fail(std::string("forgetting unmatched items: ") + e.what());
   }
 }
 
 Result<int> Store::forget(const std::vector<std::int64_t>& articles) {
   try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
-    SQLite::Statement remove(*db_, "DELETE FROM articles WHERE id = ?");
+    sql::Transaction transaction(*sql_, true);
+    auto remove = sql_->prepare("DELETE FROM articles WHERE id = ?");
     int removed = 0;
     for (std::int64_t id : articles) {
-      remove.reset();
-      remove.bind(1, static_cast<int64_t>(id));
-      removed += remove.exec();
+      run(*remove, id);
+      removed += static_cast<int>(remove->changes());
     }
     transaction.commit();
     clusterer_.reset();
     unclustered_.clear();
     return removed;
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::runtime_error& e) {
     return fail(std::string("forgetting articles: ") + e.what());
   }
 }
 
-int Store::schema_version() { return newswatch::schema_version(*db_); }
+int Store::schema_version() {
+  return db_ ? newswatch::schema_version(*db_) : postgresql_schema_version(*sql_);
+}
 
 }  // namespace newswatch

@@ -1,11 +1,11 @@
 // The database: one SQLite file in WAL mode, so sqlite3 users can read while the daemon
-// writes. Store owns its connection; the daemon gives it to one writer thread. It is the front
-// of storage/: the schema (schema.h), article identity (article_identity.h), the article
-// writer (article_writer.h), the stories table (story_table.h), story clustering
-// (story_clusterer.h) and the alert ledger (alert_ledger.h) lie behind it. Readers beside the
-// daemon (stats, metrics, eval) use StoreReader (store_reader.h); no SQL is written outside
-// this folder. Its own members are in store.cpp (connection, feeds, the write-ahead log,
-// batches, forgetting), store_recluster.cpp and store_rematch.cpp.
+// writes, or a PostgreSQL database that several daemons share. Store owns its connection; the
+// daemon gives it to one writer thread. It is the front of storage/: the schema (schema.h), article
+// identity (article_identity.h), the article writer (article_writer.h), the stories table
+// (story_table.h), story clustering (story_clusterer.h) and the alert ledger (alert_ledger.h) lie
+// behind it. Readers beside the daemon (stats, metrics, eval) use StoreReader (store_reader.h); no
+// SQL is written outside this folder. Its own members are in store.cpp (connection, feeds, the
+// write-ahead log, batches, forgetting), store_recluster.cpp and store_rematch.cpp.
 #pragma once
 
 #include <cstdint>
@@ -25,7 +25,6 @@
 
 namespace SQLite {
 class Database;
-class Statement;
 }  // namespace SQLite
 
 namespace newswatch {
@@ -33,12 +32,13 @@ namespace newswatch {
 class ArticleWriter;
 class StoryTable;
 namespace sql {
-class SqliteConnection;
-}
+class Connection;
+class Statement;
+}  // namespace sql
 
 // An article as stored, read back from the columns title, summary, content and published of
 // `row`, from `first` on: what recluster and rematch match and sign again.
-Item stored_item(SQLite::Statement& row, int first);
+Item stored_item(const sql::Statement& row, int first);
 
 struct StoreOptions {
   int busy_timeout_ms = 5000;
@@ -48,14 +48,24 @@ struct StoreOptions {
   // grow it. It must hold one poll batch.
   std::size_t wal_limit = 64u << 20;
   int wal_wait_ms = 10000;
+  // PostgreSQL: refuse to open a database another store holding this option has open, as
+  // `newswatch run` does until daemons share the polling (feed leases, issue 22); a SQLite
+  // database has its lock file (daemon/instance_lock.h).
+  bool sole_daemon = false;
   // How alike two stories must be to merge (see StoryClusterer); `newswatch eval` sweeps it.
   double story_threshold = StoryClusterer::kDefaultThreshold;
 };
 
 class Store {
  public:
-  // Opens (creating if needed) the database at `path` and migrates it to the current schema.
+  // Opens the database `path` names and migrates it to the current schema: a SQLite file,
+  // created if needed, or a PostgreSQL database (a postgresql:// URI, is_postgresql()), whose
+  // password no error shows. On PostgreSQL, the write-ahead log options do not apply.
   static Result<Store> open(const std::string& path, const StoreOptions& options = {});
+  // Whether `database` can be opened: for PostgreSQL, the server reached, the role
+  // authenticated and allowed to create or write newswatch's tables; nothing is written. A
+  // SQLite file is not looked at (open() creates it).
+  static Result<void> check_access(const std::string& database);
   Store(Store&&) noexcept;
   Store& operator=(Store&&) noexcept;
   ~Store();
@@ -148,7 +158,8 @@ class Store {
   // about two weeks of a large watch (a thousand feeds).
   static constexpr int kTermArticles = 100000;
 
-  Store(std::unique_ptr<SQLite::Database> db, std::string path, StoreOptions options);
+  Store(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connection> sql,
+        std::string path, StoreOptions options);
   Result<void> make_room_in_wal();
   std::uintmax_t wal_size() const;
   void note_write(std::uintmax_t wal_before);  // keeps largest_write_ and last_write_
@@ -162,8 +173,8 @@ class Store {
   // the clusterer in order, a day clustered at a time; returns how many happened since `since`.
   int cluster_in_order(UnixSeconds context, UnixSeconds since);
 
-  std::unique_ptr<SQLite::Database> db_;
-  std::unique_ptr<sql::SqliteConnection> sql_;  // db_ as sql.h, for what has moved to it
+  std::unique_ptr<SQLite::Database> db_;  // SQLite's, for its log and PRAGMAs; null on PostgreSQL
+  std::unique_ptr<sql::Connection> sql_;  // every statement, on either backend
   std::string path_;
   StoreOptions options_;
   std::uintmax_t largest_write_ = 0;           // the most one write has added to the log

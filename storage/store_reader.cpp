@@ -7,58 +7,80 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "storage/bind.h"
+#include "storage/pg_connection.h"
+#include "storage/sql_sqlite.h"
+
 namespace newswatch {
 namespace {
 
-std::optional<std::string> text(const SQLite::Column& column) {
-  if (column.isNull()) return std::nullopt;
-  return column.getString();
+std::optional<std::string> text(const sql::Statement& row, int column) {
+  if (row.is_null(column)) return std::nullopt;
+  return std::string(row.text(column));
 }
 
-// Runs `read` on the connection, turning SQLite's exception into an Error with its message.
+int int_at(const sql::Statement& row, int column) { return static_cast<int>(row.int64(column)); }
+
+// Runs `read` on the connection, turning the backend's exception into an Error with its
+// message.
 template <typename Read>
 auto reading(Read read) -> Result<decltype(read())> {
   try {
     return read();
-  } catch (const SQLite::Exception& e) {
+  } catch (const std::runtime_error& e) {  // sql::Error, or SQLiteCpp's on opening
     return fail(std::string(e.what()));
   }
 }
 
+// The first column of the one row `sql` reads.
+std::int64_t one_number(sql::Connection& db, const std::string& sql) {
+  auto read = db.prepare(sql);
+  return read->step() ? read->int64(0) : 0;
+}
+
 }  // namespace
 
-StoreReader::StoreReader(std::unique_ptr<SQLite::Database> db) : db_(std::move(db)) {}
+StoreReader::StoreReader(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connection> sql)
+    : db_(std::move(db)), sql_(std::move(sql)) {}
 StoreReader::StoreReader(StoreReader&&) noexcept = default;
-StoreReader& StoreReader::operator=(StoreReader&&) noexcept = default;
-StoreReader::~StoreReader() = default;
+StoreReader& StoreReader::operator=(StoreReader&& other) noexcept {
+  sql_ = std::move(other.sql_);  // before the database it reads
+  db_ = std::move(other.db_);
+  return *this;
+}
+StoreReader::~StoreReader() { sql_.reset(); }
 
 Result<StoreReader> StoreReader::open(const std::string& path, int busy_timeout_ms) {
+  if (is_postgresql(path)) {
+    auto connection = PgConnection::open(path);
+    if (!connection) return fail(connection.error());
+    return StoreReader(nullptr, std::move(*connection));
+  }
   return reading([&] {
     auto db =
         std::make_unique<SQLite::Database>(path, SQLite::OPEN_READONLY | SQLite::OPEN_NOMUTEX);
     if (busy_timeout_ms > 0) db->setBusyTimeout(busy_timeout_ms);
-    return StoreReader(std::move(db));
+    auto connection = std::make_unique<sql::SqliteConnection>(*db);
+    return StoreReader(std::move(db), std::move(connection));
   });
 }
 
 Result<FeedHealth> StoreReader::feed_health() {
   return reading([&] {
     FeedHealth health;
-    SQLite::Statement feeds(*db_,
-                            "SELECT count(*), sum(disabled), "
-                            "sum(last_error IS NOT NULL AND NOT disabled) FROM feeds");
-    feeds.executeStep();
-    health.feeds = feeds.getColumn(0).getInt();
-    health.disabled = feeds.getColumn(1).getInt();
-    health.failing = feeds.getColumn(2).getInt();
-    SQLite::Statement failing(
-        *db_,
+    auto feeds = sql_->prepare(
+        "SELECT count(*), count(*) FILTER (WHERE disabled <> 0), "
+        "count(*) FILTER (WHERE last_error IS NOT NULL AND disabled = 0) FROM feeds");
+    feeds->step();
+    health.feeds = int_at(*feeds, 0);
+    health.disabled = int_at(*feeds, 1);
+    health.failing = int_at(*feeds, 2);
+    auto failing = sql_->prepare(
         "SELECT url, last_error, error_count, next_poll_at, disabled FROM feeds_v "
         "WHERE last_error IS NOT NULL ORDER BY error_count DESC, url");
-    while (failing.executeStep()) {
-      health.failing_feeds.push_back({text(failing.getColumn(0)), text(failing.getColumn(1)),
-                                      failing.getColumn(2).getInt(), text(failing.getColumn(3)),
-                                      failing.getColumn(4).getInt() != 0});
+    while (failing->step()) {
+      health.failing_feeds.push_back({text(*failing, 0), text(*failing, 1), int_at(*failing, 2),
+                                      text(*failing, 3), failing->int64(4) != 0});
     }
     return health;
   });
@@ -66,32 +88,28 @@ Result<FeedHealth> StoreReader::feed_health() {
 
 Result<std::vector<TopicDay>> StoreReader::last_day_by_topic() {
   return reading([&] {
-    SQLite::Statement day(*db_, R"sql(
+    auto day = sql_->prepare(R"sql(
       SELECT m.topic, count(DISTINCT a.id), count(DISTINCT a.story_id)
         FROM articles a JOIN matches m ON m.article_id = a.id
        WHERE a.story_id IS NOT NULL
          AND a.first_seen >= (SELECT max(first_seen) FROM articles) - 86400
        GROUP BY m.topic ORDER BY 2 DESC, m.topic)sql");
     std::vector<TopicDay> topics;
-    while (day.executeStep())
-      topics.push_back(
-          {text(day.getColumn(0)), day.getColumn(1).getInt(), day.getColumn(2).getInt()});
+    while (day->step()) topics.push_back({text(*day, 0), int_at(*day, 1), int_at(*day, 2)});
     return topics;
   });
 }
 
 Result<std::vector<StoryGlance>> StoreReader::newest_stories(int limit) {
   return reading([&] {
-    SQLite::Statement newest(*db_,
-                             "SELECT story_id, last_seen, articles, outlets, "
-                             "coalesce(topics, ''), title FROM stories_v "
-                             "ORDER BY last_seen DESC, story_id DESC LIMIT ?");
-    newest.bind(1, limit);
+    auto newest = sql_->prepare(
+        "SELECT story_id, last_seen, articles, outlets, coalesce(topics, ''), title "
+        "FROM stories_v ORDER BY last_seen DESC, story_id DESC LIMIT ?");
+    bind_all(*newest, std::int64_t{limit});
     std::vector<StoryGlance> stories;
-    while (newest.executeStep()) {
-      stories.push_back({newest.getColumn(0).getInt64(), text(newest.getColumn(1)),
-                         newest.getColumn(2).getInt(), newest.getColumn(3).getInt(),
-                         text(newest.getColumn(4)), text(newest.getColumn(5))});
+    while (newest->step()) {
+      stories.push_back({newest->int64(0), text(*newest, 1), int_at(*newest, 2), int_at(*newest, 3),
+                         text(*newest, 4), text(*newest, 5)});
     }
     return stories;
   });
@@ -100,27 +118,30 @@ Result<std::vector<StoryGlance>> StoreReader::newest_stories(int limit) {
 Result<KeptCounts> StoreReader::kept_counts() {
   return reading([&] {
     KeptCounts counts;
-    counts.articles =
-        db_->execAndGet("SELECT count(*) FROM articles WHERE story_id IS NOT NULL").getInt64();
-    counts.stories = db_->execAndGet("SELECT count(*) FROM stories").getInt64();
+    counts.articles = one_number(*sql_, "SELECT count(*) FROM articles WHERE story_id IS NOT NULL");
+    counts.stories = one_number(*sql_, "SELECT count(*) FROM stories");
     return counts;
   });
 }
 
 Result<std::int64_t> StoreReader::data_version() {
-  return reading([&] { return db_->execAndGet("PRAGMA data_version").getInt64(); });
+  return reading([&] {
+    // PostgreSQL's: the oldest transaction still running, which moves on as others commit.
+    return one_number(
+        *sql_, db_ ? "PRAGMA data_version" : "SELECT txid_snapshot_xmin(txid_current_snapshot())");
+  });
 }
 
 Result<std::vector<UrlSighting>> StoreReader::url_sightings() {
   return reading([&] {
-    SQLite::Statement sightings(*db_, "SELECT url, article_id, story_id FROM sightings_v");
+    auto sightings = sql_->prepare("SELECT url, article_id, story_id FROM sightings_v");
     std::vector<UrlSighting> found;
-    while (sightings.executeStep()) {
-      if (sightings.getColumn(0).isNull()) continue;
+    while (sightings->step()) {
+      if (sightings->is_null(0)) continue;
       UrlSighting& sighting = found.emplace_back();
-      sighting.url = sightings.getColumn(0).getString();
-      sighting.article_id = sightings.getColumn(1).getInt64();
-      if (!sightings.getColumn(2).isNull()) sighting.story_id = sightings.getColumn(2).getInt64();
+      sighting.url = sightings->text(0);
+      sighting.article_id = sightings->int64(1);
+      if (!sightings->is_null(2)) sighting.story_id = sightings->int64(2);
     }
     return found;
   });
@@ -128,10 +149,9 @@ Result<std::vector<UrlSighting>> StoreReader::url_sightings() {
 
 Result<std::vector<ArticleTopics>> StoreReader::article_topics() {
   return reading([&] {
-    SQLite::Statement kept(*db_, "SELECT article_id, coalesce(topics, '') FROM items_v");
+    auto kept = sql_->prepare("SELECT article_id, coalesce(topics, '') FROM items_v");
     std::vector<ArticleTopics> found;
-    while (kept.executeStep())
-      found.push_back({kept.getColumn(0).getInt64(), kept.getColumn(1).getString()});
+    while (kept->step()) found.push_back({kept->int64(0), std::string(kept->text(1))});
     return found;
   });
 }
@@ -149,54 +169,61 @@ struct Scope {
   std::int64_t since, until;
   std::optional<std::int64_t> story;
 
-  void bind(SQLite::Statement& statement) const {
-    statement.bind(1, since);
-    statement.bind(2, until);
-    if (story) statement.bind(3, *story);
+  void bind(sql::Statement& statement) const {
+    if (story) {
+      bind_all(statement, since, until, *story);
+    } else {
+      bind_all(statement, since, until);
+    }
   }
 };
 
 // The columns read_article() reads, from articles a joined with feeds f. All but a missing
-// link's fallback are in articles_kept_seen (schema 10), the language by the same expression:
-// a period's articles are read from the index, not from their rows.
-constexpr const char* kArticleColumns = R"sql(
+// link's fallback are in articles_kept_seen (schema 10), the language by the same expression
+// as the index's on each backend: a period's articles are read from the index, not from their
+// rows.
+std::string article_columns(sql::Backend backend) {
+  return std::string(R"sql(
     a.id, a.story_id, a.title,
     coalesce(a.url, CASE WHEN a.canonical_url LIKE 'http%' THEN a.canonical_url END),
     coalesce(nullif(a.outlet, ''), nullif(f.title, ''), f.url), a.first_seen, a.published,
-    coalesce(CASE WHEN json_valid(a.signature) THEN json_extract(a.signature, '$.language') END,
-             ''))sql";
+    coalesce()sql") +
+         (backend == sql::Backend::sqlite
+              ? "CASE WHEN json_valid(a.signature) THEN json_extract(a.signature, '$.language') "
+                "END"
+              : "a.signature ->> 'language'") +
+         ", '')";
+}
 
-ReportArticle read_article(SQLite::Statement& read) {
+ReportArticle read_article(const sql::Statement& read) {
   ReportArticle article;
-  article.id = read.getColumn(0).getInt64();
-  article.story_id = read.getColumn(1).getInt64();
-  article.title = read.getColumn(2).getString();
-  article.url = text(read.getColumn(3));
-  article.outlet = read.getColumn(4).getString();
-  article.first_seen = read.getColumn(5).getInt64();
-  if (!read.getColumn(6).isNull()) article.published = read.getColumn(6).getInt64();
-  article.language = read.getColumn(7).getString();
+  article.id = read.int64(0);
+  article.story_id = read.int64(1);
+  article.title = read.text(2);
+  article.url = text(read, 3);
+  article.outlet = read.text(4);
+  article.first_seen = read.int64(5);
+  if (!read.is_null(6)) article.published = read.int64(6);
+  article.language = read.text(7);
   return article;
 }
 
 // In the index's order, so that SQLite sorts nothing.
-std::vector<ReportArticle> read_report_articles(SQLite::Database& db, const Scope& scope) {
-  SQLite::Statement read(db, std::string("SELECT ") + kArticleColumns +
-                                 " FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE " +
-                                 report_scope(scope.story.has_value()) +
-                                 " ORDER BY a.first_seen, a.story_id");
-  scope.bind(read);
+std::vector<ReportArticle> read_report_articles(sql::Connection& db, const Scope& scope) {
+  auto read =
+      db.prepare("SELECT " + article_columns(db.backend()) +
+                 " FROM articles a JOIN feeds f ON f.id = a.feed_id WHERE " +
+                 report_scope(scope.story.has_value()) + " ORDER BY a.first_seen, a.story_id");
+  scope.bind(*read);
   std::vector<ReportArticle> articles;
-  while (read.executeStep()) articles.push_back(read_article(read));
+  while (read->step()) articles.push_back(read_article(*read));
   return articles;
 }
 
 // Topic and term names as ids, each name kept once.
 class Names {
  public:
-  int id(const SQLite::Column& column) {
-    std::string_view name(static_cast<const char*>(column.getBlob()),
-                          static_cast<std::size_t>(column.getBytes()));
+  int id(std::string_view name) {
     if (auto known = ids_.find(name); known != ids_.end()) return known->second;
     names_.emplace_back(name);
     return ids_.emplace(name, static_cast<int>(names_.size() - 1)).first->second;
@@ -235,18 +262,17 @@ class Names {
 // stored twice. SQLite gives them by article (the IN list is read in order, so it sorts
 // nothing) and the few of each article are sorted here, where SQLite's DISTINCT ... ORDER BY
 // sorted a month's 318,800 rows by their text.
-std::vector<ReportMatch> read_report_matches(SQLite::Database& db, const Scope& scope,
+std::vector<ReportMatch> read_report_matches(sql::Connection& db, const Scope& scope,
                                              std::vector<std::string>& names) {
-  SQLite::Statement read(db,
-                         "SELECT m.article_id, m.topic, m.term FROM matches m "
-                         "WHERE m.article_id IN (SELECT a.id FROM articles a WHERE " +
-                             report_scope(scope.story.has_value()) + ") ORDER BY m.article_id");
-  scope.bind(read);
+  auto read = db.prepare(
+      "SELECT m.article_id, m.topic, m.term FROM matches m "
+      "WHERE m.article_id IN (SELECT a.id FROM articles a WHERE " +
+      report_scope(scope.story.has_value()) + ") ORDER BY m.article_id");
+  scope.bind(*read);
   Names ids;
   std::vector<ReportMatch> matches;
-  while (read.executeStep())
-    matches.push_back(
-        {read.getColumn(0).getInt64(), ids.id(read.getColumn(1)), ids.id(read.getColumn(2))});
+  while (read->step())
+    matches.push_back({read->int64(0), ids.id(read->text(1)), ids.id(read->text(2))});
   names = ids.sort(matches);
   for (auto article = matches.begin(); article != matches.end();) {
     auto next = std::find_if(article, matches.end(), [&](const ReportMatch& match) {
@@ -259,28 +285,28 @@ std::vector<ReportMatch> read_report_matches(SQLite::Database& db, const Scope& 
   return matches;
 }
 
-std::vector<ReportStory> read_report_stories(SQLite::Database& db, const Scope& scope) {
-  SQLite::Statement read(db, R"sql(
+std::vector<ReportStory> read_report_stories(sql::Connection& db, const Scope& scope) {
+  auto read = db.prepare(R"sql(
       SELECT s.id, s.title, s.first_seen, s.last_seen,
              (SELECT count(*) FROM articles b WHERE b.story_id = s.id AND b.first_seen < ?1)
         FROM stories s
        WHERE s.id IN (SELECT a.story_id FROM articles a WHERE )sql" +
-                                 report_scope(scope.story.has_value()) + ") ORDER BY s.id");
-  scope.bind(read);
+                         report_scope(scope.story.has_value()) + ") ORDER BY s.id");
+  scope.bind(*read);
   std::vector<ReportStory> stories;
-  while (read.executeStep())
-    stories.push_back({read.getColumn(0).getInt64(), read.getColumn(1).getString(),
-                       read.getColumn(2).getInt64(), read.getColumn(3).getInt64(),
-                       read.getColumn(4).getInt()});
+  while (read->step())
+    stories.push_back({read->int64(0), std::string(read->text(1)), read->int64(2), read->int64(3),
+                       int_at(*read, 4)});
   return stories;
 }
 
-ReportRows read_report_rows(SQLite::Database& db, const Scope& scope) {
-  SQLite::Transaction snapshot(db);  // read-only: one snapshot for the three reads
+ReportRows read_report_rows(sql::Connection& db, const Scope& scope) {
+  sql::Transaction snapshot(db, false);  // one snapshot for the three reads
   ReportRows rows;
   rows.articles = read_report_articles(db, scope);
   rows.matches = read_report_matches(db, scope, rows.names);
   rows.stories = read_report_stories(db, scope);
+  snapshot.commit();
   return rows;
 }
 
@@ -302,11 +328,11 @@ std::string fts_words(const std::string& query) {
 }  // namespace
 
 Result<ReportRows> StoreReader::report_rows(std::int64_t since, std::int64_t until) {
-  return reading([&] { return read_report_rows(*db_, {since, until, std::nullopt}); });
+  return reading([&] { return read_report_rows(*sql_, {since, until, std::nullopt}); });
 }
 
 Result<ReportRows> StoreReader::story_rows(std::int64_t story, std::int64_t until) {
-  return reading([&] { return read_report_rows(*db_, {0, until, story}); });
+  return reading([&] { return read_report_rows(*sql_, {0, until, story}); });
 }
 
 Result<std::vector<ReportArticle>> StoreReader::search_articles(const std::string& query,
@@ -315,14 +341,22 @@ Result<std::vector<ReportArticle>> StoreReader::search_articles(const std::strin
     std::vector<ReportArticle> hits;
     std::string words = fts_words(query);
     if (words.empty()) return hits;
-    SQLite::Statement search(*db_, std::string("SELECT ") + kArticleColumns + R"sql(
+    // PostgreSQL's words are the tsvector column `words`, every word of the query required
+    // (plainto_tsquery reads it as text, not as operators).
+    auto search = sql_->prepare("SELECT " + article_columns(sql_->backend()) +
+                                (db_ ? R"sql(
         FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
         JOIN feeds f ON f.id = a.feed_id
        WHERE articles_fts MATCH ?1 AND a.story_id IS NOT NULL
-       ORDER BY articles_fts.rank, a.first_seen DESC LIMIT ?2)sql");
-    search.bind(1, words);
-    search.bind(2, limit);
-    while (search.executeStep()) hits.push_back(read_article(search));
+       ORDER BY articles_fts.rank, a.first_seen DESC LIMIT ?2)sql"
+                                     : R"sql(
+        FROM articles a JOIN feeds f ON f.id = a.feed_id
+       WHERE a.words @@ plainto_tsquery('simple', ?1) AND a.story_id IS NOT NULL
+       ORDER BY ts_rank(a.words, plainto_tsquery('simple', ?1)) DESC, a.first_seen DESC
+       LIMIT ?2)sql"));
+    const std::string& terms = db_ ? words : query;  // bound, not copied, on SQLite
+    bind_all(*search, terms, std::int64_t{limit});
+    while (search->step()) hits.push_back(read_article(*search));
     return hits;
   });
 }

@@ -1,8 +1,8 @@
-// A read-only connection to a database the daemon may be writing: what `newswatch stats`, the
-// metrics endpoint, `newswatch eval`, `newswatch report` and the web page ask of it, answered
-// as plain values. WAL lets it read while the writer writes; it never creates, migrates or
-// locks the database. Text a column may hold NULL in comes as an empty optional; the caller
-// decides how to show it. One thread at a time: the connection has no mutex of its own
+// A read-only connection to a database the daemon may be writing (SQLite's or PostgreSQL's): what
+// `newswatch stats`, the metrics endpoint, `newswatch eval`, `newswatch report` and the web page
+// ask of it, answered as plain values. WAL lets it read while the writer writes; it never creates,
+// migrates or locks the database. Text a column may hold NULL in comes as an empty optional; the
+// caller decides how to show it. One thread at a time: the connection has no mutex of its own
 // (SQLITE_OPEN_NOMUTEX), which took a tenth of a month's report.
 #pragma once
 
@@ -17,6 +17,9 @@
 
 namespace SQLite {
 class Database;
+}
+namespace newswatch::sql {
+class Connection;
 }
 
 namespace newswatch {
@@ -101,20 +104,22 @@ struct ReportRows {
 
 class StoreReader {
  public:
-  // Opens the database at `path` read-only; a read waits up to `busy_timeout_ms` for a lock.
+  // Opens the database at `path` read-only (a postgresql:// URI: a connection that only reads);
+  // a read of SQLite's waits up to `busy_timeout_ms` for a lock.
   static Result<StoreReader> open(const std::string& path, int busy_timeout_ms = 0);
   StoreReader(StoreReader&&) noexcept;
   StoreReader& operator=(StoreReader&&) noexcept;
   ~StoreReader();
 
-  // Each fails with SQLite's message alone: the caller knows which database it opened.
+  // Each fails with the database's message alone: the caller knows which database it opened.
   Result<FeedHealth> feed_health();
   // By topic, most articles first.
   Result<std::vector<TopicDay>> last_day_by_topic();
   // The `limit` stories seen last, newest first.
   Result<std::vector<StoryGlance>> newest_stories(int limit);
   Result<KeptCounts> kept_counts();
-  // SQLite's PRAGMA data_version: changes when another connection has committed since.
+  // Changes when another connection has committed since (SQLite's PRAGMA data_version;
+  // on PostgreSQL, as other transactions end).
   Result<std::int64_t> data_version();
   // Every sighting with a URL (sightings_v), in the view's order.
   Result<std::vector<UrlSighting>> url_sightings();
@@ -128,9 +133,10 @@ class StoreReader {
   Result<std::vector<ReportArticle>> search_articles(const std::string& query, int limit);
 
  private:
-  explicit StoreReader(std::unique_ptr<SQLite::Database> db);
+  StoreReader(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connection> sql);
 
-  std::unique_ptr<SQLite::Database> db_;
+  std::unique_ptr<SQLite::Database> db_;  // SQLite's; null on PostgreSQL
+  std::unique_ptr<sql::Connection> sql_;  // every read, on either backend
 };
 
 }  // namespace newswatch

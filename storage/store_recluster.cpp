@@ -2,8 +2,6 @@
 // merges it finds after a poll round written to the stories table (Store::recluster), and
 // `newswatch recluster`, which signs stored articles again and clusters them anew
 // (Store::recluster_stored).
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -37,64 +35,60 @@ Merges final_merges(const Merges& merges) {
 
 // Signs again, as the current version does, the articles that happened since `context` and
 // the `newest` articles (whose terms give the document frequencies).
-void sign_again(SQLite::Database& db, UnixSeconds context, int newest,
+void sign_again(sql::Connection& db, UnixSeconds context, std::int64_t newest,
                 const std::function<MatchSet(const Item&)>& match) {
-  SQLite::Statement stored(db,
-                           "SELECT a.id, a.title, a.summary, a.content, a.published, "
-                           "a.first_seen, coalesce(a.outlet, ''), coalesce(f.title, '') "
-                           "FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id WHERE " +
-                               kHappened +
-                               " >= ? OR a.id IN (SELECT id FROM articles "
-                               "ORDER BY id DESC LIMIT ?)");
-  stored.bind(1, static_cast<int64_t>(context));
-  stored.bind(2, newest);
-  SQLite::Statement update(db, "UPDATE articles SET signature = ? WHERE id = ?");
-  while (stored.executeStep()) {
-    Item item = stored_item(stored, 1);
-    auto first_seen = static_cast<UnixSeconds>(stored.getColumn(5).getInt64());
+  auto stored = db.prepare(
+      "SELECT a.id, a.title, a.summary, a.content, a.published, "
+      "a.first_seen, coalesce(a.outlet, ''), coalesce(f.title, '') "
+      "FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id WHERE " +
+      kHappened + " >= ? OR a.id IN (SELECT id FROM articles ORDER BY id DESC LIMIT ?)");
+  bind_all(*stored, context, newest);
+  auto update = db.prepare("UPDATE articles SET signature = ? WHERE id = ?");
+  while (stored->step()) {
+    Item item = stored_item(*stored, 1);
+    auto first_seen = static_cast<UnixSeconds>(stored->int64(5));
     StorySignature signature =
         story_signature(item, match(item), article_time(item, first_seen),
-                        {stored.getColumn(6).getString(), stored.getColumn(7).getString()});
-    run(update, signature.to_json(), stored.getColumn(0).getInt64());
+                        {std::string(stored->text(6)), std::string(stored->text(7))});
+    run(*update, signature.to_json(), stored->int64(0));
   }
 }
 
 // How many stories hold an article that happened since `since`.
-int count_stories(SQLite::Database& db, UnixSeconds since) {
-  return static_cast<int>(
-      db.execAndGet("SELECT count(DISTINCT story_id) FROM articles a WHERE story_id IS NOT "
-                    "NULL AND " +
-                    kHappened + " >= " + std::to_string(since))
-          .getInt64());
+int count_stories(sql::Connection& db, UnixSeconds since) {
+  auto count =
+      db.prepare("SELECT count(DISTINCT story_id) FROM articles a WHERE story_id IS NOT NULL AND " +
+                 kHappened + " >= ?");
+  return static_cast<int>(query_id(*count, since).value_or(0));
 }
 
 // Each relevant article that happened since `since` leaves its story for one of its own, but
 // the story's oldest article, which keeps the story's id (and with it its alerts).
-void split_stories(SQLite::Database& db, StoryTable& stories, UnixSeconds since) {
-  SQLite::Statement leaving(db,
-                            "SELECT a.id, a.title, a.first_seen, a.last_seen FROM articles a "
-                            "WHERE a.story_id IS NOT NULL AND " +
-                                kHappened +
-                                " >= ? AND a.id > "
-                                "(SELECT min(o.id) FROM articles o WHERE o.story_id = a.story_id)");
-  leaving.bind(1, static_cast<int64_t>(since));
-  SQLite::Statement move(db, "UPDATE articles SET story_id = ? WHERE id = ?");
+void split_stories(sql::Connection& db, StoryTable& stories, UnixSeconds since) {
+  auto leaving = db.prepare(
+      "SELECT a.id, a.title, a.first_seen, a.last_seen FROM articles a "
+      "WHERE a.story_id IS NOT NULL AND " +
+      kHappened +
+      " >= ? AND a.id > (SELECT min(o.id) FROM articles o WHERE o.story_id = a.story_id)");
+  bind_all(*leaving, since);
+  auto move = db.prepare("UPDATE articles SET story_id = ? WHERE id = ?");
   std::vector<std::tuple<std::int64_t, std::string, std::int64_t, std::int64_t>> articles;
-  while (leaving.executeStep())
-    articles.emplace_back(leaving.getColumn(0).getInt64(), leaving.getColumn(1).getString(),
-                          leaving.getColumn(2).getInt64(), leaving.getColumn(3).getInt64());
+  while (leaving->step())
+    articles.emplace_back(leaving->int64(0), leaving->text(1), leaving->int64(2),
+                          leaving->int64(3));
   for (const auto& [id, title, first_seen, last_seen] : articles)
-    run(move, stories.create(title, first_seen, last_seen), id);
+    run(*move, stories.create(title, first_seen, last_seen), id);
 }
 
 // The span of every story holding an article that happened since `since`, from its articles.
-void respan_stories(SQLite::Database& db, UnixSeconds since) {
-  db.exec(
+void respan_stories(sql::Connection& db, UnixSeconds since) {
+  auto respan = db.prepare(
       "UPDATE stories SET first_seen = (SELECT min(first_seen) FROM articles WHERE story_id = "
       "stories.id), last_seen = (SELECT max(last_seen) FROM articles WHERE story_id = "
       "stories.id) WHERE id IN (SELECT story_id FROM articles a WHERE story_id IS NOT NULL "
       "AND " +
-      kHappened + " >= " + std::to_string(since) + ")");
+      kHappened + " >= ?)");
+  run(*respan, since);
 }
 
 }  // namespace
@@ -102,12 +96,11 @@ void respan_stories(SQLite::Database& db, UnixSeconds since) {
 void Store::new_clusterer() {
   clusterer_ = std::make_unique<StoryClusterer>(options_.story_threshold);
   // The terms' document frequencies, from the newest articles, relevant or not.
-  SQLite::Statement terms(*db_,
-                          "SELECT signature FROM articles WHERE signature IS NOT NULL "
-                          "ORDER BY id DESC LIMIT ?");
-  terms.bind(1, kTermArticles);
-  while (terms.executeStep()) {
-    if (auto signature = StorySignature::from_json(terms.getColumn(0).getString()))
+  auto terms = sql_->prepare(
+      "SELECT signature FROM articles WHERE signature IS NOT NULL ORDER BY id DESC LIMIT ?");
+  bind_all(*terms, kTermArticles);
+  while (terms->step()) {
+    if (auto signature = StorySignature::from_json(std::string(terms->text(0))))
       clusterer_->terms().observe(*signature);
   }
 }
@@ -115,18 +108,16 @@ void Store::new_clusterer() {
 void Store::load_clusterer() {
   new_clusterer();
   // Only articles recent enough for a new one to join their story: a week before the newest.
-  SQLite::Statement recent(*db_,
-                           "SELECT id, story_id, signature FROM articles "
-                           "WHERE signature IS NOT NULL AND story_id IS NOT NULL AND "
-                           "coalesce(published, first_seen) >= "
-                           "(SELECT max(coalesce(published, first_seen)) FROM articles) - ?");
-  recent.bind(1, static_cast<int64_t>(kClusterMemory));
-  while (recent.executeStep()) {
+  auto recent = sql_->prepare(
+      "SELECT id, story_id, signature FROM articles "
+      "WHERE signature IS NOT NULL AND story_id IS NOT NULL AND "
+      "coalesce(published, first_seen) >= "
+      "(SELECT max(coalesce(published, first_seen)) FROM articles) - ?");
+  bind_all(*recent, kClusterMemory);
+  while (recent->step()) {
     // A signature of an earlier version is not read: `newswatch recluster` rewrites them.
-    auto signature = StorySignature::from_json(recent.getColumn(2).getString());
-    if (signature)
-      clusterer_->add(recent.getColumn(0).getInt64(), recent.getColumn(1).getInt64(),
-                      std::move(*signature));
+    auto signature = StorySignature::from_json(std::string(recent->text(2)));
+    if (signature) clusterer_->add(recent->int64(0), recent->int64(1), std::move(*signature));
   }
 }
 
@@ -146,7 +137,7 @@ Result<int> Store::recluster() {
     for (std::size_t done = 0; done < merges.size();) {
       if (auto room = make_room_in_wal(); !room) throw std::runtime_error(room.error().message);
       std::uintmax_t wal_before = wal_size();
-      SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+      sql::Transaction transaction(*sql_, true);
       std::size_t fit = std::max<std::size_t>(1, options_.wal_limit / 2 / log_per_merge_);
       std::size_t count = std::min({merges.size() - done, kMergesPerTransaction, fit});
       for (std::size_t end = done + count; done < end; ++done)
@@ -172,22 +163,22 @@ Result<Store::ReclusterStats> Store::recluster_stored(
   unclustered_.clear();
   ReclusterStats stats;
   try {
-    SQLite::Transaction transaction(*db_, SQLite::TransactionBehavior::IMMEDIATE);
+    sql::Transaction transaction(*sql_, true);
     StoryTable& stories = story_table();
     UnixSeconds context = since > kClusterMemory ? since - kClusterMemory : 0;
     // Signatures of the articles reclustered, the week before them (what they may join) and
     // the newest (their terms' frequencies).
-    sign_again(*db_, context, kTermArticles, match);
-    stats.stories_before = count_stories(*db_, since);
-    split_stories(*db_, stories, since);
+    sign_again(*sql_, context, kTermArticles, match);
+    stats.stories_before = count_stories(*sql_, since);
+    split_stories(*sql_, stories, since);
     new_clusterer();
     stats.articles = cluster_in_order(context, since);
-    respan_stories(*db_, since);
-    stats.stories_after = count_stories(*db_, since);
+    respan_stories(*sql_, since);
+    stats.stories_after = count_stories(*sql_, since);
     transaction.commit();
     clusterer_.reset();  // loaded again, as written, by the next write
     return stats;
-  } catch (const std::runtime_error& e) {  // SQLite's or sql.h's
+  } catch (const std::runtime_error& e) {
     clusterer_.reset();
     return fail(std::string("reclustering stories: ") + e.what());
   }
@@ -195,10 +186,11 @@ Result<Store::ReclusterStats> Store::recluster_stored(
 
 int Store::cluster_in_order(UnixSeconds context, UnixSeconds since) {
   // In the order they happened, a day at a time, as the daemon would have met them.
-  SQLite::Statement relevant(*db_, "SELECT a.id, a.story_id, a.signature, " + kHappened +
-                                       " AS t FROM articles a WHERE story_id IS NOT NULL "
-                                       "AND signature IS NOT NULL AND t >= ? ORDER BY t, id");
-  relevant.bind(1, static_cast<int64_t>(context));
+  auto relevant = sql_->prepare("SELECT a.id, a.story_id, a.signature, " + kHappened +
+                                " AS t FROM articles a WHERE story_id IS NOT NULL "
+                                "AND signature IS NOT NULL AND " +
+                                kHappened + " >= ? ORDER BY t, id");
+  bind_all(*relevant, context);
   constexpr UnixSeconds kDay = 24 * 3600;
   std::optional<UnixSeconds> day;
   std::vector<std::int64_t> reclustered;
@@ -209,14 +201,14 @@ int Store::cluster_in_order(UnixSeconds context, UnixSeconds since) {
     reclustered.clear();
     clusterer_->forget_older_than(kClusterMemory);
   };
-  while (relevant.executeStep()) {
-    auto time = static_cast<UnixSeconds>(relevant.getColumn(3).getInt64());
+  while (relevant->step()) {
+    auto time = static_cast<UnixSeconds>(relevant->int64(3));
     if (day && time / kDay != *day) cluster_day();
     day = time / kDay;
-    auto signature = StorySignature::from_json(relevant.getColumn(2).getString());
+    auto signature = StorySignature::from_json(std::string(relevant->text(2)));
     if (!signature) continue;
-    std::int64_t id = relevant.getColumn(0).getInt64();
-    clusterer_->add(id, relevant.getColumn(1).getInt64(), std::move(*signature));
+    std::int64_t id = relevant->int64(0);
+    clusterer_->add(id, relevant->int64(1), std::move(*signature));
     if (time >= since) {
       reclustered.push_back(id);
       ++articles;

@@ -3,14 +3,13 @@
 // hundred articles per short IMMEDIATE transaction, each read, matched and rewritten inside
 // it (an article the daemon changes meanwhile is seen before or after, never half), with the
 // write-ahead log given room first.
-#include <SQLiteCpp/SQLiteCpp.h>
-
 #include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "storage/article_identity.h"
+#include "storage/bind.h"
 #include "storage/store.h"
 #include "storage/story_table.h"
 
@@ -31,39 +30,36 @@ struct StoredArticle {
 
 // The articles after `after` by id, published (or first seen) since `since`, with their
 // matches.
-std::vector<StoredArticle> stored_articles(SQLite::Database& db, std::int64_t after,
+std::vector<StoredArticle> stored_articles(sql::Connection& db, std::int64_t after,
                                            UnixSeconds since) {
-  SQLite::Statement articles(db,
-                             "SELECT a.id, a.story_id, a.title, a.summary, a.content, a.published, "
-                             "a.first_seen, a.last_seen, coalesce(a.outlet, ''), "
-                             "coalesce(f.title, '') FROM articles a "
-                             "LEFT JOIN feeds f ON f.id = a.feed_id "
-                             "WHERE a.id > ? AND coalesce(a.published, a.first_seen) >= ? "
-                             "ORDER BY a.id LIMIT ?");
-  articles.bind(1, static_cast<int64_t>(after));
-  articles.bind(2, static_cast<int64_t>(since));
-  articles.bind(3, kArticlesPerTransaction);
+  auto articles = db.prepare(
+      "SELECT a.id, a.story_id, a.title, a.summary, a.content, a.published, "
+      "a.first_seen, a.last_seen, coalesce(a.outlet, ''), "
+      "coalesce(f.title, '') FROM articles a "
+      "LEFT JOIN feeds f ON f.id = a.feed_id "
+      "WHERE a.id > ? AND coalesce(a.published, a.first_seen) >= ? "
+      "ORDER BY a.id LIMIT ?");
+  bind_all(*articles, after, since, std::int64_t{kArticlesPerTransaction});
   std::vector<StoredArticle> out;
-  while (articles.executeStep()) {
+  while (articles->step()) {
     StoredArticle& a = out.emplace_back();
-    a.id = articles.getColumn(0).getInt64();
-    if (!articles.getColumn(1).isNull()) a.story = articles.getColumn(1).getInt64();
-    a.item = stored_item(articles, 2);
-    a.first_seen = articles.getColumn(6).getInt64();
-    a.last_seen = articles.getColumn(7).getInt64();
-    a.outlet = articles.getColumn(8).getString();
-    a.feed_title = articles.getColumn(9).getString();
+    a.id = articles->int64(0);
+    if (!articles->is_null(1)) a.story = articles->int64(1);
+    a.item = stored_item(*articles, 2);
+    a.first_seen = articles->int64(6);
+    a.last_seen = articles->int64(7);
+    a.outlet = articles->text(8);
+    a.feed_title = articles->text(9);
   }
-  SQLite::Statement matches(db,
-                            "SELECT topic, field, term, offset, coalesce(concept, ''), "
-                            "coalesce(rule, '') FROM matches WHERE article_id = ?");
+  auto matches = db.prepare(
+      "SELECT topic, field, term, \"offset\", coalesce(concept, ''), "
+      "coalesce(rule, '') FROM matches WHERE article_id = ?");
   for (StoredArticle& a : out) {
-    matches.reset();
-    matches.bind(1, static_cast<int64_t>(a.id));
-    while (matches.executeStep()) {
-      a.rows.push_back({matches.getColumn(0).getString(), matches.getColumn(1).getString(),
-                        matches.getColumn(2).getString(), matches.getColumn(3).getInt64(),
-                        matches.getColumn(4).getString(), matches.getColumn(5).getString()});
+    bind_all(*matches, a.id);
+    while (matches->step()) {
+      a.rows.push_back({std::string(matches->text(0)), std::string(matches->text(1)),
+                        std::string(matches->text(2)), matches->int64(3),
+                        std::string(matches->text(4)), std::string(matches->text(5))});
       // An item's categories are not stored; those its matches name are all that is known
       // of them, and what a pack that still has their phrases finds again.
       if (a.rows.back().field == field_name(ItemField::kCategories))
@@ -75,60 +71,48 @@ std::vector<StoredArticle> stored_articles(SQLite::Database& db, std::int64_t af
 
 // The statements that rewrite an article's matches and story, compiled once per batch.
 struct RematchStatements {
-  explicit RematchStatements(SQLite::Database& db)
-      : clear_matches(db, "DELETE FROM matches WHERE article_id = ?"),
-        add_match(db,
-                  "INSERT OR IGNORE INTO matches (article_id, topic, field, term, offset, "
-                  "concept, rule) VALUES (?, ?, ?, ?, ?, nullif(?, ''), nullif(?, ''))"),
-        join_story(db, "UPDATE articles SET story_id = ?, signature = ? WHERE id = ?"),
-        // Only articles with a story are indexed, and no trigger takes one out when its story
-        // goes (articles_fts_promote puts a gained one in).
-        unindex(db,
-                "INSERT INTO articles_fts (articles_fts, rowid, title, summary, content) "
-                "SELECT 'delete', id, title, summary, content FROM articles WHERE id = ?"),
-        leave_story(db, "UPDATE articles SET story_id = NULL WHERE id = ?"),
-        drop_story(db,
-                   "DELETE FROM stories WHERE id = ?1 "
-                   "AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = ?1) "
-                   "AND NOT EXISTS (SELECT 1 FROM alerts WHERE story_id = ?1)"),
-        span_story(db,
-                   "UPDATE stories SET first_seen = (SELECT min(first_seen) FROM articles "
-                   "WHERE story_id = ?1), last_seen = (SELECT max(last_seen) FROM articles "
-                   "WHERE story_id = ?1) "
-                   "WHERE id = ?1 AND EXISTS (SELECT 1 FROM articles WHERE story_id = ?1)") {}
+  explicit RematchStatements(sql::Connection& db)
+      : clear_matches(db.prepare("DELETE FROM matches WHERE article_id = ?")),
+        add_match(db.prepare(
+            "INSERT INTO matches (article_id, topic, field, term, \"offset\", concept, rule) "
+            "VALUES (?, ?, ?, ?, ?, nullif(?, ''), nullif(?, '')) ON CONFLICT DO NOTHING")),
+        join_story(db.prepare("UPDATE articles SET story_id = ?, signature = ? WHERE id = ?")),
+        // SQLite's index holds only articles with a story, and no trigger takes one out when
+        // its story goes (articles_fts_promote puts a gained one in). PostgreSQL's words are
+        // a column of the article's own.
+        unindex(db.backend() == sql::Backend::sqlite
+                    ? db.prepare("INSERT INTO articles_fts (articles_fts, rowid, title, summary, "
+                                 "content) SELECT 'delete', id, title, summary, content "
+                                 "FROM articles WHERE id = ?")
+                    : nullptr),
+        leave_story(db.prepare("UPDATE articles SET story_id = NULL WHERE id = ?")),
+        drop_story(db.prepare("DELETE FROM stories WHERE id = ?1 "
+                              "AND NOT EXISTS (SELECT 1 FROM articles WHERE story_id = ?1) "
+                              "AND NOT EXISTS (SELECT 1 FROM alerts WHERE story_id = ?1)")),
+        span_story(
+            db.prepare("UPDATE stories SET first_seen = (SELECT min(first_seen) FROM articles "
+                       "WHERE story_id = ?1), last_seen = (SELECT max(last_seen) FROM articles "
+                       "WHERE story_id = ?1) "
+                       "WHERE id = ?1 AND EXISTS (SELECT 1 FROM articles WHERE story_id = ?1)")) {}
 
-  SQLite::Statement clear_matches, add_match, join_story, unindex, leave_story, drop_story,
-      span_story;
+  std::unique_ptr<sql::Statement> clear_matches, add_match, join_story, unindex, leave_story,
+      drop_story, span_story;
 };
-
-void exec_with(SQLite::Statement& statement, std::int64_t id) {
-  statement.reset();
-  statement.bind(1, static_cast<int64_t>(id));
-  statement.exec();
-}
 
 void replace_matches(RematchStatements& sql, std::int64_t article,
                      const std::vector<MatchRow>& rows) {
-  exec_with(sql.clear_matches, article);
-  for (const MatchRow& row : rows) {
-    sql.add_match.reset();
-    sql.add_match.bind(1, static_cast<int64_t>(article));
-    sql.add_match.bind(2, row.topic);
-    sql.add_match.bind(3, row.field);
-    sql.add_match.bind(4, row.term);
-    sql.add_match.bind(5, static_cast<int64_t>(row.offset));
-    sql.add_match.bind(6, row.concept_id);
-    sql.add_match.bind(7, row.rule);
-    sql.add_match.exec();
-  }
+  run(*sql.clear_matches, article);
+  for (const MatchRow& row : rows)
+    run(*sql.add_match, article, row.topic, row.field, row.term,
+        static_cast<std::int64_t>(row.offset), row.concept_id, row.rule);
 }
 
 // Takes an article that lost its last topic out of its story and of the full-text index.
 void leave_story(RematchStatements& sql, const StoredArticle& article) {
-  exec_with(sql.unindex, article.id);
-  exec_with(sql.leave_story, article.id);
-  exec_with(sql.drop_story, *article.story);
-  exec_with(sql.span_story, *article.story);
+  if (sql.unindex) run(*sql.unindex, article.id);
+  run(*sql.leave_story, article.id);
+  run(*sql.drop_story, *article.story);
+  run(*sql.span_story, *article.story);
 }
 
 // Gives an article that gained its first topic a story of its own, and the signature it is
@@ -136,11 +120,7 @@ void leave_story(RematchStatements& sql, const StoredArticle& article) {
 void join_new_story(RematchStatements& sql, StoryTable& stories, const StoredArticle& article,
                     const StorySignature& signature) {
   std::int64_t story = stories.create(article.item.title, article.first_seen, article.last_seen);
-  sql.join_story.reset();
-  sql.join_story.bind(1, static_cast<int64_t>(story));
-  sql.join_story.bind(2, signature.to_json());
-  sql.join_story.bind(3, static_cast<int64_t>(article.id));
-  sql.join_story.exec();
+  run(*sql.join_story, story, signature.to_json(), article.id);
 }
 
 // Matches the articles of `batch` again and returns those whose matches changed. With `sql`
@@ -192,13 +172,12 @@ Result<Store::RematchStats> Store::rematch_stored(
       }
       std::uintmax_t wal_before = wal_size();
       // A reader's transaction too: one snapshot per batch, never one held over all of them.
-      SQLite::Transaction transaction(*db_, apply ? SQLite::TransactionBehavior::IMMEDIATE
-                                                  : SQLite::TransactionBehavior::DEFERRED);
-      std::vector<StoredArticle> batch = stored_articles(*db_, after, since);
+      sql::Transaction transaction(*sql_, apply);
+      std::vector<StoredArticle> batch = stored_articles(*sql_, after, since);
       if (batch.empty()) break;
       after = batch.back().id;
       std::optional<RematchStatements> sql;
-      if (apply) sql.emplace(*db_);
+      if (apply) sql.emplace(*sql_);
       std::vector<RematchedArticle> changed = rematch_batch(
           batch, match, sql ? &*sql : nullptr, apply ? &story_table() : nullptr, gained);
       sql.reset();
@@ -215,7 +194,7 @@ Result<Store::RematchStats> Store::rematch_stored(
     // before the newest article, as stored now.
     load_clusterer();
     unclustered_ = std::move(gained);
-  } catch (const std::runtime_error& e) {  // SQLite's or sql.h's
+  } catch (const std::runtime_error& e) {
     clusterer_.reset();
     unclustered_.clear();
     return fail(std::string("matching stored articles again: ") + e.what());

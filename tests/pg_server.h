@@ -1,16 +1,19 @@
-// A PostgreSQL 15 server of the test's own, from Debian's postgresql-15: initdb into a
-// temporary directory, reached by a Unix socket there (no TCP), password authentication
-// (scram-sha-256) for the role `newswatch`, whose password is in a libpq passfile. PostgreSQL
-// refuses to run as root, so a test run as root runs initdb and the server as `nobody`. The
-// server is stopped and its directory removed when the object goes; a test process that dies
-// takes the server with it (PR_SET_PDEATHSIG), so no server is left running either way.
+// A PostgreSQL 15 server of the test's own, from Debian's postgresql-15: initdb (once per user,
+// then copied: template_cluster) into a temporary directory, reached by a Unix socket there (no
+// TCP), password authentication (scram-sha-256) for the role `newswatch`, whose password is in a
+// libpq passfile. PostgreSQL refuses to run as root, so a test run as root runs initdb and the
+// server as `nobody`. The server is stopped and its directory removed when the object goes; a test
+// process that dies takes the server with it (PR_SET_PDEATHSIG), so no server is left running
+// either way.
 #pragma once
 
 #include <fcntl.h>
 #include <grp.h>
 #include <libpq-fe.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,12 +48,16 @@ class PgServer {
       for (const auto& path : {dir_, dir_ / "sock", dir_ / "pwfile"})
         if (chown(path.c_str(), kNobody, kNogroup) != 0) throw std::runtime_error("chown failed");
     }
-    int status = run_as_server_user(
-        {std::string(kBin) + "initdb", "-D", (dir_ / "data").string(), "-U", kRole,
-         "--pwfile=" + (dir_ / "pwfile").string(), "--auth-local=scram-sha-256",
-         "--auth-host=reject", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"},
-        /*wait=*/true);
-    if (status != 0) fail("initdb exited " + std::to_string(status));
+    // A copy of one cluster initdb made for every test process of this user: initdb takes
+    // seconds, a copy a fraction of one, and the storage tests start dozens of servers.
+    std::filesystem::path made = template_cluster();
+    int status = made.empty() ? initdb(dir_ / "data", dir_ / "pwfile")
+                              : run_as_server_user(
+                                    {"/bin/cp", "-a", made.string(), (dir_ / "data").string()},
+                                    /*wait=*/true);
+    if (status != 0)
+      fail((made.empty() ? "initdb" : "copying " + made.string()) + " exited " +
+           std::to_string(status));
     pid_ = run_as_server_user(
         {std::string(kBin) + "postgres", "-D", (dir_ / "data").string(), "-k",
          (dir_ / "sock").string(), "-c", "listen_addresses=", "-c", "fsync=off", "-c",
@@ -117,6 +124,48 @@ class PgServer {
   static constexpr uid_t kNobody = 65534;
   static constexpr gid_t kNogroup = 65534;
 
+  static uid_t server_uid() { return geteuid() == 0 ? kNobody : geteuid(); }
+
+  int initdb(const std::filesystem::path& data, const std::filesystem::path& pwfile) {
+    return run_as_server_user(
+        {std::string(kBin) + "initdb", "-D", data.string(), "-U", kRole,
+         "--pwfile=" + pwfile.string(), "--auth-local=scram-sha-256", "--auth-host=reject", "-E",
+         "UTF8", "--locale=C.UTF-8", "--no-sync", "--no-instructions"},
+        /*wait=*/true);
+  }
+
+  // The data directory of the cluster every server of this user starts as a copy of, made by
+  // the first under a lock; empty when it cannot be (another user owns the place), and the
+  // server then runs initdb itself.
+  std::filesystem::path template_cluster() {
+    namespace fs = std::filesystem;
+    fs::path root =
+        fs::temp_directory_path() / ("newswatch-pg-template-" + std::to_string(server_uid()));
+    int lock = open((root.string() + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (lock < 0) return {};
+    struct Unlock {
+      int fd;
+      ~Unlock() { close(fd); }
+    } unlock{lock};
+    if (flock(lock, LOCK_EX) != 0) return {};
+    struct stat owner {};
+    if (lstat(root.c_str(), &owner) == 0 &&
+        (!S_ISDIR(owner.st_mode) || owner.st_uid != server_uid()))
+      return {};
+    if (fs::exists(root / "data" / "PG_VERSION")) return root / "data";
+    std::error_code ignored;
+    fs::remove_all(root, ignored);
+    if (mkdir(root.c_str(), 0700) != 0) return {};
+    write_file(root / "pwfile", std::string(kPassword) + "\n");
+    if (geteuid() == 0) {
+      for (const auto& path : {root, root / "pwfile"})
+        if (chown(path.c_str(), kNobody, kNogroup) != 0) return {};
+    }
+    if (initdb(root / "new", root / "pwfile") != 0) return {};
+    fs::rename(root / "new", root / "data");
+    return root / "data";
+  }
+
   static void write_file(const std::filesystem::path& path, const std::string& text) {
     int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     if (fd < 0 || write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size()))
@@ -179,14 +228,14 @@ inline PgServer& shared_pg_server() {
   return server;
 }
 
-// A new, empty database on `server`; its connection string.
+// A new, empty database on `server`; its postgresql:// URI.
 inline std::string fresh_database(PgServer& server) {
   static int made = 0;
   std::string name = "test_" + std::to_string(getpid()) + "_" + std::to_string(++made);
   auto admin = PgConnection::open(server.conninfo());
   if (!admin) throw std::runtime_error(admin.error().message);
   (*admin)->execute("CREATE DATABASE " + name);
-  return server.conninfo(name);
+  return server.uri(name);
 }
 
 }  // namespace newswatch::test

@@ -11,11 +11,13 @@
 
 #include "storage/store_reader.h"
 #include "store_batches.h"
+#include "test_database.h"
 #include "test_support.h"
 
 using namespace newswatch;
 using newswatch::test::batch_for;
 using newswatch::test::TempDir;
+using newswatch::test::TestDatabase;
 
 // The version the newest migration leaves (storage/migrations/NNNN_name.sql): a database at
 // any older one is upgraded to it.
@@ -44,6 +46,24 @@ static MatchedItem relevant_item(std::string guid, std::string link, std::string
 // A new store in `dir` with the feeds a.example (title "A") and b.example (title "B").
 static Store store_with_two_feeds(const TempDir& dir) {
   auto store = Store::open(dir.file("n.db"));
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  REQUIRE(store->register_feed("https://b.example/rss", "B", 100));
+  return std::move(*store);
+}
+
+// How many kept articles a search for `words` finds (StoreReader::search_articles).
+static std::size_t found(const TestDatabase& db, const std::string& words) {
+  auto reader = StoreReader::open(db.name());
+  REQUIRE(reader);
+  auto hits = reader->search_articles(words, 10);
+  REQUIRE(hits);
+  return hits->size();
+}
+
+// The same on either backend (TestDatabase).
+static Store store_with_two_feeds(const TestDatabase& db) {
+  auto store = Store::open(db.name());
   REQUIRE(store);
   REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
   REQUIRE(store->register_feed("https://b.example/rss", "B", 100));
@@ -110,8 +130,9 @@ TEST_CASE("a database from a newer newswatch is refused, not damaged") {
 }
 
 TEST_CASE("an item seen again in the same feed is stored once") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   auto first = store.write(
       batch_for("https://a.example/rss", {relevant_item("g1", "https://a.example/1", "Hormuz")}));
   REQUIRE(first);
@@ -121,32 +142,34 @@ TEST_CASE("an item seen again in the same feed is stored once") {
   REQUIRE(again);
   CHECK(again->new_articles == 0);
   CHECK(again->known == 1);
-  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM items_v") == 1);
-  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM sightings_v") == 1);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 1);
+  CHECK(db.number("SELECT count(*) FROM sightings_v") == 1);
 }
 
 TEST_CASE("the same article in two feeds is one article with two sightings") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   REQUIRE(store.write(batch_for("https://a.example/rss",
                                 {relevant_item("a-1", "https://news.example/1", "Hormuz")})));
   REQUIRE(store.write(batch_for("https://b.example/rss",
                                 {relevant_item("b-1", "https://news.example/1", "Hormuz!")})));
-  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM items_v") == 1);
-  CHECK(count(dir.file("n.db"), "SELECT count(DISTINCT article_id) FROM sightings_v") == 1);
-  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM sightings_v") == 2);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 1);
+  CHECK(db.number("SELECT count(DISTINCT article_id) FROM sightings_v") == 1);
+  CHECK(db.number("SELECT count(*) FROM sightings_v") == 2);
 }
 
 TEST_CASE("link-less items of different feeds with the same GUID stay different articles") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   MatchedItem a = relevant_item("42", "", "Hormuz in A");
   a.item.link.reset();
   MatchedItem b = relevant_item("42", "", "Hormuz in B");
   b.item.link.reset();
   REQUIRE(store.write(batch_for("https://a.example/rss", {a})));
   REQUIRE(store.write(batch_for("https://b.example/rss", {b})));
-  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM items_v") == 2);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 2);
 }
 
 TEST_CASE("two processes opening a new database at once both succeed") {
@@ -161,8 +184,9 @@ TEST_CASE("two processes opening a new database at once both succeed") {
 }
 
 TEST_CASE("items without a GUID are recognised by their link") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   MatchedItem item = relevant_item("", "https://a.example/1", "Hormuz");
   item.item.guid.reset();
   REQUIRE(store.write(batch_for("https://a.example/rss", {item})));
@@ -172,40 +196,39 @@ TEST_CASE("items without a GUID are recognised by their link") {
 }
 
 TEST_CASE("views show readable ISO-8601 UTC times, topics and why they matched") {
-  TempDir dir;
-  auto store = Store::open(dir.file("n.db"));
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  auto store = Store::open(db.name());
   REQUIRE(store);
   REQUIRE(store->register_feed("https://a.example/rss", "Gulf Times", 100));
   REQUIRE(
       store->write(batch_for("https://a.example/rss",
                              {relevant_item("g1", "https://a.example/1", "Hormuz")}, 1750000000)));
-  SQLite::Database db(dir.file("n.db"), SQLite::OPEN_READONLY);
-  SQLite::Statement items(db,
-                          "SELECT title, url, published, first_seen, feed, topics FROM items_v");
-  REQUIRE(items.executeStep());
-  CHECK(items.getColumn(0).getString() == "Hormuz");
-  CHECK(items.getColumn(1).getString() == "https://a.example/1");
-  CHECK(items.getColumn(2).getString() == "2025-06-10T04:00:00Z");
-  CHECK(items.getColumn(3).getString() == "2025-06-15T15:06:40Z");
-  CHECK(items.getColumn(4).getString() == "Gulf Times");
-  CHECK(items.getColumn(5).getString() == "hormuz");
-  SQLite::Statement why(db,
-                        "SELECT title, topic, field, term, concept, offset, rule FROM matches_v");
-  REQUIRE(why.executeStep());
-  CHECK(why.getColumn(0).getString() == "Hormuz");
-  CHECK(why.getColumn(2).getString() == "title");
-  CHECK(why.getColumn(3).getString() == "strait of hormuz");
-  CHECK(why.getColumn(4).getString() == "hormuz_strait");
-  CHECK(why.getColumn(5).getInt() == 7);
-  CHECK(why.getColumn(6).getString() == "test.toml:3");
-  SQLite::Statement seen(db, "SELECT seen_at, feed_url FROM sightings_v");
-  REQUIRE(seen.executeStep());
-  CHECK(seen.getColumn(0).getString() == "2025-06-15T15:06:40Z");
+  auto items = [&](const char* column) {
+    return db.text("SELECT " + std::string(column) + " FROM items_v");
+  };
+  CHECK(items("title") == "Hormuz");
+  CHECK(items("url") == "https://a.example/1");
+  CHECK(items("published") == "2025-06-10T04:00:00Z");
+  CHECK(items("first_seen") == "2025-06-15T15:06:40Z");
+  CHECK(items("feed") == "Gulf Times");
+  CHECK(items("topics") == "hormuz");
+  auto why = [&](const char* column) {
+    return db.text("SELECT " + std::string(column) + " FROM matches_v");
+  };
+  CHECK(why("title") == "Hormuz");
+  CHECK(why("field") == "title");
+  CHECK(why("term") == "strait of hormuz");
+  CHECK(why("concept") == "hormuz_strait");
+  CHECK(why("\"offset\"") == "7");
+  CHECK(why("rule") == "test.toml:3");
+  CHECK(db.text("SELECT seen_at FROM sightings_v") == "2025-06-15T15:06:40Z");
 }
 
 TEST_CASE("feed state round-trips through the database") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   ParsedBatch batch = batch_for("https://a.example/rss", {});
   batch.feed.etag = "\"v1\"";
   batch.feed.last_modified = "Tue, 10 Jun 2025 04:00:00 GMT";
@@ -220,13 +243,13 @@ TEST_CASE("feed state round-trips through the database") {
   CHECK(state->error_count == 2);
   CHECK(state->last_error == "HTTP 500");
   CHECK(state->next_poll_at == 1750000900);
-  CHECK(count(dir.file("n.db"),
-              "SELECT count(*) FROM feeds_v WHERE next_poll_at = '2025-06-15T15:21:40Z'") == 1);
+  CHECK(db.number("SELECT count(*) FROM feeds_v WHERE next_poll_at = '2025-06-15T15:21:40Z'") == 1);
 }
 
 TEST_CASE("a feed configured without a title takes the title the feed gives itself") {
-  TempDir dir;
-  auto store = Store::open(dir.file("n.db"));
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  auto store = Store::open(db.name());
   REQUIRE(store);
   REQUIRE(store->register_feed("https://a.example/rss", "", 100));
   REQUIRE(store->register_feed("https://b.example/rss", "Configured", 100));
@@ -241,8 +264,9 @@ TEST_CASE("a feed configured without a title takes the title the feed gives itse
 }
 
 TEST_CASE("registering a known feed again keeps its state") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   ParsedBatch batch = batch_for("https://a.example/rss", {});
   batch.feed.etag = "\"v1\"";
   REQUIRE(store.write(batch));
@@ -272,15 +296,16 @@ TEST_CASE("migration 2 from a version-1 database keeps every feed and adds fetch
 }
 
 TEST_CASE("a moved feed keeps its identity and remembers where it is fetched from") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   ParsedBatch batch = batch_for("https://a.example/rss", {});
   batch.feed.fetch_url = "https://a.example/new-rss";
   REQUIRE(store.write(batch));
   CHECK(store.feed_state("https://a.example/rss").value()->fetch_url ==
         "https://a.example/new-rss");
-  CHECK(count(dir.file("n.db"),
-              "SELECT count(*) FROM feeds_v WHERE fetch_url = 'https://a.example/new-rss'") == 1);
+  CHECK(db.number("SELECT count(*) FROM feeds_v WHERE fetch_url = 'https://a.example/new-rss'") ==
+        1);
 }
 
 TEST_CASE("migration 3 keeps the matches of a version-2 database and adds their provenance") {
@@ -316,8 +341,9 @@ static MatchedItem unmatched_item(std::string guid, std::string link, std::strin
 }
 
 TEST_CASE("an article under tracking-tagged, AMP, mobile and http variants is one article") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   const char* variants[] = {
       "https://news.example/world/tanker-seized",
       "https://news.example/world/tanker-seized?utm_source=rss&utm_medium=feed",
@@ -331,20 +357,20 @@ TEST_CASE("an article under tracking-tagged, AMP, mobile and http variants is on
     REQUIRE(store.write(batch_for(n % 2 ? "https://b.example/rss" : "https://a.example/rss",
                                   {relevant_item(guids[n], variants[n], "Tanker seized")})));
   }
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v") == 6);
-  CHECK(count_in(store, dir, "SELECT count(DISTINCT article_id) FROM sightings_v") == 1);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 1);
+  CHECK(db.number("SELECT count(*) FROM sightings_v") == 6);
+  CHECK(db.number("SELECT count(DISTINCT article_id) FROM sightings_v") == 1);
   // The address shown is the first one seen, without its tracking.
   CHECK(
-      count_in(
-          store, dir,
+      db.number(
           "SELECT count(*) FROM items_v WHERE url = 'https://news.example/world/tanker-seized'") ==
       1);
 }
 
 TEST_CASE("a publisher's edits update the article and each version stays on record") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   REQUIRE(store.write(batch_for("https://a.example/rss",
                                 {relevant_item("g1", "http://news.example/1", "Tanker seized")})));
   // The title edited: the same article, a new sighting.
@@ -360,43 +386,41 @@ TEST_CASE("a publisher's edits update the article and each version stays on reco
       {relevant_item("urn:new-guid", "https://news.example/1", "Tanker seized, crew held")}));
   REQUIRE(moved);
   CHECK(moved->new_articles == 0);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 1);
-  CHECK(count_in(store, dir,
-                 "SELECT count(*) FROM items_v WHERE title = 'Tanker seized, crew held'") == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v") == 3);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v WHERE title = 'Tanker seized'") ==
-        1);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 1);
+  CHECK(db.number("SELECT count(*) FROM items_v WHERE title = 'Tanker seized, crew held'") == 1);
+  CHECK(db.number("SELECT count(*) FROM sightings_v") == 3);
+  CHECK(db.number("SELECT count(*) FROM sightings_v WHERE title = 'Tanker seized'") == 1);
   // Seen again unchanged: nothing new.
   auto again = store.write(batch_for(
       "https://a.example/rss",
       {relevant_item("urn:new-guid", "https://news.example/1", "Tanker seized, crew held")}));
   REQUIRE(again);
   CHECK(again->known == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v") == 3);
+  CHECK(db.number("SELECT count(*) FROM sightings_v") == 3);
 }
 
 TEST_CASE("a forgotten article never comes back, from any feed or address") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   REQUIRE(store.write(batch_for("https://a.example/rss",
                                 {relevant_item("g1", "https://news.example/1", "Tanker seized")})));
-  std::int64_t id = count_in(store, dir, "SELECT article_id FROM items_v");
+  std::int64_t id = db.number("SELECT article_id FROM items_v");
   auto forgotten = store.forget({id, 999});
   REQUIRE(forgotten);
   CHECK(*forgotten == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 0);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings") == 0);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM matches") == 0);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM stories") == 0);
-  CHECK(count_in(store, dir,
-                 "SELECT count(*) FROM tombstones_v WHERE key = 'https://news.example/1'") == 1);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 0);
+  CHECK(db.number("SELECT count(*) FROM sightings") == 0);
+  CHECK(db.number("SELECT count(*) FROM matches") == 0);
+  CHECK(db.number("SELECT count(*) FROM stories") == 0);
+  CHECK(db.number("SELECT count(*) FROM tombstones_v WHERE key = 'https://news.example/1'") == 1);
   for (const char* url : {"https://news.example/1", "http://news.example/1?utm_source=x"}) {
     auto again = store.write(
         batch_for("https://b.example/rss", {relevant_item("other", url, "Tanker seized")}));
     REQUIRE(again);
     CHECK(again->forgotten == 1);
   }
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 0);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 0);
 }
 
 TEST_CASE("deleting an article in sqlite3 leaves its tombstone too") {
@@ -417,16 +441,16 @@ TEST_CASE("deleting an article in sqlite3 leaves its tombstone too") {
 }
 
 TEST_CASE("unmatched items are recorded without a story and join one when a copy matches") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   auto first = store.write(batch_for(
       "https://a.example/rss", {unmatched_item("g1", "https://news.example/1", "Shipping news")}));
   REQUIRE(first);
   CHECK(first->unmatched == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 0);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM sightings_v WHERE story_id IS NULL") == 1);
-  CHECK(count_in(store, dir,
-                 "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'shipping'") == 0);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 0);
+  CHECK(db.number("SELECT count(*) FROM sightings_v WHERE story_id IS NULL") == 1);
+  CHECK(found(db, "shipping") == 0);
   auto known = store.write(batch_for(
       "https://a.example/rss", {unmatched_item("g1", "https://news.example/1", "Shipping news")}));
   REQUIRE(known);
@@ -437,9 +461,8 @@ TEST_CASE("unmatched items are recorded without a story and join one when a copy
                 {relevant_item("b1", "https://news.example/1?ref=rss", "Shipping news")}));
   REQUIRE(matched);
   CHECK(matched->new_articles == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 1);
-  CHECK(count_in(store, dir,
-                 "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'shipping'") == 1);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 1);
+  CHECK(found(db, "shipping") == 1);
   // Unmatched articles are forgotten after retention, kept ones are not.
   REQUIRE(store.write(batch_for("https://a.example/rss",
                                 {unmatched_item("g2", "https://news.example/2", "Weather")},
@@ -447,8 +470,8 @@ TEST_CASE("unmatched items are recorded without a story and join one when a copy
   auto pruned = store.forget_unmatched(1750000001);
   REQUIRE(pruned);
   CHECK(*pruned == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM articles") == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM tombstones") == 0);
+  CHECK(db.number("SELECT count(*) FROM articles") == 1);
+  CHECK(db.number("SELECT count(*) FROM tombstones") == 0);
 }
 
 TEST_CASE("full-text search finds kept articles by their words, diacritics folded") {
@@ -471,8 +494,9 @@ TEST_CASE("full-text search finds kept articles by their words, diacritics folde
 // What `newswatch report` and the web page read: a period's kept articles (from the index of
 // schema 10), each (topic, term) of theirs once though matched in two fields, by sorted names.
 TEST_CASE("the report reads a period's kept articles, each topic and term of theirs once") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   MatchedItem tanker = relevant_item("g1", "https://news.example/1",
                                      "Tanker seized in the Strait of Hormuz by the IRGC navy");
   tanker.matches.topics = {"hormuz", "irgc"};
@@ -485,7 +509,7 @@ TEST_CASE("the report reads a period's kept articles, each topic and term of the
   MatchedItem later = relevant_item("g3", "https://news.example/3", "Talks resume in Muscat");
   REQUIRE(store.write(batch_for("https://b.example/rss", {later}, 1750007200)));
 
-  auto reader = StoreReader::open(dir.file("n.db"));
+  auto reader = StoreReader::open(db.name());
   REQUIRE(reader);
   auto rows = reader->report_rows(1750000000, 1750003600);
   REQUIRE(rows);
@@ -538,8 +562,9 @@ TEST_CASE("the full-text index holds a transaction's articles once, with an edit
 
 TEST_CASE(
     "near-duplicates from two outlets are one story, and the aggregator's source is the outlet") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   MatchedItem wire = relevant_item("a1", "https://wire.example/world/tanker",
                                    "Iran seizes tanker carrying fuel near Bandar Abbas");
   wire.item.summary =
@@ -559,12 +584,11 @@ TEST_CASE(
   REQUIRE(store.write(batch_for("https://a.example/rss", {wire, other})));
   REQUIRE(store.write(batch_for("https://b.example/rss", {copy})));
   REQUIRE(store.recluster());
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v") == 3);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM stories_v") == 2);
-  CHECK(count_in(store, dir,
-                 "SELECT outlets FROM stories_v WHERE title LIKE 'Iran seizes tanker%'") == 2);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v WHERE outlet = 'Gulf Courier'") == 1);
-  CHECK(count_in(store, dir, "SELECT count(*) FROM items_v WHERE outlet = 'wire.example'") == 2);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 3);
+  CHECK(db.number("SELECT count(*) FROM stories_v") == 2);
+  CHECK(db.number("SELECT outlets FROM stories_v WHERE title LIKE 'Iran seizes tanker%'") == 2);
+  CHECK(db.number("SELECT count(*) FROM items_v WHERE outlet = 'Gulf Courier'") == 1);
+  CHECK(db.number("SELECT count(*) FROM items_v WHERE outlet = 'wire.example'") == 2);
 }
 
 TEST_CASE("migration 4 keeps a version-3 database's articles, sightings and matches") {
@@ -617,8 +641,9 @@ TEST_CASE("migration 4 keeps a version-3 database's articles, sightings and matc
 TEST_CASE(
     "what a feed held at its first poll never alerts, and what it shows later does, whatever its "
     "date") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   const UnixSeconds t0 = 1750000000;
   const std::vector<AlertRule> rules = {{"desk", {}, 1, 24 * 3600}};
   MatchedItem held =
@@ -637,12 +662,13 @@ TEST_CASE(
   REQUIRE(due);
   REQUIRE(due->size() == 1);
   CHECK(due->front().title == "Oman hosts a round of talks");
-  CHECK(count(dir.file("n.db"), "SELECT sum(news) FROM sightings") == 1);
+  CHECK(db.number("SELECT sum(news) FROM sightings") == 1);
 }
 
 TEST_CASE("an edit of an item a feed held at its first poll is not news") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   const UnixSeconds t0 = 1750000000;
   const std::vector<AlertRule> rules = {{"desk", {}, 1, 24 * 3600}};
   MatchedItem item = relevant_item("b-1", "https://b.example/1", "Tanker seized in Hormuz");
@@ -653,7 +679,7 @@ TEST_CASE("an edit of an item a feed held at its first poll is not news") {
   REQUIRE(edited);
   CHECK(edited->updated == 1);
   CHECK(store.due_alerts(rules, t0 + 60)->empty());
-  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM sightings WHERE news = 0") == 2);
+  CHECK(db.number("SELECT count(*) FROM sightings WHERE news = 0") == 2);
 }
 
 TEST_CASE("migration 6 takes a version-5 database's sightings after a feed's first poll for news") {
@@ -684,8 +710,9 @@ TEST_CASE("migration 6 takes a version-5 database's sightings after a feed's fir
 }
 
 TEST_CASE("a story forget empties takes its alert with it: the next story, given its id, alerts") {
-  TempDir dir;
-  Store store = store_with_two_feeds(dir);
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  Store store = store_with_two_feeds(db);
   const UnixSeconds t0 = 1750000000;
   const std::vector<AlertRule> rules = {{"desk", {}, 1, 24 * 3600}};
   REQUIRE(
@@ -700,12 +727,12 @@ TEST_CASE("a story forget empties takes its alert with it: the next story, given
   const std::int64_t announced = due->front().story_id;
   REQUIRE(store.record_alert("desk", announced, true, "", t0 + 60, 0));
 
-  auto forgotten = store.forget({count(dir.file("n.db"),
-                                       "SELECT id FROM articles WHERE canonical_url = "
-                                       "'https://a.example/2'")});
+  auto forgotten =
+      store.forget({db.number("SELECT id FROM articles WHERE canonical_url = "
+                              "'https://a.example/2'")});
   REQUIRE(forgotten);
   CHECK(*forgotten == 1);
-  CHECK(count(dir.file("n.db"), "SELECT count(*) FROM alerts") == 0);
+  CHECK(db.number("SELECT count(*) FROM alerts") == 0);
 
   MatchedItem carrier = relevant_item("a-3", "https://a.example/3", "Carrier enters the Gulf");
   carrier.item.published = t0 + 90;

@@ -8,6 +8,7 @@
 #include "daemon/poller.h"
 #include "integration/feed_server.h"
 #include "integration/manual_clock.h"
+#include "test_database.h"
 #include "test_support.h"
 
 using namespace newswatch;
@@ -29,14 +30,18 @@ std::string gzip(const std::string& data) {
   return out;
 }
 
+// A poller on a database of `backend` (a SQLite file, or a PostgreSQL database of the test's own
+// server) and a loopback feed server.
 struct Harness {
-  TempDir dir;
+  explicit Harness(sql::Backend backend = sql::Backend::sqlite) : db(backend) {}
+
+  TestDatabase db;
   FeedServer server;
   ManualClock clock{1750000000};
   Config config;
 
   std::unique_ptr<Poller> poller() {
-    config.database = dir.file("news.db");
+    config.database = db.name();
     auto store = Store::open(config.database);
     REQUIRE(store);
     auto matcher = std::make_shared<const Matcher>(TopicPack::builtin());
@@ -45,16 +50,14 @@ struct Harness {
     return std::move(*poller);
   }
 
-  int count(const std::string& sql) {
-    SQLite::Database db(dir.file("news.db"), SQLite::OPEN_READONLY);
-    return db.execAndGet(sql).getInt();
-  }
+  std::int64_t count(const std::string& sql) { return db.number(sql); }
 };
 
 }  // namespace
 
 TEST_CASE("one poll stores exactly the relevant item, once, and a second poll adds nothing") {
-  Harness h;
+  Harness h(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(h.db.backend_name());
   h.server.serve("/feed.xml", {200, hormuz_and_football_feed(), ""});
   h.config.feeds = {{h.server.url("/feed.xml"), "Test Outlet", std::nullopt, true}};
   auto poller = h.poller();
@@ -81,7 +84,8 @@ TEST_CASE("one poll stores exactly the relevant item, once, and a second poll ad
 }
 
 TEST_CASE("a second poll sends the stored ETag and a 304 costs no parsing") {
-  Harness h;
+  Harness h(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(h.db.backend_name());
   h.server.serve("/feed.xml", {200, hormuz_and_football_feed(), "\"v1\""});
   h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
   auto poller = h.poller();
@@ -94,7 +98,8 @@ TEST_CASE("a second poll sends the stored ETag and a 304 costs no parsing") {
 }
 
 TEST_CASE("the schedule survives a restart: validators come back from the database") {
-  Harness h;
+  Harness h(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(h.db.backend_name());
   h.server.serve("/feed.xml", {200, hormuz_and_football_feed(), "\"v1\""});
   h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
   h.poller()->poll_round(true);
@@ -104,7 +109,8 @@ TEST_CASE("the schedule survives a restart: validators come back from the databa
 }
 
 TEST_CASE("failing feeds are recorded and do not stop the others") {
-  Harness h;
+  Harness h(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(h.db.backend_name());
   h.server.serve("/feed.xml", {200, hormuz_and_football_feed(), ""});
   h.server.serve("/broken.xml", {500, "oops", ""});
   h.server.serve("/html.xml", {200, "<html><body>not a feed</body></html>", ""});
@@ -248,7 +254,8 @@ TEST_CASE("a truncated body keeps the items stored before") {
 }
 
 TEST_CASE("errors back off: a failing feed waits longer after each failure") {
-  Harness h;
+  Harness h(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(h.db.backend_name());
   h.server.serve("/feed.xml", {500, "oops"});
   h.config.feeds = {{h.server.url("/feed.xml"), "", std::nullopt, true}};
   h.config.interval = std::chrono::minutes(10);
@@ -257,8 +264,7 @@ TEST_CASE("errors back off: a failing feed waits longer after each failure") {
   for (int round = 0; round < 4; ++round) {
     UnixSeconds before = h.clock.now();
     poller->poll_round(false);
-    SQLite::Database db(h.dir.file("news.db"), SQLite::OPEN_READONLY);
-    UnixSeconds next = db.execAndGet("SELECT next_poll_at FROM feeds").getInt64();
+    UnixSeconds next = h.count("SELECT next_poll_at FROM feeds");
     waits.push_back(static_cast<int>(next - before));
     h.clock.advance(next - before);  // exactly when due again; nothing is polled earlier
   }
