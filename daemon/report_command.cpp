@@ -13,6 +13,7 @@
 #include "daemon/report.h"
 #include "daemon/report_render.h"
 #include "feeds/shown_text.h"
+#include "storage/database_name.h"
 
 namespace newswatch {
 namespace {
@@ -142,8 +143,9 @@ int report_command(const Args& list) {
     }
     db_path = *configured;
   }
-  if (!std::filesystem::exists(db_path)) {
-    std::fprintf(stderr, "newswatch report: %s: no such database\n", printable(db_path).c_str());
+  if (!is_postgresql(db_path) && !std::filesystem::exists(db_path)) {
+    std::fprintf(stderr, "newswatch report: %s: no such database\n",
+                 printable(redacted_database(db_path)).c_str());
     return 1;
   }
   auto text = render(args, *options, db_path, now);
@@ -152,7 +154,8 @@ int report_command(const Args& list) {
                                             : write_whole(args.out, *text);
   if (text && args.out.empty()) std::fwrite(text->data(), 1, text->size(), stdout);
   if (!written) {
-    std::fprintf(stderr, "newswatch report: %s: %s\n", printable(db_path).c_str(),
+    std::fprintf(stderr, "newswatch report: %s: %s\n",
+                 printable(redacted_database(db_path)).c_str(),
                  printable(written.error().message).c_str());
     return 1;
   }

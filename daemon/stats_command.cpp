@@ -9,6 +9,7 @@
 #include "daemon/commands.h"
 #include "daemon/config.h"
 #include "feeds/shown_text.h"
+#include "storage/database_name.h"
 #include "storage/store_reader.h"
 
 namespace newswatch {
@@ -103,10 +104,10 @@ int stats_command(const Args& args) {
     db_path = *configured;
   }
   auto store = StoreReader::open(db_path, 5000);
-  if (store) std::printf("%s\n\n", printable(db_path).c_str());
+  if (store) std::printf("%s\n\n", printable(redacted_database(db_path)).c_str());
   Result<void> printed = store ? print_stats(*store) : fail(store.error());
   if (!printed) {
-    std::fprintf(stderr, "newswatch stats: %s: %s\n", printable(db_path).c_str(),
+    std::fprintf(stderr, "newswatch stats: %s: %s\n", printable(redacted_database(db_path)).c_str(),
                  printed.error().message.c_str());
     return 1;
   }

@@ -29,25 +29,27 @@ int postgresql_schema_version(sql::Connection& db) {
 
 Result<void> check_postgresql_access(sql::Connection& db) {
   try {
+    auto exists = db.prepare("SELECT to_regclass('newswatch_schema') IS NOT NULL");
+    bool made = exists->step() && exists->int64(0) == 1;
+    // has_table_privilege is true when any one of several privileges is held: each is asked.
+    auto allowed = db.prepare(
+        made ? "SELECT bool_and(has_table_privilege(t, p)) FROM unnest(ARRAY['newswatch_schema', "
+               "'feeds', 'articles', 'article_keys', 'sightings', 'stories', 'matches', "
+               "'alerts', 'tombstones']) t, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', "
+               "'DELETE']) p"
+             : "SELECT has_schema_privilege(current_schema(), 'CREATE')");
+    if (!allowed->step() || allowed->is_null(0) || allowed->int64(0) != 1)
+      return fail(made ? "permission denied: the role may not read and write newswatch's tables "
+                         "(GRANT SELECT, INSERT, UPDATE, DELETE on them, or connect as their "
+                         "owner)"
+                       : "permission denied: the role may not create newswatch's tables in the "
+                         "database's schema (GRANT CREATE ON SCHEMA public, or make it the "
+                         "database's owner)");
     int version = postgresql_schema_version(db);
     if (version > latest_version(kPgMigrations))
       return fail("database schema version " + std::to_string(version) +
                   " is newer than this newswatch understands (" +
                   std::to_string(latest_version(kPgMigrations)) + ")");
-    // has_table_privilege is true when any one of several privileges is held: each is asked.
-    auto allowed = db.prepare(
-        version == 0 ? "SELECT has_schema_privilege(current_schema(), 'CREATE')"
-                     : "SELECT bool_and(has_table_privilege(t, p)) FROM unnest(ARRAY['feeds', "
-                       "'articles', 'article_keys', 'sightings', 'stories', 'matches', 'alerts', "
-                       "'tombstones']) t, unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE']) p");
-    if (!allowed->step() || allowed->is_null(0) || allowed->int64(0) != 1)
-      return fail(version == 0
-                      ? "permission denied: the role may not create newswatch's tables in the "
-                        "database's schema (GRANT CREATE ON SCHEMA public, or make it the "
-                        "database's owner)"
-                      : "permission denied: the role may not read and write newswatch's tables "
-                        "(GRANT SELECT, INSERT, UPDATE, DELETE on them, or connect as their "
-                        "owner)");
     return {};
   } catch (const sql::Error& e) {
     return fail(e.what());

@@ -1,5 +1,6 @@
 // PostgreSQL, the backend of issue 22, against a real server of the test's own (pg_server.h):
-// connecting, one-line errors without the password, and the harness leaving nothing behind.
+// connecting, one-line errors without the password, the access check-config makes, one daemon
+// per database, and the harness leaving nothing behind.
 #include <errno.h>
 #include <signal.h>
 
@@ -8,6 +9,7 @@
 
 #include "pg_server.h"
 #include "storage/pg_connection.h"
+#include "storage/store.h"
 
 using namespace newswatch;
 using newswatch::test::PgServer;
@@ -81,4 +83,58 @@ TEST_CASE("what is shown of a database setting hides its password") {
   CHECK(redacted_database("/var/lib/newswatch/newswatch.db") == "/var/lib/newswatch/newswatch.db");
   CHECK(is_postgresql("postgresql://db.example/news"));
   CHECK_FALSE(is_postgresql("/var/lib/newswatch/newswatch.db"));
+}
+
+TEST_CASE("check-config's access check: a role that may not write is told so, nothing written") {
+  PgServer& server = test::shared_pg_server();
+  std::string database = test::fresh_database(server);
+  auto admin = PgConnection::open(database);
+  REQUIRE(admin);
+  (*admin)->execute(
+      "CREATE ROLE reader LOGIN PASSWORD 'reader-secret-1'; "
+      "REVOKE CREATE ON SCHEMA public FROM PUBLIC");
+  std::string host = "?host=" + server.socket_dir();
+  std::string name = database.substr(database.find("@/") + 2);
+  name = name.substr(0, name.find('?'));
+  std::string as_reader = "postgresql://reader:reader-secret-1@/" + name + host;
+
+  // A new database: the role must be able to create the tables.
+  CHECK(Store::check_access(database));
+  auto cannot_create = Store::check_access(as_reader);
+  REQUIRE_FALSE(cannot_create);
+  CHECK_THAT(cannot_create.error().message, Catch::Contains("may not create newswatch's tables"));
+  CHECK_THAT(cannot_create.error().message, !Catch::Contains("reader-secret-1"));
+  CHECK(first(**admin, "SELECT to_regclass('articles') IS NULL") == "t");  // nothing written
+
+  // Once made: the role must be able to read and write them.
+  REQUIRE(Store::open(database));
+  CHECK(Store::check_access(database));
+  auto cannot_write = Store::check_access(as_reader);
+  REQUIRE_FALSE(cannot_write);
+  CHECK_THAT(cannot_write.error().message,
+             Catch::Contains("may not read and write newswatch's tables"));
+  (*admin)->execute(
+      "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO reader");
+  CHECK(Store::check_access(as_reader));
+
+  auto wrong = Store::check_access("postgresql://reader:not-it@/" + name + host);
+  REQUIRE_FALSE(wrong);
+  CHECK_THAT(wrong.error().message, Catch::Contains("password authentication failed"));
+  CHECK_THAT(wrong.error().message, !Catch::Contains("not-it"));
+  CHECK(wrong.error().message.find('\n') == std::string::npos);
+}
+
+TEST_CASE("a second daemon on a PostgreSQL database is refused while the first runs") {
+  std::string database = test::fresh_database(test::shared_pg_server());
+  StoreOptions daemon;
+  daemon.sole_daemon = true;
+  {
+    auto first_daemon = Store::open(database, daemon);
+    REQUIRE(first_daemon);
+    auto second = Store::open(database, daemon);
+    REQUIRE_FALSE(second);
+    CHECK_THAT(second.error().message, Catch::Contains("another newswatch is running on"));
+    CHECK(Store::open(database));  // a command beside the daemon (rematch, forget) opens it
+  }
+  CHECK(Store::open(database, daemon));  // the first one's lock went with its connection
 }

@@ -12,6 +12,7 @@
 
 #include "integration/feed_server.h"
 #include "integration/process.h"
+#include "pg_server.h"
 #include "storage/store.h"
 #include "test_support.h"
 
@@ -511,4 +512,49 @@ TEST_CASE("an item of 15 MiB of topic words neither stalls the other feeds nor a
   // An article keeps 256 KiB of its text: the full-text index of a row is built in memory.
   CHECK(db.execAndGet("SELECT max(length(CAST(summary AS BLOB))) FROM articles").getInt() ==
         256 * 1024);
+}
+
+TEST_CASE("run --once, stats and check-config on PostgreSQL never show the password") {
+  TempDir dir;
+  FeedServer server;
+  server.serve("/feed.xml", {200, hormuz_and_football_feed(), ""});
+  PgServer& postgres = shared_pg_server();
+  std::string name = fresh_database(postgres);
+  name = name.substr(name.find("@/") + 2);
+  name = name.substr(0, name.find('?'));
+  // The password in the URI itself, the way it must never be shown.
+  std::string uri = "postgresql://newswatch:" + std::string(PgServer::kPassword) + "@/" + name +
+                    "?host=" + postgres.socket_dir();
+  std::string feeds =
+      dir.write("feeds.toml", "[[feed]]\nurl = \"" + server.url("/feed.xml") + "\"\n");
+  CHECK(exit_status(spawn_newswatch({"run", "--once", "--feeds", feeds, "--db", uri},
+                                    dir.file("run.log"))) == 0);
+  auto db = PgConnection::open(uri);
+  REQUIRE(db);
+  auto items = (*db)->prepare("SELECT count(*) FROM items_v");
+  REQUIRE(items->step());
+  CHECK(items->int64(0) == 1);
+
+  CHECK(exit_status(spawn_newswatch({"stats", "--db", uri}, dir.file("stats.out"))) == 0);
+  CHECK_THAT(read_file(dir.file("stats.out")), Catch::Contains("Strait of Hormuz"));
+
+  std::string config = dir.write("newswatch.toml", "database = \"" + uri + "\"\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", config}, dir.file("check.out"))) ==
+        0);
+  CHECK_THAT(read_file(dir.file("check.out")), Catch::Contains("***@/" + name));
+  std::string wrong = uri;
+  wrong.replace(wrong.find(PgServer::kPassword), std::string(PgServer::kPassword).size(), "nope");
+  config = dir.write("wrong.toml", "database = \"" + wrong + "\"\n");
+  CHECK(exit_status(spawn_newswatch({"check-config", "--config", config}, dir.file("wrong.out"))) ==
+        1);
+  std::string refused = read_file(dir.file("wrong.out"));
+  CHECK_THAT(refused, Catch::Contains("password authentication failed for user \"newswatch\""));
+  CHECK(std::count(refused.begin(), refused.end(), '\n') == 1);
+
+  for (const char* output : {"run.log", "stats.out", "check.out", "wrong.out"}) {
+    INFO(output);
+    CHECK_THAT(read_file(dir.file(output)),
+               !Catch::Contains(PgServer::kPassword) && !Catch::Contains("nope"));
+  }
+  CHECK_THAT(read_file(dir.file("run.log")), Catch::Contains("***@/" + name));
 }
