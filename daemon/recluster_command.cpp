@@ -46,7 +46,9 @@ int recluster_command(const Args& args) {
                  lock.error().message.c_str());
     return 1;
   }
-  auto store = Store::open(config.database, store_options_of(config));
+  StoreOptions store_options = store_options_of(config);
+  store_options.sole_daemon = true;  // PostgreSQL's lock of `run`, as the lock file above
+  auto store = Store::open(config.database, store_options);
   if (!store) {
     std::fprintf(stderr, "newswatch recluster: %s\n", store.error().message.c_str());
     return 1;

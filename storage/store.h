@@ -49,8 +49,8 @@ struct StoreOptions {
   std::size_t wal_limit = 64u << 20;
   int wal_wait_ms = 10000;
   // PostgreSQL: refuse to open a database another store holding this option has open, as
-  // `newswatch run` does until daemons share the polling (feed leases, issue 22); a SQLite
-  // database has its lock file (daemon/instance_lock.h).
+  // `newswatch run` and `recluster` do until daemons share the polling (feed leases, issue 22);
+  // a SQLite database has its lock file (daemon/instance_lock.h).
   bool sole_daemon = false;
   // How alike two stories must be to merge (see StoryClusterer); `newswatch eval` sweeps it.
   double story_threshold = StoryClusterer::kDefaultThreshold;
