@@ -89,12 +89,14 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     if (auto migrated = migrate_postgresql(**connection); !migrated)
       return fail(redacted_database(path) + ": " + migrated.error().message);
     // A session's advisory lock: released when the connection ends, however the daemon ends.
-    if (options.sole_daemon) {
-      auto lock = (*connection)->prepare("SELECT pg_try_advisory_lock(4658215)");
-      if (!lock->step() || lock->int64(0) != 1)
+    try {
+      if (options.sole_daemon &&
+          !query_id(*(*connection)->prepare("SELECT pg_try_advisory_lock(4658215)")).value_or(0))
         return fail("another newswatch is running on " + redacted_database(path) +
                     ": one database takes one daemon for now; stop that one, or give this one "
                     "another database (--db)");
+    } catch (const sql::Error& e) {
+      return fail(redacted_database(path) + ": " + e.what());
     }
     return Store(nullptr, std::move(*connection), path, options);
   }
