@@ -115,7 +115,8 @@ Result<std::vector<Prediction>> stored_predictions(const std::vector<ParsedBatch
       if (!registered) return fail(registered.error());
       if (auto written = store->write(batch); !written) return fail(written.error());
     }
-    if (auto merged = store->recluster(); !merged) return fail(merged.error());
+    UnixSeconds last = batches.empty() ? 0 : batches.back().fetched_at;
+    if (auto merged = store->recluster(last); !merged) return fail(merged.error());
   }
   auto store = StoreReader::open(path);
   auto sightings = store ? store->url_sightings() : fail(store.error());

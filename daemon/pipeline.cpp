@@ -346,7 +346,7 @@ std::vector<Pipeline::StoreBatch> Pipeline::group_for_transaction(StoreBatch& fi
 }
 
 void Pipeline::end_round_in_writer() {
-  auto merged = store_.recluster();
+  auto merged = store_.recluster(clock_.now());
   if (!merged) spdlog::error("{}", merged.error().message);
   Result<int> forgotten = 0;
   if (std::int64_t retention = unmatched_retention_s_; retention > 0)

@@ -83,7 +83,8 @@ struct ArticleWriter::Statements {
                        "outlet, seen_at, news) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")),
         match(db.prepare(
             "INSERT INTO matches (article_id, topic, field, term, \"offset\", concept, rule) "
-            "VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?) ON CONFLICT DO NOTHING")) {
+            "VALUES (?, ?, ?, ?, ?, nullif(?, ''), ?) ON CONFLICT DO NOTHING")),
+        queue(db.prepare("INSERT INTO cluster_queue (article_id, new_article) VALUES (?, ?)")) {
     if (db.backend() == sql::Backend::sqlite)
       index = db.prepare(
           "INSERT INTO articles_fts (rowid, title, summary, content) "
@@ -93,7 +94,7 @@ struct ArticleWriter::Statements {
 
   std::unique_ptr<sql::Statement> feed_of, save_feed, any_tombstone, tombstoned, last_sighting,
       by_key, seen_in_feed, story_of, edit, touch, promote, touch_story, article, add_key, sighting,
-      match;
+      match, queue;
   std::unique_ptr<sql::Statement> index;  // SQLite's only
 };
 
@@ -101,16 +102,8 @@ struct ArticleWriter::Batch {
   const ParsedBatch& parsed;
   std::int64_t feed = 0;
   bool first_poll = false;  // no poll of the feed delivered before this one
-  StoryClusterer& clusterer;
-  std::vector<std::int64_t>& unclustered;
+  Queued& queued;
   WriteStats stats;
-
-  // A relevant article now in `story`: the clusterer merges it with those it reports.
-  void cluster(std::int64_t article, std::int64_t story, const StorySignature& signature) {
-    clusterer.add(article, story, signature);
-    unclustered.push_back(article);
-    ++stats.new_articles;
-  }
 };
 
 ArticleWriter::ArticleWriter(sql::Connection& db, StoryTable& stories)
@@ -133,9 +126,8 @@ void ArticleWriter::index_unindexed() {
   unindexed_.clear();
 }
 
-WriteStats ArticleWriter::write(const ParsedBatch& parsed, StoryClusterer& clusterer,
-                                std::vector<std::int64_t>& unclustered) {
-  Batch batch{parsed, 0, false, clusterer, unclustered, {}};
+WriteStats ArticleWriter::write(const ParsedBatch& parsed, Queued& queued) {
+  Batch batch{parsed, 0, false, queued, {}};
   sql::Statement& feed_of = *sql_->feed_of;
   bind_all(feed_of, parsed.feed.url);
   if (!feed_of.step()) {
@@ -230,7 +222,8 @@ std::int64_t ArticleWriter::update_article(Batch& batch, const MatchedItem& matc
     if (auto story = join_story(batch, matched)) {
       run(*sql_->promote, *story, keys.signature_json, item.title, item.summary, item.content,
           article);
-      batch.cluster(article, *story, keys.signature);
+      enqueue(batch, article, false, &keys.signature);
+      ++batch.stats.new_articles;
     }
   }
   run(*sql_->touch_story, now, article);
@@ -242,8 +235,6 @@ std::int64_t ArticleWriter::insert_article(Batch& batch, const MatchedItem& matc
   const Item& item = matched.item;
   const std::int64_t now = batch.parsed.fetched_at;
   std::optional<std::int64_t> story = join_story(batch, matched);
-  // An unmatched article's signature counts towards the terms' document frequencies.
-  batch.clusterer.terms().observe(keys.signature);
   const std::string& canonical = keys.url_keys.empty() ? keys.text_key : keys.url_keys[0];
   std::optional<std::string> shown;
   if (item.link && !item.link->empty()) shown = without_tracking(*item.link);
@@ -251,14 +242,25 @@ std::int64_t ArticleWriter::insert_article(Batch& batch, const MatchedItem& matc
                                    story ? item.content : kNoContent, item.author,
                                    item.published ? item.published : item.updated, now, now,
                                    batch.feed, story, keys.outlet, keys.signature_json);
+  // Queued relevant or not: an unmatched article's signature counts towards the terms'
+  // document frequencies.
+  enqueue(batch, article, true, story ? &keys.signature : nullptr);
+  batch.queued.terms.observe(keys.signature);
+  batch.queued.counted.insert(article);
   if (story) {
     unindexed_.push_back(article);
     run(*sql_->touch_story, now, article);
-    batch.cluster(article, *story, keys.signature);
+    ++batch.stats.new_articles;
   } else {
     ++batch.stats.unmatched;
   }
   return article;
+}
+
+void ArticleWriter::enqueue(Batch& batch, std::int64_t article, bool inserted,
+                            const StorySignature* relevant) {
+  run(*sql_->queue, article, std::int64_t{inserted ? 1 : 0});
+  if (relevant) batch.queued.relevant.insert_or_assign(article, *relevant);
 }
 
 // A relevant article belongs to a story, of its own at first; an unmatched one to none.

@@ -3,7 +3,8 @@
 //   known key  the feed showed it before under the same key, title and link: nothing to write;
 //   article    the one it is (the article known by any of its keys, updated when its
 //              publisher edited it) or a new one; a relevant article without a story starts
-//              one of its own (StoryTable) and joins the clusterer, which merges it later;
+//              one of its own (StoryTable); a new article, or one that gained a topic, is
+//              queued for clustering (cluster_queue: Store::recluster merges stories later);
 //   sighting   the keys it is known by, and where and when it was seen, news or not;
 //   matches    the evidence of its topics.
 // Items of articles a user deleted (tombstoned keys) are skipped. The statements are
@@ -14,11 +15,13 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "storage/parsed_batch.h"
 #include "storage/sql.h"
-#include "storage/story_clusterer.h"
+#include "storage/story_signature.h"
 #include "storage/story_table.h"
 
 namespace newswatch {
@@ -38,16 +41,21 @@ class ArticleWriter {
   // statement: call it last in each, before the commit.
   void finish_transaction();
 
-  // Stores one batch. Each relevant article written joins `clusterer` and is appended to
-  // `unclustered`, the articles the next recluster looks at; every new article's signature
-  // counts towards the clusterer's document frequencies. Throws std::runtime_error when the
-  // feed is not registered, sql::Error when the database fails.
-  WriteStats write(const ParsedBatch& batch, StoryClusterer& clusterer,
-                   std::vector<std::int64_t>& unclustered);
+  // What this process knows of the articles it queued for clustering, so that the clusterer
+  // need not read them back from the database.
+  struct Queued {
+    std::unordered_map<std::int64_t, StorySignature> relevant;  // their signatures
+    TermCounts terms;                                           // of the new ones
+    std::unordered_set<std::int64_t> counted;  // the new ones, whose terms are in `terms`
+  };
+
+  // Stores one batch, noting in `queued` what it queues for clustering. Throws
+  // std::runtime_error when the feed is not registered, sql::Error when the database fails.
+  WriteStats write(const ParsedBatch& batch, Queued& queued);
 
  private:
   struct Statements;
-  struct Batch;  // one write() call: the batch, its feed, the clusterer, the counts
+  struct Batch;  // one write() call: the batch, its feed, what it queued, the counts
   // Where an item was met before: `article` when it is known, `edited` when this feed showed
   // it before with another title or link, `unchanged` when exactly as now.
   struct Known {
@@ -67,6 +75,9 @@ class ArticleWriter {
   void add_sighting(Batch& batch, const Item& item, const PreparedItem& keys,
                     const std::string& item_key, std::int64_t article, bool edited);
   void add_matches(std::int64_t article, const MatchSet& matches);
+  // Queues `article` for clustering: `inserted` now, or an older one that gained its first
+  // topic; `relevant`: its signature, when it has a story.
+  void enqueue(Batch& batch, std::int64_t article, bool inserted, const StorySignature* relevant);
   void index_unindexed();
 
   StoryTable& stories_;

@@ -2,6 +2,7 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -34,11 +35,25 @@ void set_wal_mode(SQLite::Database& db, int timeout_ms) {
   }
 }
 
+// This process among those that may share the database: host, pid and when it started
+// (a pid is used again).
+std::string process_name() {
+  char host[256] = {};
+  gethostname(host, sizeof host - 1);
+  auto started = std::chrono::system_clock::now().time_since_epoch();
+  return std::string(host) + ":" + std::to_string(getpid()) + ":" +
+         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(started).count());
+}
+
 }  // namespace
 
 Store::Store(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connection> sql,
              std::string path, StoreOptions options)
-    : db_(std::move(db)), sql_(std::move(sql)), path_(std::move(path)), options_(options) {}
+    : db_(std::move(db)),
+      sql_(std::move(sql)),
+      path_(std::move(path)),
+      options_(options),
+      owner_(process_name()) {}
 
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&& other) noexcept {
@@ -53,8 +68,10 @@ Store& Store::operator=(Store&& other) noexcept {
   log_per_merge_ = other.log_per_merge_;
   stories_ = std::move(other.stories_);
   writer_ = std::move(other.writer_);
+  owner_ = std::move(other.owner_);
   clusterer_ = std::move(other.clusterer_);
-  unclustered_ = std::move(other.unclustered_);
+  generation_ = other.generation_;
+  queued_ = std::move(other.queued_);
   return *this;
 }
 Store::~Store() {
@@ -236,22 +253,22 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
     }
     last_write_ = 0;
     std::uintmax_t wal_before = wal_size();
-    if (!clusterer_) load_clusterer();
     std::vector<WriteStats> stats;
     sql::Transaction transaction(*sql_, true);
     ArticleWriter& articles = writer();
     articles.start_transaction();
     for (const ParsedBatch* batch : batches) {
       url = &batch->feed.url;
-      stats.push_back(articles.write(*batch, *clusterer_, unclustered_));
+      stats.push_back(articles.write(*batch, queued_));
     }
     articles.finish_transaction();
     transaction.commit();
     note_write(wal_before);
     return stats;
   } catch (const std::runtime_error& e) {
-    clusterer_.reset();  // it may hold articles the rollback removed: reloaded next time
-    unclustered_.clear();
+    // What it noted may name articles the rollback removed: the next recluster reads the
+    // queue from the database.
+    queued_ = {};
     if (!dynamic_cast<const sql::Error*>(&e))
       return fail(Error(std::string(e.what()) + ": " + *url, ErrorKind::not_stored, e.what()));
     return fail(Error("storing " + *url + ": " + e.what(), ErrorKind::not_stored, e.what()));
@@ -287,9 +304,8 @@ Result<int> Store::forget(const std::vector<std::int64_t>& articles) {
       run(*remove, id);
       removed += static_cast<int>(remove->changes());
     }
+    stories_changed();
     transaction.commit();
-    clusterer_.reset();
-    unclustered_.clear();
     return removed;
   } catch (const std::runtime_error& e) {
     return fail(std::string("forgetting articles: ") + e.what());

@@ -18,6 +18,7 @@
 #include "base/result.h"
 #include "feeds/item.h"
 #include "storage/alert_ledger.h"
+#include "storage/article_writer.h"
 #include "storage/match_diff.h"
 #include "storage/parsed_batch.h"
 #include "storage/story_clusterer.h"
@@ -29,7 +30,6 @@ class Database;
 
 namespace newswatch {
 
-class ArticleWriter;
 class StoryTable;
 namespace sql {
 class Connection;
@@ -85,10 +85,14 @@ class Store {
   // and a failure stores none. What a round writes costs a few commits, not one per feed.
   Result<std::vector<WriteStats>> write(const std::vector<const ParsedBatch*>& batches);
 
-  // Ties together the stories that the evidence of the articles written since the last call
-  // says are one event (see StoryClusterer), in one transaction; returns how many merged.
-  // Called once the batches of a poll round are written.
-  Result<int> recluster();
+  // Ties together the stories that the evidence of the articles queued since the last call
+  // says are one event (see StoryClusterer); returns how many merged. Called once the batches
+  // of a poll round are written. Only the process holding the clustering lease merges (the
+  // table clustering: a lease until `now` + kClusterLease, renewed by each call), so that
+  // daemons sharing a database never merge on different views of it; the others return 0 and
+  // leave their articles queued for it. A sole daemon (StoreOptions) takes the lease whoever
+  // held it: that was itself, before a restart.
+  Result<int> recluster(UnixSeconds now);
 
   // Applies the current story clustering to the relevant articles published (or first seen)
   // since `since` (0: all), in one transaction: every article's signature is computed again
@@ -154,6 +158,9 @@ class Store {
  private:
   // Articles a new one is compared with are at most this much older than the newest.
   static constexpr UnixSeconds kClusterMemory = 7 * 24 * 3600;
+  // How long the clustering lease lasts unless renewed: a daemon that stops clustering (it
+  // died) hands the role on after this.
+  static constexpr UnixSeconds kClusterLease = 600;
   // The newest articles whose terms are counted at start-up for their document frequencies:
   // about two weeks of a large watch (a thousand feeds).
   static constexpr int kTermArticles = 100000;
@@ -167,7 +174,17 @@ class Store {
   StoryTable& story_table();
   ArticleWriter& writer();
   void new_clusterer();  // empty, with the terms' document frequencies
+  // The clusterer as the database holds it, without the queued articles.
   void load_clusterer();
+  // Adds the queued articles to the clusterer (reading from the database what queued_ does
+  // not hold); returns the relevant ones and the last queue position read.
+  std::pair<std::vector<std::int64_t>, std::int64_t> take_queue();
+  // Merges the stories the clusterer finds for `articles`, in transactions of a bounded size
+  // (the last one also runs `finally`); returns how many merged.
+  int merge_stories(const std::vector<std::int64_t>& articles,
+                    const std::function<void()>& finally);
+  // Tells whoever holds the clustering lease that stories changed behind it.
+  void stories_changed();
   void merge_story(std::int64_t from, std::int64_t into);
   // recluster_stored's last step: the relevant articles that happened since `context` join
   // the clusterer in order, a day clustered at a time; returns how many happened since `since`.
@@ -182,8 +199,10 @@ class Store {
   std::uintmax_t log_per_merge_ = 4096;        // the most a story merge has added to the log
   std::unique_ptr<StoryTable> stories_;        // after db_: destroyed before it
   std::unique_ptr<ArticleWriter> writer_;      // after stories_, which it writes to
-  std::unique_ptr<StoryClusterer> clusterer_;  // loaded on the first write
-  std::vector<std::int64_t> unclustered_;      // articles written since the last recluster
+  std::string owner_;                          // this process, as the clustering lease names it
+  std::unique_ptr<StoryClusterer> clusterer_;  // loaded when this process takes the lease
+  std::int64_t generation_ = -1;               // the lease's generation clusterer_ is of
+  ArticleWriter::Queued queued_;               // what was written since the last recluster
 };
 
 }  // namespace newswatch

@@ -95,9 +95,11 @@ void respan_stories(sql::Connection& db, UnixSeconds since) {
 
 void Store::new_clusterer() {
   clusterer_ = std::make_unique<StoryClusterer>(options_.story_threshold);
-  // The terms' document frequencies, from the newest articles, relevant or not.
+  // The terms' document frequencies, from the newest articles, relevant or not; those queued
+  // new are counted when the queue is read.
   auto terms = sql_->prepare(
-      "SELECT signature FROM articles WHERE signature IS NOT NULL ORDER BY id DESC LIMIT ?");
+      "SELECT signature FROM articles WHERE signature IS NOT NULL AND id NOT IN "
+      "(SELECT article_id FROM cluster_queue WHERE new_article = 1) ORDER BY id DESC LIMIT ?");
   bind_all(*terms, kTermArticles);
   while (terms->step()) {
     if (auto signature = StorySignature::from_json(std::string(terms->text(0))))
@@ -112,7 +114,8 @@ void Store::load_clusterer() {
       "SELECT id, story_id, signature FROM articles "
       "WHERE signature IS NOT NULL AND story_id IS NOT NULL AND "
       "coalesce(published, first_seen) >= "
-      "(SELECT max(coalesce(published, first_seen)) FROM articles) - ?");
+      "(SELECT max(coalesce(published, first_seen)) FROM articles) - ? "
+      "AND id NOT IN (SELECT article_id FROM cluster_queue)");
   bind_all(*recent, kClusterMemory);
   while (recent->step()) {
     // A signature of an earlier version is not read: `newswatch recluster` rewrites them.
@@ -121,46 +124,115 @@ void Store::load_clusterer() {
   }
 }
 
+std::pair<std::vector<std::int64_t>, std::int64_t> Store::take_queue() {
+  auto queue = sql_->prepare(
+      "SELECT q.seq, q.article_id, q.new_article, a.story_id FROM cluster_queue q "
+      "JOIN articles a ON a.id = q.article_id ORDER BY q.seq");
+  auto signature_of = sql_->prepare("SELECT signature FROM articles WHERE id = ?");
+  auto last = sql_->prepare("SELECT max(seq) FROM cluster_queue");
+  std::vector<std::int64_t> relevant;
+  std::int64_t through = query_id(*last).value_or(0);
+  clusterer_->terms().add(queued_.terms);  // what this process wrote
+  while (queue->step()) {
+    if (queue->int64(0) > through) break;  // queued since `through` was read: the next time
+    std::int64_t article = queue->int64(1);
+    bool count_terms = queue->int64(2) == 1 && !queued_.counted.count(article);
+    bool in_story = !queue->is_null(3);
+    if (!count_terms && !in_story) continue;
+    std::optional<StorySignature> signature;
+    if (auto known = queued_.relevant.find(article); known != queued_.relevant.end())
+      signature = std::move(known->second);
+    bind_all(*signature_of, article);
+    if (!signature && signature_of->step())
+      signature = StorySignature::from_json(std::string(signature_of->text(0)));
+    signature_of->reset();
+    if (!signature) continue;
+    if (count_terms) clusterer_->terms().observe(*signature);
+    if (in_story) {
+      clusterer_->add(article, queue->int64(3), std::move(*signature));
+      relevant.push_back(article);
+    }
+  }
+  queued_ = {};
+  return {relevant, through};
+}
+
 void Store::merge_story(std::int64_t from, std::int64_t into) {
   clusterer_->merge(from, into);
   story_table().merge(from, into);
 }
 
-Result<int> Store::recluster() {
-  if (!clusterer_ || unclustered_.empty()) return 0;
-  auto merges = final_merges(clusterer_->recluster(unclustered_));
+void Store::stories_changed() {
+  sql_->execute("UPDATE clustering SET generation = generation + 1");
+  generation_ = -1;  // this process's clusterer too is loaded again
+}
+
+int Store::merge_stories(const std::vector<std::int64_t>& articles,
+                         const std::function<void()>& finally) {
+  auto merges = final_merges(clusterer_->recluster(articles));
   // In transactions of a bounded size, so that the write-ahead log holds each: a first round
   // over many feeds merges thousands of stories. A transaction writes to the log at most
   // half its limit, estimated at the most a merge has written (a page until measured).
   constexpr std::size_t kMergesPerTransaction = 256;
-  try {
-    for (std::size_t done = 0; done < merges.size();) {
-      if (auto room = make_room_in_wal(); !room) throw std::runtime_error(room.error().message);
-      std::uintmax_t wal_before = wal_size();
-      sql::Transaction transaction(*sql_, true);
-      std::size_t fit = std::max<std::size_t>(1, options_.wal_limit / 2 / log_per_merge_);
-      std::size_t count = std::min({merges.size() - done, kMergesPerTransaction, fit});
-      for (std::size_t end = done + count; done < end; ++done)
-        merge_story(merges[done].first, merges[done].second);
-      transaction.commit();
-      note_write(wal_before);
-      log_per_merge_ = std::max(log_per_merge_, last_write_ / count);
-    }
-  } catch (const std::exception& e) {
-    // The clusterer is read again from the database by the next write, and this round's
-    // articles clustered again then.
-    clusterer_.reset();
-    return fail(std::string("clustering stories: ") + e.what());
-  }
-  unclustered_.clear();
+  std::size_t done = 0;
+  do {
+    if (auto room = make_room_in_wal(); !room) throw std::runtime_error(room.error().message);
+    std::uintmax_t wal_before = wal_size();
+    sql::Transaction transaction(*sql_, true);
+    std::size_t fit = std::max<std::size_t>(1, options_.wal_limit / 2 / log_per_merge_);
+    std::size_t count = std::min({merges.size() - done, kMergesPerTransaction, fit});
+    for (std::size_t end = done + count; done < end; ++done)
+      merge_story(merges[done].first, merges[done].second);
+    if (done == merges.size()) finally();
+    transaction.commit();
+    note_write(wal_before);
+    if (count > 0) log_per_merge_ = std::max(log_per_merge_, last_write_ / count);
+  } while (done < merges.size());
   clusterer_->forget_older_than(kClusterMemory);
   return static_cast<int>(merges.size());
+}
+
+Result<int> Store::recluster(UnixSeconds now) {
+  try {
+    // The lease: kept by its holder, taken when it lapsed. Its generation grows when it
+    // changes hands, and whoever changes stories behind the holder's back grows it too.
+    auto lease = sql_->prepare(
+        "UPDATE clustering SET generation = CASE WHEN owner = ?1 THEN generation "
+        "ELSE generation + 1 END, owner = ?1, until = ?3 "
+        "WHERE id = 1 AND (owner IS NULL OR owner = ?1 OR until <= ?2 OR ?4 = 1) "
+        "RETURNING generation");
+    std::optional<std::int64_t> generation;
+    {
+      sql::Transaction transaction(*sql_, true);
+      generation = query_id(*lease, owner_, now, now + kClusterLease,
+                            std::int64_t{options_.sole_daemon ? 1 : 0});
+      transaction.commit();
+    }
+    if (!generation) {  // another daemon clusters
+      clusterer_.reset();
+      queued_ = {};
+      return 0;
+    }
+    if (!clusterer_ || *generation != generation_) {
+      load_clusterer();
+      generation_ = *generation;
+    }
+    auto [articles, through] = take_queue();
+    auto dequeue = sql_->prepare("DELETE FROM cluster_queue WHERE seq <= ?");
+    int merged = merge_stories(articles, [&] { run(*dequeue, through); });
+    return merged;
+  } catch (const std::exception& e) {
+    // The clusterer is read again from the database, and the queue with it, next time.
+    clusterer_.reset();
+    queued_ = {};
+    return fail(std::string("clustering stories: ") + e.what());
+  }
 }
 
 Result<Store::ReclusterStats> Store::recluster_stored(
     UnixSeconds since, const std::function<MatchSet(const Item&)>& match) {
   clusterer_.reset();
-  unclustered_.clear();
+  queued_ = {};
   ReclusterStats stats;
   try {
     sql::Transaction transaction(*sql_, true);
@@ -175,8 +247,9 @@ Result<Store::ReclusterStats> Store::recluster_stored(
     stats.articles = cluster_in_order(context, since);
     respan_stories(*sql_, since);
     stats.stories_after = count_stories(*sql_, since);
+    stories_changed();
     transaction.commit();
-    clusterer_.reset();  // loaded again, as written, by the next write
+    clusterer_.reset();
     return stats;
   } catch (const std::runtime_error& e) {
     clusterer_.reset();

@@ -189,20 +189,22 @@ Result<Store::RematchStats> Store::rematch_stored(
         report(article);
       }
     }
-    if (gained.empty()) return stats;
-    // The new stories are clustered with the stored ones as a poll round's are: the week
-    // before the newest article, as stored now.
-    load_clusterer();
-    unclustered_ = std::move(gained);
+    if (!apply || stats.gained + stats.lost == 0) return stats;
   } catch (const std::runtime_error& e) {
-    clusterer_.reset();
-    unclustered_.clear();
     return fail(std::string("matching stored articles again: ") + e.what());
   }
-  auto merged = recluster();
-  if (!merged) return fail(merged.error());
-  stats.merged_stories = *merged;
-  return stats;
+  try {
+    // The new stories are clustered with the stored ones as a poll round's are: the week
+    // before the newest article, as stored now. The daemon clustering (the lease's holder)
+    // loads its stories again: they changed behind it.
+    load_clusterer();
+    stats.merged_stories = merge_stories(gained, [&] { stories_changed(); });
+    clusterer_.reset();
+    return stats;
+  } catch (const std::runtime_error& e) {
+    clusterer_.reset();
+    return fail(std::string("clustering stories: ") + e.what());
+  }
 }
 
 }  // namespace newswatch

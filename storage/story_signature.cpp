@@ -247,6 +247,11 @@ void TermCounts::observe(const StorySignature& signature) {
   ++total_;
 }
 
+void TermCounts::add(const TermCounts& other) {
+  for (const auto& [term, count] : other.counts_) counts_[term] += count;
+  total_ += other.total_;
+}
+
 double TermCounts::idf(std::uint32_t term) const {
   auto it = counts_.find(term);
   double documents =

@@ -45,6 +45,7 @@ StorySignature story_signature(const Item& item, const MatchSet& matches, UnixSe
 class TermCounts {
  public:
   void observe(const StorySignature& signature);
+  void add(const TermCounts& other);  // as if what `other` observed were observed here
   std::int64_t total() const { return total_; }
   // ln(N / df), at least 0; a term never seen counts as seen once.
   double idf(std::uint32_t term) const;

@@ -394,13 +394,12 @@ MatchedItem relevant(const std::string& guid, const std::string& link, const std
 }
 
 // Writes `items` as one poll of `feed` in one transaction, as Store::write does.
-WriteStats write(sql::Connection& db, ArticleWriter& writer, StoryClusterer& clusterer,
+WriteStats write(sql::Connection& db, ArticleWriter& writer, ArticleWriter::Queued& queued,
                  const std::string& feed, std::vector<MatchedItem> items, UnixSeconds at) {
   ParsedBatch batch = test::batch_for(feed, std::move(items), at);
-  std::vector<std::int64_t> unclustered;
   sql::Transaction transaction(db, true);
   writer.start_transaction();
-  WriteStats stats = writer.write(batch, clusterer, unclustered);
+  WriteStats stats = writer.write(batch, queued);
   writer.finish_transaction();
   transaction.commit();
   return stats;
@@ -418,7 +417,7 @@ TEST_CASE(
       "('https://b.example/rss', 'B', 0)");
   StoryTable stories(*db);
   ArticleWriter writer(*db, stories);
-  StoryClusterer clusterer;
+  ArticleWriter::Queued queued;
   MatchedItem tanker = relevant("a-1", "https://news.example/tanker?utm_source=rss",
                                 "Tanker seized in the Strait of Hormuz");
   MatchedItem weather = tanker;
@@ -427,7 +426,7 @@ TEST_CASE(
   weather.item.title = "Weather in Doha";
   weather.matches = {};
   WriteStats first =
-      write(*db, writer, clusterer, "https://a.example/rss", {tanker, weather}, 1796601600);
+      write(*db, writer, queued, "https://a.example/rss", {tanker, weather}, 1796601600);
   CHECK(first.new_articles == 1);
   CHECK(first.unmatched == 1);
   CHECK(first.new_sightings == 2);
@@ -435,10 +434,10 @@ TEST_CASE(
   MatchedItem copy = tanker;  // another feed's copy, tracking removed from its link
   copy.item.guid = "b-7";
   copy.item.link = "https://news.example/tanker";
-  WriteStats second = write(*db, writer, clusterer, "https://b.example/rss", {copy}, 1796601700);
+  WriteStats second = write(*db, writer, queued, "https://b.example/rss", {copy}, 1796601700);
   CHECK(second.new_articles == 0);
   CHECK(second.new_sightings == 1);
-  WriteStats again = write(*db, writer, clusterer, "https://a.example/rss", {tanker}, 1796601800);
+  WriteStats again = write(*db, writer, queued, "https://a.example/rss", {tanker}, 1796601800);
   CHECK(again.known == 1);
 
   CHECK(db.rows("SELECT id, story_id IS NULL, url, title, last_seen FROM articles ORDER BY id") ==
@@ -458,4 +457,12 @@ TEST_CASE(
         std::vector<std::string>{"1|1796601600|1796601700"});
   CHECK(db.rows("SELECT title, first_success_at FROM feeds ORDER BY id") ==
         std::vector<std::string>{"A|1796601600", "B|1796601700"});
+  // Both new articles queued for clustering, the relevant one with its signature; the terms
+  // of both counted.
+  CHECK(db.rows("SELECT article_id, new_article FROM cluster_queue ORDER BY seq") ==
+        std::vector<std::string>{"1|1", "2|1"});
+  CHECK(queued.relevant.size() == 1);
+  CHECK(queued.relevant.count(1) == 1);
+  CHECK(queued.counted.size() == 2);
+  CHECK(queued.terms.total() == 2);
 }

@@ -560,6 +560,88 @@ TEST_CASE("the full-text index holds a transaction's articles once, with an edit
       db.exec("INSERT INTO articles_fts (articles_fts, rank) VALUES ('integrity-check', 1)"));
 }
 
+// One report of a tanker seizure as outlet `n` words it: the same event, one story.
+static MatchedItem tanker_report(int n) {
+  MatchedItem m = relevant_item("t" + std::to_string(n),
+                                "https://outlet" + std::to_string(n) + ".example/tanker",
+                                "Iran seizes tanker carrying fuel near Bandar Abbas");
+  m.item.summary =
+      "Iran's Revolutionary Guards said on Tuesday they had seized a foreign tanker carrying "
+      "smuggled fuel in the Gulf, the latest in a series of seizures near the Strait of Hormuz.";
+  m.item.source_outlet = "Outlet " + std::to_string(n);
+  return m;
+}
+
+TEST_CASE("two daemons on one database: one clusters what both wrote, and hands over when gone") {
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  const UnixSeconds t0 = 1750000000;
+  Store a = store_with_two_feeds(db);
+  auto opened = Store::open(db.name());
+  REQUIRE(opened);
+  Store b = std::move(*opened);
+  const std::string stories = "SELECT count(*) FROM stories_v";
+
+  // Another event, so that the reports' words are not in every article (idf 0).
+  MatchedItem talks =
+      relevant_item("a2", "https://a.example/talks",
+                    "Oman hosts a new round of talks between Tehran and Washington");
+  REQUIRE(a.write(batch_for("https://a.example/rss", {tanker_report(1), talks}, t0)));
+  REQUIRE(b.write(batch_for("https://b.example/rss", {tanker_report(2)}, t0 + 10)));
+  // b holds no lease yet: the first to ask takes it; a asks first.
+  CHECK(a.recluster(t0 + 20).value() == 1);  // b's report read from the queue
+  CHECK(b.recluster(t0 + 20).value() == 0);  // a holds the lease
+  CHECK(db.number(stories) == 2);
+  CHECK(db.number("SELECT count(*) FROM cluster_queue") == 0);
+
+  // b writes on; a, still holding the lease, clusters it.
+  REQUIRE(b.write(batch_for("https://b.example/rss", {tanker_report(3)}, t0 + 30)));
+  CHECK(b.recluster(t0 + 40).value() == 0);
+  CHECK(db.number(stories) == 3);  // queued, not yet merged
+  CHECK(a.recluster(t0 + 40).value() == 1);
+  CHECK(db.number(stories) == 2);
+
+  // a is gone (it no longer renews its lease): b takes over once the lease lapses, loads the
+  // stories as stored, and clusters what was queued meanwhile.
+  REQUIRE(b.write(batch_for("https://b.example/rss", {tanker_report(4)}, t0 + 50)));
+  CHECK(b.recluster(t0 + 60).value() == 0);
+  const UnixSeconds later = t0 + 40 + 600 + 1;
+  CHECK(b.recluster(later).value() == 1);
+  CHECK(db.number(stories) == 2);
+  const std::string tanker = "SELECT articles FROM stories_v WHERE title LIKE 'Iran seizes%'";
+  CHECK(db.number(tanker) == 4);
+  // And a, back, is no longer the holder: its writes wait for b.
+  REQUIRE(a.write(batch_for("https://a.example/rss", {tanker_report(5)}, later + 10)));
+  CHECK(a.recluster(later + 20).value() == 0);
+  CHECK(b.recluster(later + 20).value() == 1);
+  CHECK(db.number(tanker) == 5);
+}
+
+TEST_CASE("articles written before a crash, never clustered, are clustered after the restart") {
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  StoreOptions daemon;
+  daemon.sole_daemon = true;
+  {
+    auto store = Store::open(db.name(), daemon);
+    REQUIRE(store);
+    REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+    MatchedItem talks =
+        relevant_item("a2", "https://a.example/talks",
+                      "Oman hosts a new round of talks between Tehran and Washington");
+    REQUIRE(
+        store->write(batch_for("https://a.example/rss", {tanker_report(1), talks}, 1750000000)));
+    REQUIRE(store->recluster(1750000000));  // it holds the lease from now on
+    REQUIRE(store->write(batch_for("https://a.example/rss", {tanker_report(2)}, 1750000060)));
+  }  // no recluster: as if killed after the write
+  CHECK(db.number("SELECT count(*) FROM stories_v") == 3);
+  auto restarted = Store::open(db.name(), daemon);
+  REQUIRE(restarted);
+  // Its lease is the dead process's, not yet lapsed: a sole daemon takes it all the same.
+  CHECK(restarted->recluster(1750000120).value() == 1);
+  CHECK(db.number("SELECT count(*) FROM stories_v") == 2);
+}
+
 TEST_CASE(
     "near-duplicates from two outlets are one story, and the aggregator's source is the outlet") {
   TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
@@ -583,7 +665,7 @@ TEST_CASE(
       "mediators carrying messages between the two sides, officials said.";
   REQUIRE(store.write(batch_for("https://a.example/rss", {wire, other})));
   REQUIRE(store.write(batch_for("https://b.example/rss", {copy})));
-  REQUIRE(store.recluster());
+  REQUIRE(store.recluster(1750000000));
   CHECK(db.number("SELECT count(*) FROM items_v") == 3);
   CHECK(db.number("SELECT count(*) FROM stories_v") == 2);
   CHECK(db.number("SELECT outlets FROM stories_v WHERE title LIKE 'Iran seizes tanker%'") == 2);
