@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "daemon/config_options.h"
+#include "feeds/start_queue.h"
 #include "storage/database_name.h"
 #include "storage/store_reader.h"
 
@@ -57,10 +58,17 @@ Result<std::unique_ptr<Poller>> Poller::create(const Config& config, Store store
                                                Notifier* notifier) {
   auto feeds = schedule_feeds(config, store, clock.now(), nullptr);
   if (!feeds) return fail(feeds.error());
+  std::unique_ptr<FeedLeases> leases;
+  if (is_postgresql(config.database)) {
+    auto opened = FeedLeases::open(config.database);
+    if (!opened) return fail(opened.error());
+    leases = std::move(*opened);
+  }
   Scheduler scheduler(config, std::move(*feeds));
   auto poller = std::unique_ptr<Poller>(new Poller(config, std::move(store), std::move(matcher),
                                                    clock, stop_fd, std::move(scheduler)));
   poller->notifier_ = notifier;
+  poller->leases_ = std::move(leases);
   if (config.metrics_listen) {
     auto server = MetricsServer::start(
         *config.metrics_listen, poller->metrics_,
@@ -188,7 +196,8 @@ std::string Poller::status_line(const RoundStats& last) const {
 RoundStats Poller::poll_round(bool all) {
   auto started = std::chrono::steady_clock::now();
   UnixSeconds now = clock_.now();
-  std::vector<std::size_t> due = all ? scheduler_.due_all(now) : scheduler_.due(now);
+  std::vector<std::size_t> due =
+      claim(all ? scheduler_.due_all(now) : scheduler_.due(now), now, all);
   pipeline_.begin_round(static_cast<int>(due.size()));
   FetchCounts counts = fetch_due(due);
   auto keep = [this] { keep_alive(); };
@@ -202,8 +211,48 @@ RoundStats Poller::poll_round(bool all) {
   stats.fetched = counts.fetched;
   stats.not_modified = counts.not_modified;
   stats.failed += counts.failed;
+  if (leases_) {
+    if (auto released = leases_->release_hosts(); !released)
+      spdlog::warn("{} (they are free again when their lease runs out)", released.error().message);
+  }
   finish_round(stats, std::chrono::steady_clock::now() - started);
   return stats;
+}
+
+std::vector<std::size_t> Poller::claim(const std::vector<std::size_t>& due, UnixSeconds now,
+                                       bool all) {
+  if (!leases_ || due.empty()) return due;
+  std::vector<FeedLeases::Wanted> wanted;
+  std::unordered_map<std::string, std::size_t> index_of;
+  for (std::size_t index : due) {
+    const FeedState& state = scheduler_.feed(index).state;
+    wanted.push_back(
+        {state.url, host_key(fetch_url(state)), now + scheduler_.interval(index).count()});
+    index_of.emplace(state.url, index);
+  }
+  auto claimed = leases_->claim(wanted, now, all);
+  if (!claimed) {
+    // The database is out of reach: nothing is polled that could not be stored anyway.
+    spdlog::error("{}; asking again in a minute", claimed.error().message);
+    for (std::size_t index : due) scheduler_.wait_until(index, now + 60);
+    return {};
+  }
+  std::vector<std::size_t> mine;
+  for (FeedState& state : claimed->claimed) {
+    std::size_t index = index_of.at(state.url);
+    scheduler_.adopt(index, std::move(state));
+    mine.push_back(index);
+  }
+  for (auto& [state, at] : claimed->later) {
+    std::size_t index = index_of.at(state.url);
+    scheduler_.adopt(index, std::move(state));
+    scheduler_.wait_until(index, std::max(at, now + 1));
+    index_of.erase(state.url);
+  }
+  for (std::size_t index : mine) index_of.erase(scheduler_.feed(index).state.url);
+  for (const auto& [url, index] : index_of) scheduler_.wait_until(index, now + 60);  // unknown
+  std::sort(mine.begin(), mine.end());
+  return mine;
 }
 
 namespace {

@@ -24,6 +24,7 @@
 #include "daemon/scheduler.h"
 #include "daemon/web_page.h"
 #include "feeds/fetch.h"
+#include "storage/feed_leases.h"
 #include "storage/store.h"
 #include "topics/matcher.h"
 
@@ -84,6 +85,9 @@ class Poller {
   };
 
   // The steps of poll_round(), on the loop thread.
+  // Of the feeds at `due`, those this daemon may poll now: all of them, unless daemons share
+  // a PostgreSQL database (leases_), where it polls those it claims and waits for the others.
+  std::vector<std::size_t> claim(const std::vector<std::size_t>& due, UnixSeconds now, bool all);
   // Fetches the feeds at `due` (indexes into the schedule), each result recorded in the
   // schedule and submitted to the pipeline.
   FetchCounts fetch_due(const std::vector<std::size_t>& due);
@@ -119,7 +123,8 @@ class Poller {
   // The loop thread's alone:
   int kept_since_start_ = 0;  // new articles over every round
   Scheduler scheduler_;
-  std::unique_ptr<Fetcher> fetcher_;  // replaced on reload, between rounds
+  std::unique_ptr<Fetcher> fetcher_;    // replaced on reload, between rounds
+  std::unique_ptr<FeedLeases> leases_;  // PostgreSQL's claims, on a connection of its own
 
   // The pipeline's threads and the metrics server's last: they start once the state above is
   // built, and stop first (the metrics server before them, in ~Poller).

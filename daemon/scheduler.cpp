@@ -65,6 +65,11 @@ std::vector<std::size_t> Scheduler::due_all(UnixSeconds now) const {
   return result;
 }
 
+void Scheduler::adopt(std::size_t index, FeedState state) {
+  state.url = feeds_[index].state.url;
+  feeds_[index].state = std::move(state);
+}
+
 std::optional<UnixSeconds> Scheduler::next_due() const {
   std::optional<UnixSeconds> earliest;
   for (const auto& f : feeds_) {

@@ -45,6 +45,13 @@ class Scheduler {
   // and the feed is fetched again within a minute.
   void record_unstored(std::size_t index, const std::string& reason, UnixSeconds now);
 
+  // The state another daemon left in the shared database (PostgreSQL, FeedLeases): what this
+  // one polls the feed with, its validators and errors included.
+  void adopt(std::size_t index, FeedState state);
+  // Not before `at`: another daemon polls the feed, or holds its host.
+  void wait_until(std::size_t index, UnixSeconds at) { feeds_[index].state.next_poll_at = at; }
+  std::chrono::seconds interval(std::size_t index) const { return interval_of(feeds_[index]); }
+
   const ScheduledFeed& feed(std::size_t index) const { return feeds_[index]; }
   // The feed with this (configured) URL; nullptr when there is none.
   const ScheduledFeed* find(const std::string& url) const {

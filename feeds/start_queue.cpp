@@ -9,9 +9,7 @@
 #include <unordered_map>
 
 namespace newswatch {
-namespace {
 
-// "host:port" as libcurl counts connections; the URL itself when it has no host.
 std::string host_key(const std::string& url) {
   std::unique_ptr<CURLU, decltype(&curl_url_cleanup)> handle(curl_url(), &curl_url_cleanup);
   char* host = nullptr;
@@ -28,8 +26,6 @@ std::string host_key(const std::string& url) {
   for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return key;
 }
-
-}  // namespace
 
 StartQueue::StartQueue(const std::vector<FetchRequest>& requests, int per_host)
     : per_host_(std::max(1, per_host)), host_of_(requests.size()) {

@@ -13,6 +13,9 @@
 
 namespace newswatch {
 
+// "host:port" as libcurl counts connections; the URL itself when it has no host.
+std::string host_key(const std::string& url);
+
 // Requests waiting to start, by host, handing out the next one whose host has room.
 class StartQueue {
  public:

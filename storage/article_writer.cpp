@@ -49,7 +49,7 @@ struct ArticleWriter::Statements {
                              "last_error = ?, error_count = ?, last_polled_at = ?, "
                              "next_poll_at = ?, disabled = ?, "
                              "title = coalesce(nullif(title, ''), nullif(?, '')), "
-                             "fetch_url = nullif(?, ''), "
+                             "fetch_url = nullif(?, ''), lease_owner = NULL, lease_until = NULL, "
                              // the first poll that delivered: what it finds is not news
                              "first_success_at = coalesce(first_success_at, "
                              "CASE WHEN ?3 BETWEEN 200 AND 399 AND CAST(?4 AS TEXT) IS NULL "

@@ -14,4 +14,8 @@ bool is_postgresql(const std::string& database);
 // shown as "***": what logs, metrics and messages may show of it.
 std::string redacted_database(const std::string& database);
 
+// A name for a holder of leases among the processes that may share a database: this host,
+// pid and when the process started (a pid is used again), and a number of its own within it.
+std::string new_lease_holder();
+
 }  // namespace newswatch

@@ -83,6 +83,9 @@ class Transaction {
   Transaction(Connection& connection, bool for_writing) : connection_(connection) {
     connection_.begin(for_writing);
   }
+  // One the caller began with a BEGIN of its own, of a kind begin() does not offer.
+  struct Begun {};
+  Transaction(Connection& connection, Begun) : connection_(connection) {}
   ~Transaction() {
     if (!done_) {
       try {

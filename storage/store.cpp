@@ -2,7 +2,6 @@
 
 #include <SQLiteCpp/SQLiteCpp.h>
 #include <sqlite3.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -35,16 +34,6 @@ void set_wal_mode(SQLite::Database& db, int timeout_ms) {
   }
 }
 
-// This process among those that may share the database: host, pid and when it started
-// (a pid is used again).
-std::string process_name() {
-  char host[256] = {};
-  gethostname(host, sizeof host - 1);
-  auto started = std::chrono::system_clock::now().time_since_epoch();
-  return std::string(host) + ":" + std::to_string(getpid()) + ":" +
-         std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(started).count());
-}
-
 }  // namespace
 
 Store::Store(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connection> sql,
@@ -53,7 +42,7 @@ Store::Store(std::unique_ptr<SQLite::Database> db, std::unique_ptr<sql::Connecti
       sql_(std::move(sql)),
       path_(std::move(path)),
       options_(options),
-      owner_(process_name()) {}
+      owner_(new_lease_holder()) {}
 
 Store::Store(Store&&) noexcept = default;
 Store& Store::operator=(Store&& other) noexcept {
@@ -165,28 +154,34 @@ Result<void> Store::register_feed(const std::string& url, const std::string& tit
   }
 }
 
+const char* const kFeedStateColumns =
+    "url, coalesce(title, ''), coalesce(etag, ''), coalesce(last_modified, ''), "
+    "coalesce(last_status, 0), coalesce(last_error, ''), error_count, last_polled_at, "
+    "next_poll_at, disabled, coalesce(fetch_url, '')";
+
+FeedState stored_feed_state(const sql::Statement& row) {
+  FeedState state;
+  state.url = row.text(0);
+  state.title = row.text(1);
+  state.etag = row.text(2);
+  state.last_modified = row.text(3);
+  state.last_status = static_cast<int>(row.int64(4));
+  state.last_error = row.text(5);
+  state.error_count = static_cast<int>(row.int64(6));
+  if (!row.is_null(7)) state.last_polled_at = row.int64(7);
+  if (!row.is_null(8)) state.next_poll_at = row.int64(8);
+  state.disabled = row.int64(9) != 0;
+  state.fetch_url = row.text(10);
+  return state;
+}
+
 Result<std::optional<FeedState>> Store::feed_state(const std::string& url) {
   try {
-    auto query = sql_->prepare(
-        "SELECT url, coalesce(title, ''), coalesce(etag, ''), "
-        "coalesce(last_modified, ''), coalesce(last_status, 0), "
-        "coalesce(last_error, ''), error_count, last_polled_at, next_poll_at, "
-        "disabled, coalesce(fetch_url, '') FROM feeds WHERE url = ?");
+    auto query =
+        sql_->prepare(std::string("SELECT ") + kFeedStateColumns + " FROM feeds WHERE url = ?");
     bind_all(*query, url);
     if (!query->step()) return std::optional<FeedState>();
-    FeedState state;
-    state.url = query->text(0);
-    state.title = query->text(1);
-    state.etag = query->text(2);
-    state.last_modified = query->text(3);
-    state.last_status = static_cast<int>(query->int64(4));
-    state.last_error = query->text(5);
-    state.error_count = static_cast<int>(query->int64(6));
-    if (!query->is_null(7)) state.last_polled_at = query->int64(7);
-    if (!query->is_null(8)) state.next_poll_at = query->int64(8);
-    state.disabled = query->int64(9) != 0;
-    state.fetch_url = query->text(10);
-    return state;
+    return stored_feed_state(*query);
   } catch (const std::runtime_error& e) {
     return fail("reading the state of feed " + url + ": " + e.what());
   }

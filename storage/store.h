@@ -40,6 +40,11 @@ class Statement;
 // `row`, from `first` on: what recluster and rematch match and sign again.
 Item stored_item(const sql::Statement& row, int first);
 
+// The columns of the feeds table a feed's state is read from, in the order
+// stored_feed_state() reads them from a row.
+extern const char* const kFeedStateColumns;
+FeedState stored_feed_state(const sql::Statement& row);
+
 struct StoreOptions {
   int busy_timeout_ms = 5000;
   // The write-ahead log is checkpointed before it is within twice the largest write of this

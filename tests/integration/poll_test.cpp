@@ -4,10 +4,13 @@
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
+#include <thread>
 
 #include "daemon/poller.h"
+#include "feeds/start_queue.h"
 #include "integration/feed_server.h"
 #include "integration/manual_clock.h"
+#include "storage/feed_leases.h"
 #include "test_database.h"
 #include "test_support.h"
 
@@ -370,4 +373,70 @@ TEST_CASE("410 Gone disables the feed: it is not requested again, after restarts
   CHECK(restarted->poll_round(false).feeds == 0);
   CHECK(restarted->poll_round(true).feeds == 0);
   CHECK(h.server.requests_for("/gone.xml") == 1);
+}
+
+TEST_CASE(
+    "daemons sharing a PostgreSQL database poll each feed once an interval, per_host across them") {
+  TestDatabase db(sql::Backend::postgresql);
+  FeedServer server;
+  ManualClock clock{1750000000};
+  Config config;
+  config.database = db.name();
+  std::vector<std::string> paths;
+  for (int i = 0; i < 12; ++i) {
+    paths.push_back("/feed" + std::to_string(i) + ".xml");
+    server.serve(paths.back(), {200, hormuz_and_football_feed(), "", 30});
+    config.feeds.push_back({server.url(paths.back()), "", std::nullopt, true});
+  }
+  config.per_host = 2;
+  config.concurrency = 16;
+  config.interval = std::chrono::minutes(10);
+  auto matcher = std::make_shared<const Matcher>(TopicPack::builtin());
+  auto daemon = [&] {
+    auto store = Store::open(config.database);
+    REQUIRE(store);
+    auto poller = Poller::create(config, std::move(*store), matcher, clock, -1);
+    REQUIRE(poller);
+    return std::move(*poller);
+  };
+  auto a = daemon();
+  auto b = daemon();
+
+  // Both at once: every feed fetched once, by one daemon or the other, and never more than
+  // per_host transfers to the host at a time across the two.
+  RoundStats by_b;
+  std::thread other([&] { by_b = b->poll_round(false); });
+  RoundStats by_a = a->poll_round(false);
+  other.join();
+  CHECK(by_a.fetched + by_b.fetched == 12);
+  for (const auto& path : paths) CHECK(server.requests_for(path) == 1);
+  CHECK(server.max_concurrent() <= 2);
+  CHECK(db.number("SELECT count(*) FROM items_v") == 1);  // the 12 copies are one article
+  CHECK(db.number("SELECT count(*) FROM feeds WHERE lease_owner IS NOT NULL") == 0);
+  CHECK(db.number("SELECT count(*) FROM host_leases") == 0);
+
+  // Within the interval nothing is due, whoever asks.
+  clock.advance(60);
+  a->poll_round(false);
+  b->poll_round(false);
+  CHECK(server.requests() == 12);
+
+  // A daemon that claimed everything and died: its feeds and host return when its leases
+  // run out, one interval on, and not before.
+  auto ghost = FeedLeases::open(db.name());
+  REQUIRE(ghost);
+  clock.advance(2 * 600);  // every feed due again, jitter and all
+  std::vector<FeedLeases::Wanted> wanted;
+  for (const auto& feed : config.feeds)
+    wanted.push_back({feed.url, host_key(feed.url), clock.now() + 600});
+  auto claimed = (*ghost)->claim(wanted, clock.now(), false);
+  REQUIRE(claimed);
+  CHECK(claimed->claimed.size() == 12);
+  CHECK(a->poll_round(false).fetched == 0);
+  CHECK(b->poll_round(true).fetched == 0);  // --once too leaves another daemon's feeds alone
+  CHECK(server.requests() == 12);
+  clock.advance(601);
+  RoundStats after = a->poll_round(false);
+  CHECK(after.fetched == 12);
+  CHECK(server.requests() == 24);
 }

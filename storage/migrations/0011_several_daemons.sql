@@ -1,4 +1,4 @@
--- Schema 11: story clustering by one daemon at a time (issue 22, several daemons on one
+-- Schema 11: story clustering by one daemon at a time, and feed leases (issue 22, several daemons on one
 -- PostgreSQL; the same on SQLite, where the daemon is alone). The writer queues every article
 -- it inserts, or that gains its first topic, in cluster_queue; the daemon that holds the
 -- clustering lease reads the queue in order, counts the new articles' terms, clusters the
@@ -18,3 +18,7 @@ CREATE TABLE clustering (
   generation INTEGER NOT NULL DEFAULT 0
 );
 INSERT INTO clustering (id) VALUES (1);
+-- A feed's lease: which daemon is polling it, until when (PostgreSQL's daemons claim due feeds
+-- with it; a SQLite database has one daemon, and saving a feed's state only clears it).
+ALTER TABLE feeds ADD COLUMN lease_owner TEXT;
+ALTER TABLE feeds ADD COLUMN lease_until INTEGER;
