@@ -13,7 +13,7 @@
 namespace newswatch {
 
 Result<InstanceLock> InstanceLock::acquire(const std::string& database) {
-  // PostgreSQL's is the store's (StoreOptions::sole_daemon): no file beside a URI.
+  // PostgreSQL's is the store's (StoreOptions::company): no file beside a URI.
   if (is_postgresql(database)) return InstanceLock(UniqueFd());
   std::string path = path_of(database);
   UniqueFd fd(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));

@@ -17,7 +17,7 @@ class InstanceLock {
   // Takes the lock of `database`; fails, naming the process that holds it, when another
   // daemon runs on it. A lock file that cannot be created (a read-only directory) is no
   // error: the database decides whether it can be written. On a PostgreSQL database it holds
-  // nothing: the store takes a lock on the server (StoreOptions::sole_daemon).
+  // nothing: the store takes a lock on the server (StoreOptions::company).
   static Result<InstanceLock> acquire(const std::string& database);
   InstanceLock(InstanceLock&&) noexcept = default;
   InstanceLock& operator=(InstanceLock&&) = delete;

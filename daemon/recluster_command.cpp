@@ -47,7 +47,7 @@ int recluster_command(const Args& args) {
     return 1;
   }
   StoreOptions store_options = store_options_of(config);
-  store_options.sole_daemon = true;  // PostgreSQL's lock of `run`, as the lock file above
+  store_options.company = StoreOptions::Company::nobody;  // PostgreSQL's, as the lock file above
   auto store = Store::open(config.database, store_options);
   if (!store) {
     std::fprintf(stderr, "newswatch recluster: %s\n", store.error().message.c_str());

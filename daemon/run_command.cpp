@@ -173,7 +173,7 @@ int run_command(const Args& args) {
     return 1;
   }
   StoreOptions store_options = store_options_of(config);
-  store_options.sole_daemon = true;
+  store_options.company = StoreOptions::Company::daemons;
   auto store = Store::open(config.database, store_options);
   if (!store) {
     log_lines(spdlog::level::err, store.error().message);

@@ -97,11 +97,11 @@ std::string fire_sql(std::size_t topics) {
 
 }  // namespace
 
-Result<std::vector<DueAlert>> AlertLedger::due(const std::vector<AlertRule>& rules,
-                                               UnixSeconds now) {
+Result<std::vector<DueAlert>> AlertLedger::due(const std::vector<AlertRule>& rules, UnixSeconds now,
+                                               UnixSeconds claim) {
   try {
     fire(rules, now);
-    std::vector<DueAlert> due = pending(rules, now);
+    std::vector<DueAlert> due = pending(rules, now, claim);
     StoryQueries queries(db_);
     for (DueAlert& alert : due) queries.describe(alert);
     return due;
@@ -127,23 +127,51 @@ void AlertLedger::fire(const std::vector<AlertRule>& rules, UnixSeconds now) {
   transaction.commit();
 }
 
-// The alerts of configured hooks whose next attempt is due at `now`, oldest first.
-std::vector<DueAlert> AlertLedger::pending(const std::vector<AlertRule>& rules, UnixSeconds now) {
-  std::vector<DueAlert> due;
-  auto pending = db_.prepare(
-      "SELECT hook, story_id, attempts FROM alerts WHERE state = 'pending' "
-      "AND next_attempt_at <= ? ORDER BY created_at, story_id, hook");
-  pending->bind(1, std::int64_t{now});
+// The alerts of configured hooks whose next attempt is due at `now`, oldest first; with
+// `claim`, claimed until `now` + `claim` in the same statement.
+std::vector<DueAlert> AlertLedger::pending(const std::vector<AlertRule>& rules, UnixSeconds now,
+                                           UnixSeconds claim) {
   std::set<std::string> hooks;
   for (const auto& rule : rules) hooks.insert(rule.name);
+  std::vector<DueAlert> due;
+  if (hooks.empty()) return due;
+  std::string in_hooks = "hook IN (";
+  for (std::size_t i = 0; i < hooks.size(); ++i) in_hooks += i ? ", ?" : "?";
+  in_hooks += ")";
+  std::optional<sql::Transaction> transaction;
+  std::unique_ptr<sql::Statement> pending;
+  if (claim > 0) {
+    transaction.emplace(db_, true);
+    pending = db_.prepare(
+        "UPDATE alerts SET next_attempt_at = ? WHERE state = 'pending' "
+        "AND next_attempt_at <= ? AND " +
+        in_hooks + " RETURNING hook, story_id, attempts, created_at");
+    pending->bind(1, std::int64_t{now + claim});
+  } else {
+    pending = db_.prepare(
+        "SELECT hook, story_id, attempts, created_at FROM alerts WHERE state = "
+        "'pending' AND next_attempt_at <= ? AND " +
+        in_hooks);
+    pending->bind(1, std::int64_t{now});
+  }
+  int index = claim > 0 ? 2 : 1;
+  if (claim > 0) pending->bind(index, std::int64_t{now});
+  for (const std::string& hook : hooks) pending->bind(++index, std::string_view(hook));
+  std::vector<std::pair<std::int64_t, DueAlert>> found;  // by created_at
   while (pending->step()) {
     DueAlert alert;
     alert.hook = pending->text(0);
-    if (!hooks.count(alert.hook)) continue;  // a hook no longer configured
     alert.story_id = pending->int64(1);
     alert.attempts = static_cast<int>(pending->int64(2));
-    due.push_back(std::move(alert));
+    found.emplace_back(pending->int64(3), std::move(alert));
   }
+  if (transaction) transaction->commit();
+  // Oldest first, then by story and hook: RETURNING has no order of its own.
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first, a.second.story_id, a.second.hook) <
+           std::tie(b.first, b.second.story_id, b.second.hook);
+  });
+  for (auto& [created, alert] : found) due.push_back(std::move(alert));
   return due;
 }
 

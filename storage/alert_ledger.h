@@ -50,15 +50,20 @@ class AlertLedger {
   // `db` must outlive the ledger. On sql.h: either backend.
   explicit AlertLedger(sql::Connection& db) : db_(db) {}
 
-  // See Store::due_alerts.
-  Result<std::vector<DueAlert>> due(const std::vector<AlertRule>& rules, UnixSeconds now);
+  // See Store::due_alerts. With `claim`, the alerts returned are this caller's for that long
+  // (their next attempt moved on by it), so that daemons sharing the database never send one
+  // twice; the outcome recorded replaces the claim. Without, a daemon alone finds them again
+  // each round until it records what became of them.
+  Result<std::vector<DueAlert>> due(const std::vector<AlertRule>& rules, UnixSeconds now,
+                                    UnixSeconds claim = 0);
   // See Store::record_alert.
   Result<void> record(const std::string& hook, std::int64_t story, bool sent,
                       const std::string& error, UnixSeconds now, UnixSeconds retry_at);
 
  private:
   void fire(const std::vector<AlertRule>& rules, UnixSeconds now);
-  std::vector<DueAlert> pending(const std::vector<AlertRule>& rules, UnixSeconds now);
+  std::vector<DueAlert> pending(const std::vector<AlertRule>& rules, UnixSeconds now,
+                                UnixSeconds claim);
 
   sql::Connection& db_;
 };

@@ -55,7 +55,18 @@ std::string later_sql() {
 
 FeedLeases::FeedLeases(std::unique_ptr<sql::Connection> db, std::string holder)
     : db_(std::move(db)), holder_(std::move(holder)) {}
-FeedLeases::~FeedLeases() = default;
+FeedLeases::~FeedLeases() {
+  // A daemon stopping hands back what it claimed and did not poll: another polls it now, not
+  // a lease later.
+  try {
+    run(*db_->prepare(
+            "UPDATE feeds SET lease_owner = NULL, lease_until = NULL WHERE lease_owner = ?"),
+        holder_);
+  } catch (const sql::Error&) {
+    // The connection is gone: the leases lapse instead.
+  }
+  (void)release_hosts();
+}
 
 Result<std::unique_ptr<FeedLeases>> FeedLeases::open(const std::string& database) {
   auto connection = PgConnection::open(database);

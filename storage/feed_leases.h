@@ -30,6 +30,7 @@ class FeedLeases {
  public:
   // Connects to the PostgreSQL database `database` (a postgresql:// URI).
   static Result<std::unique_ptr<FeedLeases>> open(const std::string& database);
+  // Hands back the feeds it claimed and did not poll, and its hosts.
   ~FeedLeases();
   FeedLeases(const FeedLeases&) = delete;
   FeedLeases& operator=(const FeedLeases&) = delete;

@@ -60,12 +60,21 @@ Store& Store::operator=(Store&& other) noexcept {
   owner_ = std::move(other.owner_);
   clusterer_ = std::move(other.clusterer_);
   generation_ = other.generation_;
+  holds_lease_ = std::exchange(other.holds_lease_, false);
   queued_ = std::move(other.queued_);
   return *this;
 }
 Store::~Store() {
   writer_.reset();
   stories_.reset();
+  if (sql_ && holds_lease_) {
+    // Another daemon, or this one restarted, clusters at its next round, not a lease later.
+    try {
+      run(*sql_->prepare("UPDATE clustering SET until = 0 WHERE owner = ?"), owner_);
+    } catch (const sql::Error&) {
+      // The connection is gone: the lease lapses instead.
+    }
+  }
   if (!db_) return;  // moved from, or PostgreSQL's
   // Empties the log for readers who come after, without the exclusive lock SQLite's own
   // checkpoint on close takes (turned off in open()): a sqlite3 reader starting then would
@@ -94,13 +103,18 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     if (!connection) return fail(redacted_database(path) + ": " + connection.error().message);
     if (auto migrated = migrate_postgresql(**connection); !migrated)
       return fail(redacted_database(path) + ": " + migrated.error().message);
-    // A session's advisory lock: released when the connection ends, however the daemon ends.
+    // A session's advisory lock: released when the connection ends, however the process ends.
     try {
-      if (options.sole_daemon &&
+      using Company = StoreOptions::Company;
+      if (options.company == Company::daemons &&
+          !query_id(*(*connection)->prepare("SELECT pg_try_advisory_lock_shared(4658215)"))
+               .value_or(0))
+        return fail("newswatch recluster is running on " + redacted_database(path) +
+                    ": the daemons wait for it to finish");
+      if (options.company == Company::nobody &&
           !query_id(*(*connection)->prepare("SELECT pg_try_advisory_lock(4658215)")).value_or(0))
-        return fail("another newswatch is running on " + redacted_database(path) +
-                    ": one database takes one daemon for now; stop that one, or give this one "
-                    "another database (--db)");
+        return fail("a newswatch daemon is running on " + redacted_database(path) +
+                    ": stop every daemon on it first");
     } catch (const sql::Error& e) {
       return fail(redacted_database(path) + ": " + e.what());
     }
@@ -272,7 +286,7 @@ Result<std::vector<WriteStats>> Store::write(const std::vector<const ParsedBatch
 
 Result<std::vector<DueAlert>> Store::due_alerts(const std::vector<AlertRule>& rules,
                                                 UnixSeconds now) {
-  return AlertLedger(*sql_).due(rules, now);
+  return AlertLedger(*sql_).due(rules, now, alone() ? 0 : kAlertClaim);
 }
 
 Result<void> Store::record_alert(const std::string& hook, std::int64_t story, bool sent,

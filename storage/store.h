@@ -53,10 +53,15 @@ struct StoreOptions {
   // grow it. It must hold one poll batch.
   std::size_t wal_limit = 64u << 20;
   int wal_wait_ms = 10000;
-  // PostgreSQL: refuse to open a database another store holding this option has open, as
-  // `newswatch run` and `recluster` do until daemons share the polling (feed leases, issue 22);
-  // a SQLite database has its lock file (daemon/instance_lock.h).
-  bool sole_daemon = false;
+  // Who else may write the database while this store has it open. On PostgreSQL a session
+  // lock on the server holds it to that (a SQLite database takes one daemon: its lock file,
+  // daemon/instance_lock.h):
+  enum class Company {
+    anyone,   // a command beside the daemons (forget, rematch, eval): no lock
+    daemons,  // `run`: other daemons too (a shared lock), but not `recluster`
+    nobody,   // `recluster`: no daemon (an exclusive lock)
+  };
+  Company company = Company::anyone;
   // How alike two stories must be to merge (see StoryClusterer); `newswatch eval` sweeps it.
   double story_threshold = StoryClusterer::kDefaultThreshold;
 };
@@ -95,8 +100,9 @@ class Store {
   // of a poll round are written. Only the process holding the clustering lease merges (the
   // table clustering: a lease until `now` + kClusterLease, renewed by each call), so that
   // daemons sharing a database never merge on different views of it; the others return 0 and
-  // leave their articles queued for it. A sole daemon (StoreOptions) takes the lease whoever
-  // held it: that was itself, before a restart.
+  // leave their articles queued for it. A store alone (StoreOptions::company: a SQLite daemon,
+  // recluster) takes the lease whoever held it: that was itself, before a restart. A clean
+  // close hands the lease back at once.
   Result<int> recluster(UnixSeconds now);
 
   // Applies the current story clustering to the relevant articles published (or first seen)
@@ -140,7 +146,10 @@ class Store {
   // earlier attempts failed. A story fires when it has a topic of the rule, at least
   // min_outlets outlets, and an article published (or first seen) within max_age that some
   // feed brought as news: an item it had not shown before, after its first successful poll.
-  // What a feed held when newswatch first read it is not news, whatever its date.
+  // What a feed held when newswatch first read it is not news, whatever its date. Unless the
+  // store is alone (StoreOptions::company), each alert returned is claimed for kAlertClaim,
+  // so that daemons sharing the database send it once; one whose sender died is due again
+  // when the claim lapses.
   Result<std::vector<DueAlert>> due_alerts(const std::vector<AlertRule>& rules, UnixSeconds now);
   // What became of an alert's action; a failed one is tried again at `retry_at`.
   Result<void> record_alert(const std::string& hook, std::int64_t story, bool sent,
@@ -166,6 +175,9 @@ class Store {
   // How long the clustering lease lasts unless renewed: a daemon that stops clustering (it
   // died) hands the role on after this.
   static constexpr UnixSeconds kClusterLease = 600;
+  // How long an alert handed to this process is its own to send: its actions run one at a
+  // time, each within its timeout (10 s unless set), and a round seldom raises dozens.
+  static constexpr UnixSeconds kAlertClaim = 900;
   // The newest articles whose terms are counted at start-up for their document frequencies:
   // about two weeks of a large watch (a thousand feeds).
   static constexpr int kTermArticles = 100000;
@@ -190,6 +202,12 @@ class Store {
                     const std::function<void()>& finally);
   // Tells whoever holds the clustering lease that stories changed behind it.
   void stories_changed();
+  // No other process clusters: the lease is this one's, whoever held it before (itself,
+  // before a restart).
+  bool alone() const {
+    return options_.company == StoreOptions::Company::nobody ||
+           (db_ && options_.company == StoreOptions::Company::daemons);
+  }
   void merge_story(std::int64_t from, std::int64_t into);
   // recluster_stored's last step: the relevant articles that happened since `context` join
   // the clusterer in order, a day clustered at a time; returns how many happened since `since`.
@@ -207,6 +225,7 @@ class Store {
   std::string owner_;                          // this process, as the clustering lease names it
   std::unique_ptr<StoryClusterer> clusterer_;  // loaded when this process takes the lease
   std::int64_t generation_ = -1;               // the lease's generation clusterer_ is of
+  bool holds_lease_ = false;                   // handed back when the store closes
   ArticleWriter::Queued queued_;               // what was written since the last recluster
 };
 

@@ -204,10 +204,11 @@ Result<int> Store::recluster(UnixSeconds now) {
     std::optional<std::int64_t> generation;
     {
       sql::Transaction transaction(*sql_, true);
-      generation = query_id(*lease, owner_, now, now + kClusterLease,
-                            std::int64_t{options_.sole_daemon ? 1 : 0});
+      generation =
+          query_id(*lease, owner_, now, now + kClusterLease, std::int64_t{alone() ? 1 : 0});
       transaction.commit();
     }
+    holds_lease_ = generation.has_value();
     if (!generation) {  // another daemon clusters
       clusterer_.reset();
       queued_ = {};

@@ -124,17 +124,26 @@ TEST_CASE("check-config's access check: a role that may not write is told so, no
   CHECK(wrong.error().message.find('\n') == std::string::npos);
 }
 
-TEST_CASE("a second daemon on a PostgreSQL database is refused while the first runs") {
+TEST_CASE("daemons share a PostgreSQL database, which recluster has to itself") {
   std::string database = test::fresh_database(test::shared_pg_server());
-  StoreOptions daemon;
-  daemon.sole_daemon = true;
+  StoreOptions daemon, recluster;
+  daemon.company = StoreOptions::Company::daemons;
+  recluster.company = StoreOptions::Company::nobody;
   {
-    auto first_daemon = Store::open(database, daemon);
-    REQUIRE(first_daemon);
-    auto second = Store::open(database, daemon);
-    REQUIRE_FALSE(second);
-    CHECK_THAT(second.error().message, Catch::Contains("another newswatch is running on"));
-    CHECK(Store::open(database));  // a command beside the daemon (rematch, forget) opens it
+    auto first = Store::open(database, daemon);
+    REQUIRE(first);
+    CHECK(Store::open(database, daemon));
+    CHECK(Store::open(database));  // a command beside the daemons (rematch, forget) opens it
+    auto refused = Store::open(database, recluster);
+    REQUIRE_FALSE(refused);
+    CHECK_THAT(refused.error().message, Catch::Contains("a newswatch daemon is running on"));
   }
-  CHECK(Store::open(database, daemon));  // the first one's lock went with its connection
+  {
+    auto alone = Store::open(database, recluster);  // the daemons' locks went with them
+    REQUIRE(alone);
+    auto waiting = Store::open(database, daemon);
+    REQUIRE_FALSE(waiting);
+    CHECK_THAT(waiting.error().message, Catch::Contains("newswatch recluster is running on"));
+  }
+  CHECK(Store::open(database, daemon));
 }
