@@ -46,19 +46,14 @@ void check(PGconn* connection, const PGresult* result) {
 
 class PgStatement : public sql::Statement {
  public:
-  PgStatement(PGconn* connection, std::string name, const std::string& sql)
-      : connection_(connection), name_(std::move(name)) {
-    ResultPtr prepared(
-        PQprepare(connection_, name_.c_str(), sql::numbered_parameters(sql).c_str(), 0, nullptr),
-        PQclear);
-    check(connection_, prepared.get());
-    ResultPtr described(PQdescribePrepared(connection_, name_.c_str()), PQclear);
-    check(connection_, described.get());
-    parameters_.resize(static_cast<std::size_t>(PQnparams(described.get())));
+  PgStatement(PgConnection& connection, std::string name, const std::string& sql)
+      : connection_(connection), name_(std::move(name)), sql_(sql::numbered_parameters(sql)) {
+    prepare();
   }
   ~PgStatement() override {
-    if (PQstatus(connection_) == CONNECTION_OK)
-      PQclear(PQexec(connection_, ("DEALLOCATE " + name_).c_str()));
+    PGconn* handle = connection_.handle();
+    if (session_ == connection_.session() && PQstatus(handle) == CONNECTION_OK)
+      PQclear(PQexec(handle, ("DEALLOCATE " + name_).c_str()));
   }
   PgStatement(const PgStatement&) = delete;
   PgStatement& operator=(const PgStatement&) = delete;
@@ -73,15 +68,18 @@ class PgStatement : public sql::Statement {
   void bind_null(int index) override { at(index).reset(); }
   bool step() override {
     if (!result_) {
+      connection_.ensure_connected();
+      if (session_ != connection_.session()) prepare();  // a new session knows it not
       std::vector<const char*> values;
       for (const auto& parameter : parameters_)
         values.push_back(parameter ? parameter->c_str() : nullptr);
       // Kept only when it succeeded: after a failure the next step runs the statement again,
       // as SQLite's does once reset.
-      ResultPtr result(PQexecPrepared(connection_, name_.c_str(), static_cast<int>(values.size()),
+      PGconn* handle = connection_.handle();
+      ResultPtr result(PQexecPrepared(handle, name_.c_str(), static_cast<int>(values.size()),
                                       values.data(), nullptr, nullptr, 0),
                        PQclear);
-      check(connection_, result.get());
+      check(handle, result.get());
       result_ = std::move(result);
       row_ = -1;
     }
@@ -115,6 +113,17 @@ class PgStatement : public sql::Statement {
   }
 
  private:
+  void prepare() {
+    connection_.ensure_connected();
+    PGconn* handle = connection_.handle();
+    ResultPtr prepared(PQprepare(handle, name_.c_str(), sql_.c_str(), 0, nullptr), PQclear);
+    check(handle, prepared.get());
+    ResultPtr described(PQdescribePrepared(handle, name_.c_str()), PQclear);
+    check(handle, described.get());
+    parameters_.resize(static_cast<std::size_t>(PQnparams(described.get())));
+    session_ = connection_.session();
+  }
+
   std::optional<std::string>& at(int index) {
     if (index < 1 || static_cast<std::size_t>(index) > parameters_.size())
       throw sql::Error("PostgreSQL: no parameter " + std::to_string(index) + " in " + name_,
@@ -123,8 +132,10 @@ class PgStatement : public sql::Statement {
     return parameters_[static_cast<std::size_t>(index - 1)];
   }
 
-  PGconn* connection_;
+  PgConnection& connection_;
   std::string name_;
+  std::string sql_;
+  int session_ = 0;  // the one it was prepared in
   std::vector<std::optional<std::string>> parameters_;
   ResultPtr result_{nullptr, PQclear};
   int row_ = -1;
@@ -133,7 +144,11 @@ class PgStatement : public sql::Statement {
 }  // namespace
 
 Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& database) {
-  std::unique_ptr<PgConnection> opened(new PgConnection(PQconnectdb(database.c_str())));
+  // A connect_timeout of 10 s unless `database` gives one: keywords after an expanded dbname
+  // override it, those before are its defaults.
+  const char* keys[] = {"connect_timeout", "dbname", nullptr};
+  const char* values[] = {"10", database.c_str(), nullptr};
+  std::unique_ptr<PgConnection> opened(new PgConnection(PQconnectdbParams(keys, values, 1)));
   if (!opened->connection_) return fail("PostgreSQL: out of memory");
   if (PQstatus(opened->connection_) != CONNECTION_OK)
     return fail("PostgreSQL: " + one_line(PQerrorMessage(opened->connection_)));
@@ -141,6 +156,7 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& data
     // libpq prints the server's notices on stderr ("relation ... already exists, skipping"):
     // only warnings are worth the daemon's log.
     opened->execute("SET client_min_messages = warning");
+    opened->again_each_session("SET client_min_messages = warning");
   } catch (const sql::Error& e) {
     return fail(e.what());
   }
@@ -149,12 +165,33 @@ Result<std::unique_ptr<PgConnection>> PgConnection::open(const std::string& data
 
 PgConnection::~PgConnection() { PQfinish(connection_); }
 
+void PgConnection::ensure_connected() {
+  if (PQstatus(connection_) == CONNECTION_OK) return;
+  auto now = std::chrono::steady_clock::now();
+  if (now < next_attempt_)
+    throw sql::Error("PostgreSQL: the connection is lost; trying again shortly",
+                     sql::Error::Kind::retry_later);
+  PQreset(connection_);
+  if (PQstatus(connection_) != CONNECTION_OK) {
+    next_attempt_ = std::chrono::steady_clock::now() + backoff_;
+    backoff_ = std::min(backoff_ * 2, std::chrono::seconds(60));
+    throw sql::Error("PostgreSQL: the connection is lost: " + one_line(PQerrorMessage(connection_)),
+                     sql::Error::Kind::retry_later);
+  }
+  backoff_ = std::chrono::seconds(1);
+  ++session_;
+  for (const std::string& sql : session_setup_) {
+    ResultPtr result(PQexec(connection_, sql.c_str()), PQclear);
+    check(connection_, result.get());
+  }
+}
+
 std::unique_ptr<sql::Statement> PgConnection::prepare(const std::string& sql) {
-  return std::make_unique<PgStatement>(connection_, "newswatch_" + std::to_string(++statements_),
-                                       sql);
+  return std::make_unique<PgStatement>(*this, "newswatch_" + std::to_string(++statements_), sql);
 }
 
 void PgConnection::execute(const std::string& sql) {
+  ensure_connected();
   ResultPtr result(PQexec(connection_, sql.c_str()), PQclear);
   check(connection_, result.get());
 }

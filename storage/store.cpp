@@ -106,15 +106,20 @@ Result<Store> Store::open(const std::string& path, const StoreOptions& options) 
     // A session's advisory lock: released when the connection ends, however the process ends.
     try {
       using Company = StoreOptions::Company;
-      if (options.company == Company::daemons &&
-          !query_id(*(*connection)->prepare("SELECT pg_try_advisory_lock_shared(4658215)"))
-               .value_or(0))
-        return fail("newswatch recluster is running on " + redacted_database(path) +
-                    ": the daemons wait for it to finish");
-      if (options.company == Company::nobody &&
-          !query_id(*(*connection)->prepare("SELECT pg_try_advisory_lock(4658215)")).value_or(0))
-        return fail("a newswatch daemon is running on " + redacted_database(path) +
-                    ": stop every daemon on it first");
+      const std::string shared = "SELECT pg_try_advisory_lock_shared(4658215)",
+                        exclusive = "SELECT pg_try_advisory_lock(4658215)";
+      if (options.company == Company::daemons) {
+        if (!query_id(*(*connection)->prepare(shared)).value_or(0))
+          return fail("newswatch recluster is running on " + redacted_database(path) +
+                      ": the daemons wait for it to finish");
+        (*connection)->again_each_session(shared);
+      }
+      if (options.company == Company::nobody) {
+        if (!query_id(*(*connection)->prepare(exclusive)).value_or(0))
+          return fail("a newswatch daemon is running on " + redacted_database(path) +
+                      ": stop every daemon on it first");
+        (*connection)->again_each_session(exclusive);
+      }
     } catch (const sql::Error& e) {
       return fail(redacted_database(path) + ": " + e.what());
     }

@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 
 #include "pg_server.h"
@@ -146,4 +147,55 @@ TEST_CASE("daemons share a PostgreSQL database, which recluster has to itself") 
     CHECK_THAT(waiting.error().message, Catch::Contains("newswatch recluster is running on"));
   }
   CHECK(Store::open(database, daemon));
+}
+
+TEST_CASE("a lost PostgreSQL connection fails what it was running, then is made again") {
+  PgServer& server = test::shared_pg_server();
+  std::string database = test::fresh_database(server);
+  StoreOptions daemon;
+  daemon.company = StoreOptions::Company::daemons;
+  auto store = Store::open(database, daemon);
+  REQUIRE(store);
+  REQUIRE(store->register_feed("https://a.example/rss", "A", 100));
+  auto admin = PgConnection::open(database);
+  REQUIRE(admin);
+  auto cut = [&] {
+    (*admin)->execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+        "WHERE datname = current_database() AND pid <> pg_backend_pid()");
+  };
+  ParsedBatch batch;
+  batch.feed.url = "https://a.example/rss";
+  batch.feed.last_status = 200;
+  batch.feed.etag = "\"v1\"";
+  batch.fetched_at = 1750000000;
+  REQUIRE(store->write(batch));
+
+  cut();
+  batch.feed.etag = "\"v2\"";
+  auto lost = store->write(batch);  // the session it ran in is gone
+  REQUIRE_FALSE(lost);
+  CHECK(lost.error().kind == ErrorKind::not_stored);
+  REQUIRE(store->write(batch));  // a new session, its statements prepared again
+  CHECK(store->feed_state("https://a.example/rss").value()->etag == "\"v2\"");
+  // The new session holds the daemons' shared lock again: recluster is still refused.
+  StoreOptions recluster;
+  recluster.company = StoreOptions::Company::nobody;
+  CHECK_FALSE(Store::open(database, recluster));
+
+  // A server that is gone: each write fails at once, a new attempt at most once a backoff.
+  PgServer own;
+  std::string gone = test::fresh_database(own);
+  auto orphan = Store::open(gone, daemon);
+  REQUIRE(orphan);
+  REQUIRE(orphan->register_feed("https://a.example/rss", "A", 100));
+  own.stop();
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto started = std::chrono::steady_clock::now();
+    auto failed = orphan->write(batch);
+    REQUIRE_FALSE(failed);
+    INFO(failed.error().message);
+    CHECK_THAT(failed.error().message, Catch::Contains("PostgreSQL"));
+    CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  }
 }
