@@ -24,6 +24,7 @@ int eval_command(const Args& args);          // score the pipeline on labeled it
 int recluster_command(const Args& args);     // cluster stored articles again
 int rematch_command(const Args& args);       // match stored articles again
 int report_command(const Args& args);        // the briefing of a period: md, json or html
+int migrate_command(const Args& args);       // copy a SQLite database into PostgreSQL
 
 // The configuration used when none is named, if it exists.
 inline constexpr const char* kSystemConfig = "/etc/newswatch/newswatch.toml";

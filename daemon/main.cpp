@@ -20,6 +20,7 @@ Commands:
   eval     score newswatch on labeled items: relevance, topics, stories, a threshold sweep
   recluster  cluster stored articles into stories again with the current method
   rematch  match stored articles again with the current topic packs
+  migrate  copy a SQLite database into PostgreSQL and check the counts
 
 Options:
   --help       this help; 'newswatch COMMAND --help' for a command's options
@@ -53,6 +54,7 @@ int main(int argc, char** argv) {
   if (command == "eval") return newswatch::eval_command(args);
   if (command == "recluster") return newswatch::recluster_command(args);
   if (command == "rematch") return newswatch::rematch_command(args);
+  if (command == "migrate") return newswatch::migrate_command(args);
   std::fprintf(stderr, "newswatch: unknown command '%s'\n%s", command.c_str(), kUsage);
   return 2;
 }
