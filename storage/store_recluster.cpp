@@ -218,10 +218,10 @@ Result<int> Store::recluster(UnixSeconds now) {
       load_clusterer();
       generation_ = *generation;
     }
-    auto [articles, through] = take_queue();
+    auto queue = take_queue();
+    const std::int64_t through = queue.second;
     auto dequeue = sql_->prepare("DELETE FROM cluster_queue WHERE seq <= ?");
-    int merged = merge_stories(articles, [&] { run(*dequeue, through); });
-    return merged;
+    return merge_stories(queue.first, [&] { run(*dequeue, through); });
   } catch (const std::exception& e) {
     // The clusterer is read again from the database, and the queue with it, next time.
     clusterer_.reset();
