@@ -8,7 +8,7 @@ _newswatch() {
 
   if ((cword == 1)); then
     COMPREPLY=($(compgen -W 'run parse match forget check-config stats report eval
-      recluster rematch --help --version' -- "$cur"))
+      recluster rematch migrate --help --version' -- "$cur"))
     return
   fi
 
@@ -28,9 +28,12 @@ _newswatch() {
       _filedir jsonl
       return
       ;;
-    --db)
+    --db | --from)
       _filedir '@(db|sqlite|sqlite3)'
       return
+      ;;
+    --to)
+      return  # a postgresql:// URI
       ;;
     --predictions | --out)
       _filedir
@@ -61,6 +64,7 @@ _newswatch() {
     eval) options='--items --topics --threshold --json --predictions --rules' ;;
     recluster) options='--config --db --since' ;;
     rematch) options='--config --db --since --dry-run' ;;
+    migrate) options='--from --to' ;;
     *) return ;;
   esac
 

@@ -17,6 +17,9 @@ keys, sightings, matches, tombstones, the alert ledger and the articles waiting 
 clustered, with their ids, all or nothing. Then counts every table on both sides, prints the
 counts and exits 0 when they are equal, 1 otherwise. Stop the daemon first: what it writes
 during the copy is not copied. No daemon may run on URI meanwhile.
+
+  --from PATH     the SQLite database (brought to the current schema first)
+  --to URI        the PostgreSQL database: a postgresql:// URI, its password best in a passfile
 )";
 
 }  // namespace

@@ -120,6 +120,7 @@ Result<void> Poller::reload(const Config& config, std::shared_ptr<const Matcher>
   scheduler_ = Scheduler(config, std::move(*feeds));
   budget_.set_limit(config.memory_budget);
   fetcher_ = std::make_unique<Fetcher>(fetch_options_of(config, budget_));
+  hosts_per_round_ = 2 * config.concurrency;
   pipeline_.set_matcher(std::move(matcher));
   pipeline_.set_alerts(config);
   spdlog::info("configuration reloaded: {} feeds (was {})", scheduler_.size(), before);
@@ -137,6 +138,7 @@ Poller::Poller(const Config& config, Store store, std::shared_ptr<const Matcher>
       budget_(config.memory_budget),
       scheduler_(std::move(scheduler)),
       fetcher_(std::make_unique<Fetcher>(fetch_options_of(config, budget_))),
+      hosts_per_round_(2 * config.concurrency),
       pipeline_(config, std::move(store), std::move(matcher), clock, metrics_) {}
 
 // The metrics server reads the loop's state: it stops first (the web page reads the database
@@ -230,7 +232,7 @@ std::vector<std::size_t> Poller::claim(const std::vector<std::size_t>& due, Unix
         {state.url, host_key(fetch_url(state)), now + scheduler_.interval(index).count()});
     index_of.emplace(state.url, index);
   }
-  auto claimed = leases_->claim(wanted, now, all);
+  auto claimed = leases_->claim(wanted, now, all, all ? 0 : hosts_per_round_);
   if (!claimed) {
     // The database is out of reach: nothing is polled that could not be stored anyway.
     spdlog::error("{}; asking again in a minute", claimed.error().message);
@@ -244,10 +246,12 @@ std::vector<std::size_t> Poller::claim(const std::vector<std::size_t>& due, Unix
     mine.push_back(index);
   }
   for (auto& [state, at] : claimed->later) {
-    std::size_t index = index_of.at(state.url);
+    auto known = index_of.find(state.url);
+    if (known == index_of.end()) continue;
+    std::size_t index = known->second;
+    index_of.erase(known);
     scheduler_.adopt(index, std::move(state));
     scheduler_.wait_until(index, std::max(at, now + 1));
-    index_of.erase(state.url);
   }
   for (std::size_t index : mine) index_of.erase(scheduler_.feed(index).state.url);
   for (const auto& [url, index] : index_of) scheduler_.wait_until(index, now + 60);  // unknown

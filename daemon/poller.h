@@ -125,6 +125,9 @@ class Poller {
   Scheduler scheduler_;
   std::unique_ptr<Fetcher> fetcher_;    // replaced on reload, between rounds
   std::unique_ptr<FeedLeases> leases_;  // PostgreSQL's claims, on a connection of its own
+  // The hosts a round claims at most (not --once): twice as many as its transfers at once,
+  // so that daemons sharing a database share out the feeds that fall due together.
+  int hosts_per_round_ = 0;
 
   // The pipeline's threads and the metrics server's last: they start once the state above is
   // built, and stop first (the metrics server before them, in ~Poller).

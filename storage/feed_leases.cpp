@@ -11,11 +11,16 @@
 namespace newswatch {
 namespace {
 
-// ?1 the holder, ?2 its lease, ?3 the hosts as a JSON array, ?4 now.
+// ?1 the holder, ?2 its lease, ?3 the hosts as a JSON array, ?4 now, ?5 how many at most
+// (NULL: all): those no other daemon holds, in a random order, so that daemons claiming at
+// once take different ones rather than queue on the same rows.
 constexpr const char* kClaimHosts = R"sql(
     INSERT INTO host_leases (host, owner, until)
-    SELECT DISTINCT h.host, ?1, CAST(?2 AS BIGINT)
-      FROM jsonb_array_elements_text(CAST(?3 AS jsonb)) AS h(host)
+    SELECT free.host, ?1, CAST(?2 AS BIGINT) FROM (
+      SELECT DISTINCT h.host FROM jsonb_array_elements_text(CAST(?3 AS jsonb)) AS h(host)
+       WHERE h.host NOT IN (SELECT host FROM host_leases
+                             WHERE owner <> ?1 AND until > CAST(?4 AS BIGINT))) free
+     ORDER BY random() LIMIT CAST(?5 AS BIGINT)
     ON CONFLICT (host) DO UPDATE SET owner = excluded.owner, until = excluded.until
      WHERE host_leases.owner = excluded.owner OR host_leases.until <= CAST(?4 AS BIGINT))sql";
 
@@ -75,7 +80,7 @@ Result<std::unique_ptr<FeedLeases>> FeedLeases::open(const std::string& database
 }
 
 Result<FeedLeases::Claim> FeedLeases::claim(const std::vector<Wanted>& wanted, UnixSeconds now,
-                                            bool ignore_schedule) {
+                                            bool ignore_schedule, int max_hosts) {
   Claim claim;
   if (wanted.empty()) return claim;
   nlohmann::json feeds = nlohmann::json::array(), hosts = nlohmann::json::array();
@@ -91,7 +96,9 @@ Result<FeedLeases::Claim> FeedLeases::claim(const std::vector<Wanted>& wanted, U
     // the rows they both want.
     db_->execute("BEGIN");
     sql::Transaction transaction(*db_, sql::Transaction::Begun{});
-    run(*db_->prepare(kClaimHosts), holder_, host_until, hosts_json, now);
+    std::optional<std::int64_t> most;
+    if (max_hosts > 0) most = max_hosts;
+    run(*db_->prepare(kClaimHosts), holder_, host_until, hosts_json, now, most);
     auto feeds_claimed = db_->prepare(claim_feeds_sql());
     bind_all(*feeds_claimed, feeds_json, holder_, now, std::int64_t{ignore_schedule ? 1 : 0});
     std::unordered_set<std::string> taken;

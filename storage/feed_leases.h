@@ -48,8 +48,11 @@ class FeedLeases {
     std::vector<std::pair<FeedState, UnixSeconds>> later;
   };
   // Claims what of `wanted` is this daemon's to poll at `now`: due feeds, or every feed when
-  // `ignore_schedule` (--once); never one another daemon holds.
-  Result<Claim> claim(const std::vector<Wanted>& wanted, UnixSeconds now, bool ignore_schedule);
+  // `ignore_schedule` (--once); never one another daemon holds. With `max_hosts` (> 0), the
+  // feeds of that many hosts at most, so that the daemons share out a long round; the
+  // others are asked for again a second later.
+  Result<Claim> claim(const std::vector<Wanted>& wanted, UnixSeconds now, bool ignore_schedule,
+                      int max_hosts = 0);
   // The round has ended: its hosts are free for the other daemons.
   Result<void> release_hosts();
 

@@ -440,3 +440,33 @@ TEST_CASE(
   CHECK(after.fetched == 12);
   CHECK(server.requests() == 24);
 }
+
+TEST_CASE("on PostgreSQL a round claims twice its concurrency in hosts, and the next the rest") {
+  TestDatabase db(sql::Backend::postgresql);
+  FeedServer hosts[3];
+  ManualClock clock{1750000000};
+  Config config;
+  config.database = db.name();
+  for (FeedServer& host : hosts) {
+    for (const char* path : {"/a.xml", "/b.xml"}) {
+      host.serve(path, {200, hormuz_and_football_feed(), ""});
+      config.feeds.push_back({host.url(path), "", std::nullopt, true});
+    }
+  }
+  config.concurrency = 1;  // two hosts a round
+  auto store = Store::open(config.database);
+  REQUIRE(store);
+  auto poller = Poller::create(config, std::move(*store),
+                               std::make_shared<const Matcher>(TopicPack::builtin()), clock, -1);
+  REQUIRE(poller);
+  CHECK((*poller)->poll_round(false).fetched == 4);
+  int served = 0;
+  for (FeedServer& host : hosts) served += host.requests() > 0 ? 1 : 0;
+  CHECK(served == 2);
+  clock.advance(1);  // the third host's feeds are due still: the next round, a second on
+  CHECK((*poller)->poll_round(false).fetched == 2);
+  for (FeedServer& host : hosts) CHECK(host.requests() == 2);
+  // --once takes every host at once.
+  clock.advance(3600);
+  CHECK((*poller)->poll_round(true).fetched == 6);
+}
