@@ -886,3 +886,50 @@ TEST_CASE("migration 7 makes forget take an emptied story's alerts, on a version
   CHECK(db.execAndGet("SELECT count(*) FROM stories WHERE id = 2").getInt() == 0);
   CHECK(db.execAndGet("SELECT count(*) FROM alerts WHERE story_id = 1").getInt() == 1);
 }
+
+TEST_CASE("a database of the version before several daemons keeps its rows and clusters on") {
+  TestDatabase db(GENERATE(sql::Backend::sqlite, sql::Backend::postgresql));
+  INFO(db.backend_name());
+  const bool sqlite = db.backend() == sql::Backend::sqlite;
+  // SQLite's schema 10, PostgreSQL's 1: the last before cluster_queue, clustering and leases.
+  if (sqlite) {
+    for (int version = 1; version <= 10; ++version) {
+      for (const auto& file :
+           std::filesystem::directory_iterator(NEWSWATCH_SOURCE_DIR "/storage/migrations")) {
+        if (std::stoi(file.path().filename().string()) == version)
+          db.checks().execute(test::read_file(file.path().string()));
+      }
+    }
+    db.checks().execute("PRAGMA user_version = 10");
+  } else {
+    db.checks().execute(
+        test::read_file(NEWSWATCH_SOURCE_DIR "/storage/migrations_pg/0001_schema.sql"));
+    db.checks().execute(
+        "CREATE TABLE newswatch_schema (version INTEGER NOT NULL); "
+        "INSERT INTO newswatch_schema VALUES (1)");
+  }
+  db.checks().execute(
+      "INSERT INTO feeds (url, title, created_at, first_success_at) "
+      "VALUES ('https://a.example/rss', 'A', 100, 100); "
+      "INSERT INTO stories (title, first_seen, last_seen) VALUES ('Hormuz', 100, 100); "
+      "INSERT INTO articles (canonical_url, title, summary, content, first_seen, last_seen, "
+      "feed_id, story_id) SELECT 'https://a.example/1', 'Hormuz', 's', 'c', 100, 100, "
+      "(SELECT min(id) FROM feeds), (SELECT min(id) FROM stories)");
+
+  auto store = Store::open(db.name());
+  REQUIRE(store);
+  CHECK(store->schema_version() == (sqlite ? kLatestSchema : 2));
+  CHECK(db.number("SELECT count(*) FROM articles") == 1);
+  CHECK(store->feed_state("https://a.example/rss").value()->title == "A");
+  CHECK(db.number("SELECT count(*) FROM feeds WHERE lease_owner IS NULL AND lease_until IS NULL") ==
+        1);
+  CHECK(db.number("SELECT count(*) FROM clustering WHERE owner IS NULL") == 1);
+  CHECK(db.number("SELECT count(*) FROM cluster_queue") == 0);
+  // What it writes now is queued and clustered by the lease's holder.
+  REQUIRE(store->write(batch_for("https://a.example/rss", {tanker_report(1)}, 1750000000)));
+  CHECK(db.number("SELECT count(*) FROM cluster_queue") == 1);
+  REQUIRE(store->recluster(1750000000));
+  CHECK(db.number("SELECT count(*) FROM cluster_queue") == 0);
+  CHECK(db.number("SELECT count(*) FROM clustering WHERE owner IS NOT NULL") == 1);
+  CHECK(db.number("SELECT count(*) FROM feeds WHERE lease_owner IS NULL") == 1);
+}

@@ -40,12 +40,13 @@ class TestDatabase {
     return read->step() ? std::string(read->text(0)) : std::string();
   }
 
-  // A connection of the test's own, opened on first use (once the store has made the
-  // database).
+  // A connection of the test's own, opened on first use: after the store made the database,
+  // or before, to build one of an older schema (a SQLite file is created then).
   sql::Connection& checks() {
     if (!checks_) {
       if (backend_ == sql::Backend::sqlite) {
-        sqlite_ = std::make_unique<SQLite::Database>(name_, SQLite::OPEN_READWRITE);
+        sqlite_ =
+            std::make_unique<SQLite::Database>(name_, SQLite::OPEN_READWRITE | SQLite::OPEN_CREATE);
         checks_ = std::make_unique<sql::SqliteConnection>(*sqlite_);
       } else {
         auto opened = PgConnection::open(name_);
