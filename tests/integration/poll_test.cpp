@@ -1,6 +1,7 @@
 // The whole pipeline against a loopback HTTP server and a SQLite file in a temp dir:
 // fetch -> parse -> match -> store, and a second poll that adds nothing.
 #include <SQLiteCpp/SQLiteCpp.h>
+#include <spdlog/spdlog.h>
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
@@ -401,6 +402,9 @@ TEST_CASE(
   };
   auto a = daemon();
   auto b = daemon();
+  // spdlog's registry is made by the first thread that logs: here, before the two threads
+  // race to be that one (the daemon sets its logger up before it starts any).
+  spdlog::default_logger();
 
   // Both at once: every feed fetched once, by one daemon or the other, and never more than
   // per_host transfers to the host at a time across the two.
